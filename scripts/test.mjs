@@ -1,0 +1,24 @@
+// `npm test`: builds the CLI (end-to-end tests run it as a subprocess), then runs every test file with
+// node's own test runner. Extra arguments are test files or folders to run instead of all of them.
+import { spawnSync } from "node:child_process";
+import { glob } from "tinyglobby";
+
+const run = (cmd, args) => {
+  const r = spawnSync(cmd, args, { stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+
+run(process.execPath, ["scripts/build.mjs"]);
+const targets = process.argv.slice(2);
+const patterns = targets.length
+  ? targets.map((t) => (t.endsWith(".ts") ? t : `${t.replace(/\/$/, "")}/**/*.test.{ts,tsx}`))
+  : ["test/**/*.test.{ts,tsx}"];
+const files = (await glob(patterns)).sort();
+run(process.execPath, [
+  "--import", "tsx",
+  "--import", "./scripts/text-hooks.mjs",
+  "--test",
+  "--test-concurrency=2",
+  "--test-timeout=120000",
+  ...files,
+]);

@@ -1,0 +1,14 @@
+import { Command } from "commander";
+import { version } from "../version.ts";
+import { registerCommands } from "./commands/index.ts";
+import { reportFatal } from "./fatal.ts";
+
+const program = new Command("codetether")
+  .description("A2A-native AI coding agent")
+  .version(version, "-v, --version")
+  .showSuggestionAfterError()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+registerCommands(program);
+
+program.parseAsync(process.argv).catch(reportFatal);

@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { parse, stringify } from "smol-toml";
+import { UserError } from "../util/errors.ts";
+import { writeFileAtomic } from "../util/atomic-write.ts";
+import { validateConfig } from "./load.ts";
+
+/**
+ * Applies `a.b=value` to the config file: the value is read as a TOML value when it parses as one
+ * (numbers, booleans, arrays, quoted strings), else as a bare string. The whole result is validated
+ * before an atomic write. smol-toml does not keep comments, so a rewritten file loses them.
+ */
+export function setConfigValue(path: string, assignment: string): unknown {
+  const eq = assignment.indexOf("=");
+  if (eq <= 0) throw new UserError(`expected key=value, got '${assignment}'`);
+  const key = assignment.slice(0, eq).trim();
+  const keys = key.split(".");
+  if (keys.some((k) => !k)) throw new UserError(`invalid key '${key}'`);
+  const value = parseValue(assignment.slice(eq + 1).trim());
+
+  const doc = readDocument(path);
+  let node: Record<string, unknown> = doc;
+  for (const k of keys.slice(0, -1)) {
+    const next = node[k];
+    if (next === undefined) node[k] = {};
+    else if (typeof next !== "object" || Array.isArray(next)) throw new UserError(`'${k}' in '${key}' is not a table`);
+    node = node[k] as Record<string, unknown>;
+  }
+  node[keys.at(-1)!] = value;
+  validateConfig(doc, path);
+  writeFileAtomic(path, stringify(doc) + "\n");
+  return value;
+}
+
+function readDocument(path: string): Record<string, unknown> {
+  let text = "";
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new UserError(`cannot read config ${path}`);
+  }
+  try {
+    return parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new UserError(`invalid TOML in ${path}: ${(error as Error).message.split("\n")[0]}`);
+  }
+}
+
+function parseValue(text: string): unknown {
+  try {
+    return parse(`v = ${text}`).v;
+  } catch {
+    return text;
+  }
+}
