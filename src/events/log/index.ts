@@ -1,0 +1,3 @@
+export { openLog, AppendLog } from "./append-log.ts";
+export { segmentFileName, segmentPath, listSegments } from "./segment-files.ts";
+export type { FollowOptions, FsyncPolicy, LogEntry, LogLocation, LogOptions, LogPosition, LogStats, RawEntry } from "./types.ts";

@@ -1,0 +1,44 @@
+import { open, type FileHandle } from "node:fs/promises";
+import { lineStartBefore } from "./segment-reader.ts";
+
+/**
+ * Cuts away what a crash can leave at the end of the active segment: a line without its newline, or a
+ * line that does not parse (zero-filled or half-flushed blocks). Only unacknowledged bytes can be there,
+ * because a record is acknowledged only after its bytes and newline were fsynced.
+ * Returns the size of the segment's valid prefix.
+ */
+export async function truncateTornTail(path: string): Promise<number> {
+  const handle = await open(path, "r+");
+  try {
+    const original = (await handle.stat()).size;
+    let size = original;
+    while (size > 0) {
+      const endsWithNewline = (await readSlice(handle, size - 1, size))[0] === 0x0a;
+      const lineStart = await lineStartBefore(handle, endsWithNewline ? size - 1 : size);
+      if (endsWithNewline && parses(await readSlice(handle, lineStart, size - 1))) break;
+      size = lineStart;
+    }
+    if (size !== original) {
+      await handle.truncate(size);
+      await handle.sync();
+    }
+    return size;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readSlice(handle: FileHandle, start: number, end: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(end - start);
+  await handle.read(buffer, 0, buffer.length, start);
+  return buffer;
+}
+
+function parses(line: Buffer): boolean {
+  try {
+    JSON.parse(line.toString("utf8"));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { appendFileSync, readFileSync, statSync } from "node:fs";
+import { test } from "node:test";
+import { listSegments, openLog, segmentPath, type LogEntry } from "../../src/events/log/index.ts";
+import { tempDir } from "./temp-dir.ts";
+
+interface Rec {
+  i: number;
+  text?: string;
+}
+
+test("append resolves to a location that reads the record back, with and without its length", async () => {
+  const log = await openLog<Rec>(tempDir());
+  const first = await log.append({ i: 1 });
+  const second = await log.append({ i: 2, text: "line\nbreak" });
+  assert.deepEqual(first, { segment: 1, offset: 0, length: 8 });
+  assert.equal(second.offset, 8);
+  assert.deepEqual(await log.read(second), { i: 2, text: "line\nbreak" });
+  assert.deepEqual(await log.read({ segment: 1, offset: 8 }), { i: 2, text: "line\nbreak" });
+  await assert.rejects(log.read({ segment: 1, offset: 3 }), /not the start of a record/);
+  await log.close();
+});
+
+test("size-based rotation numbers segments and iteration spans them in order", async () => {
+  const dir = tempDir();
+  const log = await openLog<Rec>(dir, { segmentBytes: 100 });
+  const locations = await Promise.all(Array.from({ length: 40 }, (_, i) => log.append({ i, text: "x".repeat(10) })));
+  assert.ok(listSegments(dir).length > 5);
+  assert.ok(listSegments(dir).every((segment) => statSync(segmentPath(dir, segment)).size <= 100));
+  assert.equal(segmentPath(dir, 1).endsWith("00000001.jsonl"), true);
+  const seen: LogEntry<Rec>[] = [];
+  for await (const entry of log.entries()) seen.push(entry);
+  assert.deepEqual(seen.map((entry) => entry.record.i), locations.map((_, i) => i));
+  assert.deepEqual(seen.map(({ segment, offset, length }) => ({ segment, offset, length })), locations);
+  assert.deepEqual((await log.last())?.record.i, 39);
+  const from = locations[20]!;
+  const fromTwenty = log.entries(from);
+  assert.equal((await fromTwenty.next()).value?.record.i, 20);
+  await fromTwenty.return(undefined);
+  await log.close();
+});
+
+test("readRange returns the records starting inside the byte range", async () => {
+  const log = await openLog<Rec>(tempDir());
+  const locations = await Promise.all([0, 1, 2, 3].map((i) => log.append({ i })));
+  const range = await log.readRange(1, locations[1]!.offset, locations[3]!.offset);
+  assert.deepEqual(range.map((entry) => entry.record.i), [1, 2]);
+  await log.close();
+});
+
+test("batched fsync: appends in one window share one fsync and all resolve", async () => {
+  const log = await openLog<Rec>(tempDir(), { fsync: { batchMs: 20, maxBatch: 1000 } });
+  const locations = await Promise.all(Array.from({ length: 200 }, (_, i) => log.append({ i })));
+  assert.equal(locations.length, 200);
+  assert.deepEqual(log.stats(), { appends: 200, fsyncs: 1 });
+  await log.close();
+});
+
+test("fsync always: one fsync per record; maxBatch bounds a batch", async () => {
+  const always = await openLog<Rec>(tempDir(), { fsync: "always" });
+  await Promise.all(Array.from({ length: 10 }, (_, i) => always.append({ i })));
+  assert.equal(always.stats().fsyncs, 10);
+  await always.close();
+  const bounded = await openLog<Rec>(tempDir(), { fsync: { batchMs: 1000, maxBatch: 5 } });
+  await Promise.all(Array.from({ length: 10 }, (_, i) => bounded.append({ i })));
+  assert.equal(bounded.stats().fsyncs, 2);
+  await bounded.close();
+});
+
+test("follow yields existing and new records across rotations, and stops on abort", async () => {
+  const log = await openLog<Rec>(tempDir(), { segmentBytes: 30, fsync: { batchMs: 1, maxBatch: 3 } });
+  await log.append({ i: 0 });
+  const controller = new AbortController();
+  const seen: number[] = [];
+  const following = (async () => {
+    for await (const entry of log.follow({ from: "start", signal: controller.signal })) {
+      seen.push(entry.record.i);
+      if (seen.length === 20) controller.abort();
+    }
+  })();
+  for (let i = 1; i < 20; i++) await log.append({ i });
+  await following;
+  assert.deepEqual(seen, Array.from({ length: 20 }, (_, i) => i));
+  await log.close();
+});
+
+test("follow from the end sees only new records and ends when the log closes", async () => {
+  const log = await openLog<Rec>(tempDir());
+  await log.append({ i: 0 });
+  const seen: number[] = [];
+  const following = (async () => {
+    for await (const entry of log.follow()) seen.push(entry.record.i);
+  })();
+  await log.append({ i: 1 });
+  await log.append({ i: 2 });
+  await log.close();
+  await following;
+  assert.deepEqual(seen, [1, 2]);
+});
+
+test("reopening continues after the last record; a second writer is refused", async () => {
+  const dir = tempDir();
+  const log = await openLog<Rec>(dir, { segmentBytes: 50 });
+  for (let i = 0; i < 10; i++) await log.append({ i });
+  await assert.rejects(openLog(dir), /already open for writing/);
+  await log.close();
+  const again = await openLog<Rec>(dir, { segmentBytes: 50 });
+  const next = await again.append({ i: 10 });
+  assert.deepEqual(await again.read(next), { i: 10 });
+  const all: number[] = [];
+  for await (const entry of again.entries()) all.push(entry.record.i);
+  assert.deepEqual(all, Array.from({ length: 11 }, (_, i) => i));
+  await again.close();
+});
+
+test("a torn last line (no newline, or unparsable) is truncated on open", async () => {
+  for (const garbage of ['{"i":99,"te', '{"i":99 broken}\n', "\0\0\0\0"]) {
+    const dir = tempDir();
+    const log = await openLog<Rec>(dir);
+    const kept = await log.append({ i: 1 });
+    await log.close();
+    appendFileSync(segmentPath(dir, 1), garbage);
+    const reopened = await openLog<Rec>(dir);
+    assert.equal(statSync(segmentPath(dir, 1)).size, kept.length, JSON.stringify(garbage));
+    const next = await reopened.append({ i: 2 });
+    assert.deepEqual(await reopened.read(next), { i: 2 });
+    assert.equal(readFileSync(segmentPath(dir, 1), "utf8"), '{"i":1}\n{"i":2}\n');
+    await reopened.close();
+  }
+});
