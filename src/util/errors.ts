@@ -11,6 +11,7 @@ export class UserError extends Error {
 
 /** The one-line text of any thrown value. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message.split("\n")[0] ?? error.name;
+  if (error instanceof UserError) return error.message;
+  if (error instanceof Error) return error.message.split("\n")[0] || error.name;
   return String(error);
 }

@@ -1,9 +1,13 @@
 import type { Command } from "commander";
+import { configCommand } from "./config.ts";
+import { runCommand } from "./run.ts";
+import { sessionsCommand } from "./sessions.ts";
 
 /**
  * Every command, registered eagerly with its options and help; each action imports its
  * implementation lazily so that `codetether --help` loads nothing heavy.
  */
 export function registerCommands(program: Command): void {
-  void program;
+  program.option("--config <path>", "config file (default: $CODETETHER_CONFIG or ~/.config/codetether-agent/config.toml)");
+  for (const command of [runCommand(), sessionsCommand(), configCommand()]) program.addCommand(command);
 }

@@ -1,0 +1,71 @@
+import { generateText, type ModelMessage } from "ai";
+import type { ResolvedModel } from "../provider/resolve.ts";
+import type { SessionStore, StoredMessage } from "../session/store.ts";
+import summarizePrompt from "./prompt/summarize.txt";
+
+/** Latest turns kept verbatim when summarising. */
+const TAIL_TURNS = 2;
+const PRUNED = "[old tool output cleared to save context]";
+const PRUNE_MIN_CHARS = 200;
+/** The newest tool results are never pruned: the model is usually still working with them. */
+const KEEP_TOOL_MESSAGES = 4;
+
+/** Rough token estimate: ~4 characters a token, as the peers use for budgeting. */
+export function estimateTokens(value: unknown): number {
+  return Math.ceil((typeof value === "string" ? value.length : JSON.stringify(value).length) / 4);
+}
+
+/** Tokens of context the conversation may use before compaction kicks in (keeps room for the answer). */
+export function usableTokens(contextWindow: number): number {
+  return contextWindow - Math.min(20_000, Math.floor(contextWindow * 0.25));
+}
+
+/** Replaces all but the newest tool outputs with a marker; returns the new list and how many were cut. */
+export function pruneToolOutputs(messages: ModelMessage[]): { messages: ModelMessage[]; pruned: number } {
+  const toolIndexes = messages.flatMap((m, i) => (m.role === "tool" ? [i] : []));
+  const keepFrom = toolIndexes.at(-KEEP_TOOL_MESSAGES) ?? 0;
+  let pruned = 0;
+  const out = messages.map((message, index) => {
+    if (index >= keepFrom || message.role !== "tool") return message;
+    return {
+      ...message,
+      content: message.content.map((part) => {
+        if (part.type !== "tool-result" || part.output.type !== "text" || part.output.value.length < PRUNE_MIN_CHARS) return part;
+        pruned++;
+        return { ...part, output: { type: "text" as const, value: PRUNED } };
+      }),
+    };
+  });
+  return { messages: out, pruned };
+}
+
+/**
+ * Summarises everything before the latest turns with the model and stores the summary, which then
+ * stands in for those messages in the model's context. Returns false when there is nothing to fold.
+ */
+export async function summarizeOlderTurns(model: ResolvedModel, store: SessionStore, sessionId: string, stored: StoredMessage[], signal: AbortSignal): Promise<boolean> {
+  const summary = stored.findLast((m) => m.kind === "summary");
+  const live = stored.filter((m) => m.kind === "message" && m.seq > (summary?.summarizes ?? 0));
+  const tailStart = tailStartIndex(live.map((m) => m.message));
+  if (tailStart <= 0) return false;
+  const folded = live.slice(0, tailStart);
+  const input = [...(summary ? [summary.message] : []), ...pruneToolOutputs(folded.map((m) => m.message)).messages];
+  const { text } = await generateText({
+    model: model.language,
+    system: summarizePrompt,
+    messages: [...input, { role: "user", content: "Summarise the conversation above as instructed." }],
+    abortSignal: signal,
+    maxRetries: 2,
+  });
+  store.append(sessionId, { role: "user", content: `Summary of the earlier conversation:\n${text}` }, "summary", folded.at(-1)!.seq);
+  return true;
+}
+
+/** Index of the first message of the latest TAIL_TURNS user turns (0 when there are fewer turns). */
+function tailStartIndex(messages: ModelMessage[]): number {
+  let turns = 0;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i]!.role === "user" && ++turns === TAIL_TURNS) return i;
+  }
+  return 0;
+}

@@ -1,0 +1,77 @@
+import { streamText, tool as aiTool, type AssistantModelMessage, type ModelMessage, type ToolSet } from "ai";
+import type { Tool } from "../tool/tool.ts";
+import type { AgentEvent } from "./events.ts";
+import type { PendingCall } from "./tool-runner.ts";
+
+export interface StepOutcome {
+  text: string;
+  calls: PendingCall[];
+  /** The assistant message(s) of this step, in ModelMessage form, to store and send back. */
+  messages: ModelMessage[];
+  inputTokens: number;
+  outputTokens: number;
+  /** Whether anything was streamed to the caller (a retry after that would duplicate output). */
+  emitted: boolean;
+}
+
+/** The tool declarations the model sees; execution stays with the agent loop (permissions, events). */
+export function toToolSet(tools: Tool[]): ToolSet {
+  return Object.fromEntries(tools.map((t) => [t.name, aiTool({ description: t.description, inputSchema: t.parameters })]));
+}
+
+/** One model call: streams text/reasoning as events, collects tool calls, usage and the assistant message. */
+export async function* streamStep(
+  model: Parameters<typeof streamText>[0]["model"],
+  system: string,
+  messages: ModelMessage[],
+  tools: ToolSet,
+  signal: AbortSignal,
+  maxOutputTokens?: number,
+): AsyncGenerator<AgentEvent, StepOutcome> {
+  const outcome: StepOutcome = { text: "", calls: [], messages: [], inputTokens: 0, outputTokens: 0, emitted: false };
+  const result = streamText({
+    model,
+    system,
+    messages,
+    tools,
+    abortSignal: signal,
+    maxRetries: 0,
+    maxOutputTokens,
+    onError: () => {},
+  });
+  for await (const part of result.fullStream) {
+    switch (part.type) {
+      case "text-delta":
+        outcome.text += part.text;
+        outcome.emitted = true;
+        yield { type: "text-delta", text: part.text };
+        break;
+      case "reasoning-delta":
+        outcome.emitted = true;
+        yield { type: "reasoning-delta", text: part.text };
+        break;
+      case "tool-call": {
+        const rejection = part.invalid ? `invalid call of ${part.toolName}: ${(part.error as Error | undefined)?.message ?? "bad arguments"}. Fix the arguments and call again.` : undefined;
+        outcome.calls.push({ callId: part.toolCallId, tool: part.toolName, input: part.input, rejection });
+        outcome.emitted = true;
+        yield { type: "tool-pending", callId: part.toolCallId, tool: part.toolName, input: part.input };
+        break;
+      }
+      case "finish-step":
+        outcome.inputTokens += part.usage.inputTokens ?? 0;
+        outcome.outputTokens += part.usage.outputTokens ?? 0;
+        break;
+      case "error":
+        throw part.error;
+      case "abort":
+        throw signal.reason ?? new DOMException("aborted", "AbortError");
+    }
+  }
+  outcome.messages = (await result.response).messages;
+  return outcome;
+}
+
+/** An assistant message holding what was streamed before an interruption, so the session stays whole. */
+export function partialAssistant(text: string): AssistantModelMessage {
+  return { role: "assistant", content: [{ type: "text", text: text || "(interrupted)" }] };
+}

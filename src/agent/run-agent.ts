@@ -1,0 +1,167 @@
+import type { ModelMessage, UserContent } from "ai";
+import { join } from "node:path";
+import { costOf } from "../provider/catalog.ts";
+import type { ResolvedModel } from "../provider/resolve.ts";
+import { modelContext } from "../session/context.ts";
+import type { SessionInfo, SessionStore } from "../session/store.ts";
+import type { PermissionRequest, Tool } from "../tool/tool.ts";
+import { estimateTokens, pruneToolOutputs, summarizeOlderTurns, usableTokens } from "./compaction.ts";
+import { DOOM_LOOP_THRESHOLD, DoomLoopGuard } from "./doom-loop.ts";
+import type { AgentEvent, FinishReason, Usage } from "./events.ts";
+import { partialAssistant, streamStep, toToolSet, type StepOutcome } from "./model-step.ts";
+import { DEFAULT_RETRY, describeProviderError, isRetryable, retryDelay, type RetryPolicy } from "./retry.ts";
+import { runToolCalls } from "./tool-runner.ts";
+
+export interface AgentOptions {
+  store: SessionStore;
+  session: SessionInfo;
+  model: ResolvedModel;
+  tools: Tool[];
+  system: string;
+  workspace: string;
+  dataDir: string;
+  signal?: AbortSignal;
+  maxSteps?: number;
+  /** Permission gate for every tool action; allows everything when absent. */
+  authorize?: (request: PermissionRequest) => Promise<void>;
+  retry?: RetryPolicy;
+}
+
+export const DEFAULT_MAX_STEPS = 50;
+
+/**
+ * The agent loop every front end shares: stores the user's message, then alternates model steps and
+ * tool calls until the model answers without tools, the step budget runs out, the run is aborted, or
+ * the model gets stuck repeating itself. Everything it does is reported as AgentEvents.
+ */
+export async function* runAgent(input: string | UserContent, options: AgentOptions): AsyncGenerator<AgentEvent, void> {
+  const { store, session, model, workspace } = options;
+  const signal = options.signal ?? new AbortController().signal;
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  const tools = new Map(options.tools.map((t) => [t.name, t]));
+  const toolSet = toToolSet(options.tools);
+  const fixedTokens = estimateTokens(options.system) + estimateTokens(JSON.stringify(options.tools.map((t) => t.description)));
+  const guard = new DoomLoopGuard();
+  const usage: Usage = { inputTokens: 0, outputTokens: 0, cost: 0 };
+  const toolContext = {
+    workspace,
+    sessionId: session.id,
+    signal,
+    outputDir: join(options.dataDir, "tool-output", session.id),
+    authorize: options.authorize ?? (async () => {}),
+  };
+
+  store.append(session.id, { role: "user", content: input } as ModelMessage);
+  if (!session.title) store.setTitle(session.id, titleOf(input));
+
+  let finalText = "";
+  let step = 0;
+  const finish = (reason: FinishReason): AgentEvent => ({ type: "finish", reason, text: finalText, steps: step, usage });
+
+  while (step < maxSteps) {
+    step++;
+    if (signal.aborted) return yield finish("aborted");
+    const compaction = yield* compactIfNeeded(options, fixedTokens, signal);
+    const context = compaction.messages;
+    yield { type: "step-start", step };
+
+    let outcome: StepOutcome | undefined;
+    for (let attempt = 1; !outcome; attempt++) {
+      const stream = streamStep(model.language, options.system, context, toolSet, signal, model.info?.maxOutput);
+      let emitted = false;
+      let streamedText = "";
+      try {
+        for (;;) {
+          const next = await stream.next();
+          if (next.done) {
+            outcome = next.value;
+            break;
+          }
+          emitted = true;
+          if (next.value.type === "text-delta") streamedText += next.value.text;
+          yield next.value;
+        }
+      } catch (error) {
+        if (signal.aborted) {
+          if (streamedText) store.append(session.id, partialAssistant(streamedText));
+          return yield finish("aborted");
+        }
+        const policy = options.retry ?? DEFAULT_RETRY;
+        if (!emitted && isRetryable(error) && attempt < policy.maxAttempts) {
+          const delayMs = retryDelay(error, attempt, policy);
+          yield { type: "retry", attempt, delayMs, error: describeProviderError(error) };
+          await sleep(delayMs, signal);
+          continue;
+        }
+        yield { type: "error", message: describeProviderError(error) };
+        return yield finish("error");
+      }
+    }
+
+    const cost = costOf(model.info, outcome.inputTokens, outcome.outputTokens);
+    usage.inputTokens += outcome.inputTokens;
+    usage.outputTokens += outcome.outputTokens;
+    usage.cost += cost ?? 0;
+    store.recordUsage(session.id, step, model.ref, outcome.inputTokens, outcome.outputTokens, cost);
+    yield { type: "usage", step, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens, cost };
+    for (const message of outcome.messages) store.append(session.id, message);
+    if (outcome.text) finalText = outcome.text;
+    if (outcome.calls.length === 0) return yield finish("stop");
+
+    let stuck = false;
+    for (const call of outcome.calls) {
+      const repeats = guard.record(call.tool, call.input);
+      if (repeats >= DOOM_LOOP_THRESHOLD * 2) stuck = true;
+      else if (repeats >= DOOM_LOOP_THRESHOLD && !call.rejection) {
+        call.rejection = `this exact ${call.tool} call was made ${repeats} times in a row; it will give the same result. Try a different approach.`;
+      }
+    }
+    const results = yield* runToolCalls(outcome.calls, tools, toolContext);
+    store.append(session.id, { role: "tool", content: results });
+    if (signal.aborted) return yield finish("aborted");
+    if (stuck) {
+      yield { type: "error", message: `stopped: the model repeated the same tool call ${DOOM_LOOP_THRESHOLD * 2} times` };
+      return yield finish("doom-loop");
+    }
+  }
+  yield { type: "error", message: `stopped after reaching the maximum of ${maxSteps} steps` };
+  yield finish("max-steps");
+}
+
+/** Keeps the context under the model's window: prune old tool outputs first, then summarise older turns. */
+async function* compactIfNeeded(options: AgentOptions, fixedTokens: number, signal: AbortSignal): AsyncGenerator<AgentEvent, { messages: ModelMessage[] }> {
+  const limit = usableTokens(options.model.contextWindow);
+  let stored = options.store.messages(options.session.id);
+  let messages = modelContext(stored);
+  if (fixedTokens + estimateTokens(messages) <= limit) return { messages };
+  const pruned = pruneToolOutputs(messages);
+  messages = pruned.messages;
+  let summarized = false;
+  if (fixedTokens + estimateTokens(messages) > limit) {
+    summarized = await summarizeOlderTurns(options.model, options.store, options.session.id, stored, signal).catch(() => false);
+    if (summarized) {
+      stored = options.store.messages(options.session.id);
+      messages = pruneToolOutputs(modelContext(stored)).messages;
+    }
+  }
+  if (pruned.pruned || summarized) yield { type: "compaction", pruned: pruned.pruned, summarized };
+  return { messages };
+}
+
+function titleOf(input: string | UserContent): string {
+  const text = typeof input === "string" ? input : input.map((p) => (p.type === "text" ? p.text : "")).join(" ");
+  const line = text.trim().split("\n")[0] ?? "";
+  return line.length > 80 ? `${line.slice(0, 77)}…` : line;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,128 @@
+import { randomUUID } from "node:crypto";
+import { DEFAULT_REQUEST_TIMEOUT_MS, type AgentBus, type ReplyMessage, type RequestOptions } from "./agent-bus.ts";
+import { createEnvelope, type BusEnvelope, type OutgoingMessage } from "./envelope.ts";
+import { BusClosedError, BusError, BusNoResponderError, BusTimeoutError } from "./errors.ts";
+import { QueuedSubscription, type SubscribeOptions, type Subscription } from "./subscription.ts";
+import { assertPattern, assertTopic, hasWildcard, patternMatcher, RESULTS_PREFIX } from "./topics.ts";
+
+interface WildcardSubscription {
+  matches: (tokens: readonly string[]) => boolean;
+  subscription: QueuedSubscription;
+}
+
+export interface InProcessBusOptions {
+  /** Default per-subscriber queue size. */
+  queueSize?: number;
+}
+
+/**
+ * The embedded bus: delivery is a synchronous hand-off of the publisher's own envelope object
+ * into each subscriber's bounded queue, so publishers never wait and order per publisher is kept.
+ */
+export class InProcessBus implements AgentBus {
+  readonly transport = "in-process";
+  // Exact topics are a map lookup; only wildcard patterns are matched one by one.
+  readonly #exact = new Map<string, Set<QueuedSubscription>>();
+  readonly #wildcards = new Set<WildcardSubscription>();
+  readonly #results = new Map<string, BusEnvelope>();
+  readonly #queueSize: number | undefined;
+  #closed = false;
+
+  constructor(options: InProcessBusOptions = {}) {
+    this.#queueSize = options.queueSize;
+  }
+
+  publish<T>(message: OutgoingMessage<T>): BusEnvelope<T> {
+    this.#assertOpen();
+    assertTopic(message.topic);
+    const envelope = createEnvelope(message);
+    if (envelope.topic.startsWith(RESULTS_PREFIX)) {
+      this.#results.set(envelope.topic.slice(RESULTS_PREFIX.length), envelope);
+    }
+    this.#exact.get(envelope.topic)?.forEach((subscription) => subscription.deliver(envelope));
+    if (this.#wildcards.size > 0) {
+      const tokens = envelope.topic.split(".");
+      for (const { matches, subscription } of this.#wildcards) {
+        if (matches(tokens)) subscription.deliver(envelope);
+      }
+    }
+    return envelope;
+  }
+
+  subscribe(pattern: string, options: SubscribeOptions = {}): Subscription {
+    this.#assertOpen();
+    assertPattern(pattern);
+    const queueSize = options.queueSize ?? this.#queueSize;
+    if (!hasWildcard(pattern)) {
+      const subscription = new QueuedSubscription(pattern, { ...options, queueSize }, () => {
+        const set = this.#exact.get(pattern);
+        set?.delete(subscription);
+        if (set?.size === 0) this.#exact.delete(pattern);
+      });
+      let set = this.#exact.get(pattern);
+      if (!set) this.#exact.set(pattern, (set = new Set()));
+      set.add(subscription);
+      return subscription;
+    }
+    const entry: WildcardSubscription = {
+      matches: patternMatcher(pattern),
+      subscription: new QueuedSubscription(pattern, { ...options, queueSize }, () => this.#wildcards.delete(entry)),
+    };
+    this.#wildcards.add(entry);
+    return entry.subscription;
+  }
+
+  async request<Res = unknown, Req = unknown>(
+    message: Omit<OutgoingMessage<Req>, "replyTo">,
+    options: RequestOptions = {},
+  ): Promise<BusEnvelope<Res>> {
+    this.#assertOpen();
+    assertTopic(message.topic);
+    if (!this.#hasSubscriber(message.topic)) throw new BusNoResponderError(message.topic);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const inbox = this.subscribe(`_INBOX.${randomUUID()}`, { queueSize: 1 });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      this.publish({ ...message, replyTo: inbox.pattern });
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new BusTimeoutError(message.topic, timeoutMs)), timeoutMs);
+      });
+      const reply = await Promise.race([inbox.next(), timeout]);
+      if (reply.done) throw new BusClosedError();
+      return reply.value as BusEnvelope<Res>;
+    } finally {
+      clearTimeout(timer);
+      inbox.close();
+    }
+  }
+
+  reply<T>(request: BusEnvelope, message: ReplyMessage<T>): BusEnvelope<T> {
+    if (!request.replyTo) throw new BusError(`message ${request.id} on '${request.topic}' expects no reply`);
+    return this.publish({ ...message, topic: request.replyTo });
+  }
+
+  async getResult<T = unknown>(key: string): Promise<BusEnvelope<T> | undefined> {
+    return this.#results.get(key) as BusEnvelope<T> | undefined;
+  }
+
+  async flush(): Promise<void> {}
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const set of [...this.#exact.values()]) [...set].forEach((subscription) => subscription.close());
+    [...this.#wildcards].forEach(({ subscription }) => subscription.close());
+    this.#results.clear();
+  }
+
+  #hasSubscriber(topic: string): boolean {
+    if (this.#exact.has(topic)) return true;
+    const tokens = topic.split(".");
+    for (const { matches } of this.#wildcards) if (matches(tokens)) return true;
+    return false;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new BusClosedError();
+  }
+}

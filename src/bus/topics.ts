@@ -1,0 +1,64 @@
+import { BusError } from "./errors.ts";
+
+/** Builders for the seed's topic names; ids must be single tokens (no dots, spaces or wildcards). */
+export const topics = {
+  agent: (agentId: string) => `agent.${token(agentId, "agent id")}`,
+  agentEvents: (agentId: string) => `agent.${token(agentId, "agent id")}.events`,
+  task: (taskId: string) => `task.${token(taskId, "task id")}`,
+  swarm: (swarmId: string) => `swarm.${token(swarmId, "swarm id")}`,
+  broadcast: "broadcast",
+  /** Result keys may be dotted (`results.swarm.abc`): each part is a token. */
+  result: (key: string) => `results.${assertTopic(key)}`,
+  tool: (name: string) => `tools.${token(name, "tool name")}`,
+} as const;
+
+export const RESULTS_PREFIX = "results.";
+
+const INVALID_TOKEN = /[\s.*>]/;
+
+function token(value: string, what: string): string {
+  if (value === "" || INVALID_TOKEN.test(value)) {
+    throw new BusError(`invalid ${what} '${value}': it must be non-empty without dots, spaces, '*' or '>'`);
+  }
+  return value;
+}
+
+/** A concrete topic to publish on: dot-separated non-empty tokens, no wildcards. */
+export function assertTopic(topic: string): string {
+  for (const part of topic.split(".")) {
+    if (part === "" || /[\s*>]/.test(part)) {
+      throw new BusError(`invalid topic '${topic}': tokens must be non-empty without spaces or wildcards`);
+    }
+  }
+  return topic;
+}
+
+/** A subscription pattern: like a topic, but a token may be `*` and the last token may be `>`. */
+export function assertPattern(pattern: string): string {
+  const parts = pattern.split(".");
+  parts.forEach((part, index) => {
+    const wildcard = part === "*" || (part === ">" && index === parts.length - 1);
+    if (!wildcard && (part === "" || /[\s*>]/.test(part))) {
+      throw new BusError(`invalid subscription pattern '${pattern}'`);
+    }
+  });
+  return pattern;
+}
+
+export function hasWildcard(pattern: string): boolean {
+  return pattern.includes("*") || pattern.includes(">");
+}
+
+/** NATS subject matching: `*` is exactly one token, a final `>` is one or more tokens. */
+export function patternMatcher(pattern: string): (topicTokens: readonly string[]) => boolean {
+  const parts = pattern.split(".");
+  const tail = parts[parts.length - 1] === ">";
+  const fixed = tail ? parts.length - 1 : parts.length;
+  return (tokens) => {
+    if (tail ? tokens.length <= fixed : tokens.length !== fixed) return false;
+    for (let i = 0; i < fixed; i++) {
+      if (parts[i] !== "*" && parts[i] !== tokens[i]) return false;
+    }
+    return true;
+  };
+}

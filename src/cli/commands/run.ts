@@ -1,0 +1,33 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+
+export function runCommand(): Command {
+  return new Command("run")
+    .description("Run one task non-interactively: the answer streams to stdout, tool activity to stderr")
+    .argument("[prompt...]", "the task (use - or pipe stdin to read it from standard input)")
+    .option("-m, --model <provider/model>", "model to use, e.g. anthropic/claude-sonnet-4-20250514")
+    .option("-c, --continue", "continue the latest session of this directory")
+    .option("-s, --session <id>", "continue the given session")
+    .option("--agent <name>", "agent profile", "build")
+    .option("--max-steps <n>", "stop after this many model steps", (v) => parsePositive(v, "--max-steps"))
+    .addOption(new Option("--auto-approve <level>", "what 'ask' permissions become without a person to ask").choices(["all", "safe", "none"]).default("none"))
+    .option("--json", "print one JSON event per line instead of text")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ codetether run "add a --verbose flag to src/cli.ts"
+  $ git diff | codetether run "review this diff" -
+  $ codetether run -c "now add tests for it"
+  $ codetether run --json -m openai/gpt-5 "fix the failing test" | jq .type`,
+    )
+    .action(async (words: string[], options, command: Command) => {
+      const { runAction } = await import("../run/run-action.ts");
+      await runAction(words, { ...command.optsWithGlobals(), ...options });
+    });
+}
+
+export function parsePositive(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a positive integer, got '${value}'`);
+  return n;
+}

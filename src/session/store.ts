@@ -1,0 +1,162 @@
+import { randomUUID } from "node:crypto";
+import type { ModelMessage } from "ai";
+import { openDatabase, type Database } from "../storage/database.ts";
+
+export interface SessionInfo {
+  id: string;
+  title: string;
+  directory: string;
+  model: string;
+  agent: string;
+  parentId: string | null;
+  createdAt: number;
+  updatedAt: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+  messageCount: number;
+}
+
+export type MessageKind = "message" | "summary";
+
+export interface StoredMessage {
+  seq: number;
+  kind: MessageKind;
+  message: ModelMessage;
+  createdAt: number;
+  /** For a summary: the last seq it replaces in the model's context. */
+  summarizes?: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY, title TEXT NOT NULL, directory TEXT NOT NULL, model TEXT NOT NULL,
+  agent TEXT NOT NULL, parent_id TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL DEFAULT 0, output_tokens INTEGER NOT NULL DEFAULT 0, cost REAL NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS sessions_by_directory ON sessions(directory, updated_at);
+CREATE TABLE IF NOT EXISTS messages (
+  session_id TEXT NOT NULL REFERENCES sessions(id), seq INTEGER NOT NULL, kind TEXT NOT NULL,
+  role TEXT NOT NULL, content TEXT NOT NULL, summarizes INTEGER, created_at INTEGER NOT NULL,
+  PRIMARY KEY (session_id, seq)
+);
+CREATE TABLE IF NOT EXISTS usage (
+  session_id TEXT NOT NULL REFERENCES sessions(id), step INTEGER NOT NULL, model TEXT NOT NULL,
+  input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cost REAL, created_at INTEGER NOT NULL
+);`;
+
+interface SessionRow {
+  id: string;
+  title: string;
+  directory: string;
+  model: string;
+  agent: string;
+  parent_id: string | null;
+  created_at: number;
+  updated_at: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost: number;
+  message_count: number;
+}
+
+const SELECT_SESSION = `SELECT s.*, (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id AND m.kind = 'message') AS message_count FROM sessions s`;
+
+/** Sessions, their messages (AI SDK ModelMessage JSON) and per-step usage, in SQLite. */
+export class SessionStore {
+  private constructor(private readonly db: Database) {}
+
+  static open(dataDir: string): SessionStore {
+    const db = openDatabase(dataDir);
+    db.exec(SCHEMA);
+    return new SessionStore(db);
+  }
+
+  create(init: { directory: string; model: string; agent: string; title?: string; parentId?: string }): SessionInfo {
+    const now = Date.now();
+    const id = `ses_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
+    this.db
+      .prepare(`INSERT INTO sessions (id, title, directory, model, agent, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(id, init.title ?? "", init.directory, init.model, init.agent, init.parentId ?? null, now, now);
+    return this.get(id)!;
+  }
+
+  get(id: string): SessionInfo | undefined {
+    const row = this.db.prepare(`${SELECT_SESSION} WHERE s.id = ?`).get(id) as SessionRow | undefined;
+    return row && toInfo(row);
+  }
+
+  latest(directory: string): SessionInfo | undefined {
+    const row = this.db
+      .prepare(`${SELECT_SESSION} WHERE s.directory = ? AND s.parent_id IS NULL ORDER BY s.updated_at DESC, s.rowid DESC LIMIT 1`)
+      .get(directory) as SessionRow | undefined;
+    return row && toInfo(row);
+  }
+
+  list(options: { directory?: string; limit?: number } = {}): SessionInfo[] {
+    const where = options.directory ? `WHERE s.directory = ?` : "";
+    const params = options.directory ? [options.directory] : [];
+    const rows = this.db
+      .prepare(`${SELECT_SESSION} ${where} ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ?`)
+      .all(...params, options.limit ?? 50) as SessionRow[];
+    return rows.map(toInfo);
+  }
+
+  messages(sessionId: string): StoredMessage[] {
+    const rows = this.db
+      .prepare(`SELECT seq, kind, content, summarizes, created_at FROM messages WHERE session_id = ? ORDER BY seq`)
+      .all(sessionId) as { seq: number; kind: MessageKind; content: string; summarizes: number | null; created_at: number }[];
+    return rows.map((r) => ({
+      seq: r.seq,
+      kind: r.kind,
+      message: JSON.parse(r.content) as ModelMessage,
+      createdAt: r.created_at,
+      ...(r.summarizes !== null ? { summarizes: r.summarizes } : {}),
+    }));
+  }
+
+  append(sessionId: string, message: ModelMessage, kind: MessageKind = "message", summarizes?: number): StoredMessage {
+    const now = Date.now();
+    const insert = this.db.transaction(() => {
+      const { next } = this.db.prepare(`SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM messages WHERE session_id = ?`).get(sessionId) as { next: number };
+      this.db
+        .prepare(`INSERT INTO messages (session_id, seq, kind, role, content, summarizes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .run(sessionId, next, kind, message.role, JSON.stringify(message), summarizes ?? null, now);
+      this.db.prepare(`UPDATE sessions SET updated_at = ? WHERE id = ?`).run(now, sessionId);
+      return next;
+    });
+    return { seq: insert(), kind, message, createdAt: now, ...(summarizes !== undefined ? { summarizes } : {}) };
+  }
+
+  recordUsage(sessionId: string, step: number, model: string, inputTokens: number, outputTokens: number, cost?: number): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(`INSERT INTO usage (session_id, step, model, input_tokens, output_tokens, cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .run(sessionId, step, model, inputTokens, outputTokens, cost ?? null, Date.now());
+      this.db
+        .prepare(`UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, cost = cost + ? WHERE id = ?`)
+        .run(inputTokens, outputTokens, cost ?? 0, sessionId);
+    })();
+  }
+
+  setTitle(sessionId: string, title: string): void {
+    this.db.prepare(`UPDATE sessions SET title = ? WHERE id = ?`).run(title, sessionId);
+  }
+}
+
+function toInfo(row: SessionRow): SessionInfo {
+  return {
+    id: row.id,
+    title: row.title,
+    directory: row.directory,
+    model: row.model,
+    agent: row.agent,
+    parentId: row.parent_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cost: row.cost,
+    messageCount: row.message_count,
+  };
+}

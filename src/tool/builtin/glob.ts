@@ -1,0 +1,36 @@
+import { stat } from "node:fs/promises";
+import { glob } from "tinyglobby";
+import { z } from "zod";
+import { defineTool } from "../tool.ts";
+import { resolveWorkspacePath } from "../workspace-path.ts";
+import description from "./glob.txt";
+
+const MAX_RESULTS = 100;
+
+export const globTool = defineTool({
+  name: "glob",
+  description,
+  kind: "read",
+  parameters: z.object({
+    pattern: z.string().min(1),
+    path: z.string().optional().describe("directory to search (default: workspace root)"),
+  }),
+  async execute({ pattern, path = "." }, ctx) {
+    const target = resolveWorkspacePath(ctx.workspace, path);
+    await ctx.authorize({ tool: "glob", kind: "read", target: target.absolute, external: target.external });
+    const files = await glob(pattern, {
+      cwd: target.absolute,
+      ignore: ["**/.git/**", "**/node_modules/**"],
+      dot: true,
+      onlyFiles: true,
+      signal: ctx.signal,
+    });
+    const withTimes = await Promise.all(
+      files.map(async (file) => ({ file, mtime: (await stat(`${target.absolute}/${file}`).catch(() => undefined))?.mtimeMs ?? 0 })),
+    );
+    withTimes.sort((a, b) => b.mtime - a.mtime || a.file.localeCompare(b.file));
+    const shown = withTimes.slice(0, MAX_RESULTS).map((f) => f.file);
+    if (withTimes.length > MAX_RESULTS) shown.push(`[${withTimes.length - MAX_RESULTS} more results; narrow the pattern]`);
+    return { output: shown.join("\n") || "no files match", title: `${pattern} (${withTimes.length})` };
+  },
+});
