@@ -1,0 +1,150 @@
+import Database from "better-sqlite3";
+import type { AppendLog, LogEntry, LogLocation, LogPosition } from "./log/index.ts";
+
+/** What the index keeps of a record: its time (ms) and the values of the filterable columns. */
+export interface IndexedFields {
+  ts: number;
+  columns: Record<string, string | null>;
+}
+
+export interface IndexQuery {
+  equals?: Record<string, string | undefined>;
+  /** Inclusive time bounds on the records' `ts`. */
+  from?: string | Date;
+  to?: string | Date;
+  cursor?: string;
+  limit: number;
+  order: "asc" | "desc";
+}
+
+export interface IndexPage {
+  locations: LogLocation[];
+  /** Pass back as `cursor` for the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+const COLUMN_NAME = /^[a-z][a-z_]*$/;
+
+/**
+ * A SQLite sidecar mapping filterable fields to log positions, so a lookup costs an index seek plus
+ * one read per hit instead of a scan of the log. The log stays the source of truth: the index is
+ * written after a record is durable and, on open, catches up on whatever a crash kept it from seeing.
+ */
+export class LogIndex<T> {
+  private readonly db: Database.Database;
+  private readonly insert: Database.Statement;
+
+  constructor(
+    path: string,
+    private readonly columns: readonly string[],
+    private readonly project: (record: T) => IndexedFields,
+  ) {
+    for (const column of columns) if (!COLUMN_NAME.test(column)) throw new Error(`bad index column ${column}`);
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL"); // losing the newest rows is fine: catchUp restores them
+    const columnDefs = columns.map((column) => `, ${column} TEXT`).join("");
+    this.db.exec(`CREATE TABLE IF NOT EXISTS entries (segment INTEGER NOT NULL, offset INTEGER NOT NULL,
+      length INTEGER NOT NULL, ts INTEGER NOT NULL${columnDefs}, PRIMARY KEY (segment, offset)) WITHOUT ROWID`);
+    for (const column of [...columns, "ts"]) {
+      this.db.exec(`CREATE INDEX IF NOT EXISTS entries_${column} ON entries (${column}, segment, offset)`);
+    }
+    const names = ["segment", "offset", "length", "ts", ...columns];
+    this.insert = this.db.prepare(`INSERT OR IGNORE INTO entries (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})`);
+  }
+
+  add(location: LogLocation, record: T): void {
+    const fields = this.project(record);
+    this.insert.run(location.segment, location.offset, location.length, fields.ts, ...this.columns.map((column) => fields.columns[column] ?? null));
+  }
+
+  /** Indexes the records the log holds past the last indexed one; rebuilds if the index is ahead of the log. */
+  async catchUp(log: AppendLog<T>): Promise<number> {
+    let next = this.indexedEnd();
+    const end = log.end();
+    if (next && comparePositions(next, end) > 0) {
+      this.db.exec("DELETE FROM entries");
+      next = undefined;
+    }
+    let added = 0;
+    const batch: { location: LogLocation; record: T }[] = [];
+    const addBatch = this.db.transaction(() => {
+      for (const { location, record } of batch.splice(0)) this.add(location, record);
+    });
+    for await (const { record, ...location } of log.entries(next)) {
+      batch.push({ location, record });
+      added++;
+      if (batch.length >= 1000) addBatch();
+    }
+    addBatch();
+    return added;
+  }
+
+  find(query: IndexQuery): IndexPage {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    for (const [column, value] of Object.entries(query.equals ?? {})) {
+      if (value === undefined) continue;
+      if (!this.columns.includes(column)) throw new Error(`cannot filter on ${column}`);
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
+    if (query.from !== undefined) {
+      where.push("ts >= ?");
+      params.push(new Date(query.from).getTime());
+    }
+    if (query.to !== undefined) {
+      where.push("ts <= ?");
+      params.push(new Date(query.to).getTime());
+    }
+    if (query.cursor) {
+      const after = decodeCursor(query.cursor);
+      where.push(`(segment, offset) ${query.order === "asc" ? ">" : "<"} (?, ?)`);
+      params.push(after.segment, after.offset);
+    }
+    const direction = query.order === "asc" ? "ASC" : "DESC";
+    const rows = this.db
+      .prepare(`SELECT segment, offset, length FROM entries ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+        ORDER BY segment ${direction}, offset ${direction} LIMIT ?`)
+      .all(...params, query.limit + 1) as LogLocation[];
+    const locations = rows.slice(0, query.limit);
+    const last = locations[locations.length - 1];
+    return rows.length > query.limit && last ? { locations, nextCursor: encodeCursor(last) } : { locations };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private indexedEnd(): LogPosition | undefined {
+    const row = this.db.prepare("SELECT segment, offset, length FROM entries ORDER BY segment DESC, offset DESC LIMIT 1").get() as
+      | LogLocation
+      | undefined;
+    return row && { segment: row.segment, offset: row.offset + row.length };
+  }
+}
+
+function comparePositions(a: LogPosition, b: LogPosition): number {
+  return a.segment - b.segment || a.offset - b.offset;
+}
+
+function encodeCursor(position: LogPosition): string {
+  return `${position.segment}.${position.offset}`;
+}
+
+function decodeCursor(cursor: string): LogPosition {
+  const match = /^(\d+)\.(\d+)$/.exec(cursor);
+  if (!match) throw new Error(`invalid cursor ${JSON.stringify(cursor)}`);
+  return { segment: Number(match[1]), offset: Number(match[2]) };
+}
+
+export interface RecordPage<T> {
+  entries: LogEntry<T>[];
+  nextCursor?: string;
+}
+
+/** Reads the records behind an index page, in page order: one positioned read each. */
+export async function readPage<T>(log: AppendLog<T>, page: IndexPage): Promise<RecordPage<T>> {
+  const entries = await Promise.all(page.locations.map(async (location) => ({ ...location, record: await log.read(location) })));
+  return page.nextCursor === undefined ? { entries } : { entries, nextCursor: page.nextCursor };
+}

@@ -1,0 +1,100 @@
+import { join } from "node:path";
+import { LogIndex, readPage, type RecordPage } from "./log-index.ts";
+import { openLog, type AppendLog, type FollowOptions, type LogEntry, type LogLocation, type LogOptions } from "./log/index.ts";
+
+/** One event of the stream. The correlation ids are null where the event has no such context. */
+export interface StreamEvent<D = unknown> {
+  session_id: string | null;
+  okr_id: string | null;
+  okr_run_id: string | null;
+  relay_id: string | null;
+  type: string;
+  ts: string;
+  data: D;
+}
+
+export type NewStreamEvent<D = unknown> = Pick<StreamEvent<D>, "type"> &
+  Partial<Pick<StreamEvent<D>, "session_id" | "okr_id" | "okr_run_id" | "relay_id" | "ts" | "data">>;
+
+export interface StreamFilter {
+  session_id?: string;
+  okr_id?: string;
+  okr_run_id?: string;
+  relay_id?: string;
+  type?: string;
+  from?: string | Date;
+  to?: string | Date;
+}
+
+export interface PageRequest {
+  limit?: number;
+  cursor?: string;
+}
+
+const INDEXED_COLUMNS = ["session_id", "okr_id", "okr_run_id", "relay_id", "type"] as const;
+const DEFAULT_PAGE = 100;
+
+/** Opens the event stream stored in `dir`: JSONL segments plus `index.sqlite` beside them. */
+export async function openEventStream(dir: string, options: LogOptions = {}): Promise<EventStream> {
+  const log = await openLog<StreamEvent>(dir, options);
+  const index = new LogIndex<StreamEvent>(join(dir, "index.sqlite"), INDEXED_COLUMNS, (event) => ({
+    ts: Date.parse(event.ts),
+    columns: Object.fromEntries(INDEXED_COLUMNS.map((column) => [column, event[column]])),
+  }));
+  try {
+    await index.catchUp(log);
+  } catch (error) {
+    index.close();
+    await log.close();
+    throw error;
+  }
+  return new EventStream(log, index);
+}
+
+export class EventStream {
+  constructor(
+    private readonly log: AppendLog<StreamEvent>,
+    private readonly index: LogIndex<StreamEvent>,
+  ) {}
+
+  /** Resolves once the event is durable, with where it was written. */
+  async append<D>(input: NewStreamEvent<D>): Promise<LogEntry<StreamEvent<D>>> {
+    const event: StreamEvent<D> = {
+      session_id: input.session_id ?? null,
+      okr_id: input.okr_id ?? null,
+      okr_run_id: input.okr_run_id ?? null,
+      relay_id: input.relay_id ?? null,
+      type: input.type,
+      ts: input.ts ?? new Date().toISOString(),
+      data: input.data as D,
+    };
+    if (Number.isNaN(Date.parse(event.ts))) throw new TypeError(`event ts is not a date: ${event.ts}`);
+    const location = await this.log.append(event);
+    this.index.add(location, event);
+    return { ...location, record: event };
+  }
+
+  read(location: LogLocation): Promise<StreamEvent> {
+    return this.log.read(location);
+  }
+
+  /** Matching events oldest first, by index lookup; page on with the returned `nextCursor`. */
+  query(filter: StreamFilter, page: PageRequest = {}): Promise<RecordPage<StreamEvent>> {
+    const { from, to, ...equals } = filter;
+    return readPage(this.log, this.index.find({ equals, from, to, cursor: page.cursor, limit: page.limit ?? DEFAULT_PAGE, order: "asc" }));
+  }
+
+  /** One session's events in order, without scanning the rest of the stream. */
+  session(sessionId: string, page: PageRequest = {}): Promise<RecordPage<StreamEvent>> {
+    return this.query({ session_id: sessionId }, page);
+  }
+
+  follow(options?: FollowOptions): AsyncGenerator<LogEntry<StreamEvent>> {
+    return this.log.follow(options);
+  }
+
+  async close(): Promise<void> {
+    await this.log.close();
+    this.index.close();
+  }
+}
