@@ -38,37 +38,57 @@ export interface BusHandleOptions {
 }
 
 export function createBusHandle(bus: AgentBus, agentId: string, options: BusHandleOptions = {}): BusHandle {
-  const inbox = bus.subscribe(topics.agent(agentId), { queueSize: options.queueSize });
-  const eventsTopic = topics.agentEvents(agentId);
-  const base = options.correlation;
-  const correlate = (extra?: Correlation): Correlation | undefined => (extra ? { ...base, ...extra } : base);
-  let closed = false;
+  return new AgentBusHandle(bus, agentId, options);
+}
 
-  const handle: BusHandle = {
-    agentId,
-    bus,
-    send: (toAgentId, payload, opts = {}) =>
-      handle.publish({ topic: topics.agent(toAgentId), kind: opts.kind ?? "message", payload, correlation: opts.correlation }),
-    receive: () => inbox,
-    publishEvent: (event, opts = {}) =>
-      handle.publish({ topic: eventsTopic, kind: opts.kind ?? "event", payload: event, correlation: opts.correlation }),
-    publishTaskUpdate: (taskId, update, opts = {}) =>
-      handle.publish({
-        topic: topics.task(taskId),
-        kind: opts.kind ?? "task_update",
-        payload: update,
-        correlation: { task_id: taskId, ...opts.correlation },
-      }),
-    publish: (message) => bus.publish({ ...message, sender: agentId, correlation: correlate(message.correlation) }),
-    get closed() {
-      return closed;
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      inbox.close();
-      options.onClose?.();
-    },
-  };
-  return handle;
+// A class rather than closures: thousands of idle sub-agents then share one set of methods.
+class AgentBusHandle implements BusHandle {
+  readonly #inbox: Subscription;
+  readonly #options: BusHandleOptions;
+  #closed = false;
+
+  constructor(
+    readonly bus: AgentBus,
+    readonly agentId: string,
+    options: BusHandleOptions,
+  ) {
+    this.#inbox = bus.subscribe(topics.agent(agentId), { queueSize: options.queueSize });
+    this.#options = options;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  send<T>(toAgentId: string, payload: T, options: HandleMessageOptions = {}): BusEnvelope<T> {
+    const { kind = "message", correlation } = options;
+    return this.publish({ topic: topics.agent(toAgentId), kind, payload, correlation });
+  }
+
+  receive(): Subscription {
+    return this.#inbox;
+  }
+
+  publishEvent<T>(event: T, options: HandleMessageOptions = {}): BusEnvelope<T> {
+    const { kind = "event", correlation } = options;
+    return this.publish({ topic: topics.agentEvents(this.agentId), kind, payload: event, correlation });
+  }
+
+  publishTaskUpdate<T>(taskId: string, update: T, options: HandleMessageOptions = {}): BusEnvelope<T> {
+    const { kind = "task_update", correlation } = options;
+    return this.publish({ topic: topics.task(taskId), kind, payload: update, correlation: { task_id: taskId, ...correlation } });
+  }
+
+  publish<T>(message: Omit<OutgoingMessage<T>, "sender">): BusEnvelope<T> {
+    const base = this.#options.correlation;
+    const correlation = message.correlation ? { ...base, ...message.correlation } : base;
+    return this.bus.publish({ ...message, sender: this.agentId, correlation });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#inbox.close();
+    this.#options.onClose?.();
+  }
 }

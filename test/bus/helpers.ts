@@ -1,0 +1,27 @@
+import type { Delivery, Subscription } from "../../src/bus/index.ts";
+
+/** The next delivery, failing the test instead of hanging when none comes. */
+export async function nextDelivery(subscription: Subscription, timeoutMs = 2_000): Promise<Delivery> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`nothing delivered on '${subscription.pattern}' in ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const result = await Promise.race([subscription.next(), timeout]);
+    if (result.done) throw new Error(`subscription '${subscription.pattern}' ended`);
+    return result.value;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function takeDeliveries(subscription: Subscription, count: number): Promise<Delivery[]> {
+  const deliveries: Delivery[] = [];
+  while (deliveries.length < count) deliveries.push(await nextDelivery(subscription));
+  return deliveries;
+}
+
+/** Payloads of the deliveries, with lag notices shown as `lagged:N`. */
+export function payloads(deliveries: Delivery[]): unknown[] {
+  return deliveries.map((d) => (d.kind === "lagged" ? `lagged:${d.dropped}` : d.payload));
+}
