@@ -3,8 +3,6 @@ import type { ResolvedModel } from "../provider/resolve.ts";
 import type { SessionStore, StoredMessage } from "../session/store.ts";
 import summarizePrompt from "./prompt/summarize.txt";
 
-/** Latest turns kept verbatim when summarising. */
-const TAIL_TURNS = 2;
 const PRUNED = "[old tool output cleared to save context]";
 const PRUNE_MIN_CHARS = 200;
 /** The newest tool results are never pruned: the model is usually still working with them. */
@@ -43,10 +41,17 @@ export function pruneToolOutputs(messages: ModelMessage[]): { messages: ModelMes
  * Summarises everything before the latest turns with the model and stores the summary, which then
  * stands in for those messages in the model's context. Returns false when there is nothing to fold.
  */
-export async function summarizeOlderTurns(model: ResolvedModel, store: SessionStore, sessionId: string, stored: StoredMessage[], signal: AbortSignal): Promise<boolean> {
+export async function summarizeOlderTurns(
+  model: ResolvedModel,
+  store: SessionStore,
+  sessionId: string,
+  stored: StoredMessage[],
+  tailTurns: number,
+  signal: AbortSignal,
+): Promise<boolean> {
   const summary = stored.findLast((m) => m.kind === "summary");
   const live = stored.filter((m) => m.kind === "message" && m.seq > (summary?.summarizes ?? 0));
-  const tailStart = tailStartIndex(live.map((m) => m.message));
+  const tailStart = tailStartIndex(live.map((m) => m.message), tailTurns);
   if (tailStart <= 0) return false;
   const folded = live.slice(0, tailStart);
   const input = [...(summary ? [summary.message] : []), ...pruneToolOutputs(folded.map((m) => m.message)).messages];
@@ -61,11 +66,11 @@ export async function summarizeOlderTurns(model: ResolvedModel, store: SessionSt
   return true;
 }
 
-/** Index of the first message of the latest TAIL_TURNS user turns (0 when there are fewer turns). */
-function tailStartIndex(messages: ModelMessage[]): number {
+/** Index of the first message of the latest `tailTurns` user turns (0 when there are fewer turns). */
+function tailStartIndex(messages: ModelMessage[], tailTurns: number): number {
   let turns = 0;
   for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i]!.role === "user" && ++turns === TAIL_TURNS) return i;
+    if (messages[i]!.role === "user" && ++turns === tailTurns) return i;
   }
   return 0;
 }

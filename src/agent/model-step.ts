@@ -1,5 +1,6 @@
-import { streamText, tool as aiTool, type AssistantModelMessage, type ModelMessage, type ToolSet } from "ai";
+import { jsonSchema, streamText, tool as aiTool, type AssistantModelMessage, type ModelMessage, type ToolSet } from "ai";
 import type { Tool } from "../tool/tool.ts";
+import { compactInputSchema } from "../tool/tool-schema.ts";
 import type { AgentEvent } from "./events.ts";
 import type { PendingCall } from "./tool-runner.ts";
 
@@ -16,7 +17,8 @@ export interface StepOutcome {
 
 /** The tool declarations the model sees; execution stays with the agent loop (permissions, events). */
 export function toToolSet(tools: Tool[]): ToolSet {
-  return Object.fromEntries(tools.map((t) => [t.name, aiTool({ description: t.description, inputSchema: t.parameters })]));
+  // Compact schemas: they go into every request (the loop validates arguments with zod itself).
+  return Object.fromEntries(tools.map((t) => [t.name, aiTool({ description: t.description.trim(), inputSchema: jsonSchema(compactInputSchema(t)) })]));
 }
 
 /** One model call: streams text/reasoning as events, collects tool calls, usage and the assistant message. */

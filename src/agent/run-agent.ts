@@ -4,13 +4,15 @@ import { costOf } from "../provider/catalog.ts";
 import type { ResolvedModel } from "../provider/resolve.ts";
 import { modelContext } from "../session/context.ts";
 import type { SessionInfo, SessionStore } from "../session/store.ts";
-import type { PermissionRequest, Tool } from "../tool/tool.ts";
+import { guardPlanMode } from "../tool/plan-mode.ts";
+import type { PermissionRequest, PlanModeState, Tool, ToolContext, ToolHooks } from "../tool/tool.ts";
 import { estimateTokens, pruneToolOutputs, summarizeOlderTurns, usableTokens } from "./compaction.ts";
 import { DOOM_LOOP_THRESHOLD, DoomLoopGuard } from "./doom-loop.ts";
 import type { AgentEvent, FinishReason, Usage } from "./events.ts";
 import { partialAssistant, streamStep, toToolSet, type StepOutcome } from "./model-step.ts";
 import { DEFAULT_RETRY, describeProviderError, isRetryable, retryDelay, type RetryPolicy } from "./retry.ts";
 import { runToolCalls } from "./tool-runner.ts";
+import { subAgentRunner, type ResolveAgent } from "./sub-agent.ts";
 
 export interface AgentOptions {
   store: SessionStore;
@@ -25,6 +27,10 @@ export interface AgentOptions {
   /** Permission gate for every tool action; allows everything when absent. */
   authorize?: (request: PermissionRequest) => Promise<void>;
   retry?: RetryPolicy;
+  /** Services for tools (config, question, a custom sub-agent runner); see ToolHooks. */
+  hooks?: ToolHooks;
+  /** Agent profiles for the `task` tool's sub-agents; without it they run with this agent's setup. */
+  resolveAgent?: ResolveAgent;
 }
 
 export const DEFAULT_MAX_STEPS = 50;
@@ -43,12 +49,18 @@ export async function* runAgent(input: string | UserContent, options: AgentOptio
   const fixedTokens = estimateTokens(options.system) + estimateTokens(JSON.stringify(options.tools.map((t) => t.description)));
   const guard = new DoomLoopGuard();
   const usage: Usage = { inputTokens: 0, outputTokens: 0, cost: 0 };
-  const toolContext = {
+  const planMode: PlanModeState = { active: false };
+  const toolContext: Omit<ToolContext, "callId"> = {
+    supportsImages: model.info?.vision,
+    runSubAgent: subAgentRunner(options, runAgent),
+    ...options.hooks,
     workspace,
     sessionId: session.id,
     signal,
     outputDir: join(options.dataDir, "tool-output", session.id),
-    authorize: options.authorize ?? (async () => {}),
+    dataDir: options.dataDir,
+    planMode,
+    authorize: guardPlanMode(options.authorize ?? (async () => {}), planMode),
   };
 
   store.append(session.id, { role: "user", content: input } as ModelMessage);
@@ -137,12 +149,13 @@ async function* compactIfNeeded(options: AgentOptions, fixedTokens: number, sign
   const pruned = pruneToolOutputs(messages);
   messages = pruned.messages;
   let summarized = false;
-  if (fixedTokens + estimateTokens(messages) > limit) {
-    summarized = await summarizeOlderTurns(options.model, options.store, options.session.id, stored, signal).catch(() => false);
-    if (summarized) {
-      stored = options.store.messages(options.session.id);
-      messages = pruneToolOutputs(modelContext(stored)).messages;
-    }
+  // Keep the latest two turns verbatim if that is enough, else only the latest one.
+  for (const tailTurns of [2, 1]) {
+    if (fixedTokens + estimateTokens(messages) <= limit) break;
+    if (!(await summarizeOlderTurns(options.model, options.store, options.session.id, stored, tailTurns, signal).catch(() => false))) continue;
+    summarized = true;
+    stored = options.store.messages(options.session.id);
+    messages = pruneToolOutputs(modelContext(stored)).messages;
   }
   if (pruned.pruned || summarized) yield { type: "compaction", pruned: pruned.pruned, summarized };
   return { messages };

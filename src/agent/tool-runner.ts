@@ -1,7 +1,6 @@
 import type { ToolResultPart } from "ai";
-import { z } from "zod";
-import type { Tool, ToolContext } from "../tool/tool.ts";
-import { ToolError } from "../tool/tool.ts";
+import { invokeTool } from "../tool/invoke.ts";
+import type { Tool, ToolContext, ToolResult } from "../tool/tool.ts";
 import { AsyncQueue } from "../util/async-queue.ts";
 import type { AgentEvent } from "./events.ts";
 
@@ -28,7 +27,11 @@ export async function* runToolCalls(calls: PendingCall[], tools: Map<string, Too
       type: "tool-result",
       toolCallId: call.callId,
       toolName: call.tool,
-      output: outcome.ok ? { type: "text", value: outcome.text } : { type: "error-text", value: outcome.text },
+      output: !outcome.ok
+        ? { type: "error-text", value: outcome.text }
+        : outcome.attachments?.length
+          ? { type: "content", value: [{ type: "text", text: outcome.text }, ...outcome.attachments.map((a) => ({ type: "image-data" as const, data: a.data, mediaType: a.mediaType }))] }
+          : { type: "text", value: outcome.text },
     };
   });
   void Promise.all(runs).then(() => queue.close());
@@ -36,24 +39,16 @@ export async function* runToolCalls(calls: PendingCall[], tools: Map<string, Too
   return results;
 }
 
-async function runOne(call: PendingCall, tools: Map<string, Tool>, ctx: CallContext, emit: (e: AgentEvent) => void) {
+async function runOne(call: PendingCall, tools: Map<string, Tool>, ctx: CallContext, emit: (e: AgentEvent) => void): Promise<{ ok: boolean; text: string; attachments?: ToolResult["attachments"] }> {
   const fail = (error: string) => {
     emit({ type: "tool-error", callId: call.callId, tool: call.tool, error });
     return { ok: false, text: error };
   };
   if (call.rejection) return fail(call.rejection);
-  const tool = tools.get(call.tool);
-  if (!tool) return fail(`unknown tool '${call.tool}'; available: ${[...tools.keys()].join(", ")}`);
-  const parsed = tool.parameters.safeParse(call.input);
-  if (!parsed.success) return fail(`invalid arguments for ${call.tool}: ${z.prettifyError(parsed.error)}. Fix the arguments and call again.`);
-  if (ctx.signal.aborted) return fail("aborted before it ran");
-  emit({ type: "tool-running", callId: call.callId, tool: call.tool, input: call.input });
-  try {
-    const result = await tool.execute(parsed.data, { ...ctx, callId: call.callId });
-    emit({ type: "tool-completed", callId: call.callId, tool: call.tool, title: result.title, output: result.output, metadata: result.metadata });
-    return { ok: true, text: result.output };
-  } catch (error) {
-    const message = error instanceof ToolError ? error.message : `${call.tool} failed: ${(error as Error).message ?? String(error)}`;
-    return fail(message);
-  }
+  const running = () => emit({ type: "tool-running", callId: call.callId, tool: call.tool, input: call.input });
+  const outcome = await invokeTool(call.tool, call.input, { ...ctx, callId: call.callId, tools }, running);
+  if (!outcome.ok) return fail(outcome.error);
+  const { result } = outcome;
+  emit({ type: "tool-completed", callId: call.callId, tool: call.tool, title: result.title, output: result.output, metadata: result.metadata });
+  return { ok: true, text: result.output, attachments: result.attachments };
 }

@@ -1,0 +1,42 @@
+import type { SubAgentRequest, SubAgentResult } from "../tool/tool.ts";
+import { ToolError } from "../tool/tool.ts";
+import type { AgentEvent } from "./events.ts";
+import type { AgentOptions } from "./run-agent.ts";
+
+export type AgentRunner = (input: string, options: AgentOptions) => AsyncGenerator<AgentEvent, void>;
+
+/** What an agent profile changes for a sub-agent; undefined means there is no such profile. */
+export type ResolveAgent = (name: string) => Partial<Pick<AgentOptions, "tools" | "system" | "authorize">> | undefined;
+
+/** Sub-agents may not start sub-agents of their own: it bounds the depth and the cost. */
+const NOT_FOR_SUB_AGENTS = "task";
+
+/**
+ * The `task` tool's default runner: a child session (parentId = the parent's) running the agent loop with
+ * the chosen profile's tools, prompt and permissions; resolves with the child's final answer.
+ */
+export function subAgentRunner(parent: AgentOptions, run: AgentRunner): (request: SubAgentRequest, signal: AbortSignal) => Promise<SubAgentResult> {
+  return async (request, signal) => {
+    const profile = parent.resolveAgent ? parent.resolveAgent(request.agent) : {};
+    if (!profile) throw new ToolError(`unknown agent profile '${request.agent}'`);
+    const session = parent.store.create({
+      directory: parent.workspace,
+      model: parent.model.ref,
+      agent: request.agent,
+      title: request.description,
+      parentId: parent.session.id,
+    });
+    const tools = (profile.tools ?? parent.tools).filter((t) => t.name !== NOT_FOR_SUB_AGENTS);
+    let text = "";
+    let failure = "";
+    for await (const event of run(request.prompt, { ...parent, ...profile, tools, session, signal })) {
+      if (event.type === "error") failure = event.message;
+      if (event.type === "finish") {
+        text = event.text;
+        if (event.reason !== "stop") failure ||= `sub-agent stopped (${event.reason})`;
+      }
+    }
+    if (failure && !text) throw new ToolError(`${failure} (session ${session.id})`);
+    return { sessionId: session.id, text: failure ? `${text}\n[${failure}]` : text };
+  };
+}

@@ -1,0 +1,104 @@
+// Runs the built CLI (`bin/codetether` → dist/) as a subprocess in an isolated sandbox: temp HOME,
+// config, data dir and workspace, with a provider `fake` pointing at a scripted fake model.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const CLI = new URL("../../bin/codetether", import.meta.url).pathname;
+
+export interface Sandbox {
+  root: string;
+  workspace: string;
+  dataDir: string;
+  configPath: string;
+  /** Environment for the CLI: sandbox paths, no provider keys from the host. */
+  env: NodeJS.ProcessEnv;
+  writeConfig(toml: string): void;
+  cleanup(): void;
+}
+
+/** The config.toml lines that make `-m fake/fake-model` talk to the fake model in the given format. */
+export function fakeProviderToml(baseUrl: string, kind: "openai-compatible" | "openai" | "anthropic" | "google" = "openai-compatible"): string {
+  if (kind === "openai-compatible") return `[providers.fake]\ntype = "openai-compatible"\nbase_url = "${baseUrl}/v1"\nmodel = "fake-model"\n`;
+  const path = kind === "google" ? "v1beta" : "v1";
+  return `[providers.${kind}]\nbase_url = "${baseUrl}/${path}"\n`;
+}
+
+export function makeSandbox(): Sandbox {
+  const root = mkdtempSync(join(tmpdir(), "codetether-test-"));
+  const workspace = join(root, "workspace");
+  const dataDir = join(root, "data");
+  const configPath = join(root, "config.toml");
+  mkdirSync(workspace, { recursive: true });
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/API_KEY|_TOKEN$|^VAULT_|^CODETETHER_|^AWS_/.test(key)) continue;
+    env[key] = value;
+  }
+  Object.assign(env, {
+    HOME: root,
+    XDG_CONFIG_HOME: join(root, "xdg-config"),
+    XDG_DATA_HOME: join(root, "xdg-data"),
+    CODETETHER_DATA_DIR: dataDir,
+    CODETETHER_CONFIG: configPath,
+    NO_COLOR: "1",
+  });
+  writeFileSync(configPath, "");
+  return {
+    root,
+    workspace,
+    dataDir,
+    configPath,
+    env,
+    writeConfig: (toml) => writeFileSync(configPath, toml),
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunCliOptions {
+  input?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  timeoutMs?: number;
+  /** Called once with the child, e.g. to send it a signal mid-run. */
+  onSpawn?: (child: import("node:child_process").ChildProcess) => void;
+}
+
+/** Runs `codetether <args>` in the sandbox and collects its output. */
+export function runCli(sandbox: Sandbox, args: string[], options: RunCliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd ?? sandbox.workspace,
+      env: { ...sandbox.env, ...options.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    options.onSpawn?.(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+/** Parses `--json` output: one event per line. */
+export function jsonLines(stdout: string): Array<Record<string, any>> {
+  return stdout
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line));
+}
