@@ -1,0 +1,69 @@
+import { createHash } from "node:crypto";
+
+export interface AuditCorrelation {
+  session_id: string | null;
+  okr_id: string | null;
+  okr_run_id: string | null;
+  relay_id: string | null;
+}
+
+/** One audit record as stored. `hash` seals every other field, `prev_hash` links it to the record before. */
+export interface AuditRecord extends AuditCorrelation {
+  seq: number;
+  ts: string;
+  actor: string;
+  action: string;
+  resource: string;
+  status: string;
+  details: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+export type AuditInput = Pick<AuditRecord, "actor" | "action" | "resource" | "status"> &
+  Partial<AuditCorrelation> & { details?: unknown; ts?: string };
+
+/** The `prev_hash` of the first record. */
+export const GENESIS_HASH = "0".repeat(64);
+
+/**
+ * Keys sorted at every level, so the same record always has the same bytes: the stored line is the
+ * canonical form, and any byte edited in it changes either the canonical form or the hash.
+ */
+export function canonicalize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonicalize);
+  if (value && typeof value === "object") {
+    const object = value as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(object).sort().map((key) => [key, canonicalize(object[key])]));
+  }
+  return value;
+}
+
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(canonicalize(value));
+}
+
+/** SHA-256 of the record's canonical bytes, leaving out only its own `hash`. */
+export function hashRecord(record: Omit<AuditRecord, "hash"> | AuditRecord): string {
+  const { hash: _ignored, ...body } = record as AuditRecord;
+  return createHash("sha256").update(canonicalJson(body)).digest("hex");
+}
+
+/** Builds the next link of the chain, in canonical key order, ready to append. */
+export function sealRecord(input: AuditInput, previous: { seq: number; hash: string }): AuditRecord {
+  const body: Omit<AuditRecord, "hash"> = {
+    seq: previous.seq + 1,
+    ts: input.ts ?? new Date().toISOString(),
+    actor: input.actor,
+    action: input.action,
+    resource: input.resource,
+    status: input.status,
+    session_id: input.session_id ?? null,
+    okr_id: input.okr_id ?? null,
+    okr_run_id: input.okr_run_id ?? null,
+    relay_id: input.relay_id ?? null,
+    details: input.details ?? null,
+    prev_hash: previous.hash,
+  };
+  return canonicalize({ ...body, hash: hashRecord(body) }) as AuditRecord;
+}

@@ -1,0 +1,91 @@
+import { join } from "node:path";
+import { LogIndex, readPage, type RecordPage } from "../events/log-index.ts";
+import { openLog, type AppendLog, type LogEntry, type LogLocation, type LogOptions } from "../events/log/index.ts";
+import { GENESIS_HASH, sealRecord, type AuditInput, type AuditRecord } from "./audit-record.ts";
+import { redact } from "./redact.ts";
+import { verifyChain, type VerifyResult } from "./verify-chain.ts";
+
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  resource?: string;
+  status?: string;
+  session_id?: string;
+  okr_id?: string;
+  okr_run_id?: string;
+  relay_id?: string;
+  from?: string | Date;
+  to?: string | Date;
+  limit?: number;
+  cursor?: string;
+}
+
+const INDEXED_COLUMNS = ["actor", "action", "resource", "status", "session_id", "okr_id", "okr_run_id", "relay_id"] as const;
+const DEFAULT_PAGE = 100;
+
+/** Opens the audit trail in `dir` and resumes its hash chain from the last durable record. */
+export async function openAuditTrail(dir: string, options: LogOptions = {}): Promise<AuditTrail> {
+  const log = await openLog<AuditRecord>(dir, options);
+  const index = new LogIndex<AuditRecord>(join(dir, "index.sqlite"), INDEXED_COLUMNS, (record) => ({
+    ts: Date.parse(record.ts),
+    columns: Object.fromEntries(INDEXED_COLUMNS.map((column) => [column, record[column]])),
+  }));
+  try {
+    await index.catchUp(log);
+    const last = (await log.last())?.record;
+    return new AuditTrail(log, index, last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH });
+  } catch (error) {
+    index.close();
+    await log.close();
+    throw error;
+  }
+}
+
+/** Append-only, hash-chained record of who did what; secrets are redacted before anything is written. */
+export class AuditTrail {
+  constructor(
+    private readonly log: AppendLog<AuditRecord>,
+    private readonly index: LogIndex<AuditRecord>,
+    private head: { seq: number; hash: string },
+  ) {}
+
+  /**
+   * Sealed synchronously against the current head, and the log writes in call order, so concurrent
+   * appends still form one chain. Resolves once the record is durable.
+   */
+  async append(input: AuditInput): Promise<LogEntry<AuditRecord>> {
+    // The JSON round trip turns Dates, Maps' toJSON and the like into the plain values that get stored.
+    const record = sealRecord(redact(JSON.parse(JSON.stringify(input)) as AuditInput), this.head);
+    if (Number.isNaN(Date.parse(record.ts))) throw new TypeError(`audit ts is not a date: ${record.ts}`);
+    this.head = { seq: record.seq, hash: record.hash };
+    const location = await this.log.append(record);
+    this.index.add(location, record);
+    return { ...location, record };
+  }
+
+  /** One record by the location `append` returned. */
+  read(location: LogLocation): Promise<AuditRecord> {
+    return this.log.read(location);
+  }
+
+  /** Checks every record's hash and link; names the first edited, deleted or reordered record. */
+  verify(): Promise<VerifyResult> {
+    return verifyChain(this.log.rawEntries());
+  }
+
+  /** Matching records oldest first; page on with the returned `nextCursor`. */
+  query(query: AuditQuery = {}): Promise<RecordPage<AuditRecord>> {
+    const { from, to, limit, cursor, ...equals } = query;
+    return readPage(this.log, this.index.find({ equals, from, to, cursor, limit: limit ?? DEFAULT_PAGE, order: "asc" }));
+  }
+
+  /** The newest records first; page back in time with the returned `nextCursor`. */
+  recent(limit = DEFAULT_PAGE, cursor?: string): Promise<RecordPage<AuditRecord>> {
+    return readPage(this.log, this.index.find({ cursor, limit, order: "desc" }));
+  }
+
+  async close(): Promise<void> {
+    await this.log.close();
+    this.index.close();
+  }
+}

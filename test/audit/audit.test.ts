@@ -1,0 +1,145 @@
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { test } from "node:test";
+import { openAuditTrail, type AuditInput } from "../../src/audit/index.ts";
+import { segmentPath } from "../../src/events/log/index.ts";
+import { tempDir } from "../events/temp-dir.ts";
+
+const event = (i: number, extra: Partial<AuditInput> = {}): AuditInput => ({
+  actor: i % 2 ? "alice" : "bob",
+  action: i % 3 ? "tool.bash" : "task.create",
+  resource: `task/${i}`,
+  status: "success",
+  details: { i },
+  ...extra,
+});
+
+async function writeTrail(count: number, segmentBytes = 64 * 1024): Promise<string> {
+  const dir = tempDir("codetether-audit-");
+  const trail = await openAuditTrail(dir, { segmentBytes, fsync: { batchMs: 1, maxBatch: 100 } });
+  await Promise.all(Array.from({ length: count }, (_, i) => trail.append(event(i + 1))));
+  await trail.close();
+  return dir;
+}
+
+/** Rewrites one segment's lines through `edit` (the audit trail is closed meanwhile). */
+function editLines(dir: string, segment: number, edit: (lines: string[]) => string[]): void {
+  const lines = readFileSync(segmentPath(dir, segment), "utf8").split("\n").slice(0, -1);
+  writeFileSync(segmentPath(dir, segment), edit(lines).map((line) => `${line}\n`).join(""));
+}
+
+test("records chain by hash; the chain verifies and resumes after reopening", async () => {
+  const dir = await writeTrail(20, 1500);
+  const trail = await openAuditTrail(dir, { segmentBytes: 1500 });
+  const next = await trail.append(event(21));
+  assert.equal(next.record.seq, 21);
+  const result = await trail.verify();
+  assert.deepEqual(result, { ok: true, records: 21, last_seq: 21, last_hash: next.record.hash });
+  const first = await trail.recent(1);
+  assert.equal(first.entries[0]?.record.seq, 21);
+  await trail.close();
+});
+
+test("editing one byte of an old record fails verification at exactly that record", async () => {
+  const dir = await writeTrail(30);
+  const trail = await openAuditTrail(dir);
+  const target = (await trail.query({ resource: "task/7" })).entries[0]!;
+  await trail.close();
+  const bytes = readFileSync(segmentPath(dir, 1));
+  const at = bytes.indexOf("task/7", target.offset) + 5;
+  bytes[at] = "8".charCodeAt(0);
+  writeFileSync(segmentPath(dir, 1), bytes);
+  const reopened = await openAuditTrail(dir);
+  const result = await reopened.verify();
+  assert.equal(result.ok, false);
+  assert.ok(!result.ok);
+  assert.deepEqual([result.problem, result.seq, result.segment, result.offset], ["edited", 7, 1, target.offset]);
+  await reopened.close();
+});
+
+test("a byte edit that breaks the JSON is reported at that record too", async () => {
+  const dir = await writeTrail(10);
+  let offset = 0;
+  editLines(dir, 1, (lines) => {
+    offset = lines.slice(0, 4).reduce((sum, line) => sum + line.length + 1, 0);
+    lines[4] = `x${lines[4]!.slice(1)}`;
+    return lines;
+  });
+  const trail = await openAuditTrail(dir);
+  const result = await trail.verify();
+  assert.ok(!result.ok);
+  assert.deepEqual([result.problem, result.seq, result.expected_seq, result.offset], ["edited", null, 5, offset]);
+  await trail.close();
+});
+
+test("a deleted record is detected where the gap starts", async () => {
+  const dir = await writeTrail(10);
+  editLines(dir, 1, (lines) => lines.filter((_, i) => i !== 3));
+  const trail = await openAuditTrail(dir);
+  const result = await trail.verify();
+  assert.ok(!result.ok);
+  assert.deepEqual([result.problem, result.seq, result.expected_seq], ["deleted", 5, 4]);
+  await trail.close();
+});
+
+test("two swapped records are detected as reordered", async () => {
+  const dir = await writeTrail(10);
+  editLines(dir, 1, (lines) => {
+    [lines[5], lines[6]] = [lines[6]!, lines[5]!];
+    return lines;
+  });
+  const trail = await openAuditTrail(dir);
+  const result = await trail.verify();
+  assert.ok(!result.ok);
+  assert.deepEqual([result.problem, result.seq, result.expected_seq], ["reordered", 7, 6]);
+  await trail.close();
+});
+
+test("secrets never reach the disk", async () => {
+  const dir = tempDir("codetether-audit-");
+  const trail = await openAuditTrail(dir);
+  await trail.append({
+    actor: "alice",
+    action: "http.request",
+    resource: "/v1/tasks?token=abc123&x=1",
+    status: "success",
+    details: {
+      headers: { Authorization: "Bearer abc.def.ghi", "x-api-key": "k-123" },
+      api_key: "sk-1234567890abcdefghij",
+      password: "hunter2",
+      client_secret: "shh",
+      nested: [{ refreshToken: "r-1" }, "curl -H 'Authorization: Bearer zzz999'"],
+      input_tokens: 42,
+    },
+  });
+  await trail.close();
+  const text = readFileSync(segmentPath(dir, 1), "utf8");
+  for (const secret of ["abc123", "abc.def.ghi", "k-123", "sk-1234567890", "hunter2", "shh", "r-1", "zzz999"]) {
+    assert.ok(!text.includes(secret), `${secret} leaked: ${text}`);
+  }
+  const record = JSON.parse(text);
+  assert.equal(record.details.input_tokens, 42);
+  assert.equal(record.details.password, "[redacted]");
+  assert.equal(record.resource, "/v1/tasks?token=[redacted]&x=1");
+});
+
+test("query filters by actor, action, correlation ids and time, with cursor paging; recent pages backwards", async () => {
+  const dir = tempDir("codetether-audit-");
+  const trail = await openAuditTrail(dir, { fsync: { batchMs: 1, maxBatch: 100 } });
+  const day = (d: number) => `2025-03-${String(d).padStart(2, "0")}T00:00:00.000Z`;
+  await Promise.all(
+    Array.from({ length: 30 }, (_, k) => trail.append(event(k + 1, { ts: day(k + 1), session_id: k < 10 ? "s1" : "s2", okr_run_id: "r1", relay_id: k % 5 ? null : "relay-1" }))),
+  );
+  const seqs = (page: { entries: { record: { seq: number } }[] }) => page.entries.map((entry) => entry.record.seq);
+  assert.deepEqual(seqs(await trail.query({ actor: "alice", session_id: "s1" })), [1, 3, 5, 7, 9]);
+  assert.deepEqual(seqs(await trail.query({ relay_id: "relay-1", okr_run_id: "r1" })), [1, 6, 11, 16, 21, 26]);
+  assert.deepEqual(seqs(await trail.query({ action: "task.create", from: day(10), to: day(20) })), [12, 15, 18]);
+  const first = await trail.query({ actor: "bob", limit: 10 });
+  const second = await trail.query({ actor: "bob", limit: 10, cursor: first.nextCursor });
+  assert.deepEqual([...seqs(first), ...seqs(second)], Array.from({ length: 15 }, (_, k) => 2 * k + 2));
+  assert.equal(second.nextCursor, undefined);
+  const newest = await trail.recent(4);
+  const older = await trail.recent(4, newest.nextCursor);
+  assert.deepEqual([...seqs(newest), ...seqs(older)], [30, 29, 28, 27, 26, 25, 24, 23]);
+  await trail.close();
+});
