@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { AgentBus } from "./agent-bus.ts";
 import { ephemeralCard, type AgentCard, type AgentCardInit, type EphemeralCardInit } from "./agent-card.ts";
 import { createBusHandle, type BusHandle, type BusHandleOptions } from "./bus-handle.ts";
-import { isLagged, type Delivery } from "./envelope.ts";
-import { BusError } from "./errors.ts";
+import { isLagged, isoNow, type Delivery } from "./envelope.ts";
+import { BusClosedError, BusError } from "./errors.ts";
 import type { Subscription } from "./subscription.ts";
 import { topics } from "./topics.ts";
 
@@ -47,7 +47,7 @@ export class AgentRegistry {
   register(init: AgentCardInit): AgentCard {
     const existing = this.#agents.get(init.name);
     if (existing && !existing.remote) throw new BusError(`an agent named '${init.name}' is already registered`);
-    const card: AgentCard = { ...init, lastSeen: new Date().toISOString() };
+    const card: AgentCard = { ...init, lastSeen: isoNow() };
     this.#agents.set(card.name, card);
     this.#announce<AgentJoinedPayload>(card.name, "agent_joined", { registry: this.id, card });
     return card;
@@ -89,7 +89,7 @@ export class AgentRegistry {
   /** Marks an agent as alive now. */
   touch(name: string): void {
     const card = this.#agents.get(name);
-    if (card) card.lastSeen = new Date().toISOString();
+    if (card) card.lastSeen = isoNow();
   }
 
   /** Stops discovery and announces every local agent as left. */
@@ -99,7 +99,12 @@ export class AgentRegistry {
   }
 
   #announce<T>(sender: string, kind: "agent_joined" | "agent_left", payload: T): void {
-    this.#bus.publish({ topic: topics.broadcast, kind, sender, payload });
+    try {
+      this.#bus.publish({ topic: topics.broadcast, kind, sender, payload });
+    } catch (error) {
+      // Sub-agents often close after the bus during shutdown: then there is nobody left to tell.
+      if (!(error instanceof BusClosedError)) throw error;
+    }
   }
 
   #hear(delivery: Delivery): void {

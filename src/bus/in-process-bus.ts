@@ -21,8 +21,9 @@ export interface InProcessBusOptions {
  */
 export class InProcessBus implements AgentBus {
   readonly transport = "in-process";
-  // Exact topics are a map lookup; only wildcard patterns are matched one by one.
-  readonly #exact = new Map<string, Set<QueuedSubscription>>();
+  // Exact topics are a map lookup; only wildcard patterns are matched one by one. Arrays, not Sets:
+  // most topics (agent inboxes) have a single subscriber, and an array of one is far lighter.
+  readonly #exact = new Map<string, QueuedSubscription[]>();
   readonly #wildcards = new Set<WildcardSubscription>();
   readonly #results = new Map<string, BusEnvelope>();
   readonly #queueSize: number | undefined;
@@ -39,7 +40,8 @@ export class InProcessBus implements AgentBus {
     if (envelope.topic.startsWith(RESULTS_PREFIX)) {
       this.#results.set(envelope.topic.slice(RESULTS_PREFIX.length), envelope);
     }
-    this.#exact.get(envelope.topic)?.forEach((subscription) => subscription.deliver(envelope));
+    const exact = this.#exact.get(envelope.topic);
+    if (exact) for (const subscription of exact) subscription.deliver(envelope);
     if (this.#wildcards.size > 0) {
       const tokens = envelope.topic.split(".");
       for (const { matches, subscription } of this.#wildcards) {
@@ -55,13 +57,12 @@ export class InProcessBus implements AgentBus {
     const queueSize = options.queueSize ?? this.#queueSize;
     if (!hasWildcard(pattern)) {
       const subscription = new QueuedSubscription(pattern, { ...options, queueSize }, () => {
-        const set = this.#exact.get(pattern);
-        set?.delete(subscription);
-        if (set?.size === 0) this.#exact.delete(pattern);
+        // Replaced, not spliced, so a delivery loop over the old array is never disturbed.
+        const remaining = this.#exact.get(pattern)?.filter((other) => other !== subscription) ?? [];
+        if (remaining.length > 0) this.#exact.set(pattern, remaining);
+        else this.#exact.delete(pattern);
       });
-      let set = this.#exact.get(pattern);
-      if (!set) this.#exact.set(pattern, (set = new Set()));
-      set.add(subscription);
+      this.#exact.set(pattern, [...(this.#exact.get(pattern) ?? []), subscription]);
       return subscription;
     }
     const entry: WildcardSubscription = {
@@ -102,6 +103,7 @@ export class InProcessBus implements AgentBus {
   }
 
   async getResult<T = unknown>(key: string): Promise<BusEnvelope<T> | undefined> {
+    this.#assertOpen();
     return this.#results.get(key) as BusEnvelope<T> | undefined;
   }
 
@@ -110,7 +112,7 @@ export class InProcessBus implements AgentBus {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const set of [...this.#exact.values()]) [...set].forEach((subscription) => subscription.close());
+    for (const subscriptions of [...this.#exact.values()]) subscriptions.forEach((subscription) => subscription.close());
     [...this.#wildcards].forEach(({ subscription }) => subscription.close());
     this.#results.clear();
   }

@@ -133,6 +133,7 @@ class NatsBus implements AgentBus {
   }
 
   async getResult<T = unknown>(key: string): Promise<BusEnvelope<T> | undefined> {
+    this.#assertOpen();
     await this.#settleWrites();
     const entry = await (await this.#resultsBucket()).get(toKvKey(key));
     if (!entry || entry.operation !== "PUT") return undefined;

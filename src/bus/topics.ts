@@ -23,12 +23,12 @@ function token(value: string, what: string): string {
   return value;
 }
 
+const VALID_TOPIC = /^[^\s.*>]+(?:\.[^\s.*>]+)*$/;
+
 /** A concrete topic to publish on: dot-separated non-empty tokens, no wildcards. */
 export function assertTopic(topic: string): string {
-  for (const part of topic.split(".")) {
-    if (part === "" || /[\s*>]/.test(part)) {
-      throw new BusError(`invalid topic '${topic}': tokens must be non-empty without spaces or wildcards`);
-    }
+  if (!VALID_TOPIC.test(topic)) {
+    throw new BusError(`invalid topic '${topic}': tokens must be non-empty without spaces or wildcards`);
   }
   return topic;
 }

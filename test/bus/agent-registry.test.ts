@@ -86,4 +86,11 @@ describe("AgentRegistry", () => {
       assert.equal(here.get("reviewer"), undefined);
       here.close();
     }));
+
+  it("lets sub-agents close after the bus has shut down", async () => {
+    const bus = new InProcessBus();
+    const { handle } = new AgentRegistry(bus).spawnEphemeral("late");
+    await bus.close();
+    assert.doesNotThrow(() => handle.close());
+  });
 });

@@ -192,6 +192,7 @@ export function describeBusSemantics(name: string, fixture: BusFixture, skip?: s
       await bus.close();
       assert.deepEqual(await pending, { done: true, value: undefined });
       assert.throws(() => bus.publish({ topic: "broadcast", kind: "event", sender: "s", payload: 1 }), BusClosedError);
+      await assert.rejects(bus.getResult("any"), BusClosedError);
     });
 
     it("rejects malformed topics and patterns", async (t) => {
