@@ -1,0 +1,106 @@
+import type { PermissionRequest, PlanModeState } from "../tool/tool.ts";
+import { ToolError } from "../tool/tool.ts";
+import { memoryApprovals, type ApprovalStore } from "./approvals.ts";
+import { alwaysApproval, describeRequest, permissionKeys, targetForms } from "./request-scope.ts";
+import { DEFAULT_RULES, type PermissionAction, type PermissionRule } from "./rules.ts";
+import { matchWildcard } from "./wildcard.ts";
+
+/** One question for a person: may this request go ahead? `approval` is what "always" would record. */
+export interface AskRequest {
+  request: PermissionRequest;
+  /** The permission key that asked (`external_directory`, `read`, `bash`, a tool name). */
+  permission: string;
+  approval: { permission: string; pattern: string };
+}
+
+export type AskReply = { reply: "once" } | { reply: "always" } | { reply: "reject"; reason?: string };
+
+/** Supplied by a front end (TUI prompt, A2A input-required, `run --auto-approve`). */
+export type AskCallback = (ask: AskRequest) => Promise<AskReply>;
+
+export interface PermissionDecision {
+  action: PermissionAction;
+  /** The permission key the decision is about. */
+  permission: string;
+  /** The last rule that matched (absent only for plan mode). */
+  rule?: PermissionRule;
+  /** Why, when plan mode refused. */
+  reason?: string;
+}
+
+export interface PermissionEngineOptions {
+  workspace: string;
+  /** Rules after the defaults: config.toml, then the agent profile's overrides; the last match wins. */
+  rules?: PermissionRule[];
+  /** Without it, every `ask` is refused. */
+  ask?: AskCallback;
+  approvals?: ApprovalStore;
+  /** While active, edits and commands are refused (plan_enter / plan_exit flip it). */
+  planMode?: PlanModeState;
+}
+
+/**
+ * Decides every tool action: allow, ask or deny, by the last matching rule. A path outside the
+ * workspace is also checked against `external_directory`; the stricter answer holds. Asks go one at a
+ * time to the front end's callback, so an "always" answer settles the ones queued behind it.
+ */
+export class PermissionEngine {
+  readonly rules: PermissionRule[];
+  private readonly approvals: ApprovalStore;
+  private asking: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: PermissionEngineOptions) {
+    this.rules = [...DEFAULT_RULES, ...(options.rules ?? [])];
+    this.approvals = options.approvals ?? memoryApprovals();
+  }
+
+  /** The decisions a request needs, in the order they are settled (outside-the-workspace first). */
+  decide(request: PermissionRequest): PermissionDecision[] {
+    if (this.options.planMode?.active && (request.kind === "edit" || request.kind === "execute")) {
+      return [{ action: "deny", permission: request.tool, reason: "plan mode is on: edits and commands are refused until plan_exit" }];
+    }
+    const targets = targetForms(request, this.options.workspace);
+    const decisions: PermissionDecision[] = [];
+    if (request.external) decisions.push(this.evaluate(["external_directory"], [request.target]));
+    decisions.push(this.evaluate(permissionKeys(request), targets));
+    return decisions;
+  }
+
+  /** The ToolContext.authorize of a run: resolves when allowed, throws a ToolError the model can act on. */
+  readonly authorize = async (request: PermissionRequest): Promise<void> => {
+    for (const decision of this.decide(request)) {
+      if (decision.action === "deny") throw new ToolError(denialMessage(request, decision));
+      if (decision.action === "ask") await this.settleAsk(request, decision.permission);
+    }
+  };
+
+  private evaluate(keys: string[], targets: string[]): PermissionDecision {
+    const rule = this.rules.findLast((r) => keys.some((k) => matchWildcard(k, r.permission)) && targets.some((t) => matchWildcard(t, r.pattern)));
+    return { action: rule?.action ?? "ask", permission: rule && !rule.permission.includes("*") ? rule.permission : keys[0]!, rule };
+  }
+
+  private settleAsk(request: PermissionRequest, permission: string): Promise<void> {
+    const turn = this.asking.then(async () => {
+      if (this.approved(request, permission)) return;
+      const approval = alwaysApproval(request, permission);
+      const answer = this.options.ask ? await this.options.ask({ request, permission, approval }) : { reply: "reject" as const };
+      if (answer.reply === "always") this.approvals.add([approval]);
+      if (answer.reply === "reject") {
+        throw new ToolError(`permission denied: ${describeRequest(request)} needs approval${answer.reason ? ` (${answer.reason})` : ""}`);
+      }
+    });
+    this.asking = turn.catch(() => {});
+    return turn;
+  }
+
+  private approved(request: PermissionRequest, permission: string): boolean {
+    const keys = permission === "external_directory" ? [permission] : permissionKeys(request);
+    const targets = targetForms(request, this.options.workspace);
+    return this.approvals.list().some((a) => keys.includes(a.permission) && targets.some((t) => matchWildcard(t, a.pattern)));
+  }
+}
+
+function denialMessage(request: PermissionRequest, decision: PermissionDecision): string {
+  const why = decision.reason ?? (decision.rule ? `rule ${decision.rule.permission} "${decision.rule.pattern}" = deny, from ${decision.rule.source}` : "denied");
+  return `permission denied: ${describeRequest(request)} (${why}). Do not retry it; choose another approach or tell the user.`;
+}

@@ -1,0 +1,46 @@
+import { dirname, isAbsolute, relative, sep } from "node:path";
+import type { PermissionRequest, ToolKind } from "../tool/tool.ts";
+import type { Approval } from "./approvals.ts";
+
+/** Group keys a rule can name instead of each tool: every read tool is `read`, every edit tool `edit`… */
+const GROUP_OF_KIND: Partial<Record<ToolKind, string>> = { read: "read", edit: "edit", execute: "bash", network: "network" };
+
+/** The permission keys a request answers to: its tool name, then its group. */
+export function permissionKeys(request: PermissionRequest): string[] {
+  const group = GROUP_OF_KIND[request.kind];
+  return group && group !== request.tool ? [request.tool, group] : [request.tool];
+}
+
+/** What rule patterns are matched against: paths both absolute and workspace-relative, else the target. */
+export function targetForms(request: PermissionRequest, workspace: string): string[] {
+  if (!isPathKind(request.kind) || !isAbsolute(request.target)) return [request.target];
+  const rel = relative(workspace, request.target);
+  const inside = rel && !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
+  return inside ? [request.target, rel] : [request.target];
+}
+
+/** The standing approval an "always" answer records: broad enough to stop repeated prompts, no broader. */
+export function alwaysApproval(request: PermissionRequest, permission: string): Approval {
+  if (permission === "external_directory") return { permission, pattern: `${dirname(request.target)}/*` };
+  if (request.kind === "execute") return { permission: request.tool, pattern: `${request.target.trim().split(/\s+/)[0]} *` };
+  if (request.kind === "network") return { permission: request.tool, pattern: `${originOf(request.target)}/*` };
+  if (isPathKind(request.kind)) return { permission: request.tool, pattern: request.target };
+  return { permission: request.tool, pattern: "*" };
+}
+
+/** How a request reads in a message: `bash \`npm test\``, `write_file on src/a.ts`. */
+export function describeRequest(request: PermissionRequest): string {
+  return request.kind === "execute" ? `${request.tool} \`${request.target}\`` : `${request.tool} on ${request.target}`;
+}
+
+function isPathKind(kind: ToolKind): boolean {
+  return kind === "read" || kind === "edit";
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
