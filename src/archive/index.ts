@@ -1,0 +1,3 @@
+export { createArchiver, type Archiver, type ArchiverOptions } from "./archiver.ts";
+export { withRetry, isRetryableS3Error, type RetryOptions } from "./retry.ts";
+export type { ArchiveConfig, ArchiveCredentials, FetchResult, Manifest, ManifestEntry, PushResult } from "./types.ts";

@@ -1,0 +1,45 @@
+/** Where archived segments go: AWS S3 (no endpoint) or an S3-compatible service such as Cloudflare R2. */
+export interface ArchiveConfig {
+  endpoint?: string;
+  bucket: string;
+  /** Key prefix for one log, e.g. `codetether/audit/`; a trailing slash is added when missing. */
+  prefix: string;
+  region: string;
+  /** Path-style URLs (`endpoint/bucket/key`), needed by most S3-compatible servers. */
+  forcePathStyle?: boolean;
+}
+
+export interface ArchiveCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface ManifestEntry {
+  segment: number;
+  /** The segment's file name in the log directory, e.g. `00000001.jsonl`. */
+  file: string;
+  sha256: string;
+  bytes: number;
+  key: string;
+  archived_at: string;
+}
+
+export interface Manifest {
+  version: 1;
+  segments: ManifestEntry[];
+}
+
+export interface PushResult {
+  /** Segments whose bytes were sent. */
+  uploaded: ManifestEntry[];
+  /** Segments already archived (same content hash): nothing sent. */
+  skipped: ManifestEntry[];
+}
+
+export interface FetchResult {
+  key: string;
+  sha256: string;
+  bytes: number;
+  path: string;
+}
