@@ -1,13 +1,56 @@
 import type { Tool } from "./tool.ts";
+import { applyPatchTool } from "./builtin/apply-patch.ts";
 import { bashTool } from "./builtin/bash.ts";
+import { batchTool } from "./builtin/batch.ts";
+import { codesearchTool } from "./builtin/codesearch.ts";
 import { editTool } from "./builtin/edit.ts";
 import { globTool } from "./builtin/glob.ts";
 import { grepTool } from "./builtin/grep.ts";
+import { imageTool } from "./builtin/image.ts";
 import { listDirTool } from "./builtin/list-dir.ts";
+import { lspTool } from "./builtin/lsp.ts";
+import { multieditTool } from "./builtin/multiedit.ts";
+import { planEnterTool, planExitTool } from "./builtin/plan-tools.ts";
+import { questionTool } from "./builtin/question.ts";
 import { readFileTool } from "./builtin/read-file.ts";
+import { skillTool } from "./builtin/skill.ts";
+import type { Skill } from "./builtin/skills.ts";
+import { taskTool } from "./builtin/task.ts";
+import { todoReadTool, todoWriteTool } from "./builtin/todo.ts";
+import { webfetchTool } from "./builtin/webfetch.ts";
+import { websearchTool } from "./builtin/websearch.ts";
 import { writeFileTool } from "./builtin/write-file.ts";
 
-/** The default tool set, in the order the model sees them. */
-export function builtinTools(): Tool[] {
-  return [readFileTool, writeFileTool, editTool, listDirTool, globTool, grepTool, bashTool] as Tool[];
+export { loadSkills } from "./builtin/skills.ts";
+
+/**
+ * The default tool set, in the order the model sees them. Pass the workspace's skills (loadSkills) so
+ * the skill tool's description lists them. The names rlm, prd, ralph and swarm are reserved for the
+ * orchestration features.
+ */
+export function builtinTools(skills: Skill[] = []): Tool[] {
+  return [
+    readFileTool,
+    writeFileTool,
+    editTool,
+    multieditTool,
+    applyPatchTool,
+    listDirTool,
+    globTool,
+    grepTool,
+    codesearchTool,
+    lspTool,
+    bashTool,
+    batchTool,
+    taskTool,
+    webfetchTool,
+    websearchTool,
+    imageTool,
+    todoReadTool,
+    todoWriteTool,
+    questionTool,
+    skillTool(skills),
+    planEnterTool,
+    planExitTool,
+  ] as Tool[];
 }

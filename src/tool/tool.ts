@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { Config } from "../config/schema.ts";
 
 /** What a tool may touch, for permission rules: reads, edits, shell commands, network, or other. */
 export type ToolKind = "read" | "edit" | "execute" | "network" | "other";
@@ -13,7 +14,43 @@ export interface PermissionRequest {
   external?: boolean;
 }
 
-export interface ToolContext {
+/** A question for the user (the `question` tool). */
+export interface QuestionRequest {
+  question: string;
+  /** Suggested answers; the user may still answer freely. */
+  options?: string[];
+}
+
+/** A sub-agent run (the `task` tool): `agent` is a profile name the front end resolves. */
+export interface SubAgentRequest {
+  agent: string;
+  description: string;
+  prompt: string;
+}
+
+export interface SubAgentResult {
+  sessionId: string;
+  text: string;
+}
+
+/** Plan mode of a run: while active, edits and commands are refused (see plan-mode.ts). */
+export interface PlanModeState {
+  active: boolean;
+}
+
+/** Services a front end may give tools; a tool whose service is absent says so to the model. */
+export interface ToolHooks {
+  /** The loaded config.toml; tools validate their own sections ([websearch], [lsp]). */
+  config?: Config;
+  /** Asks the user; resolves undefined when nobody can answer (non-interactive runs). */
+  question?(request: QuestionRequest, signal: AbortSignal): Promise<string | undefined>;
+  /** Runs a sub-agent in a child session of this one and resolves with its final answer. */
+  runSubAgent?(request: SubAgentRequest, signal: AbortSignal): Promise<SubAgentResult>;
+  /** Whether the model accepts images in tool results (unknown: undefined). */
+  supportsImages?: boolean;
+}
+
+export interface ToolContext extends ToolHooks {
   workspace: string;
   sessionId: string;
   callId: string;
@@ -22,6 +59,19 @@ export interface ToolContext {
   outputDir: string;
   /** Resolves when allowed; throws a ToolError the model can act on when denied. */
   authorize(request: PermissionRequest): Promise<void>;
+  /** The data directory (SQLite for per-session state such as todos). */
+  dataDir?: string;
+  planMode?: PlanModeState;
+  /** Every tool of the run by name (batch calls them). */
+  tools?: ReadonlyMap<string, Tool>;
+}
+
+/** An image or file handed to the model beside the text output (where the model supports it). */
+export interface ToolAttachment {
+  type: "image";
+  mediaType: string;
+  /** Base64. */
+  data: string;
 }
 
 export interface ToolResult {
@@ -29,6 +79,7 @@ export interface ToolResult {
   /** One line for the activity log (e.g. the path read, the command run). */
   title?: string;
   metadata?: Record<string, unknown>;
+  attachments?: ToolAttachment[];
 }
 
 export interface Tool<P extends z.ZodType = z.ZodType> {

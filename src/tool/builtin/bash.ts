@@ -6,6 +6,7 @@ import description from "./bash.txt";
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const MAX_OUTPUT_BYTES = 64 * 1024;
+const BACKGROUND_GRACE_MS = 200;
 
 export const bashTool = defineTool({
   name: "bash",
@@ -62,12 +63,23 @@ function runShell(command: string, cwd: string, timeoutMs: number, signal: Abort
     signal.addEventListener("abort", onAbort, { once: true });
     child.stdout.on("data", (c: Buffer) => chunks.push(c));
     child.stderr.on("data", (c: Buffer) => chunks.push(c));
+    let finished = false;
     const finish = (code: number | null, sig: NodeJS.Signals | null) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       signal.removeEventListener("abort", onAbort);
       resolve({ output: Buffer.concat(chunks).toString("utf8"), code, signal: sig, timedOut, aborted });
     };
     child.on("error", () => finish(127, null));
     child.on("close", finish);
+    // A background job (`server &`) keeps the pipes open after the shell exits: don't wait for it.
+    child.on("exit", (code, sig) => {
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish(code, sig);
+      }, BACKGROUND_GRACE_MS).unref();
+    });
   });
 }

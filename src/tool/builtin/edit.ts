@@ -1,5 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { z } from "zod";
+import { withDiagnostics } from "../../lsp/diagnostics-after-edit.ts";
 import { defineTool, ToolError } from "../tool.ts";
 import { resolveWorkspacePath } from "../workspace-path.ts";
 import { closestRegion } from "./closest-region.ts";
@@ -24,7 +25,7 @@ export const editTool = defineTool({
     const updated = replaceExact(text, old_string, new_string, replace_all ?? false, target.display);
     await writeFile(target.absolute, updated.text);
     return {
-      output: `edited ${target.display} (${updated.count} replacement${updated.count === 1 ? "" : "s"})`,
+      output: await withDiagnostics(ctx, [target.absolute], `edited ${target.display} (${updated.count} replacement${updated.count === 1 ? "" : "s"})`),
       title: target.display,
       metadata: { path: target.absolute, before: text, after: updated.text },
     };

@@ -13,7 +13,7 @@ export const globTool = defineTool({
   kind: "read",
   parameters: z.object({
     pattern: z.string().min(1),
-    path: z.string().optional().describe("directory to search (default: workspace root)"),
+    path: z.string().optional(),
   }),
   async execute({ pattern, path = "." }, ctx) {
     const target = resolveWorkspacePath(ctx.workspace, path);

@@ -13,7 +13,7 @@ export const listDirTool = defineTool({
   description,
   kind: "read",
   parameters: z.object({
-    path: z.string().optional().describe("directory (default: workspace root)"),
+    path: z.string().optional(),
     depth: z.number().int().min(1).max(10).optional(),
   }),
   async execute({ path = ".", depth = 2 }, ctx) {

@@ -14,9 +14,9 @@ export const readFileTool = defineTool({
   description,
   kind: "read",
   parameters: z.object({
-    path: z.string().describe("file path, relative to the workspace or absolute"),
-    offset: z.number().int().min(1).optional().describe("first line to read (1-based)"),
-    limit: z.number().int().min(1).optional().describe("number of lines"),
+    path: z.string(),
+    offset: z.number().int().min(1).optional(),
+    limit: z.number().int().min(1).optional(),
   }),
   async execute({ path, offset = 1, limit = MAX_LINES }, ctx) {
     const target = resolveWorkspacePath(ctx.workspace, path);

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
+import { withDiagnostics } from "../../lsp/diagnostics-after-edit.ts";
 import { defineTool } from "../tool.ts";
 import { resolveWorkspacePath } from "../workspace-path.ts";
 import description from "./write-file.txt";
@@ -10,7 +11,7 @@ export const writeFileTool = defineTool({
   description,
   kind: "edit",
   parameters: z.object({
-    path: z.string().describe("file path, relative to the workspace or absolute"),
+    path: z.string(),
     content: z.string(),
   }),
   async execute({ path, content }, ctx) {
@@ -19,6 +20,6 @@ export const writeFileTool = defineTool({
     await mkdir(dirname(target.absolute), { recursive: true });
     await writeFile(target.absolute, content);
     const lines = content ? content.split("\n").length : 0;
-    return { output: `wrote ${target.display} (${lines} lines)`, title: target.display, metadata: { path: target.absolute } };
+    return { output: await withDiagnostics(ctx, [target.absolute], `wrote ${target.display} (${lines} lines)`), title: target.display, metadata: { path: target.absolute } };
   },
 });

@@ -1,0 +1,197 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import type { Socket } from "node:net";
+import { pathToFileURL } from "node:url";
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from "vscode-jsonrpc/node";
+import { ToolError } from "../tool/tool.ts";
+import type { LanguageServerConfig } from "./config.ts";
+import { languageIdOf } from "./language-id.ts";
+import type { Diagnostic } from "./protocol.ts";
+
+const REQUEST_TIMEOUT_MS = 30_000;
+/** The first diagnostics of a file can take a while (the server loads the project). */
+const FIRST_DIAGNOSTICS_MS = 20_000;
+/** Servers publish nothing when a clean file stays clean, so later waits are short. */
+const LATER_DIAGNOSTICS_MS = 1_500;
+/** Diagnostics arrive in batches (syntax, then semantic): wait until they stop changing. */
+const SETTLE_MS = 300;
+
+const CLIENT_CAPABILITIES = {
+  textDocument: {
+    synchronization: { dynamicRegistration: false, didSave: false },
+    publishDiagnostics: { relatedInformation: false },
+    hover: { contentFormat: ["markdown", "plaintext"] },
+    definition: { linkSupport: true },
+    references: {},
+    documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+  },
+  workspace: { workspaceFolders: true, configuration: false },
+};
+
+/**
+ * One language server process spoken to over stdio with JSON-RPC. Its pipes are unref'd while idle so
+ * a finished run can exit; they are ref'd while a request or a diagnostics wait is in flight.
+ */
+export class LanguageServerClient {
+  private readonly documents = new Map<string, { version: number; text: string }>();
+  private readonly diagnostics = new Map<string, Diagnostic[]>();
+  private readonly publishListeners = new Set<(uri: string) => void>();
+  private busy = 0;
+  private exited = false;
+
+  private constructor(
+    readonly config: LanguageServerConfig,
+    private readonly child: ChildProcess,
+    private readonly connection: MessageConnection,
+  ) {
+    connection.onNotification("textDocument/publishDiagnostics", (params: { uri: string; diagnostics: Diagnostic[] }) => {
+      this.diagnostics.set(params.uri, params.diagnostics);
+      for (const listener of this.publishListeners) listener(params.uri);
+    });
+    // Servers ask the client things (configuration, progress tokens); answering null keeps them going.
+    connection.onRequest(() => null);
+    child.on("exit", () => {
+      this.exited = true;
+      connection.dispose();
+      for (const listener of this.publishListeners) listener("");
+    });
+  }
+
+  static async start(config: LanguageServerConfig, workspace: string): Promise<LanguageServerClient> {
+    const child = spawn(config.command, config.args, {
+      cwd: workspace,
+      env: { ...process.env, ...config.env },
+      stdio: ["pipe", "pipe", "ignore"],
+      // Its own process group, so shutdown also ends the helpers it spawns (tsserver).
+      detached: true,
+    });
+    const spawned = await new Promise<Error | undefined>((resolve) => {
+      child.once("spawn", () => resolve(undefined));
+      child.once("error", resolve);
+    });
+    if (spawned) throw new ToolError(`cannot start language server '${config.name}' (${config.command}): ${spawned.message}`);
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    connection.onError(() => {});
+    connection.listen();
+    const client = new LanguageServerClient(config, child, connection);
+    client.setRef(false);
+    const root = pathToFileURL(workspace).href;
+    await client.request("initialize", {
+      processId: process.pid,
+      rootUri: root,
+      workspaceFolders: [{ uri: root, name: "workspace" }],
+      capabilities: CLIENT_CAPABILITIES,
+    });
+    await connection.sendNotification("initialized", {});
+    return client;
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  /** Sends a request; fails with a ToolError on timeout or when the server is gone. */
+  async request<T>(method: string, params: unknown): Promise<T> {
+    if (this.exited) throw new ToolError(`language server '${this.config.name}' has exited`);
+    return this.hold(async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ToolError(`language server '${this.config.name}' did not answer ${method} within ${REQUEST_TIMEOUT_MS / 1000} s`)), REQUEST_TIMEOUT_MS);
+      });
+      try {
+        return await Promise.race([this.connection.sendRequest<T>(method, params), timeout]);
+      } catch (error) {
+        if (error instanceof ToolError) throw error;
+        throw new ToolError(`language server '${this.config.name}' failed ${method}: ${(error as Error).message}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    });
+  }
+
+  /** Opens the file in the server, or sends its new text when it changed on disk; returns its URI. */
+  async sync(path: string): Promise<{ uri: string; changed: boolean }> {
+    const uri = pathToFileURL(path).href;
+    const text = await readFile(path, "utf8").catch(() => {
+      throw new ToolError(`file not found: ${path}`);
+    });
+    const open = this.documents.get(uri);
+    if (open?.text === text) return { uri, changed: false };
+    if (!open) {
+      this.documents.set(uri, { version: 1, text });
+      await this.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: languageIdOf(path), version: 1, text } });
+    } else {
+      const version = open.version + 1;
+      this.documents.set(uri, { version, text });
+      await this.connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ text }] });
+    }
+    return { uri, changed: true };
+  }
+
+  /** The file's diagnostics after the server has seen its current text. */
+  async currentDiagnostics(path: string): Promise<Diagnostic[]> {
+    const uri = pathToFileURL(path).href;
+    const seenBefore = this.diagnostics.has(uri);
+    return this.hold(async () => {
+      const published = this.waitForPublish(uri, seenBefore ? LATER_DIAGNOSTICS_MS : FIRST_DIAGNOSTICS_MS);
+      const { changed } = await this.sync(path);
+      if (!changed && seenBefore) published.cancel();
+      await published.done;
+      return this.diagnostics.get(uri) ?? [];
+    });
+  }
+
+  /** Asks the server to shut down, then ends its process group. */
+  async shutdown(): Promise<void> {
+    if (!this.exited) {
+      await Promise.race([this.request("shutdown", null).catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
+      await this.connection.sendNotification("exit").catch(() => {});
+    }
+    this.kill();
+  }
+
+  /** Ends the server's whole process group now (also safe inside a process 'exit' handler). */
+  kill(): void {
+    try {
+      if (this.child.pid && !this.exited) process.kill(-this.child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Resolves once publishes for `uri` have settled, or after `timeoutMs` without any. */
+  private waitForPublish(uri: string, timeoutMs: number): { done: Promise<void>; cancel(): void } {
+    let finish = () => {};
+    const done = new Promise<void>((resolve) => {
+      let timer = setTimeout(() => finish(), timeoutMs);
+      const listener = (published: string) => {
+        if (this.exited) return finish();
+        if (published !== uri) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => finish(), SETTLE_MS);
+      };
+      finish = () => {
+        clearTimeout(timer);
+        this.publishListeners.delete(listener);
+        resolve();
+      };
+      this.publishListeners.add(listener);
+    });
+    return { done, cancel: () => finish() };
+  }
+
+  private async hold<T>(work: () => Promise<T>): Promise<T> {
+    if (this.busy++ === 0) this.setRef(true);
+    try {
+      return await work();
+    } finally {
+      if (--this.busy === 0) this.setRef(false);
+    }
+  }
+
+  private setRef(on: boolean): void {
+    for (const handle of [this.child, this.child.stdin, this.child.stdout] as Array<ChildProcess | Socket | null>) {
+      if (handle && "ref" in handle) on ? handle.ref() : handle.unref();
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { z } from "zod";
+import { withDiagnostics } from "../../lsp/diagnostics-after-edit.ts";
+import { defineTool, ToolError } from "../tool.ts";
+import { resolveWorkspacePath } from "../workspace-path.ts";
+import { replaceExact } from "./edit.ts";
+import description from "./multiedit.txt";
+
+export const multieditTool = defineTool({
+  name: "multiedit",
+  description,
+  kind: "edit",
+  parameters: z.object({
+    path: z.string(),
+    edits: z
+      .array(z.object({ old_string: z.string().min(1), new_string: z.string(), replace_all: z.boolean().optional() }))
+      .min(1),
+  }),
+  async execute({ path, edits }, ctx) {
+    const target = resolveWorkspacePath(ctx.workspace, path);
+    await ctx.authorize({ tool: "multiedit", kind: "edit", target: target.absolute, external: target.external });
+    const before = await readFile(target.absolute, "utf8").catch(() => {
+      throw new ToolError(`file not found: ${target.display}`);
+    });
+    let text = before;
+    let count = 0;
+    edits.forEach((edit, index) => {
+      try {
+        const updated = replaceExact(text, edit.old_string, edit.new_string, edit.replace_all ?? false, target.display);
+        text = updated.text;
+        count += updated.count;
+      } catch (error) {
+        throw new ToolError(`edit ${index + 1} of ${edits.length} failed, no edit was applied: ${(error as Error).message}`);
+      }
+    });
+    await writeFile(target.absolute, text);
+    return {
+      output: await withDiagnostics(ctx, [target.absolute], `edited ${target.display} (${edits.length} edits, ${count} replacements)`),
+      title: target.display,
+      metadata: { path: target.absolute, before, after: text },
+    };
+  },
+});

@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { defineTool } from "../tool.ts";
+import description from "./question.txt";
+
+const NO_ANSWER = "No answer is available: nobody can be asked in this run. Continue with your best judgement and state the assumption you made.";
+
+export const questionTool = defineTool({
+  name: "question",
+  description,
+  kind: "other",
+  parameters: z.object({ question: z.string().min(1), options: z.array(z.string()).optional() }),
+  async execute({ question, options }, ctx) {
+    const answer = ctx.question ? await ctx.question({ question, options }, ctx.signal) : undefined;
+    return { output: answer?.trim() ? `The user answered: ${answer.trim()}` : NO_ANSWER, title: question };
+  },
+});

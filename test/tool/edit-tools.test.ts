@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { testWorld } from "./context.ts";
+
+describe("edit, multiedit, write_file", () => {
+  it("edit shows the closest region when old_string is not found", async () => {
+    const w = testWorld();
+    w.write({ "a.txt": "alpha\nbeta gamma\ndelta\n" });
+    await assert.rejects(w.call("edit", { path: "a.txt", old_string: "beta  gama", new_string: "x" }), /closest region[\s\S]*2→beta gamma/);
+  });
+
+  it("edit refuses ambiguous text unless replace_all", async () => {
+    const w = testWorld();
+    w.write({ "a.txt": "x = 1\nx = 1\n" });
+    await assert.rejects(w.call("edit", { path: "a.txt", old_string: "x = 1", new_string: "x = 2" }), /occurs 2 times/);
+    assert.match(await w.call("edit", { path: "a.txt", old_string: "x = 1", new_string: "x = 2", replace_all: true }), /2 replacements/);
+    assert.equal(readFileSync(join(w.workspace, "a.txt"), "utf8"), "x = 2\nx = 2\n");
+  });
+
+  it("multiedit applies edits in order, or none when one fails", async () => {
+    const w = testWorld();
+    w.write({ "a.txt": "one two three\n" });
+    await w.call("multiedit", { path: "a.txt", edits: [{ old_string: "one", new_string: "1" }, { old_string: "1 two", new_string: "1 2" }] });
+    assert.equal(readFileSync(join(w.workspace, "a.txt"), "utf8"), "1 2 three\n");
+    await assert.rejects(
+      w.call("multiedit", { path: "a.txt", edits: [{ old_string: "three", new_string: "3" }, { old_string: "nope", new_string: "x" }] }),
+      /edit 2 of 2 failed, no edit was applied/,
+    );
+    assert.equal(readFileSync(join(w.workspace, "a.txt"), "utf8"), "1 2 three\n");
+  });
+
+  it("write_file creates parent directories", async () => {
+    const w = testWorld();
+    assert.match(await w.call("write_file", { path: "deep/er/f.md", content: "hi\n" }), /wrote deep\/er\/f\.md/);
+    assert.equal(readFileSync(join(w.workspace, "deep/er/f.md"), "utf8"), "hi\n");
+  });
+
+  it("plan mode refuses edits and bash until plan_exit", async () => {
+    const { guardPlanMode } = await import("../../src/tool/plan-mode.ts");
+    const planMode = { active: false };
+    const w = testWorld();
+    const ctx = { planMode, authorize: guardPlanMode(async () => {}, planMode) };
+    await w.call("plan_enter", {}, ctx);
+    await assert.rejects(w.call("write_file", { path: "f", content: "x" }, ctx), /plan mode/);
+    await assert.rejects(w.call("bash", { command: "true" }, ctx), /plan mode/);
+    assert.match(await w.call("list_dir", {}, ctx), /empty/);
+    assert.match(await w.call("plan_exit", { plan: "1. write f" }, ctx), /plan mode off/);
+    await w.call("write_file", { path: "f", content: "x" }, ctx);
+  });
+});
