@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { appendFileSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { test } from "node:test";
 import { listSegments, openLog, segmentPath, type LogEntry } from "../../src/events/log/index.ts";
 import { tempDir } from "./temp-dir.ts";
@@ -111,6 +111,17 @@ test("reopening continues after the last record; a second writer is refused", as
   for await (const entry of again.entries()) all.push(entry.record.i);
   assert.deepEqual(all, Array.from({ length: 11 }, (_, i) => i));
   await again.close();
+});
+
+test("last() looks past an empty newest segment (crash right after rotation)", async () => {
+  const dir = tempDir();
+  const log = await openLog<Rec>(dir, { segmentBytes: 20 });
+  for (let i = 0; i < 4; i++) await log.append({ i });
+  await log.close();
+  writeFileSync(segmentPath(dir, listSegments(dir).at(-1)! + 1), "");
+  const reopened = await openLog<Rec>(dir, { segmentBytes: 20 });
+  assert.equal((await reopened.last())?.record.i, 3);
+  await reopened.close();
 });
 
 test("a torn last line (no newline, or unparsable) is truncated on open", async () => {

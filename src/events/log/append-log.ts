@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { GroupCommitWriter, type CommitWindow } from "./group-commit.ts";
+import { ReadHandles } from "./read-handles.ts";
 import { listSegments, segmentPath } from "./segment-files.ts";
 import { readLastLine, readLineAt, scanLines } from "./segment-reader.ts";
 import { truncateTornTail } from "./torn-tail.ts";
@@ -29,6 +30,7 @@ export async function openLog<T = unknown>(dir: string, options: LogOptions = {}
  */
 export class AppendLog<T = unknown> {
   private readonly writer: GroupCommitWriter;
+  private readonly readHandles = new ReadHandles();
   private readonly segmentBytes: number;
   private tail: LogPosition; // where the next record goes (may be ahead of what is durable)
   private committed: LogPosition; // end of the durable prefix
@@ -71,7 +73,8 @@ export class AppendLog<T = unknown> {
   }
 
   async readRaw(position: LogPosition & { length?: number }): Promise<Buffer> {
-    return readLineAt(segmentPath(this.dir, position.segment), position.offset, position.length);
+    const { segment, offset, length } = position;
+    return this.readHandles.use(segmentPath(this.dir, segment), (handle) => readLineAt(handle, segment, offset, length));
   }
 
   /** The records of one segment starting in the byte range [start, end). */
@@ -119,7 +122,10 @@ export class AppendLog<T = unknown> {
   async last(): Promise<LogEntry<T> | undefined> {
     const segments = listSegments(this.dir).filter((segment) => segment <= this.committed.segment);
     for (const segment of segments.reverse()) {
-      const raw = await readLastLine(segmentPath(this.dir, segment), segment, this.segmentEnd(segment));
+      const end = this.segmentEnd(segment);
+      const raw = await this.readHandles.use(segmentPath(this.dir, segment), async (handle) =>
+        readLastLine(handle, segment, end === Infinity ? (await handle.stat()).size : end),
+      );
       if (raw) return toEntry<T>(raw);
     }
     return undefined;
@@ -140,7 +146,8 @@ export class AppendLog<T = unknown> {
 
   /** Waits for queued appends to become durable, then releases the directory. */
   close(): Promise<void> {
-    this.closing ??= this.writer.close().finally(() => {
+    this.closing ??= this.writer.close().finally(async () => {
+      await this.readHandles.closeAll();
       this.closed = true;
       this.releaseLock();
       this.wakeFollowers();

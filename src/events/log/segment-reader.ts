@@ -10,20 +10,15 @@ const FIRST_GUESS = 4 * 1024;
  * the cost depends on the record's size, never on the file's. The byte before `offset` is read too,
  * so that an offset pointing into the middle of a record is refused instead of misread.
  */
-export async function readLineAt(path: string, offset: number, length?: number): Promise<Buffer> {
-  const handle = await open(path, "r");
-  try {
-    const lead = offset > 0 ? 1 : 0;
-    for (let size = (length ?? FIRST_GUESS) + lead; ; size *= 4) {
-      const buffer = Buffer.allocUnsafe(size);
-      const { bytesRead } = await handle.read(buffer, 0, size, offset - lead);
-      if (lead && buffer[0] !== NEWLINE) throw new Error(`${path}: offset ${offset} is not the start of a record`);
-      const newline = buffer.subarray(lead, bytesRead).indexOf(NEWLINE);
-      if (newline !== -1) return buffer.subarray(lead, lead + newline);
-      if (bytesRead < size || length !== undefined) throw new Error(`${path}: no complete record at offset ${offset}`);
-    }
-  } finally {
-    await handle.close();
+export async function readLineAt(handle: FileHandle, segment: number, offset: number, length?: number): Promise<Buffer> {
+  const lead = offset > 0 ? 1 : 0;
+  for (let size = (length ?? FIRST_GUESS) + lead; ; size *= 4) {
+    const buffer = Buffer.allocUnsafe(size);
+    const { bytesRead } = await handle.read(buffer, 0, size, offset - lead);
+    if (lead && buffer[0] !== NEWLINE) throw new Error(`segment ${segment}: offset ${offset} is not the start of a record`);
+    const newline = buffer.subarray(lead, bytesRead).indexOf(NEWLINE);
+    if (newline !== -1) return buffer.subarray(lead, lead + newline);
+    if (bytesRead < size || length !== undefined) throw new Error(`segment ${segment}: no complete record at offset ${offset}`);
   }
 }
 
@@ -68,15 +63,10 @@ export async function lineStartBefore(handle: FileHandle, end: number): Promise<
 }
 
 /** The last complete line ending at or before `end`, or undefined for an empty range. */
-export async function readLastLine(path: string, segment: number, end: number): Promise<RawEntry | undefined> {
+export async function readLastLine(handle: FileHandle, segment: number, end: number): Promise<RawEntry | undefined> {
   if (end === 0) return undefined;
-  const handle = await open(path, "r");
-  try {
-    const offset = await lineStartBefore(handle, end - 1);
-    const bytes = Buffer.allocUnsafe(end - 1 - offset);
-    await handle.read(bytes, 0, bytes.length, offset);
-    return { segment, offset, length: end - offset, bytes };
-  } finally {
-    await handle.close();
-  }
+  const offset = await lineStartBefore(handle, end - 1);
+  const bytes = Buffer.allocUnsafe(end - 1 - offset);
+  await handle.read(bytes, 0, bytes.length, offset);
+  return { segment, offset, length: end - offset, bytes };
 }
