@@ -1,9 +1,15 @@
+import { config as configureZod } from "zod";
 import type { Config } from "../config/schema.ts";
+import { mcpServers } from "../mcp/config.ts";
+import type { AskCallback, PermissionEngine } from "../permission/engine.ts";
+import { createPermissionEngine } from "../permission/create-engine.ts";
 import { resolveModel, type ResolvedModel } from "../provider/resolve.ts";
 import { SessionStore, type SessionInfo } from "../session/store.ts";
 import { builtinTools } from "../tool/builtin-tools.ts";
-import type { Tool } from "../tool/tool.ts";
+import type { PermissionRequest, Tool } from "../tool/tool.ts";
 import { UserError } from "../util/errors.ts";
+import type { AgentProfile } from "./profiles/profile.ts";
+import { profileTools, resolveProfile } from "./profiles/resolve.ts";
 import { buildSystemPrompt } from "./system-prompt.ts";
 
 export interface PrepareOptions {
@@ -11,11 +17,16 @@ export interface PrepareOptions {
   dataDir: string;
   workspace: string;
   modelRef?: string;
+  /** Agent profile name; else the resumed session's, else `[default] agent`, else `build`. */
   agent?: string;
   /** Continue this session id. */
   sessionId?: string;
   /** Continue the latest session of the workspace (a new one when there is none). */
   continueLatest?: boolean;
+  /** Answers permission asks (a TUI prompt, A2A input-required, run's --auto-approve); without it asks are refused. */
+  ask?: AskCallback;
+  /** Where MCP servers that fail to start are reported; they are skipped, never fatal. */
+  onWarning?: (message: string) => void;
 }
 
 export interface PreparedAgent {
@@ -23,23 +34,51 @@ export interface PreparedAgent {
   session: SessionInfo;
   resumed: boolean;
   model: ResolvedModel;
+  profile: AgentProfile;
   tools: Tool[];
   system: string;
+  permissions: PermissionEngine;
+  /** The permission gate to give runAgent. */
+  authorize: (request: PermissionRequest) => Promise<void>;
+  /** Shared with plan_enter/plan_exit: while active, the permission engine refuses edits and commands. */
+  planMode: { active: boolean };
+  /** Stops MCP servers; call when the run ends. */
+  close(): Promise<void>;
 }
 
-/** Everything a front end needs before calling runAgent: model, session (new or resumed), tools, prompt. */
+// A run parses each schema only a few times: zod's JIT would spend more compiling than it saves.
+configureZod({ jitless: true });
+
+/** Everything a front end needs before calling runAgent: session, profile, model, tools (with MCP), permissions, prompt. */
 export async function prepareAgent(options: PrepareOptions): Promise<PreparedAgent> {
+  const { config, workspace } = options;
   const store = SessionStore.open(options.dataDir);
   let session: SessionInfo | undefined;
   if (options.sessionId) {
     session = store.get(options.sessionId);
     if (!session) throw new UserError(`session not found: ${options.sessionId} (see: codetether sessions list)`);
   } else if (options.continueLatest) {
-    session = store.latest(options.workspace);
+    session = store.latest(workspace);
   }
-  const model = await resolveModel(options.modelRef ?? (session && !options.modelRef ? session.model : undefined), options.config);
-  const agent = options.agent ?? session?.agent ?? "build";
+  const profile = resolveProfile(options.agent ?? session?.agent ?? config.default.agent ?? "build", workspace);
+  const model = await resolveModel(options.modelRef ?? session?.model ?? profile.model, config);
   const resumed = Boolean(session);
-  session ??= store.create({ directory: options.workspace, model: model.ref, agent });
-  return { store, session, resumed, model, tools: builtinTools(), system: buildSystemPrompt(options.workspace) };
+  session ??= store.create({ directory: workspace, model: model.ref, agent: profile.name });
+
+  const mcp = mcpServers(config).length ? await (await import("../mcp/connections.ts")).connectMcp(config, workspace, options.onWarning) : undefined;
+  const planMode = { active: false };
+  const permissions = createPermissionEngine({ config, dataDir: options.dataDir, workspace, profile, ask: options.ask, planMode });
+  return {
+    store,
+    session,
+    resumed,
+    model,
+    profile,
+    tools: profileTools(profile, [...builtinTools(), ...(mcp?.tools ?? [])]),
+    system: buildSystemPrompt(workspace, profile.prompt),
+    permissions,
+    authorize: permissions.authorize,
+    planMode,
+    close: async () => mcp?.close(),
+  };
 }

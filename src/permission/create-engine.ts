@@ -1,5 +1,4 @@
 import type { Config } from "../config/schema.ts";
-import type { PlanModeState } from "../tool/tool.ts";
 import { sqliteApprovals } from "./approvals.ts";
 import { PermissionEngine, type AskCallback } from "./engine.ts";
 import { rulesFromSection, type PermissionSection } from "./rules.ts";
@@ -11,7 +10,7 @@ export interface EngineSetup {
   /** The agent profile's name and permission overrides, applied after config.toml. */
   profile?: { name: string; permission?: PermissionSection };
   ask?: AskCallback;
-  planMode?: PlanModeState;
+  planMode?: { active: boolean };
 }
 
 /** The engine a front end uses: defaults, then config.toml, then the agent profile; "always" kept in SQLite. */

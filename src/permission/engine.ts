@@ -1,4 +1,4 @@
-import type { PermissionRequest, PlanModeState } from "../tool/tool.ts";
+import type { PermissionRequest } from "../tool/tool.ts";
 import { ToolError } from "../tool/tool.ts";
 import { memoryApprovals, type ApprovalStore } from "./approvals.ts";
 import { alwaysApproval, describeRequest, permissionKeys, targetForms } from "./request-scope.ts";
@@ -36,7 +36,7 @@ export interface PermissionEngineOptions {
   ask?: AskCallback;
   approvals?: ApprovalStore;
   /** While active, edits and commands are refused (plan_enter / plan_exit flip it). */
-  planMode?: PlanModeState;
+  planMode?: { active: boolean };
 }
 
 /**

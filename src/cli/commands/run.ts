@@ -7,9 +7,9 @@ export function runCommand(): Command {
     .option("-m, --model <provider/model>", "model to use, e.g. anthropic/claude-sonnet-4-20250514")
     .option("-c, --continue", "continue the latest session of this directory")
     .option("-s, --session <id>", "continue the given session")
-    .option("--agent <name>", "agent profile", "build")
+    .option("--agent <name>", "agent profile: build (default), plan (read-only), explore, or one from .codetether/agents/*.md")
     .option("--max-steps <n>", "stop after this many model steps", (v) => parsePositive(v, "--max-steps"))
-    .addOption(new Option("--auto-approve <level>", "what 'ask' permissions become without a person to ask").choices(["all", "safe", "none"]).default("none"))
+    .addOption(new Option("--auto-approve <level>", "what an 'ask' permission becomes with nobody to ask: all, safe (reads and edits inside the workspace) or none; 'deny' rules always hold").choices(["all", "safe", "none"]).default("none"))
     .option("--json", "print one JSON event per line instead of text")
     .addHelpText(
       "after",
@@ -18,6 +18,8 @@ Examples:
   $ codetether run "add a --verbose flag to src/cli.ts"
   $ git diff | codetether run "review this diff" -
   $ codetether run -c "now add tests for it"
+  $ codetether run --agent plan "how would you split src/big.ts?"
+  $ codetether run --auto-approve safe "update the .env.local example"
   $ codetether run --json -m openai/gpt-5 "fix the failing test" | jq .type`,
     )
     .action(async (words: string[], options, command: Command) => {

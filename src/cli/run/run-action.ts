@@ -3,7 +3,7 @@ import { dataDir } from "../../config/paths.ts";
 import { prepareAgent } from "../../agent/prepare.ts";
 import { runAgent } from "../../agent/run-agent.ts";
 import type { AgentEvent } from "../../agent/events.ts";
-import { defaultAuthorize, type AutoApprove } from "../../tool/default-authorize.ts";
+import { autoApproveAsk, type AutoApprove } from "../../permission/auto-approve.ts";
 import { printJson } from "../output.ts";
 import { createEventPrinter } from "./event-printer.ts";
 import { readPrompt } from "./read-prompt.ts";
@@ -33,6 +33,9 @@ export async function runAction(words: string[], options: RunOptions): Promise<v
     agent: options.agent,
     sessionId: options.session,
     continueLatest: options.continue,
+    // Nobody is there to answer a permission prompt: --auto-approve decides what an `ask` becomes.
+    ask: autoApproveAsk(options.autoApprove ?? "none"),
+    onWarning: (message) => process.stderr.write(`codetether: warning: ${message}\n`),
   });
 
   const controller = new AbortController();
@@ -47,17 +50,20 @@ export async function runAction(words: string[], options: RunOptions): Promise<v
   emit({ type: "session", sessionId: prepared.session.id, model: prepared.model.ref, resumed: prepared.resumed });
   let exitCode = 1;
   let failure = "";
-  for await (const event of runAgent(prompt, {
-    ...prepared,
-    workspace,
-    dataDir: dir,
-    signal: controller.signal,
-    maxSteps: options.maxSteps ?? config.default.max_steps,
-    authorize: defaultAuthorize(options.autoApprove ?? "none"),
-  })) {
-    emit(event);
-    if (event.type === "error") failure = event.message;
-    if (event.type === "finish") exitCode = event.reason === "stop" ? 0 : event.reason === "aborted" ? 130 : 1;
+  try {
+    for await (const event of runAgent(prompt, {
+      ...prepared,
+      workspace,
+      dataDir: dir,
+      signal: controller.signal,
+      maxSteps: options.maxSteps ?? config.default.max_steps,
+    })) {
+      emit(event);
+      if (event.type === "error") failure = event.message;
+      if (event.type === "finish") exitCode = event.reason === "stop" ? 0 : event.reason === "aborted" ? 130 : 1;
+    }
+  } finally {
+    await prepared.close();
   }
   if (!options.json && failure) process.stderr.write(`codetether: ${failure}\n`);
   if (!options.json && exitCode === 130) process.stderr.write(`codetether: interrupted; resume with: codetether run --session ${prepared.session.id} "…"\n`);

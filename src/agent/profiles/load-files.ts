@@ -1,0 +1,45 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { z } from "zod";
+import { UserError } from "../../util/errors.ts";
+import { parseMarkdownWithFrontmatter } from "./frontmatter.ts";
+import { agentFrontmatterSchema, type AgentProfile } from "./profile.ts";
+
+/** Every `*.md` agent file of a directory, parsed; a missing directory is none, a bad file a one-line error. */
+export function loadAgentFiles(dir: string): AgentProfile[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith(".md")).sort();
+  } catch {
+    return [];
+  }
+  return names.map((name) => parseAgentFile(join(dir, name), readFileSync(join(dir, name), "utf8")));
+}
+
+export function parseAgentFile(path: string, text: string): AgentProfile {
+  let document;
+  try {
+    document = parseMarkdownWithFrontmatter(text);
+  } catch (error) {
+    throw new UserError(`invalid agent file ${path}: ${(error as Error).message}`);
+  }
+  const parsed = agentFrontmatterSchema.safeParse(document.data);
+  if (!parsed.success) throw new UserError(`invalid agent file ${path}: ${describe(parsed.error)}`);
+  const { name, description, mode, model, tools, permission } = parsed.data;
+  return {
+    name: name ?? basename(path, ".md"),
+    description,
+    mode: mode ?? "all",
+    model,
+    tools: Array.isArray(tools) ? { allow: tools } : tools,
+    permission,
+    prompt: document.body || undefined,
+    source: path,
+  };
+}
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  if (issue.code === "unrecognized_keys") return `unknown key ${issue.keys.map((k) => `'${k}'`).join(", ")}`;
+  return `'${issue.path.join(".")}': ${issue.message}`;
+}

@@ -1,0 +1,35 @@
+import { join } from "node:path";
+import { configDir } from "../../config/paths.ts";
+import type { Tool } from "../../tool/tool.ts";
+import { UserError } from "../../util/errors.ts";
+import { matchWildcard } from "../../permission/wildcard.ts";
+import { BUILTIN_PROFILES } from "./builtin.ts";
+import { loadAgentFiles } from "./load-files.ts";
+import type { AgentProfile } from "./profile.ts";
+
+/** Where custom agents live: the user's, then the project's (later ones override earlier ones by name). */
+export function agentDirs(workspace: string, env = process.env): string[] {
+  return [join(configDir(env), "agents"), join(workspace, ".codetether", "agents")];
+}
+
+/** Built-in agents overridden by the user's, overridden by the project's; sorted by name. */
+export function listProfiles(workspace: string, env = process.env): AgentProfile[] {
+  const byName = new Map<string, AgentProfile>();
+  for (const profile of [...BUILTIN_PROFILES, ...agentDirs(workspace, env).flatMap((dir) => loadAgentFiles(dir))]) byName.set(profile.name, profile);
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The named agent profile (for `run --agent` and the `task` tool); unknown names list the known ones. */
+export function resolveProfile(name: string, workspace: string, env = process.env): AgentProfile {
+  const profiles = listProfiles(workspace, env);
+  const profile = profiles.find((p) => p.name === name);
+  if (!profile) throw new UserError(`unknown agent '${name}'; known agents: ${profiles.map((p) => p.name).join(", ")}`);
+  return profile;
+}
+
+/** The tools a profile may use: its allow list (all when absent) minus its deny list; globs allowed. */
+export function profileTools(profile: AgentProfile, tools: Tool[]): Tool[] {
+  const matches = (patterns: string[], name: string) => patterns.some((p) => matchWildcard(name, p));
+  const { allow, deny } = profile.tools ?? {};
+  return tools.filter((t) => (!allow || matches(allow, t.name)) && !(deny && matches(deny, t.name)));
+}

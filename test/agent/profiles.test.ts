@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { z } from "zod";
+import { parseMarkdownWithFrontmatter } from "../../src/agent/profiles/frontmatter.ts";
+import { listProfiles, profileTools, resolveProfile } from "../../src/agent/profiles/resolve.ts";
+import { defineTool, type Tool } from "../../src/tool/tool.ts";
+
+const root = mkdtempSync(join(tmpdir(), "codetether-profiles-"));
+const workspace = join(root, "ws");
+const env = { XDG_CONFIG_HOME: join(root, "xdg") };
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function writeAgent(dir: string, file: string, text: string) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, file), text);
+}
+const projectAgents = join(workspace, ".codetether", "agents");
+const userAgents = join(env.XDG_CONFIG_HOME, "codetether-agent", "agents");
+
+test("frontmatter: scalars, inline and block lists, nested maps with quoted keys, the body", () => {
+  const doc = parseMarkdownWithFrontmatter(`---
+name: reviewer
+description: "Reviews: diffs"   
+tools:
+  allow: [read_file, "grep"]
+  deny:
+    - bash
+permission:
+  bash:
+    "git *": allow
+    'rm *': deny
+  edit: deny
+enabled: true
+---
+Review carefully.
+`);
+  assert.deepEqual(doc.data, {
+    name: "reviewer",
+    description: "Reviews: diffs",
+    tools: { allow: ["read_file", "grep"], deny: ["bash"] },
+    permission: { bash: { "git *": "allow", "rm *": "deny" }, edit: "deny" },
+    enabled: true,
+  });
+  assert.equal(doc.body, "Review carefully.");
+  assert.throws(() => parseMarkdownWithFrontmatter("---\nname reviewer\n---\n"), /line 2: expected 'key: value'/);
+  assert.throws(() => parseMarkdownWithFrontmatter("---\ntools:\n---\n"), /line 2: a key without a value/);
+});
+
+test("built-in build, plan and explore; plan and explore deny edits and bash", () => {
+  const names = listProfiles(workspace, env).map((p) => p.name);
+  assert.deepEqual(names, ["build", "explore", "plan"]);
+  assert.deepEqual(resolveProfile("plan", workspace, env).permission, { edit: "deny", bash: "deny" });
+  assert.equal(resolveProfile("explore", workspace, env).mode, "subagent");
+  assert.match(resolveProfile("plan", workspace, env).prompt!, /read-only/);
+});
+
+test("custom agents from the user's and the project's folders; the project's wins", () => {
+  writeAgent(userAgents, "reviewer.md", "---\ndescription: user reviewer\n---\nUser prompt.");
+  writeAgent(userAgents, "docs.md", "---\ndescription: docs writer\ntools: [read_file, write_file]\nmodel: fake/fake-model\n---\nWrite docs.");
+  writeAgent(projectAgents, "reviewer.md", "---\ndescription: project reviewer\nmode: subagent\npermission:\n  edit: deny\n---\nProject prompt.");
+  const reviewer = resolveProfile("reviewer", workspace, env);
+  assert.equal(reviewer.description, "project reviewer");
+  assert.equal(reviewer.prompt, "Project prompt.");
+  assert.deepEqual(reviewer.permission, { edit: "deny" });
+  const docs = resolveProfile("docs", workspace, env);
+  assert.deepEqual(docs.tools, { allow: ["read_file", "write_file"] });
+  assert.equal(docs.model, "fake/fake-model");
+});
+
+test("an unknown agent is a one-line error listing the known ones", () => {
+  assert.throws(() => resolveProfile("nope", workspace, env), (error: Error) => {
+    assert.equal(error.name, "UserError");
+    assert.match(error.message, /^unknown agent 'nope'; known agents: build, docs, explore, plan, reviewer$/);
+    return true;
+  });
+});
+
+test("a bad agent file is a one-line error naming the file and key", () => {
+  const dir = join(root, "bad-ws", ".codetether", "agents");
+  writeAgent(dir, "oops.md", "---\ndescription: x\ncolour: red\n---\n");
+  assert.throws(() => listProfiles(join(root, "bad-ws"), env), /invalid agent file .*oops\.md: unknown key 'colour'/);
+  writeAgent(dir, "oops.md", "---\ndescription: x\npermission:\n  bash: sometimes\n---\n");
+  assert.throws(() => listProfiles(join(root, "bad-ws"), env), /invalid agent file .*oops\.md: 'permission.bash'/);
+});
+
+test("profileTools applies the allow list, then the deny list, with globs", () => {
+  const tool = (name: string): Tool => defineTool({ name, description: name, kind: "other", parameters: z.object({}), execute: async () => ({ output: "" }) }) as Tool;
+  const tools = ["read_file", "write_file", "bash", "gh_issues", "gh_delete"].map(tool);
+  const names = (allow?: string[], deny?: string[]) => profileTools({ name: "x", description: "x", mode: "all", source: "t", tools: { allow, deny } }, tools).map((t) => t.name);
+  assert.deepEqual(names(), ["read_file", "write_file", "bash", "gh_issues", "gh_delete"]);
+  assert.deepEqual(names(["read_file", "gh_*"]), ["read_file", "gh_issues", "gh_delete"]);
+  assert.deepEqual(names(["gh_*"], ["gh_delete"]), ["gh_issues"]);
+  assert.deepEqual(names(undefined, ["bash"]), ["read_file", "write_file", "gh_issues", "gh_delete"]);
+});
