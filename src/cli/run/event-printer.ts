@@ -45,7 +45,8 @@ function summarize(input: unknown): string {
   if (!input || typeof input !== "object") return "";
   const record = input as Record<string, unknown>;
   const main = record.path ?? record.command ?? record.pattern ?? record.url ?? Object.values(record)[0];
-  const text = typeof main === "string" ? main : JSON.stringify(main ?? "");
+  if (main === undefined) return "";
+  const text = typeof main === "string" ? main : JSON.stringify(main);
   const line = text.split("\n")[0] ?? "";
   return line.length > 100 ? `${line.slice(0, 97)}…` : line;
 }
