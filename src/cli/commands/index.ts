@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { configCommand } from "./config.ts";
+import { mcpCommand } from "./mcp.ts";
 import { runCommand } from "./run.ts";
 import { sessionsCommand } from "./sessions.ts";
 
@@ -9,5 +10,5 @@ import { sessionsCommand } from "./sessions.ts";
  */
 export function registerCommands(program: Command): void {
   program.option("--config <path>", "config file (default: $CODETETHER_CONFIG or ~/.config/codetether-agent/config.toml)");
-  for (const command of [runCommand(), sessionsCommand(), configCommand()]) program.addCommand(command);
+  for (const command of [runCommand(), sessionsCommand(), configCommand(), mcpCommand()]) program.addCommand(command);
 }
