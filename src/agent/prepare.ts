@@ -6,10 +6,11 @@ import { createPermissionEngine } from "../permission/create-engine.ts";
 import { resolveModel, type ResolvedModel } from "../provider/resolve.ts";
 import { SessionStore, type SessionInfo } from "../session/store.ts";
 import { builtinTools } from "../tool/builtin-tools.ts";
-import type { PermissionRequest, Tool } from "../tool/tool.ts";
+import { ToolError, type PermissionRequest, type Tool } from "../tool/tool.ts";
 import { UserError } from "../util/errors.ts";
 import type { AgentProfile } from "./profiles/profile.ts";
 import { profileTools, resolveProfile } from "./profiles/resolve.ts";
+import type { ResolveAgent } from "./sub-agent.ts";
 import { buildSystemPrompt } from "./system-prompt.ts";
 
 export interface PrepareOptions {
@@ -40,8 +41,8 @@ export interface PreparedAgent {
   permissions: PermissionEngine;
   /** The permission gate to give runAgent. */
   authorize: (request: PermissionRequest) => Promise<void>;
-  /** Shared with plan_enter/plan_exit: while active, the permission engine refuses edits and commands. */
-  planMode: { active: boolean };
+  /** The `task` tool's sub-agent profiles: their tools, prompt and permissions. */
+  resolveAgent: ResolveAgent;
   /** Stops MCP servers; call when the run ends. */
   close(): Promise<void>;
 }
@@ -66,19 +67,26 @@ export async function prepareAgent(options: PrepareOptions): Promise<PreparedAge
   session ??= store.create({ directory: workspace, model: model.ref, agent: profile.name });
 
   const mcp = mcpServers(config).length ? await (await import("../mcp/connections.ts")).connectMcp(config, workspace, options.onWarning) : undefined;
-  const planMode = { active: false };
-  const permissions = createPermissionEngine({ config, dataDir: options.dataDir, workspace, profile, ask: options.ask, planMode });
+  const allTools = [...builtinTools(), ...(mcp?.tools ?? [])];
+  // What a profile decides: its tools, its prompt, and its permission rules on top of config.toml.
+  const setupFor = (p: AgentProfile) => {
+    const permissions = createPermissionEngine({ config, dataDir: options.dataDir, workspace, profile: p, ask: options.ask });
+    return { tools: profileTools(p, allTools), system: buildSystemPrompt(workspace, p.prompt), permissions, authorize: permissions.authorize };
+  };
   return {
     store,
     session,
     resumed,
     model,
     profile,
-    tools: profileTools(profile, [...builtinTools(), ...(mcp?.tools ?? [])]),
-    system: buildSystemPrompt(workspace, profile.prompt),
-    permissions,
-    authorize: permissions.authorize,
-    planMode,
+    ...setupFor(profile),
+    resolveAgent: (name) => {
+      try {
+        return setupFor(resolveProfile(name, workspace));
+      } catch (error) {
+        throw new ToolError((error as Error).message);
+      }
+    },
     close: async () => mcp?.close(),
   };
 }

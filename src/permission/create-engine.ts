@@ -10,7 +10,6 @@ export interface EngineSetup {
   /** The agent profile's name and permission overrides, applied after config.toml. */
   profile?: { name: string; permission?: PermissionSection };
   ask?: AskCallback;
-  planMode?: { active: boolean };
 }
 
 /** The engine a front end uses: defaults, then config.toml, then the agent profile; "always" kept in SQLite. */
@@ -24,6 +23,5 @@ export function createPermissionEngine(setup: EngineSetup): PermissionEngine {
     rules,
     ask: setup.ask,
     approvals: sqliteApprovals(setup.dataDir, setup.workspace),
-    planMode: setup.planMode,
   });
 }

@@ -22,10 +22,8 @@ export interface PermissionDecision {
   action: PermissionAction;
   /** The permission key the decision is about. */
   permission: string;
-  /** The last rule that matched (absent only for plan mode). */
+  /** The last rule that matched (none: nothing matched, which the default rules prevent). */
   rule?: PermissionRule;
-  /** Why, when plan mode refused. */
-  reason?: string;
 }
 
 export interface PermissionEngineOptions {
@@ -35,8 +33,6 @@ export interface PermissionEngineOptions {
   /** Without it, every `ask` is refused. */
   ask?: AskCallback;
   approvals?: ApprovalStore;
-  /** While active, edits and commands are refused (plan_enter / plan_exit flip it). */
-  planMode?: { active: boolean };
 }
 
 /**
@@ -56,9 +52,6 @@ export class PermissionEngine {
 
   /** The decisions a request needs, in the order they are settled (outside-the-workspace first). */
   decide(request: PermissionRequest): PermissionDecision[] {
-    if (this.options.planMode?.active && (request.kind === "edit" || request.kind === "execute")) {
-      return [{ action: "deny", permission: request.tool, reason: "plan mode is on: edits and commands are refused until plan_exit" }];
-    }
     const targets = targetForms(request, this.options.workspace);
     const decisions: PermissionDecision[] = [];
     if (request.external) decisions.push(this.evaluate(["external_directory"], [request.target]));
@@ -101,6 +94,6 @@ export class PermissionEngine {
 }
 
 function denialMessage(request: PermissionRequest, decision: PermissionDecision): string {
-  const why = decision.reason ?? (decision.rule ? `rule ${decision.rule.permission} "${decision.rule.pattern}" = deny, from ${decision.rule.source}` : "denied");
+  const why = decision.rule ? `rule ${decision.rule.permission} "${decision.rule.pattern}" = deny, from ${decision.rule.source}` : "denied";
   return `permission denied: ${describeRequest(request)} (${why}). Do not retry it; choose another approach or tell the user.`;
 }

@@ -84,7 +84,8 @@ test("failing, hanging and disabled servers are reported and skipped, the others
     configWith({
       missing: { command: join(workspace, "no-such-binary") },
       crashing: { command: process.execPath, args: ["-e", "console.error('boom: bad token'); process.exit(3)"] },
-      hanging: { command: process.execPath, args: ["-e", "setInterval(() => {}, 1000)"], timeout: 300 },
+      // Reads requests but never answers; exits when its stdin closes, as real servers do.
+      hanging: { command: process.execPath, args: ["-e", "process.stdin.resume().on('end', () => process.exit())"], timeout: 300 },
       refused: { url: "http://127.0.0.1:9/mcp", timeout: 2000 },
       off: { url: http.url, enabled: false },
       good: { url: http.url },

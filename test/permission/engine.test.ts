@@ -118,16 +118,6 @@ test("explicit deny is never overridden by auto-approve all", async () => {
   await assert.rejects(e.authorize(write("package.lock")), /permission denied/);
 });
 
-test("plan mode refuses edits and commands but not reads, until it is switched off", async () => {
-  const planMode = { active: true };
-  const e = engine({}, undefined, { planMode });
-  await assert.rejects(e.authorize(write("a.ts")), /plan mode is on/);
-  await assert.rejects(e.authorize(bash("ls")), /plan mode is on/);
-  await e.authorize(read("a.ts"));
-  planMode.active = false;
-  await e.authorize(write("a.ts"));
-});
-
 test("rejecting with a reason passes the reason to the model", async () => {
   const e = engine({ bash: "ask" }, async () => ({ reply: "reject", reason: "use pnpm, not npm" }));
   await assert.rejects(e.authorize(bash("npm i")), /needs approval \(use pnpm, not npm\)/);

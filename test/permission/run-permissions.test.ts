@@ -85,3 +85,19 @@ test("an unknown agent is a one-line error listing the known ones", async () => 
   assert.equal(r.stderr, "codetether: unknown agent 'nope'; known agents: build, explore, plan\n");
   assert.equal(fake.requests.length, 0);
 });
+
+test("the task tool runs a sub-agent with its profile's tools and prompt; an unknown profile lists the known ones", async () => {
+  fake.push(
+    [{ tool: "task", input: { description: "find config", prompt: "where is the config loaded?", agent: "explore" } }],
+    "It is loaded in src/config/load.ts.",
+    [{ tool: "task", input: { description: "x", prompt: "y", agent: "nope" } }],
+    "done",
+  );
+  const r = await runCli(sandbox, ["run", ...model, "investigate"]);
+  assert.equal(r.code, 0, r.stderr);
+  const sub = fake.requests[1]!;
+  assert.match(sub.prompt.system, /You are the explore agent/);
+  assert.deepEqual(toolNamesSent(1).sort(), ["codesearch", "glob", "grep", "list_dir", "lsp", "read_file"]);
+  assert.match(toolResultSent(2), /It is loaded in src\/config\/load\.ts\./);
+  assert.match(toolResultSent(3), /unknown agent 'nope'; known agents: build, explore, plan/);
+});
