@@ -38,6 +38,8 @@ export class LanguageServerClient {
   private readonly publishListeners = new Set<(uri: string) => void>();
   private busy = 0;
   private exited = false;
+  /** Set when a first wait ended with no publish at all: this server doesn't push diagnostics. */
+  private silent = false;
 
   private constructor(
     readonly config: LanguageServerConfig,
@@ -135,8 +137,9 @@ export class LanguageServerClient {
     return this.hold(async () => {
       const published = this.waitForPublish(uri, seenBefore ? LATER_DIAGNOSTICS_MS : FIRST_DIAGNOSTICS_MS);
       const { changed } = await this.sync(path);
-      if (!changed && seenBefore) published.cancel();
+      if ((!changed && seenBefore) || this.silent) published.cancel();
       await published.done;
+      if (this.diagnostics.size === 0) this.silent = true;
       return this.diagnostics.get(uri) ?? [];
     });
   }

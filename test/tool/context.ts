@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after } from "node:test";
 import { builtinTools } from "../../src/tool/builtin-tools.ts";
+import type { Config } from "../../src/config/schema.ts";
 import type { Tool, ToolContext } from "../../src/tool/tool.ts";
 
 export interface TestWorld {
@@ -29,6 +30,8 @@ export function testWorld(overrides: Partial<ToolContext> = {}): TestWorld {
     outputDir: join(root, "data", "tool-output"),
     dataDir: join(root, "data"),
     authorize: async () => {},
+    // No language server unless a test asks for one (test/lsp does): edits stay fast.
+    config: { lsp: { typescript: { enabled: false } } } as unknown as Config,
     planMode: { active: false },
     tools,
     ...overrides,

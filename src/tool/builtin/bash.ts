@@ -26,7 +26,7 @@ export const bashTool = defineTool({
       : result.code === 0
         ? ""
         : `\n[exit code ${result.code ?? `signal ${result.signal}`}]`;
-    return { output: `${text}${status}`.trim() || "(no output)", title: command, metadata: { exitCode: result.code } };
+    return { output: `${text.trimEnd()}${status}`.trim() || "(no output)", title: command, metadata: { exitCode: result.code } };
   },
 });
 

@@ -3,7 +3,7 @@ import { defineTool, ToolError } from "../tool.ts";
 import { resolveWorkspacePath } from "../workspace-path.ts";
 import description from "./codesearch.txt";
 import { definesName } from "./definition-patterns.ts";
-import { runRipgrep } from "./ripgrep.ts";
+import { BASE_ARGS, runRipgrep, searchRoot } from "./ripgrep.ts";
 
 const MAX_SCANNED = 3000;
 const MAX_FILES = 15;
@@ -31,9 +31,9 @@ export const codesearchTool = defineTool({
     if (terms.length === 0) throw new ToolError("query needs at least one word or identifier");
     const symbol = terms.length === 1 ? terms[0]! : undefined;
     // A single identifier is a symbol: whole words, exact case. Several words are a concept: substrings, any case.
-    const args = ["--line-number", "--no-heading", "--color=never", "--max-columns", "400", "--glob", "!.git"];
-    if (symbol) args.push("--word-regexp", "--fixed-strings", "--", symbol, target.display);
-    else args.push("--ignore-case", "--fixed-strings", ...terms.flatMap((t) => ["-e", t]), "--", target.display);
+    const args = [...BASE_ARGS, "--max-columns", "400"];
+    if (symbol) args.push("--word-regexp", "--fixed-strings", "--", symbol, ...searchRoot(target.display));
+    else args.push("--ignore-case", "--fixed-strings", ...terms.flatMap((t) => ["-e", t]), "--", ...searchRoot(target.display));
     const { lines, code, stderr, cut } = await runRipgrep(args, ctx.workspace, ctx.signal, MAX_SCANNED);
     if (code === 2 && lines.length === 0) throw new ToolError(`codesearch failed: ${stderr.trim().split("\n")[0]}`);
     const hits = lines.flatMap((line) => parseHit(line, terms));

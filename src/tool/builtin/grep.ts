@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineTool, ToolError } from "../tool.ts";
 import { resolveWorkspacePath } from "../workspace-path.ts";
 import description from "./grep.txt";
-import { runRipgrep } from "./ripgrep.ts";
+import { BASE_ARGS, runRipgrep, searchRoot } from "./ripgrep.ts";
 
 const MAX_MATCHES = 100;
 const MAX_LINE_CHARS = 500;
@@ -20,10 +20,10 @@ export const grepTool = defineTool({
   async execute({ pattern, path = ".", include, ignore_case }, ctx) {
     const target = resolveWorkspacePath(ctx.workspace, path);
     await ctx.authorize({ tool: "grep", kind: "read", target: target.absolute, external: target.external });
-    const args = ["--line-number", "--no-heading", "--color=never", "--max-columns", String(MAX_LINE_CHARS), "--max-columns-preview"];
+    const args = [...BASE_ARGS, "--max-columns", String(MAX_LINE_CHARS), "--max-columns-preview"];
     if (ignore_case) args.push("--ignore-case");
     if (include) args.push("--glob", include);
-    args.push("--glob", "!.git", "--", pattern, target.display);
+    args.push("--", pattern, ...searchRoot(target.display));
     const { lines, code, stderr, cut } = await runRipgrep(args, ctx.workspace, ctx.signal, MAX_MATCHES);
     if (code === 2 && lines.length === 0) throw new ToolError(`grep failed: ${stderr.trim().split("\n")[0] || "invalid pattern"}`);
     if (lines.length === 0) return { output: "no matches", title: pattern };

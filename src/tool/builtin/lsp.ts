@@ -1,3 +1,4 @@
+import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { displayUri, formatDiagnostic, formatPosition, toLocations } from "../../lsp/format.ts";
 import { languageServersFor } from "../../lsp/manager.ts";
@@ -31,7 +32,10 @@ export const lspTool = defineTool({
       const found = await client.currentDiagnostics(target.absolute);
       return { output: found.map((d) => formatDiagnostic(target.display, d)).join("\n") || `no diagnostics in ${target.display}`, title };
     }
-    const { uri } = await client.sync(target.absolute);
+    // Waiting for the file's diagnostics also waits for the server to load the project: asked
+    // earlier, a server answers from the single file (a definition would stop at the import).
+    await client.currentDiagnostics(target.absolute);
+    const uri = pathToFileURL(target.absolute).href;
     if (op === "symbols") {
       const symbols = await client.request<Array<DocumentSymbol | SymbolInformation> | null>("textDocument/documentSymbol", { textDocument: { uri } });
       return { output: formatSymbols(symbols ?? [], target.display) || `no symbols in ${target.display}`, title };

@@ -9,6 +9,17 @@ export interface RipgrepResult {
   cut: boolean;
 }
 
+/**
+ * The arguments every search starts with: numbered "path:line:text" lines, .gitignore honoured even
+ * outside a git repository, .git skipped.
+ */
+export const BASE_ARGS = ["--line-number", "--no-heading", "--color=never", "--no-require-git", "--glob", "!.git"];
+
+/** The search root argument: none for the workspace itself, so paths print without "./". */
+export function searchRoot(display: string): string[] {
+  return display === "." ? [] : [display];
+}
+
 /** Runs ripgrep (bundled by @vscode/ripgrep) and stops it once enough lines are in. */
 export async function runRipgrep(args: string[], cwd: string, signal: AbortSignal, maxLines: number): Promise<RipgrepResult> {
   const { rgPath } = await import("@vscode/ripgrep");

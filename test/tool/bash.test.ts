@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { testWorld } from "./context.ts";
+
+describe("bash", () => {
+  it("runs in the workspace and reports the exit code", async () => {
+    const w = testWorld();
+    w.write({ "f.txt": "hi" });
+    assert.equal(await w.call("bash", { command: "cat f.txt" }), "hi");
+    assert.match(await w.call("bash", { command: "echo oops >&2; exit 3" }), /oops\n\[exit code 3\]/);
+  });
+
+  it("kills the whole process tree on timeout", async () => {
+    const w = testWorld();
+    const out = await w.call("bash", { command: "(sleep 30; echo leaked > leaked.txt) & sleep 30", timeout: 300 });
+    assert.match(out, /timed out after 300 ms/);
+    assert.throws(() => readFileSync(`${w.workspace}/leaked.txt`));
+  });
+
+  it("keeps the end of huge output and saves the full text to a file", async () => {
+    const w = testWorld();
+    const out = await w.call("bash", { command: "seq 1 50000" });
+    assert.ok(Buffer.byteLength(out) < 70 * 1024);
+    assert.match(out, /50000$/);
+    const file = /full output in (\S+)/.exec(out)?.[1];
+    assert.ok(file);
+    assert.match(readFileSync(file, "utf8"), /^1\n2\n/);
+  });
+
+  it("does not wait for a background job that keeps the pipes open", async () => {
+    const w = testWorld();
+    const out = await w.call("bash", { command: "sleep 5 & echo started", timeout: 60_000 });
+    assert.equal(out, "started");
+  });
+});
