@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AgentBus } from "./agent-bus.ts";
 import { ephemeralCard, type AgentCard, type AgentCardInit, type EphemeralCardInit } from "./agent-card.ts";
 import { createBusHandle, type BusHandle, type BusHandleOptions } from "./bus-handle.ts";
-import { isLagged, isoNow, type Delivery } from "./envelope.ts";
+import { isLagged, isoNow, type Delivery, type EnvelopeKind } from "./envelope.ts";
 import { BusClosedError, BusError } from "./errors.ts";
 import type { Subscription } from "./subscription.ts";
 import { topics } from "./topics.ts";
@@ -16,10 +16,25 @@ export interface AgentLeftPayload {
   registry: string;
   name: string;
 }
+/** A registry's periodic (or on-request) statement of its local agents. */
+export interface AgentHeartbeatPayload {
+  registry: string;
+  cards: AgentCard[];
+}
+/** "Who is there?": a registry that just started asks the others for a heartbeat. */
+export interface AgentQueryPayload {
+  registry: string;
+}
 
 export interface AgentRegistryOptions {
-  /** Learn about agents registered elsewhere on the bus (default true). */
+  /** Learn about agents registered elsewhere on the bus (default true); a new registry asks who is there. */
   discover?: boolean;
+  /**
+   * Publish a heartbeat with the local agents' cards this often, and drop agents learned over the bus
+   * that were not heard for `expireAfterMs` (default three intervals). Off when absent or 0.
+   */
+  heartbeatMs?: number;
+  expireAfterMs?: number;
 }
 
 export interface EphemeralAgent {
@@ -30,17 +45,35 @@ export interface EphemeralAgent {
 
 export type EphemeralAgentOptions = EphemeralCardInit & Pick<BusHandleOptions, "correlation" | "queueSize">;
 
-/** Tracks agents by card, announces local joins/leaves on `broadcast` and records remote ones it hears. */
+/**
+ * Tracks agents by card: local ones (announced on `broadcast` as they join and leave, and in heartbeats),
+ * remote ones heard from other registries on the bus, and remote ones a caller enters (discovered peers).
+ */
 export class AgentRegistry {
   readonly id = randomUUID();
   readonly #bus: AgentBus;
   readonly #agents = new Map<string, AgentCard>();
+  /** Remote agents learned over the bus, by name → the registry that owns them; they expire. */
+  readonly #heardFrom = new Map<string, string>();
   readonly #discovery: Subscription | undefined;
+  readonly #timer: NodeJS.Timeout | undefined;
+  readonly #expireAfterMs: number;
 
   constructor(bus: AgentBus, options: AgentRegistryOptions = {}) {
     this.#bus = bus;
-    this.#discovery =
-      options.discover === false ? undefined : bus.subscribe(topics.broadcast, { onDelivery: (d) => this.#hear(d) });
+    const heartbeatMs = options.heartbeatMs ?? 0;
+    this.#expireAfterMs = options.expireAfterMs ?? heartbeatMs * 3;
+    if (options.discover !== false) {
+      this.#discovery = bus.subscribe(topics.broadcast, { onDelivery: (d) => this.#hear(d) });
+      this.#announce<AgentQueryPayload>(this.id, "agent_query", { registry: this.id });
+    }
+    if (heartbeatMs > 0) {
+      this.#timer = setInterval(() => {
+        this.heartbeat();
+        this.#expire();
+      }, heartbeatMs);
+      this.#timer.unref();
+    }
   }
 
   /** Adds a local agent and announces it; names are unique in a registry. */
@@ -48,8 +81,22 @@ export class AgentRegistry {
     const existing = this.#agents.get(init.name);
     if (existing && !existing.remote) throw new BusError(`an agent named '${init.name}' is already registered`);
     const card: AgentCard = { ...init, lastSeen: isoNow() };
+    this.#heardFrom.delete(card.name);
     this.#agents.set(card.name, card);
     this.#announce<AgentJoinedPayload>(card.name, "agent_joined", { registry: this.id, card });
+    return card;
+  }
+
+  /**
+   * Enters (or refreshes) an agent found by other means, e.g. an A2A peer answering its card URL. It is
+   * listed as remote, never announced, and stays until unregistered. A local agent keeps its name.
+   */
+  upsertRemote(init: AgentCardInit): AgentCard | undefined {
+    const known = this.#agents.get(init.name);
+    if (known && !known.remote) return undefined;
+    const card: AgentCard = { ...init, remote: true, lastSeen: isoNow() };
+    this.#heardFrom.delete(card.name);
+    this.#agents.set(card.name, card);
     return card;
   }
 
@@ -58,6 +105,7 @@ export class AgentRegistry {
     const card = this.#agents.get(name);
     if (!card) return false;
     this.#agents.delete(name);
+    this.#heardFrom.delete(name);
     if (!card.remote) this.#announce<AgentLeftPayload>(name, "agent_left", { registry: this.id, name });
     return true;
   }
@@ -92,13 +140,20 @@ export class AgentRegistry {
     if (card) card.lastSeen = isoNow();
   }
 
-  /** Stops discovery and announces every local agent as left. */
+  /** Publishes the local agents' cards so every registry on the bus knows (and keeps) them. */
+  heartbeat(): void {
+    const cards = this.list().filter((card) => !card.remote);
+    if (cards.length > 0) this.#announce<AgentHeartbeatPayload>(this.id, "heartbeat", { registry: this.id, cards });
+  }
+
+  /** Stops discovery and heartbeats and announces every local agent as left. */
   close(): void {
+    clearInterval(this.#timer);
     this.#discovery?.close();
     for (const card of this.list()) if (!card.remote) this.unregister(card.name);
   }
 
-  #announce<T>(sender: string, kind: "agent_joined" | "agent_left", payload: T): void {
+  #announce<T>(sender: string, kind: EnvelopeKind, payload: T): void {
     try {
       this.#bus.publish({ topic: topics.broadcast, kind, sender, payload });
     } catch (error) {
@@ -109,19 +164,37 @@ export class AgentRegistry {
 
   #hear(delivery: Delivery): void {
     if (isLagged(delivery)) return;
-    if (delivery.kind === "heartbeat") {
-      const card = this.#agents.get(delivery.sender);
-      if (card?.remote) card.lastSeen = delivery.timestamp;
-      return;
+    const payload = delivery.payload as Partial<AgentJoinedPayload & AgentLeftPayload & AgentHeartbeatPayload> | undefined;
+    const origin = payload?.registry;
+    if (!origin || origin === this.id) return;
+    switch (delivery.kind) {
+      case "agent_query":
+        return this.heartbeat();
+      case "agent_joined":
+        if (payload.card) this.#learn(payload.card, origin);
+        return;
+      case "heartbeat":
+        if (Array.isArray(payload.cards)) for (const card of payload.cards) this.#learn(card, origin);
+        return;
+      case "agent_left":
+        if (payload.name && this.#heardFrom.get(payload.name) === origin) this.unregister(payload.name);
+        return;
     }
-    const payload = delivery.payload as Partial<AgentJoinedPayload & AgentLeftPayload> | undefined;
-    if (!payload?.registry || payload.registry === this.id) return;
-    if (delivery.kind === "agent_joined" && payload.card) {
-      const known = this.#agents.get(payload.card.name);
-      if (known && !known.remote) return; // a local agent keeps its name
-      this.#agents.set(payload.card.name, { ...payload.card, remote: true, lastSeen: delivery.timestamp });
-    } else if (delivery.kind === "agent_left" && payload.name && this.#agents.get(payload.name)?.remote) {
-      this.#agents.delete(payload.name);
+  }
+
+  #learn(card: AgentCard, origin: string): void {
+    const known = this.#agents.get(card.name);
+    if (known && (!known.remote || !this.#heardFrom.has(card.name))) return; // local agents and entered peers win
+    // Received time, not the sender's clock: expiry must not depend on clocks agreeing.
+    this.#agents.set(card.name, { ...card, remote: true, lastSeen: isoNow() });
+    this.#heardFrom.set(card.name, origin);
+  }
+
+  #expire(): void {
+    const cutoff = Date.now() - this.#expireAfterMs;
+    for (const name of this.#heardFrom.keys()) {
+      const card = this.#agents.get(name);
+      if (!card || Date.parse(card.lastSeen) < cutoff) this.unregister(name);
     }
   }
 }

@@ -11,6 +11,7 @@ export type EnvelopeKind =
   | "agent_ready"
   | "agent_joined"
   | "agent_left"
+  | "agent_query"
   | "event"
   | "result";
 

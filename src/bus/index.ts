@@ -3,7 +3,15 @@ export type { AgentBus, ReplyMessage, RequestOptions } from "./agent-bus.ts";
 export { DEFAULT_REQUEST_TIMEOUT_MS } from "./agent-bus.ts";
 export type { AgentCard, AgentCardInit, AgentSkill, EphemeralCardInit } from "./agent-card.ts";
 export { ephemeralCard } from "./agent-card.ts";
-export type { AgentJoinedPayload, AgentLeftPayload, AgentRegistryOptions, EphemeralAgent, EphemeralAgentOptions } from "./agent-registry.ts";
+export type {
+  AgentHeartbeatPayload,
+  AgentJoinedPayload,
+  AgentLeftPayload,
+  AgentQueryPayload,
+  AgentRegistryOptions,
+  EphemeralAgent,
+  EphemeralAgentOptions,
+} from "./agent-registry.ts";
 export { AgentRegistry } from "./agent-registry.ts";
 export type { BusHandle, BusHandleOptions, HandleMessageOptions } from "./bus-handle.ts";
 export { createBusHandle } from "./bus-handle.ts";

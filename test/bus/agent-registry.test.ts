@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AgentRegistry, InProcessBus, topics, type AgentBus, type BusEnvelope } from "../../src/bus/index.ts";
-import { nextDelivery, takeDeliveries } from "./helpers.ts";
+import { nextDelivery, takeDeliveries, waitFor } from "./helpers.ts";
 
 const reviewer = {
   name: "reviewer",
@@ -77,7 +77,7 @@ describe("AgentRegistry", () => {
 
       const before = here.get("reviewer")!.lastSeen;
       await new Promise((resolve) => setTimeout(resolve, 5));
-      bus.publish({ topic: topics.broadcast, kind: "heartbeat", sender: "reviewer", payload: {} });
+      there.heartbeat();
       await settle();
       assert.ok(here.get("reviewer")!.lastSeen > before);
 
@@ -85,6 +85,48 @@ describe("AgentRegistry", () => {
       await settle();
       assert.equal(here.get("reviewer"), undefined);
       here.close();
+    }));
+
+  it("answers a late joiner's query with the agents already there", () =>
+    withBus(async (bus) => {
+      const early = new AgentRegistry(bus);
+      early.register(reviewer);
+      const late = new AgentRegistry(bus);
+      await settle();
+      assert.deepEqual(late.list().map((c) => [c.name, c.remote]), [["reviewer", true]]);
+      late.close();
+      early.close();
+    }));
+
+  it("drops agents of a registry that stopped sending heartbeats", () =>
+    withBus(async (bus) => {
+      const here = new AgentRegistry(bus, { heartbeatMs: 10, expireAfterMs: 30 });
+      const alive = new AgentRegistry(bus, { heartbeatMs: 10 });
+      const crashed = new AgentRegistry(bus);
+      alive.register(fixer);
+      crashed.register(reviewer);
+      await settle();
+      assert.deepEqual(here.list().map((c) => c.name).sort(), ["fixer", "reviewer"]);
+      // `crashed` never heartbeats (as if its process died without announcing the leave).
+      await waitFor(() => !here.get("reviewer"), "the silent registry's agent to expire");
+      assert.deepEqual(here.list().map((c) => c.name), ["fixer"]);
+      for (const registry of [here, alive, crashed]) registry.close();
+    }));
+
+  it("keeps entered remote peers apart from bus-learned agents", () =>
+    withBus(async (bus) => {
+      const registry = new AgentRegistry(bus, { heartbeatMs: 10, expireAfterMs: 20 });
+      const broadcast = bus.subscribe(topics.broadcast);
+      const peer = registry.upsertRemote({ ...fixer, url: "http://127.0.0.1:9100/a2a" });
+      assert.equal(peer?.remote, true);
+      registry.register(reviewer);
+      assert.equal(registry.upsertRemote(reviewer), undefined, "a local agent keeps its name");
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      assert.equal(registry.get("fixer")?.url, "http://127.0.0.1:9100/a2a", "entered peers do not expire");
+      const joined = (await nextDelivery(broadcast)) as BusEnvelope<{ card: { name: string } }>;
+      assert.equal(joined.payload.card.name, "reviewer", "entered peers are not announced");
+      assert.equal(registry.unregister("fixer"), true);
+      registry.close();
     }));
 
   it("lets sub-agents close after the bus has shut down", async () => {

@@ -25,3 +25,12 @@ export async function takeDeliveries(subscription: Subscription, count: number):
 export function payloads(deliveries: Delivery[]): unknown[] {
   return deliveries.map((d) => (d.kind === "lagged" ? `lagged:${d.dropped}` : d.payload));
 }
+
+/** Polls until `condition` holds; fails after `timeoutMs` (generous: it is a deadline, not a timing claim). */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
