@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { configCommand } from "./config.ts";
 import { mcpCommand } from "./mcp.ts";
 import { runCommand } from "./run.ts";
+import { serveCommand } from "./serve.ts";
 import { sessionsCommand } from "./sessions.ts";
 
 /**
@@ -10,5 +11,5 @@ import { sessionsCommand } from "./sessions.ts";
  */
 export function registerCommands(program: Command): void {
   program.option("--config <path>", "config file (default: $CODETETHER_CONFIG or ~/.config/codetether-agent/config.toml)");
-  for (const command of [runCommand(), sessionsCommand(), configCommand(), mcpCommand()]) program.addCommand(command);
+  for (const command of [runCommand(), sessionsCommand(), configCommand(), mcpCommand(), serveCommand()]) program.addCommand(command);
 }

@@ -1,0 +1,70 @@
+import type { AgentCard } from "@a2a-js/sdk";
+import { DefaultRequestHandler, type User } from "@a2a-js/sdk/server";
+import type { Config } from "../config/schema.ts";
+import { buildAgentCard, extendedAgentCard, type CardEndpoints } from "./agent-card.ts";
+import { CodeTetherExecutor } from "./executor.ts";
+import { SqlitePushConfigStore } from "./push-config-store.ts";
+import { OutboxPushSender } from "./push-sender.ts";
+import { serverSection } from "./server-config.ts";
+import { SqliteTaskStore } from "./task-store.ts";
+
+export interface A2AServiceOptions {
+  config: Config;
+  dataDir: string;
+  workspace: string;
+  modelRef?: string;
+  version: string;
+  endpoints: CardEndpoints;
+  log: (line: string) => void;
+}
+
+export interface A2AService {
+  requestHandler: DefaultRequestHandler;
+  executor: CodeTetherExecutor;
+  taskStore: SqliteTaskStore;
+  card: AgentCard;
+  /** The caller every authenticated request runs as (one token, one owner). */
+  user: User;
+  /** Re-points the card's URLs once the real ports are bound. */
+  setEndpoints(endpoints: CardEndpoints): void;
+  /** Cancels running tasks, waits for their final state to be stored, stops push retries. */
+  close(reason: string): Promise<void>;
+}
+
+/**
+ * The A2A side of `serve`: durable task and push stores, the executor, push delivery, and the one
+ * request handler that every transport (JSON-RPC, REST, gRPC; 1.0 and 0.3) shares. Tasks a previous
+ * process left unfinished are marked failed first; queued push notifications resume.
+ */
+export function createA2AService(options: A2AServiceOptions): A2AService {
+  const { config, dataDir, workspace } = options;
+  const { allow_private_push } = serverSection(config);
+  const taskStore = new SqliteTaskStore(dataDir);
+  const recovered = taskStore.failInterrupted();
+  if (recovered > 0) options.log(`${recovered} task(s) interrupted by the previous shutdown were marked failed`);
+  const pushStore = new SqlitePushConfigStore(dataDir, allow_private_push);
+  const pushSender = new OutboxPushSender(dataDir, pushStore, { allowPrivate: allow_private_push, log: options.log });
+  const executor = new CodeTetherExecutor({ config, dataDir, workspace, modelRef: options.modelRef });
+  const card = buildAgentCard(options.endpoints, options.version);
+  const extendedCard = async () => {
+    const { builtinTools } = await import("../tool/builtin-tools.ts");
+    return extendedAgentCard(card, builtinTools());
+  };
+  const requestHandler = new DefaultRequestHandler(card, taskStore, executor, undefined, pushStore, pushSender, extendedCard);
+  pushSender.kick();
+
+  return {
+    requestHandler,
+    executor,
+    taskStore,
+    card,
+    user: { isAuthenticated: true, userName: "bearer" },
+    setEndpoints: (endpoints) => Object.assign(card, { supportedInterfaces: buildAgentCard(endpoints, options.version).supportedInterfaces }),
+    close: async (reason) => {
+      const running = [...executor.runningTaskIds()];
+      await executor.cancelAll(reason);
+      await taskStore.settled(running, 2000);
+      await pushSender.close();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import type { AgentCard } from "@a2a-js/sdk";
+import { ClientFactory, DefaultAgentCardResolver, JsonRpcTransportFactory, RestTransportFactory, type CallInterceptor, type Client } from "@a2a-js/sdk/client";
+import { GrpcTransportFactory } from "@a2a-js/sdk/client/grpc";
+
+export type TransportName = "JSONRPC" | "HTTP+JSON" | "GRPC";
+
+export interface ConnectOptions {
+  /** Bearer token for the peer (sent on every call, and on the card request). */
+  token?: string;
+  /** Use this binding instead of the card's preferred one. */
+  transport?: TransportName;
+}
+
+export interface Connection {
+  client: Client;
+  card: AgentCard;
+  /** The binding the client talks (`JSONRPC`, `HTTP+JSON`, `GRPC`) and its spec version. */
+  transport: string;
+  protocolVersion: string;
+}
+
+/**
+ * Connects to any A2A agent (spec 1.0 or 0.3, JSON-RPC, REST or gRPC) from its URL: the card is read
+ * from the URL itself when it names a `.json` file, else from the origin's well-known paths (the new
+ * one, then the 0.3-era `agent.json`); the SDK then picks a transport the card offers.
+ */
+export async function connectA2A(url: string, options: ConnectOptions = {}): Promise<Connection> {
+  const legacyCompat = { enabled: true };
+  const authorization = options.token ? `Bearer ${options.token}` : undefined;
+  const fetchImpl: typeof fetch = (input, init) => {
+    if (!authorization) return fetch(input, init);
+    const headers = new Headers(init?.headers);
+    if (!headers.has("authorization")) headers.set("authorization", authorization);
+    return fetch(input, { ...init, headers });
+  };
+  const resolver = new DefaultAgentCardResolver({ fetchImpl, legacyCompat });
+  const card = await resolveCard(resolver, url);
+  const factory = new ClientFactory({
+    transports: [new JsonRpcTransportFactory({ fetchImpl, legacyCompat }), new RestTransportFactory({ fetchImpl, legacyCompat }), new GrpcTransportFactory({ legacyCompat })],
+    preferredTransports: options.transport ? [options.transport] : undefined,
+    clientConfig: { interceptors: authorization ? [bearerInterceptor(authorization)] : [] },
+  });
+  const client = await factory.createFromAgentCard(card);
+  return { client, card, transport: client.transport.protocolName, protocolVersion: client.protocolVersion };
+}
+
+async function resolveCard(resolver: DefaultAgentCardResolver, url: string): Promise<AgentCard> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`not a URL: ${url}`);
+  }
+  if (parsed.pathname.endsWith(".json")) return resolver.resolve(url, "");
+  const failures: string[] = [];
+  for (const path of ["/.well-known/agent-card.json", "/.well-known/agent.json"]) {
+    try {
+      return await resolver.resolve(parsed.origin, path);
+    } catch (error) {
+      failures.push((error as Error).message);
+    }
+  }
+  throw new Error(`no agent card at ${parsed.origin}: ${failures[0]}`);
+}
+
+/** Adds the bearer credential to every call: HTTP headers for JSON-RPC/REST, metadata for gRPC. */
+function bearerInterceptor(authorization: string): CallInterceptor {
+  return {
+    before: async (args) => {
+      args.options = { ...args.options, serviceParameters: { ...args.options?.serviceParameters, authorization } };
+    },
+    after: async () => {},
+  };
+}

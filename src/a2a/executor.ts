@@ -1,0 +1,163 @@
+import { TaskState, type Message } from "@a2a-js/sdk";
+import { AgentEvent, type AgentExecutionEvent, type AgentExecutor, type ExecutionEventBus, type RequestContext } from "@a2a-js/sdk/server";
+import type { FinishReason } from "../agent/events.ts";
+import type { Config } from "../config/schema.ts";
+import { errorMessage, UserError } from "../util/errors.ts";
+import { ContextSessions } from "./context-sessions.ts";
+import { agentMessage, artifactEvent, dataPart, newTask, statusEvent, textOf, textPart } from "./messages.ts";
+import { ProgressPublisher } from "./progress.ts";
+import { promptOf } from "./prompt-input.ts";
+import { taskAuthorize, taskQuestion } from "./task-permissions.ts";
+import { TaskRun } from "./task-run.ts";
+
+export interface ExecutorOptions {
+  config: Config;
+  dataDir: string;
+  workspace: string;
+  /** `provider/model`; the config's default when absent. */
+  modelRef?: string;
+  /** How long a canceled run may take to stop before `canceled` is published regardless. */
+  cancelGraceMs?: number;
+}
+
+/**
+ * Bridges A2A tasks to the agent core. A task's `contextId` is a session (multi-turn); progress goes
+ * out as `working` updates, the answer and changed files as artifacts; permission asks and questions
+ * pause the task in `input-required`; CancelTask aborts the model stream and tools and ends `canceled`;
+ * failures end `failed` with a readable message. Runs of one context take turns.
+ */
+export class CodeTetherExecutor implements AgentExecutor {
+  private readonly runs = new Map<string, TaskRun>();
+  private readonly contextTails = new Map<string, Promise<void>>();
+  private readonly sessions: ContextSessions;
+
+  constructor(private readonly options: ExecutorOptions) {
+    this.sessions = new ContextSessions(options.dataDir);
+  }
+
+  /** Tasks with a live run (working, or paused in input-required). */
+  runningTaskIds(): string[] {
+    return [...this.runs.keys()];
+  }
+
+  execute = async (context: RequestContext, bus: ExecutionEventBus): Promise<void> => {
+    const live = this.runs.get(context.taskId);
+    if (live?.waiting) {
+      live.resume(bus, textOf(context.userMessage));
+      return live.idle();
+    }
+    // A message to a task that is still working is recorded in its history; the run goes on.
+    if (live) return live.idle();
+    const run = new TaskRun(context.taskId, context.contextId, bus);
+    this.runs.set(run.taskId, run);
+    if (!context.task) run.publish(AgentEvent.task(newTask(run.taskId, run.contextId, context.userMessage)));
+    void this.drive(run, context.userMessage).finally(() => this.runs.delete(run.taskId));
+    return run.idle();
+  };
+
+  cancelTask = async (taskId: string, bus: ExecutionEventBus): Promise<void> => {
+    const run = this.runs.get(taskId);
+    if (!run) {
+      // The SDK waits for a terminal event on this bus, so one must come even without a live run.
+      bus.publish(AgentEvent.statusUpdate(statusEvent(taskId, "", TaskState.TASK_STATE_CANCELED)));
+      return;
+    }
+    await this.stop(run, "canceled by the client", bus);
+  };
+
+  /** Shutdown: cancels every run and waits (within the grace period) until each published its end. */
+  async cancelAll(reason: string): Promise<void> {
+    await Promise.all([...this.runs.values()].map((run) => this.stop(run, reason)));
+  }
+
+  private async stop(run: TaskRun, reason: string, bus?: ExecutionEventBus): Promise<void> {
+    run.cancel(reason, bus);
+    const grace = new Promise((resolve) => setTimeout(resolve, this.options.cancelGraceMs ?? 5000).unref());
+    await Promise.race([run.done, grace]);
+    run.finish(ending(run, TaskState.TASK_STATE_CANCELED, reason));
+  }
+
+  private async drive(run: TaskRun, message: Message): Promise<void> {
+    const busy = [...this.runs.values()].find((other) => other !== run && other.contextId === run.contextId && other.waiting);
+    if (busy) {
+      return run.finish(ending(run, TaskState.TASK_STATE_FAILED, `context ${run.contextId} has task ${busy.taskId} waiting for input; answer or cancel it first`));
+    }
+    const release = await this.takeTurn(run.contextId);
+    try {
+      if (run.controller.signal.aborted) return run.finish(ending(run, TaskState.TASK_STATE_CANCELED, run.cancelReason ?? "canceled"));
+      run.status(TaskState.TASK_STATE_WORKING);
+      run.finish(await this.runAgentFor(run, message));
+    } catch (error) {
+      run.finish(ending(run, TaskState.TASK_STATE_FAILED, errorMessage(error)));
+    } finally {
+      release();
+    }
+  }
+
+  private async runAgentFor(run: TaskRun, message: Message): Promise<AgentExecutionEvent> {
+    // Loaded on the first task, so an idle server does not carry the agent core and providers.
+    const [{ runAgent }, prepared] = await Promise.all([import("../agent/run-agent.ts"), this.prepare(run.contextId)]);
+    const { config, dataDir, workspace } = this.options;
+    const progress = new ProgressPublisher(run, workspace);
+    let failure = "";
+    let reason: FinishReason = "error";
+    let answer = "";
+    const events = runAgent(promptOf(message), {
+      ...prepared,
+      workspace,
+      dataDir,
+      signal: run.controller.signal,
+      maxSteps: config.default.max_steps,
+      authorize: taskAuthorize({ config, dataDir, workspace }, run),
+      hooks: { config, question: taskQuestion(run) },
+    });
+    for await (const event of events) {
+      progress.handle(event);
+      if (event.type === "error") failure = event.message;
+      if (event.type === "finish") ({ reason, text: answer } = event);
+    }
+    progress.flush();
+    if (progress.changedFiles.size > 0) {
+      const files = [...progress.changedFiles].sort();
+      run.publish(AgentEvent.artifactUpdate(artifactEvent(run.taskId, run.contextId, { name: "changed-files", description: "Files the agent created or modified", parts: [textPart(files.join("\n")), dataPart({ files })] })));
+    }
+    if (reason === "stop") {
+      run.publish(AgentEvent.artifactUpdate(artifactEvent(run.taskId, run.contextId, { name: "answer", description: "The agent's final answer", parts: [textPart(answer)] })));
+      return ending(run, TaskState.TASK_STATE_COMPLETED, answer);
+    }
+    if (reason === "aborted") return ending(run, TaskState.TASK_STATE_CANCELED, run.cancelReason ?? "canceled");
+    return ending(run, TaskState.TASK_STATE_FAILED, failure || `the agent stopped: ${reason}`);
+  }
+
+  /** The session of the context (created on its first task); a session deleted meanwhile starts afresh. */
+  private async prepare(contextId: string) {
+    const { prepareAgent } = await import("../agent/prepare.ts");
+    const { config, dataDir, workspace, modelRef } = this.options;
+    const sessionId = this.sessions.get(contextId);
+    const prepared = await prepareAgent({ config, dataDir, workspace, modelRef, sessionId }).catch((error: unknown) => {
+      if (!sessionId || !(error instanceof UserError) || !error.message.startsWith("session not found")) throw error;
+      return prepareAgent({ config, dataDir, workspace, modelRef });
+    });
+    this.sessions.set(contextId, prepared.session.id);
+    return prepared;
+  }
+
+  /** Waits for the context's earlier runs, so two tasks never write one session at once. */
+  private async takeTurn(contextId: string): Promise<() => void> {
+    const previous = this.contextTails.get(contextId) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => mine);
+    this.contextTails.set(contextId, tail);
+    await previous;
+    return () => {
+      release();
+      if (this.contextTails.get(contextId) === tail) this.contextTails.delete(contextId);
+    };
+  }
+}
+
+function ending(run: TaskRun, state: TaskState, text: string): AgentExecutionEvent {
+  const message = text ? agentMessage(run.taskId, run.contextId, [textPart(text)]) : undefined;
+  return AgentEvent.statusUpdate(statusEvent(run.taskId, run.contextId, state, message));
+}

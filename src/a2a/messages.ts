@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import { Role, TaskState, type Artifact, type Message, type Part, type Task, type TaskArtifactUpdateEvent, type TaskStatusUpdateEvent } from "@a2a-js/sdk";
+
+// Builders for the SDK's proto-shaped objects (every field present, enums as numbers).
+
+export function textPart(text: string): Part {
+  return { content: { $case: "text", value: text }, mediaType: "text/plain", filename: "", metadata: undefined };
+}
+
+export function dataPart(data: Record<string, unknown>): Part {
+  return { content: { $case: "data", value: data }, mediaType: "application/json", filename: "", metadata: undefined };
+}
+
+export function agentMessage(taskId: string, contextId: string, parts: Part[]): Message {
+  return { messageId: randomUUID(), contextId, taskId, role: Role.ROLE_AGENT, parts, metadata: undefined, extensions: [], referenceTaskIds: [] };
+}
+
+export function statusEvent(taskId: string, contextId: string, state: TaskState, message?: Message): TaskStatusUpdateEvent {
+  return { taskId, contextId, status: { state, message, timestamp: new Date().toISOString() }, metadata: undefined };
+}
+
+export function newTask(taskId: string, contextId: string, first: Message): Task {
+  return {
+    id: taskId,
+    contextId,
+    status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: new Date().toISOString() },
+    artifacts: [],
+    history: [first],
+    metadata: undefined,
+  };
+}
+
+export function artifactEvent(taskId: string, contextId: string, artifact: Omit<Artifact, "artifactId" | "extensions" | "metadata">): TaskArtifactUpdateEvent {
+  return {
+    taskId,
+    contextId,
+    artifact: { artifactId: randomUUID(), extensions: [], metadata: undefined, ...artifact },
+    append: false,
+    lastChunk: true,
+    metadata: undefined,
+  };
+}
+
+/** The text of a message's text parts, joined (what status lines and the CLI show). */
+export function textOf(message: Message | undefined): string {
+  return (message?.parts ?? [])
+    .map((p) => (p.content?.$case === "text" ? p.content.value : ""))
+    .filter(Boolean)
+    .join("\n");
+}
+
+export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set([
+  TaskState.TASK_STATE_COMPLETED,
+  TaskState.TASK_STATE_FAILED,
+  TaskState.TASK_STATE_CANCELED,
+  TaskState.TASK_STATE_REJECTED,
+]);
+
+/** `TASK_STATE_INPUT_REQUIRED` → `input-required`, for people. */
+export function stateName(state: TaskState | undefined): string {
+  const name = state === undefined ? "TASK_STATE_UNSPECIFIED" : (TaskState[state] ?? "TASK_STATE_UNSPECIFIED");
+  return name.replace(/^TASK_STATE_/, "").toLowerCase().replace(/_/g, "-");
+}

@@ -1,0 +1,62 @@
+import { TaskState } from "@a2a-js/sdk";
+import { isAbsolute, relative } from "node:path";
+import type { AgentEvent } from "../agent/events.ts";
+import { dataPart, textPart } from "./messages.ts";
+import type { TaskRun } from "./task-run.ts";
+
+/**
+ * Turns agent events into `working` status updates: streamed text is batched (one update per interval,
+ * not per token, since every update is a durable write), tool activity is reported as it happens, and
+ * the files the tools changed are collected for the final artifact.
+ */
+export class ProgressPublisher {
+  readonly changedFiles = new Set<string>();
+  private text = "";
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly run: TaskRun,
+    private readonly workspace: string,
+    private readonly intervalMs = 200,
+  ) {}
+
+  handle(event: AgentEvent): void {
+    switch (event.type) {
+      case "text-delta":
+        this.text += event.text;
+        this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+        return;
+      case "tool-running":
+        return this.report(`running ${event.tool}`, { type: "tool", state: "running", tool: event.tool, callId: event.callId });
+      case "tool-completed":
+        this.collectFiles(event.metadata);
+        return this.report(`${event.tool} done${event.title ? `: ${event.title}` : ""}`, { type: "tool", state: "completed", tool: event.tool, callId: event.callId });
+      case "tool-error":
+        return this.report(`${event.tool} failed: ${event.error}`, { type: "tool", state: "error", tool: event.tool, callId: event.callId });
+      case "retry":
+        return this.report(`model request failed (${event.error}); retrying in ${Math.round(event.delayMs / 1000)}s`, { type: "retry", attempt: event.attempt });
+      default:
+        return;
+    }
+  }
+
+  /** Publishes the text streamed since the last update. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.text) return;
+    const text = this.text;
+    this.text = "";
+    this.run.status(TaskState.TASK_STATE_WORKING, [textPart(text)]);
+  }
+
+  private report(text: string, data: Record<string, unknown>): void {
+    this.flush();
+    this.run.status(TaskState.TASK_STATE_WORKING, [textPart(text), dataPart(data)]);
+  }
+
+  private collectFiles(metadata: Record<string, unknown> | undefined): void {
+    const paths = [metadata?.path, ...(Array.isArray(metadata?.files) ? metadata.files : [])].filter((p): p is string => typeof p === "string");
+    for (const path of paths) this.changedFiles.add(isAbsolute(path) ? relative(this.workspace, path) : path);
+  }
+}

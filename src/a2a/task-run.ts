@@ -1,0 +1,91 @@
+import { TaskState, type Part } from "@a2a-js/sdk";
+import { AgentEvent, type AgentExecutionEvent, type ExecutionEventBus } from "@a2a-js/sdk/server";
+import { agentMessage, statusEvent } from "./messages.ts";
+
+/**
+ * One A2A task's live agent run. It outlives a single `execute` call: when the agent needs an answer
+ * (a permission, a question) the run pauses in `input-required`, `execute` returns, and the client's next
+ * message on the task resumes the same run where it stopped.
+ */
+export class TaskRun {
+  readonly controller = new AbortController();
+  /** Set when the client (or shutdown) cancels; the run then ends `canceled` with this text. */
+  cancelReason: string | undefined;
+  finished = false;
+  readonly done: Promise<void>;
+  private markDone!: () => void;
+  private closed = false;
+  private idleWaiters: Array<() => void> = [];
+  private answer: { resolve(text: string): void; reject(error: Error): void } | undefined;
+
+  constructor(
+    readonly taskId: string,
+    readonly contextId: string,
+    private bus: ExecutionEventBus,
+  ) {
+    this.done = new Promise((resolve) => (this.markDone = resolve));
+  }
+
+  publish(event: AgentExecutionEvent): void {
+    if (!this.closed) this.bus.publish(event);
+  }
+
+  status(state: TaskState, parts?: Part[]): void {
+    const message = parts ? agentMessage(this.taskId, this.contextId, parts) : undefined;
+    this.publish(AgentEvent.statusUpdate(statusEvent(this.taskId, this.contextId, state, message)));
+  }
+
+  /** True while paused in input-required. */
+  get waiting(): boolean {
+    return this.answer !== undefined;
+  }
+
+  /** Resolves when the run finishes or pauses for input: the moment `execute` may return. */
+  idle(): Promise<void> {
+    if (this.finished || this.waiting) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Pauses in input-required with the question; resolves with the text of the client's next message. */
+  askInput(parts: Part[]): Promise<string> {
+    if (this.controller.signal.aborted) return Promise.reject(new Error(this.cancelReason ?? "task canceled"));
+    const answer = new Promise<string>((resolve, reject) => (this.answer = { resolve, reject }));
+    this.status(TaskState.TASK_STATE_INPUT_REQUIRED, parts);
+    this.wakeIdle();
+    return answer;
+  }
+
+  /** The client answered: continue on the (new) request's event bus. */
+  resume(bus: ExecutionEventBus, text: string): void {
+    const answer = this.answer;
+    if (!answer) return;
+    this.bus = bus;
+    this.answer = undefined;
+    this.status(TaskState.TASK_STATE_WORKING);
+    answer.resolve(text);
+  }
+
+  /** Aborts the model stream and running tools; a pending question is abandoned. */
+  cancel(reason: string, bus?: ExecutionEventBus): void {
+    if (bus) this.bus = bus;
+    this.cancelReason ??= reason;
+    this.controller.abort(new Error(reason));
+    const answer = this.answer;
+    this.answer = undefined;
+    answer?.reject(new Error(reason));
+  }
+
+  /** Publishes the last event; nothing is published after it. */
+  finish(last?: AgentExecutionEvent): void {
+    if (this.finished) return;
+    if (last) this.publish(last);
+    this.closed = true;
+    this.finished = true;
+    this.wakeIdle();
+    this.markDone();
+  }
+
+  private wakeIdle(): void {
+    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+}

@@ -1,0 +1,130 @@
+import { Task as TaskJson, TaskState, type ListTasksRequest, type ListTasksResponse, type Task } from "@a2a-js/sdk";
+import { RequestMalformedError } from "@a2a-js/sdk/errors";
+import type { TaskStore } from "@a2a-js/sdk/server";
+import { openDatabase, type Database } from "../storage/database.ts";
+import { agentMessage, stateName, statusEvent, textPart } from "./messages.ts";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS a2a_tasks (
+  id TEXT PRIMARY KEY, context_id TEXT NOT NULL, state INTEGER NOT NULL, status_time TEXT NOT NULL,
+  body TEXT NOT NULL, updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS a2a_tasks_by_time ON a2a_tasks(status_time, id);
+CREATE INDEX IF NOT EXISTS a2a_tasks_by_context ON a2a_tasks(context_id, status_time);`;
+
+/** States in which a task still has work going on (or waits for its client) in this process. */
+const UNFINISHED = [TaskState.TASK_STATE_SUBMITTED, TaskState.TASK_STATE_WORKING, TaskState.TASK_STATE_INPUT_REQUIRED, TaskState.TASK_STATE_AUTH_REQUIRED];
+
+interface PageCursor {
+  time: string;
+  id: string;
+}
+
+/**
+ * The A2A task store in SQLite (`a2a_tasks`, body as ProtoJSON). better-sqlite3 writes synchronously
+ * with synchronous=FULL, so a save has reached the disk before the SDK acknowledges anything. One
+ * bearer token means one owner, so tasks are not scoped per user.
+ */
+export class SqliteTaskStore implements TaskStore {
+  private readonly db: Database;
+
+  constructor(dataDir: string) {
+    this.db = openDatabase(dataDir);
+    this.db.exec(SCHEMA);
+  }
+
+  async save(task: Task): Promise<void> {
+    this.write(task);
+  }
+
+  async load(taskId: string): Promise<Task | undefined> {
+    const row = this.db.prepare("SELECT body FROM a2a_tasks WHERE id = ?").get(taskId) as { body: string } | undefined;
+    return row ? TaskJson.fromJSON(JSON.parse(row.body)) : undefined;
+  }
+
+  /** Newest status first; `pageToken` is an opaque keyset cursor, so pages stay stable under inserts. */
+  async list(params: ListTasksRequest): Promise<ListTasksResponse> {
+    const filters: Array<[string, unknown]> = [];
+    if (params.contextId) filters.push(["context_id = ?", params.contextId]);
+    if (params.status) filters.push(["state = ?", params.status]);
+    if (params.statusTimestampAfter) filters.push(["status_time > ?", new Date(params.statusTimestampAfter).toISOString()]);
+    const where = (extra: string[] = []) => {
+      const clauses = [...filters.map(([sql]) => sql), ...extra];
+      return clauses.length ? `WHERE ${clauses.join(" AND ")}` : "";
+    };
+    const args = filters.map(([, value]) => value);
+    const totalSize = (this.db.prepare(`SELECT count(*) AS n FROM a2a_tasks ${where()}`).get(...args) as { n: number }).n;
+
+    const pageSize = params.pageSize ?? 50;
+    const cursor = params.pageToken ? decodeCursor(params.pageToken) : undefined;
+    const after = cursor ? ["(status_time < ? OR (status_time = ? AND id < ?))"] : [];
+    const afterArgs = cursor ? [cursor.time, cursor.time, cursor.id] : [];
+    const rows = this.db
+      .prepare(`SELECT id, status_time, body FROM a2a_tasks ${where(after)} ORDER BY status_time DESC, id DESC LIMIT ?`)
+      .all(...args, ...afterArgs, pageSize + 1) as Array<{ id: string; status_time: string; body: string }>;
+    const page = rows.slice(0, pageSize);
+    const last = page.at(-1);
+    const tasks = page.map((row) => {
+      const task = TaskJson.fromJSON(JSON.parse(row.body));
+      if (!params.includeArtifacts) task.artifacts = [];
+      return task;
+    });
+    return { tasks, nextPageToken: rows.length > pageSize && last ? encodeCursor({ time: last.status_time, id: last.id }) : "", pageSize, totalSize };
+  }
+
+  /**
+   * After a crash or restart nothing is running any more: every task left unfinished is marked failed
+   * with a status message that says why, so a client polling it learns the truth instead of waiting.
+   */
+  failInterrupted(): number {
+    const rows = this.db.prepare(`SELECT body FROM a2a_tasks WHERE state IN (${UNFINISHED.join(",")})`).all() as Array<{ body: string }>;
+    const markAll = this.db.transaction(() => {
+      for (const row of rows) {
+        const task = TaskJson.fromJSON(JSON.parse(row.body));
+        const was = stateName(task.status?.state);
+        const text = `the server stopped while this task was ${was}; it did not finish. Send the request again to retry.`;
+        const message = agentMessage(task.id, task.contextId, [textPart(text)]);
+        task.status = statusEvent(task.id, task.contextId, TaskState.TASK_STATE_FAILED, message).status;
+        task.history = [...task.history, message];
+        this.write(task);
+      }
+    });
+    markAll();
+    return rows.length;
+  }
+
+  /** Waits (up to `timeoutMs`) until the SDK has stored a terminal state for each of the tasks. */
+  async settled(taskIds: string[], timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const pending = () => taskIds.filter((id) => {
+      const row = this.db.prepare("SELECT state FROM a2a_tasks WHERE id = ?").get(id) as { state: number } | undefined;
+      return row !== undefined && UNFINISHED.includes(row.state);
+    });
+    while (pending().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  private write(task: Task): void {
+    const time = task.status?.timestamp ?? new Date().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO a2a_tasks (id, context_id, state, status_time, body, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET context_id = excluded.context_id, state = excluded.state, status_time = excluded.status_time,
+         body = excluded.body, updated_at = excluded.updated_at`,
+      )
+      .run(task.id, task.contextId, task.status?.state ?? TaskState.TASK_STATE_UNSPECIFIED, time, JSON.stringify(TaskJson.toJSON(task)), Date.now());
+  }
+}
+
+function encodeCursor(cursor: PageCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+function decodeCursor(token: string): PageCursor {
+  try {
+    const cursor = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as PageCursor;
+    if (typeof cursor.time === "string" && typeof cursor.id === "string") return cursor;
+  } catch {
+    // falls through to the error below
+  }
+  throw new RequestMalformedError(`invalid pageToken: ${token}`);
+}

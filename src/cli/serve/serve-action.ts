@@ -1,0 +1,75 @@
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
+import { loadConfig } from "../../config/load.ts";
+import { dataDir } from "../../config/paths.ts";
+import { startServe, type ServeHandle } from "../../server/serve.ts";
+import { UserError } from "../../util/errors.ts";
+import { version } from "../../version.ts";
+import { parsePort } from "../commands/serve.ts";
+import { painter, printJson } from "../output.ts";
+
+export interface ServeCliOptions {
+  config?: string;
+  port: number;
+  hostname: string;
+  grpcPort?: number;
+  workspace?: string;
+  model?: string;
+  json?: boolean;
+}
+
+/** `codetether serve`: runs until SIGINT/SIGTERM, then shuts down gracefully (a second signal forces it). */
+export async function serveAction(options: ServeCliOptions): Promise<void> {
+  const { config } = loadConfig(options.config);
+  const workspace = resolve(options.workspace ?? process.cwd());
+  if (!statSync(workspace, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(`workspace is not a directory: ${workspace}`);
+  const grpcPort = options.grpcPort ?? grpcPortFromEnv();
+  const handle = await startServe({ config, dataDir: dataDir(), workspace, hostname: options.hostname, port: options.port, grpcPort, modelRef: options.model }).catch((error: Error) => {
+    throw new UserError(error.message);
+  });
+  announce(handle, workspace, options.json);
+
+  let signals = 0;
+  const stop = () => {
+    if (++signals > 1) process.exit(130);
+    handle.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+function grpcPortFromEnv(): number {
+  const value = process.env.CODETETHER_GRPC_PORT;
+  if (!value) return 50051;
+  try {
+    return parsePort(value);
+  } catch (error) {
+    throw new UserError(`CODETETHER_GRPC_PORT ${(error as Error).message}`);
+  }
+}
+
+function announce(handle: ServeHandle, workspace: string, json?: boolean): void {
+  const { auth } = handle;
+  const shownToken = auth.source === "generated" ? auth.token : undefined;
+  if (json) {
+    printJson({ event: "listening", version, http: handle.httpUrl, jsonrpc: handle.jsonRpcUrl, rest: handle.restUrl, grpc: handle.grpcAddress, card: handle.cardUrl, workspace, tokenSource: auth.source, tokenFile: auth.path, token: shownToken });
+    return;
+  }
+  const paint = painter(process.stdout);
+  const tokenLine =
+    auth.source === "env" ? "from $CODETETHER_AUTH_TOKEN" : auth.source === "file" ? `in ${auth.path}` : `${paint("bold", auth.token)}  (new; shown once, saved to ${auth.path})`;
+  process.stdout.write(
+    [
+      `${paint("bold", "codetether serve")} ${version}  workspace ${workspace}`,
+      `  A2A JSON-RPC  ${handle.jsonRpcUrl}`,
+      `  A2A REST      ${handle.restUrl}`,
+      `  A2A gRPC      ${handle.grpcAddress}`,
+      `  agent card    ${handle.cardUrl}`,
+      `  auth token    ${tokenLine}`,
+      "",
+    ].join("\n"),
+  );
+}

@@ -1,0 +1,94 @@
+import { createServer, type Server } from "node:http";
+import { hostname as machineName } from "node:os";
+import { createA2AService } from "../a2a/a2a-service.ts";
+import { JSONRPC_PATH, REST_PATH } from "../a2a/agent-card.ts";
+import { startGrpc, stopGrpc } from "../a2a/grpc-server.ts";
+import { CARD_PATHS, mountA2A } from "../a2a/http-routes.ts";
+import type { Config } from "../config/schema.ts";
+import { version } from "../version.ts";
+import { createServerApp, type ServerApp } from "./app.ts";
+import { resolveAuthToken, type AuthToken } from "./auth-token.ts";
+
+export interface ServeOptions {
+  config: Config;
+  dataDir: string;
+  workspace: string;
+  hostname: string;
+  port: number;
+  grpcPort: number;
+  modelRef?: string;
+  /** Further APIs to mount behind auth (worker control plane, audit, bus…): each gets the app's seam. */
+  routes?: Array<(server: ServerApp) => void>;
+  log?: (line: string) => void;
+}
+
+export interface ServeHandle {
+  httpUrl: string;
+  jsonRpcUrl: string;
+  restUrl: string;
+  cardUrl: string;
+  grpcAddress: string;
+  auth: AuthToken;
+  /** Graceful stop: no new connections, running tasks canceled and stored, push retries stopped. */
+  close(): Promise<void>;
+}
+
+/** `codetether serve`: HTTP (A2A JSON-RPC + REST, card, health, mounted APIs) and gRPC, one task store. */
+export async function startServe(options: ServeOptions): Promise<ServeHandle> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`codetether serve: ${line}\n`));
+  const auth = resolveAuthToken(options.dataDir);
+  const server = createServerApp({ token: auth.token, version });
+  const http = createServer(server.app);
+  // Long agent runs stream for minutes; the default request timeout would cut them.
+  http.requestTimeout = 0;
+  const httpPort = await listen(http, options.port, options.hostname);
+  const publicHost = advertisedHost(options.hostname);
+  const httpUrl = `http://${publicHost}:${httpPort}`;
+
+  const a2a = createA2AService({ ...options, version, endpoints: { httpUrl, grpcAddress: `${publicHost}:${options.grpcPort}` }, log });
+  let grpc;
+  try {
+    grpc = await startGrpc(options.hostname, options.grpcPort, a2a.requestHandler, auth.token, a2a.user);
+  } catch (error) {
+    http.close();
+    throw new Error(`cannot listen for gRPC on ${options.hostname}:${options.grpcPort}: ${(error as Error).message}`);
+  }
+  const grpcAddress = `${publicHost}:${grpc.port}`;
+  a2a.setEndpoints({ httpUrl, grpcAddress });
+  mountA2A(server, a2a.requestHandler, async () => a2a.user);
+  for (const mount of options.routes ?? []) mount(server);
+
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    http.close();
+    const grpcStopped = stopGrpc(grpc.server, 3000);
+    await a2a.close("canceled: the server is shutting down");
+    http.closeAllConnections();
+    await grpcStopped;
+  };
+  return {
+    httpUrl,
+    jsonRpcUrl: `${httpUrl}${JSONRPC_PATH}`,
+    restUrl: `${httpUrl}${REST_PATH}`,
+    cardUrl: `${httpUrl}${CARD_PATHS[0]}`,
+    grpcAddress,
+    auth,
+    close: () => (closing ??= close()),
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => reject(new Error(`cannot listen on ${host}:${port}: ${error.code === "EADDRINUSE" ? "address already in use" : error.message}`)));
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
+}
+
+/** The host the card advertises: the bound one, or this machine's name when bound to every interface. */
+function advertisedHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::" || host === "") return machineName();
+  return host.includes(":") ? `[${host}]` : host;
+}
