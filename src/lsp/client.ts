@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import type { Socket } from "node:net";
 import { pathToFileURL } from "node:url";
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from "vscode-jsonrpc/node";
+import type { MessageConnection } from "vscode-jsonrpc/node";
 import { ToolError } from "../tool/tool.ts";
 import type { LanguageServerConfig } from "./config.ts";
 import { languageIdOf } from "./language-id.ts";
@@ -72,6 +72,8 @@ export class LanguageServerClient {
       child.once("error", resolve);
     });
     if (spawned) throw new ToolError(`cannot start language server '${config.name}' (${config.command}): ${spawned.message}`);
+    // Loaded only when a language server starts: every edit tool imports this module.
+    const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = await import("vscode-jsonrpc/node");
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     connection.onError(() => {});
     connection.listen();
