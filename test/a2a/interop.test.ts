@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
+import { v03Peer, v1Peer, type Peer, type PeerEvent } from "./peers.ts";
+import { startServe, TOKEN, waitFor, type ServeProcess } from "./serve-process.ts";
+
+let fake: FakeModel;
+let serve: ServeProcess;
+
+before(async () => {
+  fake = await startFakeModel();
+  serve = await startServe({ fake });
+});
+after(async () => {
+  await serve.stop();
+  await fake.close();
+  serve.sandbox.cleanup();
+});
+
+/** A fresh tag per prompt, so each test's scripted turn answers only its own request. */
+function scripted(answer: string): string {
+  const tag = `tag-${randomUUID()}`;
+  fake.push({ match: { lastUserContains: tag }, items: [{ text: answer }] });
+  return `${tag}: please answer`;
+}
+
+/** A prompt whose model turn streams a little, then hangs until the request is aborted. */
+function hanging(): { prompt: string; reached: () => Promise<unknown> } {
+  const tag = `hang-${randomUUID()}`;
+  fake.push({ match: { lastUserContains: tag }, hang: true, items: [{ text: "starting…" }] });
+  return { prompt: tag, reached: () => waitFor(() => fake.requests.find((r) => r.prompt.users.some((u) => u.includes(tag))), "the model request") };
+}
+
+async function collect(events: AsyncGenerator<PeerEvent>): Promise<PeerEvent[]> {
+  const all: PeerEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+}
+
+const PEERS: Array<[string, () => Promise<Peer>]> = [
+  ["1.0 JSONRPC", () => v1Peer(serve.endpoints.http, TOKEN, "JSONRPC")],
+  ["1.0 HTTP+JSON", () => v1Peer(serve.endpoints.http, TOKEN, "HTTP+JSON")],
+  ["1.0 GRPC", () => v1Peer(serve.endpoints.http, TOKEN, "GRPC")],
+  ["0.3 JSONRPC", () => v03Peer(serve.endpoints.http, TOKEN)],
+];
+
+for (const [name, connect] of PEERS) {
+  describe(`interop: ${name}`, () => {
+    let peer: Peer;
+    before(async () => {
+      peer = await connect();
+    });
+
+    test("the client negotiated the expected spec version", () => {
+      assert.equal(peer.protocolVersion, name.startsWith("0.3") ? "0.3" : "1.0");
+    });
+
+    test("send blocks until completed; the answer is an artifact", async () => {
+      const task = await peer.send(scripted("The answer is 42."));
+      assert.equal(task.state, "completed");
+      assert.equal(task.answer, "The answer is 42.");
+      assert.ok(task.historyLength >= 2, "history holds the user message and the agent's");
+    });
+
+    test("stream: the task first, working updates, the answer artifact, completed last", async () => {
+      const events = await collect(peer.stream(scripted("Streamed answer.")));
+      assert.equal(events[0]!.kind, "task");
+      assert.ok(events.some((e) => e.kind === "status" && e.state === "working"));
+      assert.ok(events.some((e) => e.kind === "artifact" && e.text === "answer"));
+      const last = events.at(-1)!;
+      assert.equal(last.kind, "status");
+      assert.equal(last.state, "completed");
+      assert.equal(last.text, "Streamed answer.");
+    });
+
+    test("get returns the stored task", async () => {
+      const sent = await peer.send(scripted("stored"));
+      const got = await peer.get(sent.id);
+      assert.equal(got.id, sent.id);
+      assert.equal(got.state, "completed");
+      assert.equal(got.answer, "stored");
+    });
+
+    test("a contextId continues the same session (multi-turn)", async () => {
+      const first = await peer.send(scripted("first reply"));
+      const secret = `remember-${randomUUID()}`;
+      const second = await peer.send(scripted("second reply").replace("please answer", secret), { contextId: first.contextId });
+      assert.equal(second.contextId, first.contextId);
+      assert.equal(second.state, "completed");
+      const request = fake.requests.find((r) => r.prompt.users.some((u) => u.includes(secret)))!;
+      assert.equal(request.prompt.users.length, 2, "the second turn's model request carries the first turn");
+    });
+
+    if (!name.startsWith("0.3")) {
+      test("list pages with a token", async () => {
+        await peer.send(scripted("one"));
+        await peer.send(scripted("two"));
+        const first = await peer.list!(1);
+        assert.equal(first.ids.length, 1);
+        assert.ok(first.next, "a next page token");
+        assert.ok(first.total >= 2);
+        const second = await peer.list!(1, first.next);
+        assert.equal(second.ids.length, 1);
+        assert.notEqual(second.ids[0], first.ids[0]);
+      });
+    }
+
+    test("cancel aborts a running task: canceled", async () => {
+      const { prompt, reached } = hanging();
+      const task = await peer.send(prompt, { immediate: true });
+      await reached();
+      const canceled = await peer.cancel(task.id);
+      assert.equal(canceled.state, "canceled");
+      assert.equal((await peer.get(task.id)).state, "canceled");
+    });
+
+    test("resubscribe: the task first, then its updates until canceled", async () => {
+      const { prompt, reached } = hanging();
+      const task = await peer.send(prompt, { immediate: true });
+      await reached();
+      const stream = peer.resubscribe(task.id);
+      const first = await stream.next();
+      assert.equal(first.value?.kind, "task");
+      const rest = collect(stream);
+      await peer.cancel(task.id);
+      const events = await rest;
+      assert.equal(events.at(-1)?.state, "canceled");
+    });
+
+    test("push notification config: create, get, list, delete", async () => {
+      const task = await peer.send(scripted("push target"));
+      const url = `http://127.0.0.1:9/hook-${randomUUID()}`;
+      const id = await peer.pushCreate(task.id, url, "hook-secret");
+      assert.ok(id, "the server assigns an id");
+      assert.equal(await peer.pushGet(task.id, id), url);
+      assert.deepEqual(await peer.pushList(task.id), [id]);
+      await peer.pushDelete(task.id, id);
+      assert.deepEqual(await peer.pushList(task.id), []);
+    });
+  });
+}
