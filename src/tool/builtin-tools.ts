@@ -1,4 +1,5 @@
 import type { Tool } from "./tool.ts";
+import { a2aTool, peersConfigured } from "./builtin/a2a.ts";
 import { applyPatchTool } from "./builtin/apply-patch.ts";
 import { bashTool } from "./builtin/bash.ts";
 import { batchTool } from "./builtin/batch.ts";
@@ -52,5 +53,7 @@ export function builtinTools(skills: Skill[] = []): Tool[] {
     skillTool(skills),
     planEnterTool,
     planExitTool,
+    // Only when there are peers to hire: the default schema stays small.
+    ...(peersConfigured() ? [a2aTool] : []),
   ] as Tool[];
 }
