@@ -39,11 +39,13 @@ export interface ServeSetup {
   /** Extra environment; `CODETETHER_AUTH_TOKEN` is TOKEN unless set to "" here. */
   env?: NodeJS.ProcessEnv;
   args?: string[];
+  /** `[server] allow_private_push` (default true: the test webhooks live on loopback). */
+  allowPrivatePush?: boolean;
 }
 
 export async function startServe(setup: ServeSetup): Promise<ServeProcess> {
   const sandbox = setup.sandbox ?? makeSandbox();
-  sandbox.writeConfig(`${fakeProviderToml(setup.fake.url)}[server]\nallow_private_push = true\n${setup.toml ?? ""}`);
+  sandbox.writeConfig(`${fakeProviderToml(setup.fake.url)}[server]\nallow_private_push = ${setup.allowPrivatePush ?? true}\n${setup.toml ?? ""}`);
   const env = { ...sandbox.env, CODETETHER_AUTH_TOKEN: TOKEN, ...setup.env };
   const child = spawn(process.execPath, [CLI, "serve", "--json", "--port", "0", "--grpc-port", "0", "-m", "fake/fake-model", ...(setup.args ?? [])], {
     cwd: sandbox.workspace,

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
+import { startServe, TOKEN, type ServeProcess } from "./serve-process.ts";
+
+let fake: FakeModel;
+let serve: ServeProcess;
+
+before(async () => {
+  fake = await startFakeModel();
+  serve = await startServe({ fake });
+});
+after(async () => {
+  await serve.stop();
+  await fake.close();
+  serve.sandbox.cleanup();
+});
+
+async function post(path: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${serve.endpoints.http}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...headers },
+    body,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+const rpc = (value: unknown) => JSON.stringify(value);
+const V1 = { "a2a-version": "1.0" };
+const HUGE = "a".repeat(5 * 1024 * 1024);
+
+const JSON_RPC_CASES: Array<[string, string, Record<string, string>, number, number]> = [
+  ["malformed JSON", "{not json", {}, 200, -32700],
+  ["wrong jsonrpc version", rpc({ jsonrpc: "1.0", id: 1, method: "tasks/get", params: { id: "x" } }), {}, 200, -32600],
+  ["unknown 0.3 method", rpc({ jsonrpc: "2.0", id: 1, method: "tasks/explode", params: {} }), {}, 200, -32601],
+  ["unknown 1.0 method", rpc({ jsonrpc: "2.0", id: 1, method: "Explode", params: {} }), V1, 200, -32601],
+  ["invalid 0.3 params", rpc({ jsonrpc: "2.0", id: 1, method: "message/send", params: { message: 5 } }), {}, 200, -32602],
+  ["invalid 1.0 params", rpc({ jsonrpc: "2.0", id: 1, method: "SendMessage", params: "x" }), V1, 200, -32602],
+  ["unsupported content type", "hello", { "content-type": "text/plain" }, 200, -32005],
+  ["unsupported A2A version", rpc({ jsonrpc: "2.0", id: 1, method: "GetTask", params: { id: "x" } }), { "a2a-version": "9.9" }, 200, -32009],
+  ["oversized body", rpc({ jsonrpc: "2.0", id: 1, method: "message/send", params: { pad: HUGE } }), {}, 413, -32600],
+];
+
+for (const [label, body, headers, status, code] of JSON_RPC_CASES) {
+  test(`JSON-RPC ${label} → ${code}`, async () => {
+    const res = await post("/a2a", body, headers);
+    assert.equal(res.status, status);
+    assert.equal(res.body.jsonrpc, "2.0");
+    assert.equal(res.body.error.code, code, JSON.stringify(res.body));
+  });
+}
+
+const REST_CASES: Array<[string, string, number]> = [
+  ["malformed JSON", "{not json", 400],
+  ["invalid params", JSON.stringify({ message: 3 }), 400],
+  ["oversized body", JSON.stringify({ pad: HUGE }), 413],
+];
+
+for (const [label, body, status] of REST_CASES) {
+  test(`REST ${label} → ${status} with an error body`, async () => {
+    const res = await post("/a2a/rest/message:send", body, V1);
+    assert.equal(res.status, status);
+    assert.equal(res.body.error.code, status);
+    assert.equal(typeof res.body.error.message, "string");
+  });
+}
+
+test("after all that the server still serves", async () => {
+  const health = await fetch(`${serve.endpoints.http}/health`);
+  assert.equal(health.status, 200);
+  const res = await post("/a2a", rpc({ jsonrpc: "2.0", id: 7, method: "message/send", params: { message: { kind: "message", messageId: "m1", role: "user", parts: [{ kind: "text", text: "hi" }] } } }));
+  assert.equal(res.body.id, 7);
+  assert.equal(res.body.result.status.state, "completed");
+  assert.equal(serve.child.exitCode, null);
+});

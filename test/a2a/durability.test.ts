@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, test } from "node:test";
+import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
+import { v1Peer } from "./peers.ts";
+import { startServe, TOKEN, waitFor } from "./serve-process.ts";
+
+let fake: FakeModel;
+
+before(async () => {
+  fake = await startFakeModel();
+});
+after(async () => {
+  await fake.close();
+});
+
+function hang(): { prompt: string; reached: () => Promise<unknown> } {
+  const tag = `hang-${randomUUID()}`;
+  fake.push({ match: { lastUserContains: tag }, hang: true, items: [{ text: "working on it" }] });
+  return { prompt: tag, reached: () => waitFor(() => fake.requests.find((r) => r.prompt.users.some((u) => u.includes(tag))), "the model request") };
+}
+
+test("kill -9 with tasks running: after restart every acknowledged task is there with a truthful state", async () => {
+  const first = await startServe({ fake });
+  const sandbox = first.sandbox;
+  try {
+    const peer = await v1Peer(first.endpoints.http, TOKEN, "JSONRPC");
+    fake.push({ match: { lastUserContains: "finished-task" }, items: [{ text: "done before the crash" }] });
+    const finished = await peer.send("finished-task");
+    assert.equal(finished.state, "completed");
+    const hookId = await peer.pushCreate(finished.id, "http://127.0.0.1:9/hook", "s");
+    const running = [hang(), hang()];
+    const acknowledged = [];
+    for (const { prompt, reached } of running) {
+      acknowledged.push(await peer.send(prompt, { immediate: true }));
+      await reached();
+    }
+    await first.kill();
+
+    const second = await startServe({ fake, sandbox });
+    try {
+      const again = await v1Peer(second.endpoints.http, TOKEN, "HTTP+JSON");
+      const kept = await again.get(finished.id);
+      assert.equal(kept.state, "completed");
+      assert.equal(kept.answer, "done before the crash");
+      assert.deepEqual(await again.pushList(finished.id), [hookId], "push configs survive too");
+      for (const task of acknowledged) {
+        const after = await again.get(task.id);
+        assert.equal(after.state, "failed", "a task cut off by the crash is not silently lost");
+      }
+      const raw = await fetch(`${second.endpoints.rest}/tasks/${acknowledged[0]!.id}`, { headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" } });
+      assert.match(JSON.stringify(await raw.json()), /server stopped while this task was (working|submitted)/);
+      const listed = await again.list!(50);
+      for (const id of [finished.id, ...acknowledged.map((t) => t.id)]) assert.ok(listed.ids.includes(id), id);
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    sandbox.cleanup();
+  }
+});
+
+test("SIGTERM cancels running tasks, stores their state, exits 0", async () => {
+  const serve = await startServe({ fake });
+  try {
+    const peer = await v1Peer(serve.endpoints.http, TOKEN, "GRPC");
+    const { prompt, reached } = hang();
+    const task = await peer.send(prompt, { immediate: true });
+    await reached();
+    assert.equal(await serve.stop(), 0);
+    const restarted = await startServe({ fake, sandbox: serve.sandbox });
+    try {
+      const again = await v1Peer(restarted.endpoints.http, TOKEN, "JSONRPC");
+      assert.equal((await again.get(task.id)).state, "canceled");
+    } finally {
+      await restarted.stop();
+    }
+  } finally {
+    serve.sandbox.cleanup();
+  }
+});

@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, test } from "node:test";
+import { isPrivateAddress } from "../../src/a2a/webhook-guard.ts";
+import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
+import { startServe, TOKEN, waitFor, type ServeProcess } from "./serve-process.ts";
+
+interface Delivery {
+  headers: IncomingHttpHeaders;
+  body: any;
+  status: number;
+}
+
+/** A webhook receiver that answers 503 to its first `failFirst` requests. */
+async function startReceiver(failFirst: number): Promise<{ url: string; deliveries: Delivery[]; server: Server }> {
+  const deliveries: Delivery[] = [];
+  const server = createServer((req, res) => {
+    let raw = "";
+    req.setEncoding("utf8").on("data", (c: string) => (raw += c));
+    req.on("end", () => {
+      const status = deliveries.length < failFirst ? 503 : 200;
+      deliveries.push({ headers: req.headers, body: JSON.parse(raw), status });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, deliveries, server };
+}
+
+let fake: FakeModel;
+let serve: ServeProcess;
+
+before(async () => {
+  fake = await startFakeModel();
+  serve = await startServe({ fake });
+});
+after(async () => {
+  await serve.stop();
+  await fake.close();
+  serve.sandbox.cleanup();
+});
+
+async function rpc(method: string, params: unknown, version?: string): Promise<any> {
+  const headers: Record<string, string> = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+  if (version) headers["a2a-version"] = version;
+  const res = await fetch(`${serve.endpoints.jsonrpc}`, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  return res.json();
+}
+
+test("1.0 webhook: every update delivered in order with Authorization, retried after the receiver first fails", async () => {
+  const receiver = await startReceiver(2);
+  try {
+    const config = { url: receiver.url, authentication: { scheme: "Bearer", credentials: "hook-secret" } };
+    const message = { messageId: "m-push-1", role: "ROLE_USER", parts: [{ text: "push please" }] };
+    const sent = await rpc("SendMessage", { message, configuration: { taskPushNotificationConfig: config } }, "1.0");
+    const taskId = sent.result.task.id;
+    assert.equal(sent.result.task.status.state, "TASK_STATE_COMPLETED");
+    const delivered = await waitFor(() => {
+      const ok = receiver.deliveries.filter((d) => d.status === 200);
+      return ok.some((d) => d.body.statusUpdate?.status?.state === "TASK_STATE_COMPLETED") ? ok : undefined;
+    }, "the completed notification");
+    assert.equal(receiver.deliveries.filter((d) => d.status === 503).length, 2, "two failed attempts before success");
+    for (const d of receiver.deliveries) {
+      assert.equal(d.headers.authorization, "Bearer hook-secret");
+      assert.match(String(d.headers["content-type"]), /^application\/a2a\+json/);
+    }
+    const states = delivered.map((d) => d.body.task?.status?.state ?? d.body.statusUpdate?.status?.state ?? "artifact");
+    assert.equal(states[0], "TASK_STATE_SUBMITTED", "the first notification is the task");
+    assert.equal(states.at(-1), "TASK_STATE_COMPLETED", "order is kept across retries");
+    assert.ok(delivered.every((d) => (d.body.task?.id ?? d.body.statusUpdate?.taskId ?? d.body.artifactUpdate?.taskId) === taskId));
+  } finally {
+    receiver.server.close();
+  }
+});
+
+test("0.3 webhook: 0.3-shaped task snapshots with the token header", async () => {
+  const receiver = await startReceiver(0);
+  try {
+    const message = { kind: "message", messageId: "m-push-2", role: "user", parts: [{ kind: "text", text: "push 0.3" }] };
+    const sent = await rpc("message/send", { message, configuration: { blocking: true, pushNotificationConfig: { url: receiver.url, token: "tok-03" } } });
+    assert.equal(sent.result.status.state, "completed");
+    // 0.3 webhooks get the task snapshot (kind "task") after every update.
+    const last = await waitFor(() => receiver.deliveries.find((d) => d.body.kind === "task" && d.body.status.state === "completed"), "the completed notification");
+    assert.equal(last.headers["x-a2a-notification-token"], "tok-03");
+    assert.match(String(last.headers["content-type"]), /^application\/json/);
+    assert.equal(last.body.id, sent.result.id);
+  } finally {
+    receiver.server.close();
+  }
+});
+
+test("webhooks on private or loopback addresses are refused unless allowed", async () => {
+  const guarded = await startServe({ fake, allowPrivatePush: false });
+  try {
+    const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+    const body = (url: string) => JSON.stringify({ jsonrpc: "2.0", id: 1, method: "message/send", params: { message: { kind: "message", messageId: `m-${url}`, role: "user", parts: [{ kind: "text", text: "x" }] }, configuration: { pushNotificationConfig: { url } } } });
+    for (const url of ["http://127.0.0.1:9/hook", "http://localhost:9/hook", "http://10.1.2.3/hook", "http://[::1]:9/hook", "file:///etc/passwd"]) {
+      const res = await (await fetch(guarded.endpoints.jsonrpc, { method: "POST", headers, body: body(url) })).json();
+      assert.ok(res.error, `${url} must be refused`);
+      assert.match(res.error.message, /private|loopback|http or https/);
+    }
+  } finally {
+    await guarded.stop();
+    guarded.sandbox.cleanup();
+  }
+});
+
+test("the address guard classifies public and private addresses", () => {
+  for (const address of ["127.0.0.1", "10.0.0.8", "172.20.1.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1"]) {
+    assert.equal(isPrivateAddress(address), true, address);
+  }
+  for (const address of ["8.8.8.8", "1.1.1.1", "2606:4700::1111", "::ffff:8.8.8.8"]) assert.equal(isPrivateAddress(address), false, address);
+});
