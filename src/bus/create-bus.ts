@@ -24,7 +24,7 @@ export interface CreateBusOptions {
 }
 
 /** Options from the environment (`CODETETHER_BUS_URL` wins) and the config's `[bus]` section. */
-export function busOptionsFrom(config: { bus?: unknown }, env: NodeJS.ProcessEnv = process.env): CreateBusOptions {
+export function busOptionsFrom(config: { readonly [section: string]: unknown }, env: NodeJS.ProcessEnv = process.env): CreateBusOptions {
   const parsed = busConfigSchema.safeParse(config.bus ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
