@@ -1,5 +1,6 @@
 import { config as configureZod } from "zod";
 import type { Config } from "../config/schema.ts";
+import { processRecorder } from "../events/recorder.ts";
 import { mcpServers } from "../mcp/config.ts";
 import type { AskCallback, PermissionEngine } from "../permission/engine.ts";
 import { createPermissionEngine } from "../permission/create-engine.ts";
@@ -10,6 +11,7 @@ import { ToolError, type PermissionRequest, type Tool } from "../tool/tool.ts";
 import { UserError } from "../util/errors.ts";
 import type { AgentProfile } from "./profiles/profile.ts";
 import { profileTools, resolveProfile } from "./profiles/resolve.ts";
+import type { AgentObserver } from "./run-agent.ts";
 import type { ResolveAgent } from "./sub-agent.ts";
 import { buildSystemPrompt } from "./system-prompt.ts";
 
@@ -43,7 +45,9 @@ export interface PreparedAgent {
   authorize: (request: PermissionRequest) => Promise<void>;
   /** The `task` tool's sub-agent profiles: their tools, prompt and permissions. */
   resolveAgent: ResolveAgent;
-  /** Stops MCP servers; call when the run ends. */
+  /** Appends the run's events, messages and tool executions to the durable event stream and audit trail. */
+  observer?: AgentObserver;
+  /** Stops MCP servers and waits until the run's records are durable; call when the run ends. */
   close(): Promise<void>;
 }
 
@@ -73,6 +77,10 @@ export async function prepareAgent(options: PrepareOptions): Promise<PreparedAge
     const permissions = createPermissionEngine({ config, dataDir: options.dataDir, workspace, profile: p, ask: options.ask });
     return { tools: profileTools(p, allTools), system: buildSystemPrompt(workspace, p.prompt), permissions, authorize: permissions.authorize };
   };
+  // The durable logs never stop a run: when they cannot be opened the run goes on unrecorded.
+  const recorder = await processRecorder(options.dataDir).catch((error: unknown) => {
+    options.onWarning?.(`event log unavailable: ${(error as Error).message}`);
+  });
   return {
     store,
     session,
@@ -87,6 +95,10 @@ export async function prepareAgent(options: PrepareOptions): Promise<PreparedAge
         throw new ToolError((error as Error).message);
       }
     },
-    close: async () => mcp?.close(),
+    observer: recorder?.observer(),
+    close: async () => {
+      await mcp?.close();
+      await recorder?.flush();
+    },
   };
 }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { costOf } from "../provider/catalog.ts";
 import type { ResolvedModel } from "../provider/resolve.ts";
 import { modelContext } from "../session/context.ts";
-import type { SessionInfo, SessionStore } from "../session/store.ts";
+import type { SessionInfo, SessionStore, StoredMessage } from "../session/store.ts";
 import { guardPlanMode } from "../tool/plan-mode.ts";
 import type { PermissionRequest, PlanModeState, Tool, ToolContext, ToolHooks } from "../tool/tool.ts";
 import { estimateTokens, pruneToolOutputs, summarizeOlderTurns, usableTokens } from "./compaction.ts";
@@ -31,6 +31,15 @@ export interface AgentOptions {
   hooks?: ToolHooks;
   /** Agent profiles for the `task` tool's sub-agents; without it they run with this agent's setup. */
   resolveAgent?: ResolveAgent;
+  /** Told everything the run (and its sub-agents) does, e.g. to keep the durable event log; nothing extra runs without it. */
+  observer?: AgentObserver;
+}
+
+/** A passive listener: called synchronously, must not throw or block (queue the work instead). */
+export interface AgentObserver {
+  event(sessionId: string, event: AgentEvent): void;
+  /** Every message stored to the session, in store order. */
+  message(sessionId: string, message: StoredMessage): void;
 }
 
 export const DEFAULT_MAX_STEPS = 50;
@@ -41,7 +50,21 @@ export const DEFAULT_MAX_STEPS = 50;
  * the model gets stuck repeating itself. Everything it does is reported as AgentEvents.
  */
 export async function* runAgent(input: string | UserContent, options: AgentOptions): AsyncGenerator<AgentEvent, void> {
+  const { observer, session } = options;
+  if (!observer) return yield* runLoop(input, options);
+  observer.event(session.id, { type: "session", sessionId: session.id, model: options.model.ref, resumed: session.messageCount > 0 });
+  for await (const event of runLoop(input, options)) {
+    observer.event(session.id, event);
+    yield event;
+  }
+}
+
+async function* runLoop(input: string | UserContent, options: AgentOptions): AsyncGenerator<AgentEvent, void> {
   const { store, session, model, workspace } = options;
+  const persist = (message: ModelMessage) => {
+    const stored = store.append(session.id, message);
+    options.observer?.message(session.id, stored);
+  };
   const signal = options.signal ?? new AbortController().signal;
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const tools = new Map(options.tools.map((t) => [t.name, t]));
@@ -63,7 +86,7 @@ export async function* runAgent(input: string | UserContent, options: AgentOptio
     authorize: guardPlanMode(options.authorize ?? (async () => {}), planMode),
   };
 
-  store.append(session.id, { role: "user", content: input } as ModelMessage);
+  persist({ role: "user", content: input } as ModelMessage);
   if (!session.title) store.setTitle(session.id, titleOf(input));
 
   let finalText = "";
@@ -95,7 +118,7 @@ export async function* runAgent(input: string | UserContent, options: AgentOptio
         }
       } catch (error) {
         if (signal.aborted) {
-          if (streamedText) store.append(session.id, partialAssistant(streamedText));
+          if (streamedText) persist(partialAssistant(streamedText));
           return yield finish("aborted");
         }
         const policy = options.retry ?? DEFAULT_RETRY;
@@ -116,7 +139,7 @@ export async function* runAgent(input: string | UserContent, options: AgentOptio
     usage.cost += cost ?? 0;
     store.recordUsage(session.id, step, model.ref, outcome.inputTokens, outcome.outputTokens, cost);
     yield { type: "usage", step, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens, cost };
-    for (const message of outcome.messages) store.append(session.id, message);
+    for (const message of outcome.messages) persist(message);
     if (outcome.text) finalText = outcome.text;
     if (outcome.calls.length === 0) return yield finish("stop");
 
@@ -129,7 +152,7 @@ export async function* runAgent(input: string | UserContent, options: AgentOptio
       }
     }
     const results = yield* runToolCalls(outcome.calls, tools, toolContext);
-    store.append(session.id, { role: "tool", content: results });
+    persist({ role: "tool", content: results });
     if (signal.aborted) return yield finish("aborted");
     if (stuck) {
       yield { type: "error", message: `stopped: the model repeated the same tool call ${DOOM_LOOP_THRESHOLD * 2} times` };

@@ -1,5 +1,4 @@
-import { join } from "node:path";
-import { LogIndex, readPage, type RecordPage } from "../events/log-index.ts";
+import { indexPath, indexSpec, LogIndex, readPage, type RecordPage } from "../events/log-index.ts";
 import { openLog, type AppendLog, type LogEntry, type LogLocation, type LogOptions } from "../events/log/index.ts";
 import { GENESIS_HASH, sealRecord, type AuditInput, type AuditRecord } from "./audit-record.ts";
 import { redact } from "./redact.ts";
@@ -20,16 +19,15 @@ export interface AuditQuery {
   cursor?: string;
 }
 
-const INDEXED_COLUMNS = ["actor", "action", "resource", "status", "session_id", "okr_id", "okr_run_id", "relay_id"] as const;
 const DEFAULT_PAGE = 100;
+
+/** What the sidecar index of an audit trail keeps of each record. */
+export const AUDIT_INDEX = indexSpec<AuditRecord>(["actor", "action", "resource", "status", "session_id", "okr_id", "okr_run_id", "relay_id"]);
 
 /** Opens the audit trail in `dir` and resumes its hash chain from the last durable record. */
 export async function openAuditTrail(dir: string, options: LogOptions = {}): Promise<AuditTrail> {
   const log = await openLog<AuditRecord>(dir, options);
-  const index = new LogIndex<AuditRecord>(join(dir, "index.sqlite"), INDEXED_COLUMNS, (record) => ({
-    ts: Date.parse(record.ts),
-    columns: Object.fromEntries(INDEXED_COLUMNS.map((column) => [column, record[column]])),
-  }));
+  const index = new LogIndex<AuditRecord>(indexPath(dir), AUDIT_INDEX.columns, AUDIT_INDEX.project);
   try {
     await index.catchUp(log);
     const last = (await log.last())?.record;

@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { join } from "node:path";
 import type { AppendLog, LogEntry, LogLocation, LogPosition } from "./log/index.ts";
 
 /** What the index keeps of a record: its time (ms) and the values of the filterable columns. */
@@ -17,13 +18,36 @@ export interface IndexQuery {
   order: "asc" | "desc";
 }
 
+/** A record's location with the time the index keeps for it (ms). */
+export interface IndexedLocation extends LogLocation {
+  ts: number;
+}
+
 export interface IndexPage {
-  locations: LogLocation[];
+  locations: IndexedLocation[];
   /** Pass back as `cursor` for the next page; absent on the last page. */
   nextCursor?: string;
 }
 
 const COLUMN_NAME = /^[a-z][a-z_]*$/;
+
+/** Which fields of a record the index keeps: its `ts` and the named string columns. */
+export interface IndexSpec<T> {
+  columns: readonly string[];
+  project(record: T): IndexedFields;
+}
+
+export function indexSpec<T extends { ts: string }>(columns: readonly (keyof T & string)[]): IndexSpec<T> {
+  return {
+    columns,
+    project: (record) => ({ ts: Date.parse(record.ts), columns: Object.fromEntries(columns.map((column) => [column, record[column] as string | null])) }),
+  };
+}
+
+/** The sidecar index file of the log in `dir`. */
+export function indexPath(dir: string): string {
+  return join(dir, "index.sqlite");
+}
 
 /**
  * A SQLite sidecar mapping filterable fields to log positions, so a lookup costs an index seek plus
@@ -32,15 +56,22 @@ const COLUMN_NAME = /^[a-z][a-z_]*$/;
  */
 export class LogIndex<T> {
   private readonly db: Database.Database;
-  private readonly insert: Database.Statement;
+  private readonly insert: Database.Statement | undefined; // absent on a read-only index
 
+  /** `readonly`: a reader's view of the index another process keeps (it must exist; add/catchUp are not for it). */
   constructor(
     path: string,
     private readonly columns: readonly string[],
     private readonly project: (record: T) => IndexedFields,
+    options: { readonly?: boolean } = {},
   ) {
     for (const column of columns) if (!COLUMN_NAME.test(column)) throw new Error(`bad index column ${column}`);
-    this.db = new Database(path);
+    this.db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    this.db.pragma("busy_timeout = 2000");
+    if (options.readonly) {
+      this.insert = undefined;
+      return;
+    }
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL"); // losing the newest rows is fine: catchUp restores them
     const columnDefs = columns.map((column) => `, ${column} TEXT`).join("");
@@ -54,6 +85,7 @@ export class LogIndex<T> {
   }
 
   add(location: LogLocation, record: T): void {
+    if (!this.insert) throw new Error("a read-only index cannot add records");
     const fields = this.project(record);
     this.insert.run(location.segment, location.offset, location.length, fields.ts, ...this.columns.map((column) => fields.columns[column] ?? null));
   }
@@ -104,9 +136,9 @@ export class LogIndex<T> {
     }
     const direction = query.order === "asc" ? "ASC" : "DESC";
     const rows = this.db
-      .prepare(`SELECT segment, offset, length FROM entries ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      .prepare(`SELECT segment, offset, length, ts FROM entries ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
         ORDER BY segment ${direction}, offset ${direction} LIMIT ?`)
-      .all(...params, query.limit + 1) as LogLocation[];
+      .all(...params, query.limit + 1) as IndexedLocation[];
     const locations = rows.slice(0, query.limit);
     const last = locations[locations.length - 1];
     return rows.length > query.limit && last ? { locations, nextCursor: encodeCursor(last) } : { locations };
@@ -132,9 +164,16 @@ function encodeCursor(position: LogPosition): string {
   return `${position.segment}.${position.offset}`;
 }
 
+/** A cursor that no page handed out: the caller's mistake, reported as such (HTTP 400, a CLI error). */
+export class InvalidCursorError extends Error {
+  constructor(cursor: string) {
+    super(`invalid cursor ${JSON.stringify(cursor.slice(0, 40))}`);
+  }
+}
+
 function decodeCursor(cursor: string): LogPosition {
   const match = /^(\d+)\.(\d+)$/.exec(cursor);
-  if (!match) throw new Error(`invalid cursor ${JSON.stringify(cursor)}`);
+  if (!match) throw new InvalidCursorError(cursor);
   return { segment: Number(match[1]), offset: Number(match[2]) };
 }
 
@@ -145,6 +184,6 @@ export interface RecordPage<T> {
 
 /** Reads the records behind an index page, in page order: one positioned read each. */
 export async function readPage<T>(log: AppendLog<T>, page: IndexPage): Promise<RecordPage<T>> {
-  const entries = await Promise.all(page.locations.map(async (location) => ({ ...location, record: await log.read(location) })));
+  const entries = await Promise.all(page.locations.map(async ({ ts: _ts, ...location }) => ({ ...location, record: await log.read(location) })));
   return page.nextCursor === undefined ? { entries } : { entries, nextCursor: page.nextCursor };
 }

@@ -1,5 +1,4 @@
-import { join } from "node:path";
-import { LogIndex, readPage, type RecordPage } from "./log-index.ts";
+import { indexPath, indexSpec, LogIndex, readPage, type RecordPage } from "./log-index.ts";
 import { openLog, type AppendLog, type FollowOptions, type LogEntry, type LogLocation, type LogOptions } from "./log/index.ts";
 
 /** One event of the stream. The correlation ids are null where the event has no such context. */
@@ -31,16 +30,15 @@ export interface PageRequest {
   cursor?: string;
 }
 
-const INDEXED_COLUMNS = ["session_id", "okr_id", "okr_run_id", "relay_id", "type"] as const;
 const DEFAULT_PAGE = 100;
+
+/** What the sidecar index of an event stream keeps of each event. */
+export const EVENT_INDEX = indexSpec<StreamEvent>(["session_id", "okr_id", "okr_run_id", "relay_id", "type"]);
 
 /** Opens the event stream stored in `dir`: JSONL segments plus `index.sqlite` beside them. */
 export async function openEventStream(dir: string, options: LogOptions = {}): Promise<EventStream> {
   const log = await openLog<StreamEvent>(dir, options);
-  const index = new LogIndex<StreamEvent>(join(dir, "index.sqlite"), INDEXED_COLUMNS, (event) => ({
-    ts: Date.parse(event.ts),
-    columns: Object.fromEntries(INDEXED_COLUMNS.map((column) => [column, event[column]])),
-  }));
+  const index = new LogIndex<StreamEvent>(indexPath(dir), EVENT_INDEX.columns, EVENT_INDEX.project);
   try {
     await index.catchUp(log);
   } catch (error) {

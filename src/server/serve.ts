@@ -5,6 +5,7 @@ import { JSONRPC_PATH, REST_PATH } from "../a2a/agent-card.ts";
 import { startGrpc, stopGrpc } from "../a2a/grpc-server.ts";
 import { CARD_PATHS, mountA2A } from "../a2a/http-routes.ts";
 import type { Config } from "../config/schema.ts";
+import { mountDurableLogs } from "../events/mount-durable-logs.ts";
 import { version } from "../version.ts";
 import { createServerApp, type ServerApp } from "./app.ts";
 import { resolveAuthToken, type AuthToken } from "./auth-token.ts";
@@ -38,6 +39,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const log = options.log ?? ((line: string) => process.stderr.write(`codetether serve: ${line}\n`));
   const auth = resolveAuthToken(options.dataDir);
   const server = createServerApp({ token: auth.token, version });
+  const durableLogs = await mountDurableLogs(server, options.dataDir);
   const http = createServer(server.app);
   // Long agent runs stream for minutes; the default request timeout would cut them.
   http.requestTimeout = 0;
@@ -65,6 +67,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     await a2a.close("canceled: the server is shutting down");
     http.closeAllConnections();
     await grpcStopped;
+    await durableLogs.flush();
   };
   return {
     httpUrl,

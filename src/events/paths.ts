@@ -1,0 +1,11 @@
+import { join } from "node:path";
+
+/** Where the event stream's writer slots live: `<data dir>/events/writer-N/`. */
+export function eventsDir(dataDir: string): string {
+  return join(dataDir, "events");
+}
+
+/** Where the audit trail's writer slots live: `<data dir>/audit/writer-N/`. */
+export function auditDir(dataDir: string): string {
+  return join(dataDir, "audit");
+}
