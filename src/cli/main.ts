@@ -11,4 +11,7 @@ const program = new Command("codetether")
 
 registerCommands(program);
 
+// Bare `codetether` in a terminal opens the TUI; in scripts and pipes it still prints the help.
+if (process.argv.length <= 2 && process.stdin.isTTY && process.stdout.isTTY) process.argv.push("tui");
+
 program.parseAsync(process.argv).catch(reportFatal);

@@ -1,0 +1,54 @@
+import { useStdin } from "ink";
+import { useEffect, useRef } from "react";
+import { parseKey, type KeyPress } from "./keys.ts";
+
+export const BRACKETED_PASTE_ON = "\x1b[?2004h";
+export const BRACKETED_PASTE_OFF = "\x1b[?2004l";
+
+/**
+ * Delivers every key press to `handler`. Text between bracketed-paste markers arrives as one press named
+ * `paste` (newlines kept, never submitted). Without markers, a chunk of typed text ending in Enter is
+ * text then Enter (fast typing, `tmux send-keys`); a chunk with line breaks inside is a paste.
+ */
+export function useKeys(handler: (key: KeyPress) => void): void {
+  const { internal_eventEmitter: events, setRawMode, isRawModeSupported } = useStdin();
+  const latest = useRef(handler);
+  latest.current = handler;
+  useEffect(() => {
+    if (isRawModeSupported) setRawMode(true);
+    let paste: string | undefined;
+    const emit = (key: KeyPress) => latest.current(key);
+    const onInput = (raw: string) => {
+      if (raw === "\x1b[200~") {
+        paste = "";
+        return;
+      }
+      if (paste !== undefined) {
+        if (raw !== "\x1b[201~") {
+          paste += raw;
+          return;
+        }
+        emit(pasteKey(paste));
+        paste = undefined;
+        return;
+      }
+      if (raw.length > 1 && !raw.startsWith("\x1b")) {
+        const body = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+        if (/[\r\n]/.test(body)) return emit(pasteKey(raw));
+        if (body) emit(parseKey(body));
+        if (body !== raw) emit(parseKey("\r"));
+        return;
+      }
+      emit(parseKey(raw));
+    };
+    events.on("input", onInput);
+    return () => {
+      events.off("input", onInput);
+      if (isRawModeSupported) setRawMode(false);
+    };
+  }, [events, setRawMode, isRawModeSupported]);
+}
+
+function pasteKey(text: string): KeyPress {
+  return { name: "paste", ctrl: false, meta: false, shift: false, text: text.replace(/\r\n?/g, "\n") };
+}

@@ -1,0 +1,77 @@
+import type { AgentEvent } from "../../agent/events.ts";
+
+/** One row of the inspector: the raw event stream, with text deltas merged so long answers stay one row. */
+export interface TimelineItem {
+  seq: number;
+  at: number;
+  type: string;
+  summary: string;
+  /** The full payload, shown when the row is expanded. */
+  detail: string;
+}
+
+const MAX_ITEMS = 1000;
+const MAX_DETAIL = 16 * 1024;
+
+/** A bounded log of what happened in the session (older rows drop off so memory stays flat). */
+export class Timeline {
+  private items: TimelineItem[] = [];
+  private seq = 0;
+
+  list(): readonly TimelineItem[] {
+    return this.items;
+  }
+
+  record(type: string, summary: string, detail: unknown = ""): void {
+    const text = typeof detail === "string" ? detail : JSON.stringify(detail, null, 2);
+    this.items = [...this.items.slice(-(MAX_ITEMS - 1)), { seq: ++this.seq, at: Date.now(), type, summary, detail: clip(text) }];
+  }
+
+  recordEvent(event: AgentEvent): void {
+    const last = this.items.at(-1);
+    if ((event.type === "text-delta" || event.type === "reasoning-delta") && last?.type === event.type) {
+      const detail = clip(last.detail + event.text);
+      this.items = [...this.items.slice(0, -1), { ...last, detail, summary: `${detail.length} chars` }];
+      return;
+    }
+    const { type, ...payload } = event;
+    this.record(type, summarize(event), payload);
+  }
+
+  clear(): void {
+    this.items = [];
+  }
+}
+
+function summarize(event: AgentEvent): string {
+  switch (event.type) {
+    case "text-delta":
+    case "reasoning-delta":
+      return `${event.text.length} chars`;
+    case "tool-pending":
+    case "tool-running":
+      return `${event.tool} ${event.callId}`;
+    case "tool-completed":
+      return `${event.tool} ${event.title ?? ""}`.trim();
+    case "tool-error":
+      return `${event.tool}: ${event.error.split("\n")[0]}`;
+    case "usage":
+      return `step ${event.step}: ${event.inputTokens} in, ${event.outputTokens} out`;
+    case "finish":
+      return `${event.reason} after ${event.steps} steps`;
+    case "error":
+      return event.message.split("\n")[0] ?? "";
+    case "retry":
+      return `attempt ${event.attempt} in ${event.delayMs} ms: ${event.error}`;
+    case "step-start":
+      return `step ${event.step}`;
+    case "session":
+      return `${event.sessionId} ${event.model}`;
+    case "compaction":
+      return `${event.pruned} pruned${event.summarized ? ", summarised" : ""}`;
+  }
+}
+
+function clip(text: string): string {
+  return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}\n[… ${text.length - MAX_DETAIL} more characters]` : text;
+}

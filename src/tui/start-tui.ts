@@ -1,0 +1,83 @@
+import { loadConfig } from "../config/load.ts";
+import { dataDir } from "../config/paths.ts";
+import { UserError } from "../util/errors.ts";
+import type { Layout } from "./chat/entry-view.tsx";
+import { PromptHistory } from "./input/history.ts";
+import { FileIndex } from "./input/mentions.ts";
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from "./input/use-keys.ts";
+import { TuiSession } from "./session/tui-session.ts";
+import { colorEnabled } from "./theme/theme.ts";
+import { ThemeStore } from "./theme/theme-store.ts";
+import { join } from "node:path";
+
+export interface TuiOptions {
+  config?: string;
+  model?: string;
+  continue?: boolean;
+  session?: string;
+  agent?: string;
+  maxSteps?: number;
+  layout?: Layout;
+}
+
+/** `codetether tui` (and bare `codetether` in a terminal): the interactive UI until the user quits. */
+export async function startTui(options: TuiOptions): Promise<void> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UserError('the TUI needs an interactive terminal; for scripts and pipes use: codetether run "your task"', 2);
+  }
+  const loaded = loadConfig(options.config);
+  const dir = dataDir();
+  const workspace = process.cwd();
+  const session = await TuiSession.open({
+    config: loaded.config,
+    dataDir: dir,
+    workspace,
+    modelRef: options.model,
+    agent: options.agent,
+    sessionId: options.session,
+    continueLatest: options.continue,
+    maxSteps: options.maxSteps,
+  });
+  const themes = new ThemeStore({
+    configPath: loaded.path,
+    initial: loaded.config.ui.theme,
+    color: colorEnabled(),
+    onError: (message) => session.info(message, "warning"),
+  });
+  const { render, App, createElement } = await loadInk();
+  const stopWatching = themes.watch();
+  process.stdout.write(BRACKETED_PASTE_ON);
+  try {
+    const app = render(
+      createElement(App, { session, themes, history: new PromptHistory(join(dir, "tui-history.jsonl")), files: new FileIndex(workspace), initialLayout: options.layout }),
+      // Ctrl+C is ours (first press clears, second quits); the kitty protocol, where the terminal has it, tells Ctrl+M from Enter.
+      { exitOnCtrlC: false, kittyKeyboard: { mode: "auto" } },
+    );
+    await app.waitUntilExit();
+  } finally {
+    stopWatching();
+    process.stdout.write(BRACKETED_PASTE_OFF);
+    await session.close();
+  }
+  const { session: info } = session.getSnapshot();
+  process.stdout.write(`session ${info.id}${info.title ? ` · ${info.title}` : ""}\nresume with: codetether tui --session ${info.id}\n`);
+  // Provider connections may keep sockets alive for a while; the user asked to leave now.
+  process.exit(0);
+}
+
+/**
+ * ink decides once, when it loads, whether it runs "in CI" (then it never redraws, only prints at the
+ * end). A person at a terminal is interactive even in a shell that exports CI, so the flags are hidden
+ * while ink loads.
+ */
+async function loadInk() {
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  try {
+    const [{ render }, { App }, { createElement }] = await Promise.all([import("ink"), import("./app.tsx"), import("react")]);
+    return { render, App, createElement };
+  } finally {
+    for (const [key, value] of Object.entries(saved)) if (value !== undefined) process.env[key] = value;
+  }
+}
