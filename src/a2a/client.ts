@@ -1,4 +1,4 @@
-import type { AgentCard } from "@a2a-js/sdk";
+import { A2A_PROTOCOL_VERSION, type AgentCard } from "@a2a-js/sdk";
 import { ClientFactory, DefaultAgentCardResolver, JsonRpcTransportFactory, RestTransportFactory, type CallInterceptor, type Client } from "@a2a-js/sdk/client";
 import { GrpcTransportFactory } from "@a2a-js/sdk/client/grpc";
 
@@ -33,7 +33,13 @@ export async function connectA2A(url: string, options: ConnectOptions = {}): Pro
     if (!headers.has("authorization")) headers.set("authorization", authorization);
     return fetch(input, { ...init, headers });
   };
-  const resolver = new DefaultAgentCardResolver({ fetchImpl, legacyCompat });
+  // Ask for the 1.0 card; a 0.3-only agent ignores the header and its card is translated.
+  const cardFetch: typeof fetch = (input, init) => {
+    const headers = new Headers(init?.headers);
+    if (!headers.has("a2a-version")) headers.set("a2a-version", A2A_PROTOCOL_VERSION);
+    return fetchImpl(input, { ...init, headers });
+  };
+  const resolver = new DefaultAgentCardResolver({ fetchImpl: cardFetch, legacyCompat });
   const card = await resolveCard(resolver, url);
   const factory = new ClientFactory({
     transports: [new JsonRpcTransportFactory({ fetchImpl, legacyCompat }), new RestTransportFactory({ fetchImpl, legacyCompat }), new GrpcTransportFactory({ legacyCompat })],

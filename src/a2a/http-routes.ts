@@ -1,3 +1,5 @@
+import { AgentCard as AgentCardJson, type AgentCard } from "@a2a-js/sdk";
+import { legacyAgentCardRouter } from "@a2a-js/sdk/compat/v0_3/server/express";
 import { RequestMalformedError, toRestErrorBody } from "@a2a-js/sdk/errors";
 import type { A2ARequestHandler } from "@a2a-js/sdk/server";
 import { agentCardHandler, jsonRpcHandler, restHandler, type UserBuilder } from "@a2a-js/sdk/server/express";
@@ -18,7 +20,12 @@ export const CARD_PATHS = ["/.well-known/agent-card.json", "/.well-known/agent.j
  */
 export function mountA2A(server: ServerApp, requestHandler: A2ARequestHandler, userBuilder: UserBuilder): void {
   const legacyCompat = { enabled: true };
-  for (const path of CARD_PATHS) server.mountPublic(path, agentCardHandler({ agentCardProvider: requestHandler, legacyCompat }));
+  // 0.3 requests (no A2A-Version) get the translated card; the SDK's 1.0 handler sends the card object as
+  // is (oneofs as `$case`), so it is given the ProtoJSON form the 1.0 spec puts on the wire.
+  const protoJsonCard = async () => AgentCardJson.toJSON(await requestHandler.getAgentCard()) as AgentCard;
+  for (const path of CARD_PATHS) {
+    server.mountPublic(path, legacyAgentCardRouter({ agentCardProvider: requestHandler }), agentCardHandler({ agentCardProvider: protoJsonCard }));
+  }
 
   // JSON-RPC lives at exactly `/a2a`; deeper paths (the REST binding) pass by.
   const jsonRpc = express.Router();

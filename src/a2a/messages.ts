@@ -42,7 +42,7 @@ export function artifactEvent(taskId: string, contextId: string, artifact: Omit<
 }
 
 /** The text of a message's text parts, joined (what status lines and the CLI show). */
-export function textOf(message: Message | undefined): string {
+export function textOf(message: { parts: Part[] } | undefined): string {
   return (message?.parts ?? [])
     .map((p) => (p.content?.$case === "text" ? p.content.value : ""))
     .filter(Boolean)

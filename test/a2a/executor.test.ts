@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
 import { v1Peer, type Peer } from "./peers.ts";
-import { startServe, TOKEN, type ServeProcess } from "./serve-process.ts";
+import { bodyOf, startServe, TOKEN, type ServeProcess } from "./serve-process.ts";
 
 let fake: FakeModel;
 let serve: ServeProcess;
@@ -32,7 +32,7 @@ test("a permission ask pauses the task in input-required; 'yes' resumes the same
   const prompt = toolThenAnswer("bash", { command: "echo approved-run" }, "bash ran");
   const paused = await peer.send(prompt);
   assert.equal(paused.state, "input-required");
-  const question = await fetch(`${serve.endpoints.rest}/tasks/${paused.id}`, { headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" } }).then((r) => r.json());
+  const question = await fetch(`${serve.endpoints.rest}/tasks/${paused.id}`, { headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" } }).then(bodyOf);
   assert.match(JSON.stringify(question.status.message), /Permission needed: bash `echo approved-run`/);
   const resumed = await peer.send("yes", { taskId: paused.id, contextId: paused.contextId });
   assert.equal(resumed.id, paused.id);
@@ -70,6 +70,6 @@ test("a model failure ends the task failed with a readable message", async () =>
   fake.push({ match: { lastUserContains: tag }, error: { status: 400, body: { error: { message: "context too long for this model" } } } });
   const task = await peer.send(tag);
   assert.equal(task.state, "failed");
-  const raw = await fetch(`${serve.endpoints.rest}/tasks/${task.id}`, { headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" } }).then((r) => r.json());
+  const raw = await fetch(`${serve.endpoints.rest}/tasks/${task.id}`, { headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" } }).then(bodyOf);
   assert.match(JSON.stringify(raw.status.message), /context too long/);
 });

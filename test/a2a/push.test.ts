@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import { isPrivateAddress } from "../../src/a2a/webhook-guard.ts";
 import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
-import { startServe, TOKEN, waitFor, type ServeProcess } from "./serve-process.ts";
+import { bodyOf, startServe, TOKEN, waitFor, type ServeProcess } from "./serve-process.ts";
 
 interface Delivery {
   headers: IncomingHttpHeaders;
@@ -96,7 +96,7 @@ test("webhooks on private or loopback addresses are refused unless allowed", asy
     const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
     const body = (url: string) => JSON.stringify({ jsonrpc: "2.0", id: 1, method: "message/send", params: { message: { kind: "message", messageId: `m-${url}`, role: "user", parts: [{ kind: "text", text: "x" }] }, configuration: { pushNotificationConfig: { url } } } });
     for (const url of ["http://127.0.0.1:9/hook", "http://localhost:9/hook", "http://10.1.2.3/hook", "http://[::1]:9/hook", "file:///etc/passwd"]) {
-      const res = await (await fetch(guarded.endpoints.jsonrpc, { method: "POST", headers, body: body(url) })).json();
+      const res = await bodyOf(await fetch(guarded.endpoints.jsonrpc, { method: "POST", headers, body: body(url) }));
       assert.ok(res.error, `${url} must be refused`);
       assert.match(res.error.message, /private|loopback|http or https/);
     }

@@ -90,3 +90,8 @@ export async function waitFor<T>(check: () => Promise<T | undefined> | T | undef
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** A response body parsed as JSON, loosely typed on purpose: it is for assertions. */
+export async function bodyOf(res: Response): Promise<any> {
+  return res.json();
+}

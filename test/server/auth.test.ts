@@ -4,7 +4,7 @@ import { Client, credentials, Metadata, status, type ServiceError } from "@grpc/
 import { LegacyA2AService } from "@a2a-js/sdk/compat/v0_3/server/grpc";
 import { A2AService } from "@a2a-js/sdk/server/grpc";
 import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
-import { startServe, TOKEN, type ServeProcess } from "../a2a/serve-process.ts";
+import { bodyOf, startServe, TOKEN, type ServeProcess } from "../a2a/serve-process.ts";
 
 let fake: FakeModel;
 let serve: ServeProcess;
@@ -57,7 +57,7 @@ for (const [method, path, body] of PROTECTED_ROUTES) {
       const res = await fetch(`${serve.endpoints.http}${path}`, { method, headers, body });
       assert.equal(res.status, 401);
       assert.match(res.headers.get("www-authenticate") ?? "", /^Bearer/);
-      assert.equal((await res.json()).error.status, "UNAUTHENTICATED");
+      assert.equal((await bodyOf(res)).error.status, "UNAUTHENTICATED");
     });
   }
 }
@@ -65,7 +65,7 @@ for (const [method, path, body] of PROTECTED_ROUTES) {
 test("with the token, protected routes answer (not 401)", async () => {
   const res = await fetch(`${serve.endpoints.http}/a2a/rest/tasks/nope`, { headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" } });
   assert.equal(res.status, 404);
-  assert.equal((await res.json()).error.status, "NOT_FOUND");
+  assert.equal((await bodyOf(res)).error.status, "NOT_FOUND");
   const scheme = await fetch(`${serve.endpoints.http}/a2a/rest/tasks/nope`, { headers: { authorization: `bearer ${TOKEN}`, "a2a-version": "1.0" } });
   assert.equal(scheme.status, 404, "the scheme is case-insensitive");
 });
@@ -74,7 +74,7 @@ for (const path of ["/health", "/.well-known/agent-card.json", "/.well-known/age
   test(`${path} answers without a token`, async () => {
     const res = await fetch(`${serve.endpoints.http}${path}`);
     assert.equal(res.status, 200);
-    const body = await res.json();
+    const body = await bodyOf(res);
     if (path === "/health") assert.deepEqual(body, { status: "ok", version: "0.1.0" });
     else assert.equal(body.name, "CodeTether Agent");
   });

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { a2aCommand } from "./a2a.ts";
 import { configCommand } from "./config.ts";
 import { mcpCommand } from "./mcp.ts";
 import { runCommand } from "./run.ts";
@@ -12,5 +13,5 @@ import { tuiCommand } from "./tui.ts";
  */
 export function registerCommands(program: Command): void {
   program.option("--config <path>", "config file (default: $CODETETHER_CONFIG or ~/.config/codetether-agent/config.toml)");
-  for (const command of [tuiCommand(), runCommand(), sessionsCommand(), configCommand(), mcpCommand(), serveCommand()]) program.addCommand(command);
+  for (const command of [tuiCommand(), runCommand(), sessionsCommand(), configCommand(), mcpCommand(), serveCommand(), a2aCommand()]) program.addCommand(command);
 }
