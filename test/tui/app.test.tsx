@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { render } from "ink-testing-library";
+import { configSchema } from "../../src/config/schema.ts";
+import { App } from "../../src/tui/app.tsx";
+import { PromptHistory } from "../../src/tui/input/history.ts";
+import { FileIndex } from "../../src/tui/input/mentions.ts";
+import { TuiSession } from "../../src/tui/session/tui-session.ts";
+import { ThemeStore } from "../../src/tui/theme/theme-store.ts";
+import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
+
+let fake: FakeModel;
+let root: string;
+let session: TuiSession;
+let app: ReturnType<typeof render>;
+
+const frame = () => app.lastFrame()!.replace(/\x1b\[[0-9;]*m/g, "");
+
+async function waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (pattern.test(frame())) return frame();
+    await sleep(20);
+  }
+  assert.fail(`timed out waiting for ${pattern}; screen:\n${frame()}`);
+}
+
+async function type(...chunks: string[]): Promise<void> {
+  for (const chunk of chunks) {
+    app.stdin.write(chunk);
+    await sleep(10);
+  }
+}
+
+beforeEach(async () => {
+  fake = await startFakeModel();
+  root = mkdtempSync(join(tmpdir(), "tui-app-"));
+  const workspace = join(root, "workspace");
+  mkdirSync(workspace);
+  const config = configSchema.parse({ providers: { fake: { type: "openai-compatible", base_url: `${fake.url}/v1`, model: "fake-model" } } });
+  session = await TuiSession.open({ config, dataDir: join(root, "data"), workspace, modelRef: "fake/fake-model" });
+  const themes = new ThemeStore({ configPath: join(root, "config.toml"), initial: "marketing", color: false, dir: join(root, "themes"), onError: () => {} });
+  app = render(<App session={session} themes={themes} history={new PromptHistory(join(root, "history.jsonl"))} files={new FileIndex(workspace)} initialLayout="classic" />);
+});
+
+afterEach(async () => {
+  app.unmount();
+  await session.close();
+  await fake.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+test("a prompt streams the answer and shows the tool call it made", async () => {
+  fake.push([{ tool: "list_dir", input: {} }], "Hi there, **nothing** here.");
+  await type("hello", "\r");
+  const screen = await waitFor(/Hi there, nothing here\./);
+  assert.match(screen, /› hello/);
+  assert.match(screen, /✓ list_dir/);
+  assert.match(screen, /fake\/fake-model │ ctx \d+%/);
+});
+
+test("a permission ask appears inline; a rejection's reason reaches the model", async () => {
+  fake.push([{ tool: "read_file", input: { path: "/etc/hostname" } }], "Understood.");
+  await type("read the hostname", "\r");
+  await waitFor(/Permission needed: read_file on \/etc\/hostname/);
+  await type("r", "not needed", "\r");
+  await waitFor(/Understood\./);
+  assert.match(frame(), /rejected: read_file \/etc\/hostname: not needed/);
+  assert.match(JSON.stringify(fake.requests[1]!.body.messages.at(-1)), /not needed/);
+});
+
+test("slash commands: coming features say so, /cost reports, Tab switches agent, ? opens help", async () => {
+  await type("/swarm", "\r");
+  await waitFor(/\/swarm is coming: it arrives with the swarm feature/);
+  await type("/cost", "\r");
+  await waitFor(/session ses_\w+: 0 input \+ 0 output tokens/);
+  await type("\t");
+  await waitFor(/│ plan /);
+  await type("?");
+  await waitFor(/Keys/);
+  await type("\x1b");
+  await waitFor(/plan ›/);
+});
