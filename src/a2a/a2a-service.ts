@@ -1,5 +1,7 @@
 import type { AgentCard } from "@a2a-js/sdk";
 import { DefaultRequestHandler, type User } from "@a2a-js/sdk/server";
+import { publishTasksOnBus } from "../bus/a2a-task-events.ts";
+import type { BusHandle } from "../bus/bus-handle.ts";
 import type { Config } from "../config/schema.ts";
 import { buildAgentCard, extendedAgentCard, type CardEndpoints } from "./agent-card.ts";
 import { CodeTetherExecutor } from "./executor.ts";
@@ -16,6 +18,10 @@ export interface A2AServiceOptions {
   version: string;
   endpoints: CardEndpoints;
   log: (line: string) => void;
+  /** The card's name and description when not the default agent's (a spawned peer's own). */
+  identity?: { name: string; description: string };
+  /** When given, every task's events are also published on `task.{id}` of the agent bus. */
+  bus?: BusHandle;
 }
 
 export interface A2AService {
@@ -44,13 +50,13 @@ export function createA2AService(options: A2AServiceOptions): A2AService {
   if (recovered > 0) options.log(`${recovered} task(s) interrupted by the previous shutdown were marked failed`);
   const pushStore = new SqlitePushConfigStore(dataDir, allow_private_push);
   const pushSender = new OutboxPushSender(dataDir, pushStore, { allowPrivate: allow_private_push, log: options.log });
-  const executor = new CodeTetherExecutor({ config, dataDir, workspace, modelRef: options.modelRef });
-  const card = buildAgentCard(options.endpoints, options.version);
+  const executor = new CodeTetherExecutor({ config, dataDir, workspace, modelRef: options.modelRef, bus: options.bus });
+  const card = { ...buildAgentCard(options.endpoints, options.version), ...options.identity };
   const extendedCard = async () => {
     const { builtinTools } = await import("../tool/builtin-tools.ts");
     return extendedAgentCard(card, builtinTools());
   };
-  const requestHandler = new DefaultRequestHandler(card, taskStore, executor, undefined, pushStore, pushSender, extendedCard);
+  const requestHandler = new DefaultRequestHandler(card, taskStore, options.bus ? publishTasksOnBus(executor, options.bus) : executor, undefined, pushStore, pushSender, extendedCard);
   pushSender.kick();
 
   return {

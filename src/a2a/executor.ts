@@ -1,6 +1,7 @@
 import { TaskState, type Message } from "@a2a-js/sdk";
 import { AgentEvent, type AgentExecutionEvent, type AgentExecutor, type ExecutionEventBus, type RequestContext } from "@a2a-js/sdk/server";
 import type { FinishReason } from "../agent/events.ts";
+import type { BusHandle } from "../bus/bus-handle.ts";
 import type { Config } from "../config/schema.ts";
 import { errorMessage, UserError } from "../util/errors.ts";
 import { ContextSessions } from "./context-sessions.ts";
@@ -18,6 +19,8 @@ export interface ExecutorOptions {
   modelRef?: string;
   /** How long a canceled run may take to stop before `canceled` is published regardless. */
   cancelGraceMs?: number;
+  /** The server agent's bus handle: local runs publish their events on `agent.{id}.events`. */
+  bus?: BusHandle;
 }
 
 /**
@@ -110,6 +113,7 @@ export class CodeTetherExecutor implements AgentExecutor {
       maxSteps: config.default.max_steps,
       authorize: taskAuthorize({ config, dataDir, workspace }, run),
       hooks: { config, question: taskQuestion(run) },
+      bus: this.options.bus,
     });
     for await (const event of events) {
       progress.handle(event);

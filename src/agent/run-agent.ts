@@ -1,5 +1,7 @@
 import type { ModelMessage, UserContent } from "ai";
 import { join } from "node:path";
+import { publishAgentEvents } from "../bus/agent-events.ts";
+import type { BusHandle } from "../bus/bus-handle.ts";
 import { costOf } from "../provider/catalog.ts";
 import type { ResolvedModel } from "../provider/resolve.ts";
 import { modelContext } from "../session/context.ts";
@@ -33,6 +35,8 @@ export interface AgentOptions {
   resolveAgent?: ResolveAgent;
   /** Told everything the run (and its sub-agents) does, e.g. to keep the durable event log; nothing extra runs without it. */
   observer?: AgentObserver;
+  /** When given, every event is also published on `agent.{id}.events`; nothing extra runs without it. */
+  bus?: BusHandle;
 }
 
 /** A passive listener: called synchronously, must not throw or block (queue the work instead). */
@@ -49,7 +53,12 @@ export const DEFAULT_MAX_STEPS = 50;
  * tool calls until the model answers without tools, the step budget runs out, the run is aborted, or
  * the model gets stuck repeating itself. Everything it does is reported as AgentEvents.
  */
-export async function* runAgent(input: string | UserContent, options: AgentOptions): AsyncGenerator<AgentEvent, void> {
+export function runAgent(input: string | UserContent, options: AgentOptions): AsyncGenerator<AgentEvent, void> {
+  const events = agentLoop(input, options);
+  return options.bus ? publishAgentEvents(events, options.bus, options.session.id) : events;
+}
+
+async function* agentLoop(input: string | UserContent, options: AgentOptions): AsyncGenerator<AgentEvent, void> {
   const { observer, session } = options;
   if (!observer) return yield* runLoop(input, options);
   observer.event(session.id, { type: "session", sessionId: session.id, model: options.model.ref, resumed: session.messageCount > 0 });

@@ -1,4 +1,5 @@
 import type { AgentSkill } from "../bus/agent-card.ts";
+import type { AgentRegistry } from "../bus/agent-registry.ts";
 
 /** What discovery keeps of a peer's A2A agent card. */
 export interface PeerCard {
@@ -70,4 +71,10 @@ function describe(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code === "ECONNREFUSED") return "connection refused";
   return cause?.message ?? (error as Error).message;
+}
+
+/** Registers a server's own agent in its registry, with the card it serves (read back, so both agree). */
+export async function registerOwnCard(registry: AgentRegistry, url: string): Promise<void> {
+  const own = await fetchPeerCard(url);
+  registry.register({ name: own.name, description: own.description, url: own.url, skills: own.skills });
 }

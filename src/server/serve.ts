@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { hostname as machineName } from "node:os";
-import { createA2AService } from "../a2a/a2a-service.ts";
+import { createA2AService, type A2AServiceOptions } from "../a2a/a2a-service.ts";
 import { JSONRPC_PATH, REST_PATH } from "../a2a/agent-card.ts";
 import { startGrpc, stopGrpc } from "../a2a/grpc-server.ts";
 import { CARD_PATHS, mountA2A } from "../a2a/http-routes.ts";
@@ -18,6 +18,10 @@ export interface ServeOptions {
   port: number;
   grpcPort: number;
   modelRef?: string;
+  /** A spawned peer's own card name and description. */
+  identity?: A2AServiceOptions["identity"];
+  /** The agent's bus handle: every A2A task's events are also published on `task.{id}`. */
+  bus?: A2AServiceOptions["bus"];
   /** Further APIs to mount behind auth (worker control plane, audit, bus…): each gets the app's seam. */
   routes?: Array<(server: ServerApp) => void>;
   log?: (line: string) => void;

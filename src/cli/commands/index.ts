@@ -2,9 +2,11 @@ import type { Command } from "commander";
 import { a2aCommand } from "./a2a.ts";
 import { configCommand } from "./config.ts";
 import { mcpCommand } from "./mcp.ts";
+import { peersCommand } from "./peers.ts";
 import { runCommand } from "./run.ts";
 import { serveCommand } from "./serve.ts";
 import { sessionsCommand } from "./sessions.ts";
+import { spawnCommand } from "./spawn.ts";
 import { tuiCommand } from "./tui.ts";
 
 /**
@@ -13,5 +15,5 @@ import { tuiCommand } from "./tui.ts";
  */
 export function registerCommands(program: Command): void {
   program.option("--config <path>", "config file (default: $CODETETHER_CONFIG or ~/.config/codetether-agent/config.toml)");
-  for (const command of [tuiCommand(), runCommand(), sessionsCommand(), configCommand(), mcpCommand(), serveCommand(), a2aCommand()]) program.addCommand(command);
+  for (const command of [tuiCommand(), runCommand(), sessionsCommand(), configCommand(), mcpCommand(), serveCommand(), spawnCommand(), peersCommand(), a2aCommand()]) program.addCommand(command);
 }

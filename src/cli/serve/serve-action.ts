@@ -1,7 +1,9 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
+import { openAgentNode } from "../../bus/agent-node.ts";
 import { loadConfig } from "../../config/load.ts";
 import { dataDir } from "../../config/paths.ts";
+import { registerOwnCard } from "../../peers/peer-card.ts";
 import { startServe, type ServeHandle } from "../../server/serve.ts";
 import { UserError } from "../../util/errors.ts";
 import { version } from "../../version.ts";
@@ -24,15 +26,18 @@ export async function serveAction(options: ServeCliOptions): Promise<void> {
   const workspace = resolve(options.workspace ?? process.cwd());
   if (!statSync(workspace, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(`workspace is not a directory: ${workspace}`);
   const grpcPort = options.grpcPort ?? grpcPortFromEnv();
-  const handle = await startServe({ config, dataDir: dataDir(), workspace, hostname: options.hostname, port: options.port, grpcPort, modelRef: options.model }).catch((error: Error) => {
+  // The local bus: tasks and agent events are published on it, /v1/bus and /v1/agents serve it.
+  const node = await openAgentNode(config, "serve");
+  const handle = await startServe({ config, dataDir: dataDir(), workspace, hostname: options.hostname, port: options.port, grpcPort, modelRef: options.model, bus: node.handle, routes: [node.mount] }).catch((error: Error) => {
     throw new UserError(error.message);
   });
+  await registerOwnCard(node.registry, handle.jsonRpcUrl);
   announce(handle, workspace, options.json);
 
   let signals = 0;
   const stop = () => {
     if (++signals > 1) process.exit(130);
-    handle.close().then(
+    handle.close().then(() => node.close()).then(
       () => process.exit(0),
       () => process.exit(1),
     );
