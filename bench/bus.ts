@@ -69,10 +69,9 @@ async function publishFigures(label: string, open: () => Promise<[AgentBus, Agen
   }
 }
 
-async function subAgentFigures(): Promise<void> {
-  const count = 10_000;
+async function subAgentFigures(label: string, open: () => Promise<AgentBus>, count: number): Promise<void> {
   const perAgentMs = await medianOf(RUNS, async () => {
-    const bus = new InProcessBus();
+    const bus = await open();
     const registry = new AgentRegistry(bus);
     const started = nowMs();
     for (let i = 0; i < count; i++) registry.spawnEphemeral(`sub-${i}`, { skills: [{ id: "search", name: "Search" }] });
@@ -81,19 +80,20 @@ async function subAgentFigures(): Promise<void> {
     return elapsed / count;
   });
   // One cold creation too: the first sub-agent of a process pays for warm-up.
-  const bus = new InProcessBus();
+  const bus = await open();
   const registry = new AgentRegistry(bus);
   const started = nowMs();
   registry.spawnEphemeral("first");
   const firstMs = nowMs() - started;
-  console.log(`sub-agent (handle + ephemeral card + join announcement): ${format(perAgentMs * 1000, 2)} µs each (median of ${RUNS} × ${format(count, 0)}), cold ${format(firstMs * 1000)} µs`);
+  console.log(`${label}: sub-agent (handle + ephemeral card + join announcement): ${format(perAgentMs * 1000, 2)} µs each (median of ${RUNS} × ${format(count, 0)}), cold ${format(firstMs * 1000)} µs`);
 
   gc();
   const before = process.memoryUsage().heapUsed;
   for (let i = 0; i < count; i++) registry.spawnEphemeral(`idle-${i}`, { skills: [{ id: "search", name: "Search" }] });
+  await bus.flush();
   gc();
   const perAgent = (process.memoryUsage().heapUsed - before) / count;
-  console.log(`memory per idle registered agent (card + handle + inbox subscription): ${format(perAgent / 1024, 2)} KiB`);
+  console.log(`${label}: memory per idle registered agent (card + handle + inbox subscription): ${format(perAgent / 1024, 2)} KiB`);
   await bus.close();
 }
 
@@ -113,7 +113,7 @@ await publishFigures("in-process", async () => {
   const bus = new InProcessBus();
   return [bus, bus];
 }, 200_000, 10_000);
-await subAgentFigures();
+await subAgentFigures("in-process", async () => new InProcessBus(), 10_000);
 if (await natsReachable(NATS_URL)) {
   const subjectPrefix = `ctbench_${randomUUID().replaceAll("-", "")}`;
   await publishFigures(
@@ -122,6 +122,7 @@ if (await natsReachable(NATS_URL)) {
     100_000,
     2_000,
   );
+  await subAgentFigures("nats", () => createBus({ url: NATS_URL, subjectPrefix }), 2_000);
 } else {
   console.log(`nats: skipped, no server reachable at ${NATS_URL}`);
 }
