@@ -3,6 +3,7 @@ import { DefaultRequestHandler, type User } from "@a2a-js/sdk/server";
 import { publishTasksOnBus } from "../bus/a2a-task-events.ts";
 import type { BusHandle } from "../bus/bus-handle.ts";
 import type { Config } from "../config/schema.ts";
+import type { TaskDispatcher } from "../control-plane/dispatcher.ts";
 import { buildAgentCard, extendedAgentCard, type CardEndpoints } from "./agent-card.ts";
 import { CodeTetherExecutor } from "./executor.ts";
 import { SqlitePushConfigStore } from "./push-config-store.ts";
@@ -22,6 +23,8 @@ export interface A2AServiceOptions {
   identity?: { name: string; description: string };
   /** When given, every task's events are also published on `task.{id}` of the agent bus. */
   bus?: BusHandle;
+  /** Runs tasks on workers instead of here when the `[server] dispatch` mode says so. */
+  dispatcher?: TaskDispatcher;
 }
 
 export interface A2AService {
@@ -50,7 +53,7 @@ export function createA2AService(options: A2AServiceOptions): A2AService {
   if (recovered > 0) options.log(`${recovered} task(s) interrupted by the previous shutdown were marked failed`);
   const pushStore = new SqlitePushConfigStore(dataDir, allow_private_push);
   const pushSender = new OutboxPushSender(dataDir, pushStore, { allowPrivate: allow_private_push, log: options.log });
-  const executor = new CodeTetherExecutor({ config, dataDir, workspace, modelRef: options.modelRef, bus: options.bus });
+  const executor = new CodeTetherExecutor({ config, dataDir, workspace, modelRef: options.modelRef, dispatcher: options.dispatcher, bus: options.bus });
   const card = { ...buildAgentCard(options.endpoints, options.version), ...options.identity };
   const extendedCard = async () => {
     const { builtinTools } = await import("../tool/builtin-tools.ts");

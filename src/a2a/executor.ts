@@ -2,7 +2,9 @@ import { TaskState, type Message } from "@a2a-js/sdk";
 import { AgentEvent, type AgentExecutionEvent, type AgentExecutor, type ExecutionEventBus, type RequestContext } from "@a2a-js/sdk/server";
 import type { FinishReason } from "../agent/events.ts";
 import type { BusHandle } from "../bus/bus-handle.ts";
+import type { UserContent } from "ai";
 import type { Config } from "../config/schema.ts";
+import type { TaskDispatcher } from "../control-plane/dispatcher.ts";
 import { errorMessage, UserError } from "../util/errors.ts";
 import { ContextSessions } from "./context-sessions.ts";
 import { agentMessage, artifactEvent, dataPart, newTask, statusEvent, textOf, textPart } from "./messages.ts";
@@ -21,6 +23,8 @@ export interface ExecutorOptions {
   cancelGraceMs?: number;
   /** The server agent's bus handle: local runs publish their events on `agent.{id}.events`. */
   bus?: BusHandle;
+  /** Sends tasks to workers when `[server] dispatch` says so (see TaskDispatcher); local runs otherwise. */
+  dispatcher?: TaskDispatcher;
 }
 
 /**
@@ -98,23 +102,14 @@ export class CodeTetherExecutor implements AgentExecutor {
   }
 
   private async runAgentFor(run: TaskRun, message: Message): Promise<AgentExecutionEvent> {
-    // Loaded on the first task, so an idle server does not carry the agent core and providers.
-    const [{ runAgent }, prepared] = await Promise.all([import("../agent/run-agent.ts"), this.prepare(run.contextId)]);
-    const { config, dataDir, workspace } = this.options;
+    const { workspace, dispatcher } = this.options;
+    const prompt = promptOf(message);
+    // A text task may run on a worker instead: the dispatcher yields the same AgentEvents.
+    const events = typeof prompt === "string" && dispatcher?.shouldDispatch({ prompt }) ? dispatcher.run({ prompt }, run.controller.signal) : await this.runLocally(run, prompt);
     const progress = new ProgressPublisher(run, workspace);
     let failure = "";
     let reason: FinishReason = "error";
     let answer = "";
-    const events = runAgent(promptOf(message), {
-      ...prepared,
-      workspace,
-      dataDir,
-      signal: run.controller.signal,
-      maxSteps: config.default.max_steps,
-      authorize: taskAuthorize({ config, dataDir, workspace }, run),
-      hooks: { config, question: taskQuestion(run) },
-      bus: this.options.bus,
-    });
     for await (const event of events) {
       progress.handle(event);
       if (event.type === "error") failure = event.message;
@@ -131,6 +126,22 @@ export class CodeTetherExecutor implements AgentExecutor {
     }
     if (reason === "aborted") return ending(run, TaskState.TASK_STATE_CANCELED, run.cancelReason ?? "canceled");
     return ending(run, TaskState.TASK_STATE_FAILED, failure || `the agent stopped: ${reason}`);
+  }
+
+  private async runLocally(run: TaskRun, prompt: string | UserContent) {
+    // Loaded on the first task, so an idle server does not carry the agent core and providers.
+    const [{ runAgent }, prepared] = await Promise.all([import("../agent/run-agent.ts"), this.prepare(run.contextId)]);
+    const { config, dataDir, workspace } = this.options;
+    return runAgent(prompt, {
+      ...prepared,
+      workspace,
+      dataDir,
+      signal: run.controller.signal,
+      maxSteps: config.default.max_steps,
+      authorize: taskAuthorize({ config, dataDir, workspace }, run),
+      hooks: { config, question: taskQuestion(run) },
+      bus: this.options.bus,
+    });
   }
 
   /** The session of the context (created on its first task); a session deleted meanwhile starts afresh. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Config } from "../config/schema.ts";
+import { controlPlaneKeys } from "../control-plane/config.ts";
 import { UserError } from "../util/errors.ts";
 
 /** The `[server]` section of config.toml (this feature validates its own section). */
@@ -7,6 +8,8 @@ export const serverSectionSchema = z
   .object({
     /** Deliver push notifications to private/loopback webhook addresses (off: SSRF guard, spec §13.2). */
     allow_private_push: z.boolean().default(false),
+    /** dispatch, worker heartbeat timeout, task timeout/attempts, stream keep-alive: see src/control-plane/config.ts. */
+    ...controlPlaneKeys,
   })
   .strict();
 

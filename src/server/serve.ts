@@ -5,6 +5,7 @@ import { JSONRPC_PATH, REST_PATH } from "../a2a/agent-card.ts";
 import { startGrpc, stopGrpc } from "../a2a/grpc-server.ts";
 import { CARD_PATHS, mountA2A } from "../a2a/http-routes.ts";
 import type { Config } from "../config/schema.ts";
+import { createControlPlane } from "../control-plane/index.ts";
 import { mountDurableLogs } from "../events/mount-durable-logs.ts";
 import { version } from "../version.ts";
 import { createServerApp, type ServerApp } from "./app.ts";
@@ -51,7 +52,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const publicHost = advertisedHost(options.hostname);
   const httpUrl = `http://${publicHost}:${httpPort}`;
 
-  const a2a = createA2AService({ ...options, version, endpoints: { httpUrl, grpcAddress: `${publicHost}:${options.grpcPort}` }, log });
+  // The worker control plane: its routes, and the dispatcher that sends A2A tasks to workers ([server] dispatch).
+  const controlPlane = createControlPlane({ config: options.config, dataDir: options.dataDir });
+  const a2a = createA2AService({ ...options, version, endpoints: { httpUrl, grpcAddress: `${publicHost}:${options.grpcPort}` }, log, dispatcher: controlPlane.dispatcher });
   let grpc;
   try {
     grpc = await startGrpc(options.hostname, options.grpcPort, a2a.requestHandler, auth.token, a2a.user);
@@ -61,6 +64,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   }
   const grpcAddress = `${publicHost}:${grpc.port}`;
   a2a.setEndpoints({ httpUrl, grpcAddress });
+  server.mount("/", controlPlane.router);
   mountA2A(server, a2a.requestHandler, async () => a2a.user);
   for (const mount of options.routes ?? []) mount(server);
 
@@ -69,6 +73,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     http.close();
     const grpcStopped = stopGrpc(grpc.server, 3000);
     await a2a.close("canceled: the server is shutting down");
+    controlPlane.close();
     http.closeAllConnections();
     await grpcStopped;
     await durableLogs.flush();

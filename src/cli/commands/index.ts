@@ -8,6 +8,7 @@ import { serveCommand } from "./serve.ts";
 import { sessionsCommand } from "./sessions.ts";
 import { spawnCommand } from "./spawn.ts";
 import { tuiCommand } from "./tui.ts";
+import { workerCommand } from "./worker.ts";
 
 /**
  * Every command, registered eagerly with its options and help; each action imports its
@@ -15,5 +16,5 @@ import { tuiCommand } from "./tui.ts";
  */
 export function registerCommands(program: Command): void {
   program.option("--config <path>", "config file (default: $CODETETHER_CONFIG or ~/.config/codetether-agent/config.toml)");
-  for (const command of [tuiCommand(), runCommand(), sessionsCommand(), configCommand(), mcpCommand(), serveCommand(), spawnCommand(), peersCommand(), a2aCommand()]) program.addCommand(command);
+  for (const command of [tuiCommand(), runCommand(), sessionsCommand(), configCommand(), mcpCommand(), serveCommand(), spawnCommand(), peersCommand(), workerCommand(), a2aCommand()]) program.addCommand(command);
 }

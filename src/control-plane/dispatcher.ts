@@ -1,0 +1,82 @@
+import type { AgentEvent } from "../agent/events.ts";
+import type { DispatchMode } from "./config.ts";
+import type { ControlPlane, TaskNews } from "./control-plane.ts";
+import type { TaskInput, TaskRecord } from "./types.ts";
+
+const NO_USAGE = { inputTokens: 0, outputTokens: 0, cost: 0 };
+
+/**
+ * The hook the A2A executor uses to run a task on the workers instead of in serve:
+ *
+ *   const events = dispatcher.shouldDispatch(input) ? dispatcher.run(input, signal) : runAgent(prompt, options);
+ *   for await (const event of events) …   // the same AgentEvents either way
+ *
+ * `run` queues the task, yields the events its worker streams back as they arrive, and ends with exactly
+ * one `finish` (after an `error` when the task failed). A run lost with its worker shows as a `retry`
+ * event before the next worker's events. Aborting the signal cancels the task.
+ */
+export class TaskDispatcher {
+  constructor(
+    private readonly plane: ControlPlane,
+    readonly mode: DispatchMode,
+  ) {}
+
+  /** `local`: never; `workers`: always (the task waits for a worker); `auto`: when a connected worker serves it. */
+  shouldDispatch(input: TaskInput): boolean {
+    if (this.mode === "local") return false;
+    return this.mode === "workers" || this.plane.hasWorkerFor(input);
+  }
+
+  async *run(input: TaskInput, signal?: AbortSignal): AsyncGenerator<AgentEvent, TaskRecord> {
+    const news: TaskNews[] = [];
+    let wake: (() => void) | undefined;
+    const task = this.plane.createTask(input);
+    // Subscribed in the same turn as the task was created: no worker news can come before it.
+    const unsubscribe = this.plane.onTask(task.id, (item) => {
+      news.push(item);
+      wake?.();
+    });
+    const cancel = () => {
+      try {
+        this.plane.cancel(task.id);
+      } catch {
+        // Already finished: nothing left to cancel.
+      }
+    };
+    signal?.addEventListener("abort", cancel, { once: true });
+    if (signal?.aborted) cancel();
+    // The run's own finish is held back until the task ends: a lost run's finish must not end the stream.
+    let lastFinish: Extract<AgentEvent, { type: "finish" }> | undefined;
+    try {
+      for (;;) {
+        if (news.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        const item = news.shift()!;
+        if (item.type === "output") {
+          for (const event of item.events) {
+            if (event.type === "finish") lastFinish = event;
+            else yield event;
+          }
+        } else if (item.type === "requeued") {
+          lastFinish = undefined;
+          yield { type: "retry", attempt: item.attempt + 1, delayMs: 0, error: `${item.reason}; the task went back to the queue` };
+        } else {
+          yield* finalEvents(item.task, lastFinish);
+          return item.task;
+        }
+      }
+    } finally {
+      signal?.removeEventListener("abort", cancel);
+      unsubscribe();
+    }
+  }
+}
+
+function finalEvents(task: TaskRecord, runFinish: Extract<AgentEvent, { type: "finish" }> | undefined): AgentEvent[] {
+  const base = { steps: runFinish?.steps ?? 0, usage: runFinish?.usage ?? NO_USAGE };
+  if (task.status === "completed") return [runFinish ?? { type: "finish", reason: "stop", text: task.result ?? "", ...base }];
+  if (task.status === "cancelled") return [{ type: "finish", reason: "aborted", text: runFinish?.text ?? "", ...base }];
+  return [
+    { type: "error", message: task.error ?? "the worker reported a failure" },
+    { type: "finish", reason: "error", text: runFinish?.text ?? "", ...base },
+  ];
+}

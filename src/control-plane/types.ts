@@ -1,0 +1,71 @@
+/** A task's lifecycle: pending → running (claimed) → completed | failed | cancelled; a lost claim goes back to pending. */
+export type TaskStatus = "pending" | "running" | "completed" | "failed" | "cancelled";
+
+export const TERMINAL_STATUSES: readonly TaskStatus[] = ["completed", "failed", "cancelled"];
+
+export interface TaskInput {
+  prompt: string;
+  /** A workspace path or name the running worker must serve; any worker when absent. */
+  workspace?: string;
+  /** Capabilities the running worker must all have. */
+  capabilities?: string[];
+  /** `provider/model` for the run; the worker's default when absent. */
+  model?: string;
+  /** Agent profile for the run. */
+  agent?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface TaskRecord extends TaskInput {
+  id: string;
+  status: TaskStatus;
+  /** Claims so far (a lapsed worker's claim counts). */
+  attempts: number;
+  worker_id?: string;
+  run_id?: string;
+  result?: string;
+  error?: string;
+  session_id?: string;
+  cancel_requested: boolean;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WorkerRegistration {
+  worker_id: string;
+  name: string;
+  hostname?: string;
+  capabilities: string[];
+  workspaces: string[];
+  max_concurrent_tasks: number;
+}
+
+export interface HeartbeatReport {
+  status: "idle" | "processing" | "stopping";
+  active_tasks: number;
+  agent_name?: string;
+  sub_agents?: unknown[];
+  cognition?: Record<string, unknown>;
+}
+
+export interface WorkerRecord extends WorkerRegistration {
+  registered_at: number;
+  last_seen: number;
+  /** False once its heartbeats lapsed (its claims were released); a heartbeat revives it. */
+  online: boolean;
+  heartbeat?: HeartbeatReport;
+}
+
+/** What a worker gets for a successful claim. */
+export interface Claim {
+  task: TaskRecord;
+  run_id: string;
+  attempt: number;
+  timeout_ms: number;
+}
+
+/** A pending task offered on the worker stream; `seq` is the SSE event id. */
+export interface TaskOffer {
+  seq: number;
+  task: TaskRecord;
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+interface SavedState {
+  worker_id: string;
+  cursor: number;
+}
+
+/**
+ * What a worker keeps across restarts, in `<data dir>/worker/<name>.json`: its id (so serve recognises
+ * it) and the task-stream cursor (so a restarted worker resumes where it left off instead of replaying).
+ */
+export class WorkerState {
+  readonly path: string;
+  readonly workerId: string;
+  #cursor: number;
+
+  constructor(dataDir: string, name: string, explicitId?: string) {
+    const dir = join(dataDir, "worker");
+    this.path = join(dir, `${name.replace(/[^\w.-]+/g, "_")}.json`);
+    const saved = readSaved(this.path);
+    this.workerId = explicitId ?? saved?.worker_id ?? randomUUID();
+    this.#cursor = saved?.worker_id === this.workerId ? saved.cursor : 0;
+    mkdirSync(dir, { recursive: true });
+    this.#write();
+  }
+
+  get cursor(): number {
+    return this.#cursor;
+  }
+
+  set cursor(value: number) {
+    if (value === this.#cursor) return;
+    this.#cursor = value;
+    this.#write();
+  }
+
+  #write(): void {
+    // Write-then-rename: a crash leaves the old cursor or the new one, never half a file.
+    const temp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify({ worker_id: this.workerId, cursor: this.#cursor } satisfies SavedState));
+    renameSync(temp, this.path);
+  }
+}
+
+function readSaved(path: string): SavedState | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(path, "utf8")) as Partial<SavedState>;
+    if (typeof parsed.worker_id === "string" && Number.isInteger(parsed.cursor)) return parsed as SavedState;
+  } catch {
+    // Missing or unreadable: start fresh (a new id, the stream from the beginning).
+  }
+  return undefined;
+}

@@ -1,0 +1,101 @@
+// Fault tests with real processes on loopback: the built serve and workers, the fake model in this process.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
+import { startServe, waitFor } from "../a2a/serve-process.ts";
+import { FAST_SERVER_TOML, api, createTask, ledgerTurns, sharedWorkspace, startWorker, tagOf, tasksByStatus, type WorkerProcess } from "./cluster.ts";
+
+describe("worker cluster", () => {
+  let fake: FakeModel;
+  const cleanups: Array<() => Promise<void> | void> = [];
+
+  before(async () => {
+    fake = await startFakeModel();
+  });
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    await fake.close();
+  });
+
+  async function cluster(workers: number, toml = FAST_SERVER_TOML) {
+    const serve = await startServe({ fake, toml });
+    const shared = sharedWorkspace(serve.sandbox.root);
+    const procs: WorkerProcess[] = [];
+    for (let i = 0; i < workers; i++) procs.push(startWorker({ fake, server: serve.endpoints.http, name: `w${i}`, workspace: shared.path }));
+    cleanups.push(async () => {
+      await Promise.all(procs.map((p) => p.kill()));
+      await serve.kill().catch(() => {});
+      for (const p of procs) p.sandbox.cleanup();
+      serve.sandbox.cleanup();
+    });
+    await waitFor(async () => ((await api(serve, "GET", "/v1/worker/connected")).body.workers.length === workers ? true : undefined), `${workers} connected workers`);
+    return { serve, shared, procs };
+  }
+
+  it("runs 30 tasks on 3 workers, each exactly once", async () => {
+    const { serve, shared, procs } = await cluster(3);
+    const tags = Array.from({ length: 30 }, (_, i) => tagOf(i));
+    for (const tag of tags) fake.push(...ledgerTurns(tag));
+    for (const tag of tags) await createTask(serve, tag);
+
+    const done = await waitFor(async () => {
+      const groups = await tasksByStatus(serve);
+      return groups.completed?.length === 30 ? groups.completed : undefined;
+    }, "30 completed tasks", 60_000);
+    assert.deepEqual(shared.ledger().sort(), tags, "every task's side effect happened exactly once");
+    assert.ok(done.every((task) => task.attempts === 1 && /^done task-\d{3}$/.test(task.result)), "one attempt each, with the model's answer as result");
+    const workersUsed = new Set(done.map((task) => task.worker_id));
+    assert.ok(workersUsed.size >= 2, `work was spread over the workers (used ${workersUsed.size})`);
+    const { body } = await api(serve, "GET", `/v1/agent/tasks/${done[0].id}`);
+    assert.ok(body.output.some((event: any) => event.type === "tool-completed" && event.tool === "bash"), "the worker streamed its events back");
+    for (const p of procs) assert.equal(await p.stop(), 0, `worker ${p.name} exits 0 on SIGTERM: ${p.stderr()}`);
+  });
+
+  it("re-queues the task of a worker killed with -9 and completes it on another", async () => {
+    const { serve, shared, procs } = await cluster(2);
+    const tag = tagOf(900);
+    fake.push(...ledgerTurns(tag, { hangFirst: true }));
+    const id = await createTask(serve, tag);
+    const first = await waitFor(async () => {
+      const { body } = await api(serve, "GET", `/v1/agent/tasks/${id}`);
+      return body.task.status === "running" ? body.task : undefined;
+    }, "the task to be claimed");
+    // Killed mid-task: once its model request is hanging.
+    await waitFor(() => (fake.requests.some((r) => r.prompt.users.at(-1)?.includes(`[${tag}]`)) ? true : undefined), "the model request of the first run");
+    const workers = (await api(serve, "GET", "/v1/agent/workers")).body.workers as any[];
+    const holder = workers.find((w) => w.worker_id === first.worker_id)!;
+    await procs.find((p) => p.name === holder.name)!.kill();
+
+    const finished = await waitFor(async () => {
+      const { body } = await api(serve, "GET", `/v1/agent/tasks/${id}`);
+      return body.task.status === "completed" ? body.task : undefined;
+    }, "the task to complete on the other worker", 30_000);
+    assert.notEqual(finished.worker_id, first.worker_id);
+    assert.equal(finished.attempts, 2, "the lost claim counted as an attempt");
+    assert.deepEqual(shared.ledger(), [tag]);
+    const lapsed = ((await api(serve, "GET", "/v1/agent/workers")).body.workers as any[]).find((w) => w.worker_id === first.worker_id);
+    assert.equal(lapsed.online, false);
+  });
+
+  it("survives a serve restart: workers reconnect, resume from their cursor, nothing is lost", async () => {
+    const { serve, shared, procs } = await cluster(2);
+    const port = new URL(serve.endpoints.http).port;
+    const before = Array.from({ length: 8 }, (_, i) => tagOf(100 + i));
+    const afterRestart = Array.from({ length: 6 }, (_, i) => tagOf(200 + i));
+    for (const tag of [...before, ...afterRestart]) fake.push(...ledgerTurns(tag, { delayMs: 150 }));
+    for (const tag of before) await createTask(serve, tag);
+    await waitFor(async () => ((await tasksByStatus(serve)).running?.length ? true : undefined), "tasks in flight");
+    await serve.kill();
+
+    const again = await startServe({ fake, sandbox: serve.sandbox, toml: FAST_SERVER_TOML, args: ["--port", port] });
+    cleanups.push(() => again.kill().catch(() => {}));
+    for (const tag of afterRestart) await createTask(again, tag);
+    const done = await waitFor(async () => {
+      const groups = await tasksByStatus(again);
+      return groups.completed?.length === before.length + afterRestart.length ? groups : undefined;
+    }, "every task completed after the restart", 60_000);
+    assert.deepEqual(Object.keys(done), ["completed"]);
+    assert.deepEqual(shared.ledger().sort(), [...before, ...afterRestart].sort(), "nothing lost, nothing done twice");
+    for (const p of procs) assert.match(p.stderr(), /task stream connected \(resuming after event [1-9]\d*\)/, `${p.name} resumed from its cursor`);
+  });
+});
