@@ -6,8 +6,9 @@ import type { AskCallback, PermissionEngine } from "../permission/engine.ts";
 import { createPermissionEngine } from "../permission/create-engine.ts";
 import { resolveModel, type ResolvedModel } from "../provider/resolve.ts";
 import { SessionStore, type SessionInfo } from "../session/store.ts";
-import { builtinTools } from "../tool/builtin-tools.ts";
-import { ToolError, type PermissionRequest, type Tool } from "../tool/tool.ts";
+import { builtinTools, loadSkills } from "../tool/builtin-tools.ts";
+import { shutdownLanguageServers } from "../lsp/manager.ts";
+import { ToolError, type PermissionRequest, type Tool, type ToolHooks } from "../tool/tool.ts";
 import { UserError } from "../util/errors.ts";
 import type { AgentProfile } from "./profiles/profile.ts";
 import { profileTools, resolveProfile } from "./profiles/resolve.ts";
@@ -47,7 +48,9 @@ export interface PreparedAgent {
   resolveAgent: ResolveAgent;
   /** Appends the run's events, messages and tool executions to the durable event stream and audit trail. */
   observer?: AgentObserver;
-  /** Stops MCP servers and waits until the run's records are durable; call when the run ends. */
+  /** Services for tools (the loaded config for [websearch]/[lsp]); front ends add e.g. `question` to a copy. */
+  hooks: ToolHooks;
+  /** Stops MCP servers and language servers and waits until the run's records are durable; call when the run ends. */
   close(): Promise<void>;
 }
 
@@ -71,7 +74,7 @@ export async function prepareAgent(options: PrepareOptions): Promise<PreparedAge
   session ??= store.create({ directory: workspace, model: model.ref, agent: profile.name });
 
   const mcp = mcpServers(config).length ? await (await import("../mcp/connections.ts")).connectMcp(config, workspace, options.onWarning) : undefined;
-  const allTools = [...builtinTools(), ...(mcp?.tools ?? [])];
+  const allTools = [...builtinTools(await loadSkills(workspace)), ...(mcp?.tools ?? [])];
   // What a profile decides: its tools, its prompt, and its permission rules on top of config.toml.
   const setupFor = (p: AgentProfile) => {
     const permissions = createPermissionEngine({ config, dataDir: options.dataDir, workspace, profile: p, ask: options.ask });
@@ -96,8 +99,10 @@ export async function prepareAgent(options: PrepareOptions): Promise<PreparedAge
       }
     },
     observer: recorder?.observer(),
+    hooks: { config },
     close: async () => {
       await mcp?.close();
+      await shutdownLanguageServers();
       await recorder?.flush();
     },
   };

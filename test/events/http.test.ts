@@ -36,6 +36,8 @@ before(async () => {
 });
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+/** Response bodies of these tests are JSON objects whose shape each assertion checks. */
+const readJson = (res: Response): Promise<any> => res.json();
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${TOKEN}`, ...headers } });
 
 test("GET /v1/events returns a session's records, merged across writers, from a byte offset", async () => {
@@ -59,10 +61,10 @@ test("GET /v1/events returns a session's records, merged across writers, from a 
   assert.equal(await atEnd.text(), "");
   const inside = await get(`/v1/events?session=s1&offset=${third + 3}`);
   assert.equal(inside.status, 400);
-  assert.match((await inside.json()).error.message, /is not the start of a record/);
+  assert.match((await readJson(inside)).error.message, /is not the start of a record/);
   const noSession = await get("/v1/events");
   assert.equal(noSession.status, 400);
-  assert.equal((await noSession.json()).error.message, "the session query parameter is required");
+  assert.equal((await readJson(noSession)).error.message, "the session query parameter is required");
 });
 
 test("GET /v1/events honours Range on the session's byte stream", async () => {
@@ -87,25 +89,25 @@ test("every API call is audited (refused ones too) and the audit API pages and f
   await get("/v1/events?session=s2");
   await recorder.flush();
 
-  const newest = await (await get("/v1/audit/events?limit=2")).json();
+  const newest = await readJson(await get("/v1/audit/events?limit=2"));
   assert.equal(newest.events.length, 2);
   assert.deepEqual(newest.events.map((r: { resource: string }) => r.resource), ["/v1/events", "/v1/audit/events"]);
   assert.ok(newest.events[0].seq > newest.events[1].seq);
   assert.match(newest.events[0].actor, /^token:[0-9a-f]{12}$/);
   assert.deepEqual([newest.events[1].actor, newest.events[1].status], ["peer:127.0.0.1", "401"]);
   assert.equal(typeof newest.next_cursor, "string");
-  const older = await (await get(`/v1/audit/events?limit=100&cursor=${newest.next_cursor}`)).json();
+  const older = await readJson(await get(`/v1/audit/events?limit=100&cursor=${newest.next_cursor}`));
   assert.ok(older.events.every((r: { seq: number }) => r.seq < newest.events[1].seq));
   assert.equal(older.next_cursor, null);
 
   const post = (body: unknown) => fetch(`${base}/v1/audit/query`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-  const failed = await (await post({ action: "api.http", status: "401" })).json();
+  const failed = await readJson(await post({ action: "api.http", status: "401" }));
   assert.deepEqual(failed.events.map((r: { resource: string; details: { method: string } }) => [r.resource, r.details.method]), [["/v1/audit/events", "GET"]]);
-  const since = await (await post({ from: new Date(Date.now() + 60_000).toISOString() })).json();
+  const since = await readJson(await post({ from: new Date(Date.now() + 60_000).toISOString() }));
   assert.deepEqual(since.events, []);
   const bad = await post({ from: "yesterday" });
   assert.equal(bad.status, 400);
-  assert.equal((await bad.json()).error.message, "from: must be an ISO 8601 time");
+  assert.equal((await readJson(bad)).error.message, "from: must be an ISO 8601 time");
   assert.equal((await post({ colour: "red" })).status, 400);
   assert.equal((await get("/v1/audit/events?cursor=nonsense")).status, 400);
 

@@ -85,7 +85,7 @@ describe("codetether spawn: two peers on loopback", () => {
       assert.equal(byName[other.name].url, other.jsonrpc);
       assert.ok(byName[other.name].skills.some((s: any) => s.id === "code-review"));
     }
-    const card = await (await fetch(`${reviewer.http}/.well-known/agent-card.json`)).json();
+    const card = (await (await fetch(`${reviewer.http}/.well-known/agent-card.json`)).json()) as { name: string };
     assert.equal(card.name, "reviewer");
   });
 
