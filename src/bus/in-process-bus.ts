@@ -26,6 +26,10 @@ export class InProcessBus implements AgentBus {
   readonly #exact = new Map<string, QueuedSubscription[]>();
   readonly #wildcards = new Set<WildcardSubscription>();
   readonly #results = new Map<string, BusEnvelope>();
+  /** Live queue-group subscriptions; while there are none, publishing skips the grouping entirely. */
+  #grouped = 0;
+  /** Round-robin position of each queue group (pattern + queue name). */
+  readonly #turns = new Map<string, number>();
   readonly #queueSize: number | undefined;
   #closed = false;
 
@@ -39,6 +43,10 @@ export class InProcessBus implements AgentBus {
     const envelope = createEnvelope(message);
     if (envelope.topic.startsWith(RESULTS_PREFIX)) {
       this.#results.set(envelope.topic.slice(RESULTS_PREFIX.length), envelope);
+    }
+    if (this.#grouped > 0) {
+      this.#deliverWithGroups(envelope);
+      return envelope;
     }
     const exact = this.#exact.get(envelope.topic);
     if (exact) for (const subscription of exact) subscription.deliver(envelope);
@@ -55,19 +63,25 @@ export class InProcessBus implements AgentBus {
     this.#assertOpen();
     assertPattern(pattern);
     const queueSize = options.queueSize ?? this.#queueSize;
+    const grouped = options.queue !== undefined;
+    if (grouped) this.#grouped++;
     if (!hasWildcard(pattern)) {
       const subscription = new QueuedSubscription(pattern, { ...options, queueSize }, () => {
         // Replaced, not spliced, so a delivery loop over the old array is never disturbed.
         const remaining = this.#exact.get(pattern)?.filter((other) => other !== subscription) ?? [];
         if (remaining.length > 0) this.#exact.set(pattern, remaining);
         else this.#exact.delete(pattern);
+        if (grouped) this.#leaveGroup();
       });
       this.#exact.set(pattern, [...(this.#exact.get(pattern) ?? []), subscription]);
       return subscription;
     }
     const entry: WildcardSubscription = {
       matches: patternMatcher(pattern),
-      subscription: new QueuedSubscription(pattern, { ...options, queueSize }, () => this.#wildcards.delete(entry)),
+      subscription: new QueuedSubscription(pattern, { ...options, queueSize }, () => {
+        this.#wildcards.delete(entry);
+        if (grouped) this.#leaveGroup();
+      }),
     };
     this.#wildcards.add(entry);
     return entry.subscription;
@@ -115,6 +129,31 @@ export class InProcessBus implements AgentBus {
     for (const subscriptions of [...this.#exact.values()]) subscriptions.forEach((subscription) => subscription.close());
     [...this.#wildcards].forEach(({ subscription }) => subscription.close());
     this.#results.clear();
+  }
+
+  #leaveGroup(): void {
+    if (--this.#grouped === 0) this.#turns.clear();
+  }
+
+  /** The slow path, taken only while queue groups exist: plain subscribers get the message, each group one member in turn. */
+  #deliverWithGroups(envelope: BusEnvelope): void {
+    const tokens = envelope.topic.split(".");
+    const matching = [...(this.#exact.get(envelope.topic) ?? [])];
+    for (const { matches, subscription } of this.#wildcards) if (matches(tokens)) matching.push(subscription);
+    const groups = new Map<string, QueuedSubscription[]>();
+    for (const subscription of matching) {
+      if (subscription.queue === undefined) {
+        subscription.deliver(envelope);
+        continue;
+      }
+      const key = `${subscription.pattern}\u0000${subscription.queue}`;
+      groups.set(key, [...(groups.get(key) ?? []), subscription]);
+    }
+    for (const [key, members] of groups) {
+      const turn = this.#turns.get(key) ?? 0;
+      this.#turns.set(key, turn + 1);
+      members[turn % members.length]!.deliver(envelope);
+    }
   }
 
   #hasSubscriber(topic: string): boolean {

@@ -88,6 +88,7 @@ class NatsBus implements AgentBus {
       },
     );
     natsSubscription = this.#connection.subscribe(this.#prefix + pattern, {
+      queue: options.queue,
       callback: (error, msg) => {
         if (error) return process.emitWarning(`bus subscription '${pattern}' failed: ${error.message}`);
         const envelope = decode(msg);

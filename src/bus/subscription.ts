@@ -10,11 +10,17 @@ export interface SubscribeOptions {
   queueSize?: number;
   /** Push mode: called for each delivery in order, awaiting a returned promise. Without it, iterate. */
   onDelivery?: DeliveryHandler;
+  /**
+   * Queue group (NATS semantics): of the subscriptions to one pattern sharing a queue name, each message
+   * reaches only one, so several agents serving one tool split the calls instead of all running each.
+   */
+  queue?: string;
 }
 
 /** A closable stream of deliveries for one pattern. Iterate it (one consumer) or pass `onDelivery`. */
 export interface Subscription extends AsyncIterableIterator<Delivery> {
   readonly pattern: string;
+  readonly queue: string | undefined;
   readonly closed: boolean;
   /** Messages dropped so far because this subscriber lagged. */
   readonly dropped: number;
@@ -25,9 +31,10 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /** The subscriber side shared by every bus implementation: bounded queue, lag notices, pull or push. */
 export class QueuedSubscription implements Subscription {
-  readonly #queue: BoundedQueue<BusEnvelope>;
+  readonly #pending: BoundedQueue<BusEnvelope>;
   readonly #handler: DeliveryHandler | undefined;
   readonly #onClose: () => void;
+  readonly queue: string | undefined;
   #unreportedDrops = 0;
   #dropped = 0;
   #waiter: ((result: IteratorResult<Delivery>) => void) | undefined;
@@ -39,9 +46,10 @@ export class QueuedSubscription implements Subscription {
     options: SubscribeOptions,
     onClose: () => void,
   ) {
-    this.#queue = new BoundedQueue(options.queueSize ?? DEFAULT_QUEUE_SIZE);
+    this.#pending = new BoundedQueue(options.queueSize ?? DEFAULT_QUEUE_SIZE);
     this.#handler = options.onDelivery;
     this.#onClose = onClose;
+    this.queue = options.queue;
   }
 
   get closed(): boolean {
@@ -62,7 +70,7 @@ export class QueuedSubscription implements Subscription {
       waiter({ done: false, value: envelope });
       return;
     }
-    if (this.#queue.push(envelope)) {
+    if (this.#pending.push(envelope)) {
       this.#unreportedDrops++;
       this.#dropped++;
     }
@@ -93,7 +101,7 @@ export class QueuedSubscription implements Subscription {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#queue.clear();
+    this.#pending.clear();
     this.#waiter?.(DONE);
     this.#waiter = undefined;
     this.#onClose();
@@ -105,7 +113,7 @@ export class QueuedSubscription implements Subscription {
       this.#unreportedDrops = 0;
       return notice;
     }
-    return this.#queue.shift();
+    return this.#pending.shift();
   }
 
   async #pump(): Promise<void> {

@@ -30,6 +30,8 @@ export interface ServeToolOptions {
   queueSize?: number;
 }
 
+const TOOL_HOSTS_QUEUE = "tool-hosts";
+
 /** Hosts a tool on `tools.{name}`: each `tool_request` runs the handler and gets a `tool_response`. Close to stop. */
 export function serveTool<A, R>(bus: AgentBus, name: string, handler: ToolHandler<A, R>, options: ServeToolOptions = {}): Subscription {
   const sender = options.sender ?? `tool:${name}`;
@@ -44,6 +46,8 @@ export function serveTool<A, R>(bus: AgentBus, name: string, handler: ToolHandle
   };
   const subscription = bus.subscribe(topics.tool(name), {
     queueSize: options.queueSize,
+    // Hosts of one tool form a queue group: each call runs on one of them, not on all.
+    queue: TOOL_HOSTS_QUEUE,
     onDelivery: (delivery) => {
       // Not awaited: calls run concurrently, a slow one does not hold the others up.
       if (!isLagged(delivery) && delivery.kind === "tool_request" && delivery.replyTo) {

@@ -14,7 +14,7 @@ import {
   type BusEnvelope,
   type Delivery,
 } from "../../src/bus/index.ts";
-import { nextDelivery, payloads, takeDeliveries } from "./helpers.ts";
+import { nextDelivery, payloads, takeDeliveries, waitFor } from "./helpers.ts";
 
 export interface BusFixture {
   open(): Promise<AgentBus>;
@@ -160,6 +160,32 @@ export function describeBusSemantics(name: string, fixture: BusFixture, skip?: s
       host.close();
       await bus.flush();
       await assert.rejects(callTool(bus, "add", { a: 1, b: 1 }, { timeoutMs: 2_000 }), /no agent serves this tool/);
+    });
+
+    it("runs a tool served by several agents once per call", async (t) => {
+      const bus = await openBus(t);
+      const runs = { a: 0, b: 0 };
+      const hosts = (["a", "b"] as const).map((host) => serveTool(bus, "count", () => ++runs[host]));
+      await bus.flush();
+      const calls = 20;
+      for (let i = 0; i < calls; i++) await callTool(bus, "count", {}, { timeoutMs: 2_000 });
+      assert.equal(runs.a + runs.b, calls);
+      hosts.forEach((host) => host.close());
+    });
+
+    it("splits a queue group's messages while plain subscribers get them all", async (t) => {
+      const bus = await openBus(t);
+      const plain = bus.subscribe("swarm.q");
+      const received: unknown[] = [];
+      const collect = (delivery: Delivery) => void received.push(delivery.kind === "lagged" ? "lagged" : delivery.payload);
+      bus.subscribe("swarm.q", { queue: "workers", onDelivery: collect });
+      bus.subscribe("swarm.q", { queue: "workers", onDelivery: collect });
+      await bus.flush();
+      for (let i = 0; i < 10; i++) bus.publish({ topic: "swarm.q", kind: "message", sender: "s", payload: i });
+      assert.deepEqual(payloads(await takeDeliveries(plain, 10)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      await waitFor(() => received.length >= 10, "the queue group's deliveries");
+      await new Promise((resolve) => setTimeout(resolve, 20)); // room for a duplicate to show up, if any
+      assert.deepEqual(received.sort(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     });
 
     it("gives each agent a handle for its inbox, events and task updates", async (t) => {
