@@ -33,7 +33,7 @@ export async function fetchPeerCard(seed: string, options: { timeoutMs?: number;
       }
       return readCard(await response.json(), seed);
     } catch (error) {
-      failures.push(`${url}: ${describe(error)}`);
+      failures.push(`${url}: ${describeFetchError(error)}`);
     }
   }
   throw new Error(failures[0] ?? `no agent card for ${seed}`);
@@ -66,7 +66,8 @@ function readCard(json: unknown, seed: string): PeerCard {
   };
 }
 
-function describe(error: unknown): string {
+/** A failed fetch in a few words: "timed out", "connection refused", else the underlying cause. */
+export function describeFetchError(error: unknown): string {
   if ((error as Error).name === "TimeoutError") return "timed out";
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code === "ECONNREFUSED") return "connection refused";

@@ -101,6 +101,21 @@ describe("codetether spawn: two peers on loopback", () => {
     assert.equal(refused.stderr, `codetether: ${planner.http} refused the token: pass --token or set CODETETHER_PEER_TOKEN\n`);
   });
 
+  it("rejects bad input with one-line errors", async () => {
+    const deadPort = await freePort();
+    const cases: Array<[string[], string]> = [
+      [["peers", "--url", `http://127.0.0.1:${deadPort}`], `cannot reach http://127.0.0.1:${deadPort}: connection refused (is codetether serve or spawn running there?)`],
+      [["peers", "--url", "ftp://x"], "invalid --url 'ftp://x': use e.g. http://127.0.0.1:4096"],
+      [["spawn", "--name", "bad name"], "invalid --name 'bad name': use 1-64 letters, digits, '-' or '_'"],
+      [["spawn", "--name", "x", "--peer", "localhost:4096"], "invalid peer URL 'localhost:4096': only http and https peers are supported"],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runCli(sandbox, args);
+      assert.equal(result.code, 1, args.join(" "));
+      assert.equal(result.stderr, `codetether: ${message}\n`);
+    }
+  });
+
   it("hires the reviewer through the a2a tool and brings its answer back, visible on both buses and audit trails", async () => {
     const streams = new AbortController();
     try {

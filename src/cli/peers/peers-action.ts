@@ -1,5 +1,6 @@
 import type { AgentCard } from "../../bus/agent-card.ts";
 import { dataDir } from "../../config/paths.ts";
+import { describeFetchError } from "../../peers/peer-card.ts";
 import { resolvePeerToken } from "../../peers/peer-token.ts";
 import { UserError } from "../../util/errors.ts";
 import { age, painter, printJson } from "../output.ts";
@@ -18,8 +19,8 @@ export async function peersAction(options: PeersCliOptions): Promise<void> {
   try {
     response = await fetch(`${origin}/v1/agents`, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(10_000) });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new UserError(`cannot reach ${origin}: ${cause === "ECONNREFUSED" ? "connection refused (is codetether serve or spawn running there?)" : (error as Error).message}`);
+    const reason = describeFetchError(error);
+    throw new UserError(`cannot reach ${origin}: ${reason}${reason === "connection refused" ? " (is codetether serve or spawn running there?)" : ""}`);
   }
   if (response.status === 401) throw new UserError(`${origin} refused the token: pass --token or set CODETETHER_PEER_TOKEN`);
   if (!response.ok) throw new UserError(`${origin}/v1/agents answered HTTP ${response.status}`);
