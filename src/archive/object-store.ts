@@ -20,6 +20,8 @@ export interface ObjectStore {
 }
 
 export async function createS3Store(config: ArchiveConfig, credentials: ArchiveCredentials): Promise<ObjectStore> {
+  // The SDK prints a notice about its future Node versions on Node 20: noise on every archive command.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const s3 = await import("@aws-sdk/client-s3");
   const client = new s3.S3Client({
     region: config.region,
