@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { test } from "node:test";
 import { openAuditTrail } from "../../src/audit/index.ts";
+import { auditDir } from "../../src/events/paths.ts";
 import { tempDir } from "../events/temp-dir.ts";
+import { CLI } from "../support/cli.ts";
 
 const WRITER = fileURLToPath(new URL("./crash-writer.ts", import.meta.url));
 
@@ -41,9 +45,16 @@ function runAndKill(dir: string, mode: string, target: number): Promise<Ack[]> {
 
 for (const [mode, target] of [["always", 200], ["batched", 2000]] as const) {
   test(`kill -9 mid-stream (fsync ${mode}): every acknowledged record survives and the chain verifies`, async () => {
-    const dir = tempDir("codetether-crash-");
+    const dataDir = tempDir("codetether-crash-");
+    const dir = join(auditDir(dataDir), "writer-1");
     const acks = await runAndKill(dir, mode, target);
     assert.ok(acks.length >= target);
+
+    // The CLI recovers the dead writer's slot (torn tail cut) and verifies the whole chain.
+    const cli = await promisify(execFile)(process.execPath, [CLI, "audit", "verify", "--json"], { env: { ...process.env, CODETETHER_DATA_DIR: dataDir } });
+    const [fromCli] = cli.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    assert.equal(fromCli.ok, true, cli.stdout);
+    assert.ok(fromCli.last_seq >= Math.max(...acks.map((ack) => ack.seq)));
 
     const trail = await openAuditTrail(dir, { segmentBytes: 16 * 1024 });
     const verified = await trail.verify();
