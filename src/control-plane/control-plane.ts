@@ -116,6 +116,8 @@ export class ControlPlane {
       if (task.status === "running") throw new ControlPlaneError(409, `task '${taskId}' is held by worker '${task.worker_id}'`);
       if (task.status !== "pending") throw new ControlPlaneError(409, `task '${taskId}' is already ${task.status}`);
       if (!workerServes(worker, task)) throw new ControlPlaneError(409, `worker '${worker.worker_id}' does not serve the workspace or capabilities task '${taskId}' needs`);
+      // Claiming is a sign of life: the lease starts now, even for a worker the sweep had marked offline.
+      this.store.touchWorker(worker.worker_id, Date.now());
       return this.store.updateTask(taskId, { status: "running", worker_id: worker.worker_id, run_id: randomUUID(), attempts: task.attempts + 1 }, Date.now());
     });
     return { task: claimed, run_id: claimed.run_id!, attempt: claimed.attempts, timeout_ms: this.settings.task_timeout_secs * 1000 };

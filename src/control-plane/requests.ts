@@ -72,6 +72,14 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
   const issue = result.error.issues[0]!;
   if (issue.code === "unrecognized_keys") throw new ControlPlaneError(400, `unknown field '${issue.keys.join("', '")}'`);
   const field = issue.path.map(String).join(".") || "body";
-  const missing = issue.code === "invalid_type" && issue.message.endsWith("received undefined");
-  throw new ControlPlaneError(400, missing ? `missing field '${field}'` : `invalid '${field}': ${issue.message}`);
+  throw new ControlPlaneError(400, isMissing(body, issue.path) ? `missing field '${field}'` : `invalid '${field}': ${issue.message}`);
+}
+
+function isMissing(body: object, path: readonly PropertyKey[]): boolean {
+  let value: unknown = body;
+  for (const key of path) {
+    if (typeof value !== "object" || value === null || !(key in value)) return true;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value === undefined;
 }

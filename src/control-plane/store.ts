@@ -140,9 +140,12 @@ export class ControlPlaneStore {
       .run(now, heartbeat ? JSON.stringify(heartbeat) : null, id);
   }
 
-  /** Online workers last seen before `cutoff`. */
+  /** Workers last seen before `cutoff` that are still online or still hold a claim. */
   lapsedWorkers(cutoff: number): WorkerRecord[] {
-    return (this.#db.prepare("SELECT * FROM cp_workers WHERE online = 1 AND last_seen < ?").all(cutoff) as WorkerRow[]).map(workerOf);
+    const rows = this.#db
+      .prepare("SELECT * FROM cp_workers WHERE last_seen < ? AND (online = 1 OR id IN (SELECT worker_id FROM cp_tasks WHERE status = 'running'))")
+      .all(cutoff) as WorkerRow[];
+    return rows.map(workerOf);
   }
 
   setWorkerOffline(id: string): void {

@@ -98,4 +98,31 @@ describe("worker cluster", () => {
     assert.deepEqual(shared.ledger().sort(), [...before, ...afterRestart].sort(), "nothing lost, nothing done twice");
     for (const p of procs) assert.match(p.stderr(), /task stream connected \(resuming after event [1-9]\d*\)/, `${p.name} resumed from its cursor`);
   });
+
+  it("on SIGTERM finishes a running task, or gives it back to the queue when the grace period is over", async () => {
+    const serve = await startServe({ fake, toml: FAST_SERVER_TOML });
+    const shared = sharedWorkspace(serve.sandbox.root);
+    cleanups.push(async () => {
+      await serve.kill().catch(() => {});
+      serve.sandbox.cleanup();
+    });
+    const runUntilSigterm = async (name: string, graceSecs: string, tag: string, turns: Parameters<typeof ledgerTurns>[1]) => {
+      const worker = startWorker({ fake, server: serve.endpoints.http, name, workspace: shared.path, env: { CODETETHER_WORKER_SHUTDOWN_GRACE_SECS: graceSecs } });
+      cleanups.push(async () => {
+        await worker.kill();
+        worker.sandbox.cleanup();
+      });
+      fake.push(...ledgerTurns(tag, turns));
+      const id = await createTask(serve, tag);
+      await waitFor(() => (fake.requests.some((r) => r.prompt.users.at(-1)?.includes(`[${tag}]`)) ? true : undefined), `${name} running its task`);
+      assert.equal(await worker.stop(), 0, worker.stderr());
+      return (await api(serve, "GET", `/v1/agent/tasks/${id}`)).body.task;
+    };
+    const finished = await runUntilSigterm("patient", "25", tagOf(700), { delayMs: 300 });
+    assert.equal(finished.status, "completed");
+    const givenBack = await runUntilSigterm("hurried", "0", tagOf(701), { hangFirst: true });
+    assert.equal(givenBack.status, "pending");
+    assert.equal(givenBack.worker_id, undefined);
+    assert.deepEqual(shared.ledger(), [tagOf(700)]);
+  });
 });

@@ -30,6 +30,8 @@ export interface WorkerSetup {
   workspace: string;
   args?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Start the probe server (on a free loopback port) instead of --no-http-server. */
+  probe?: boolean;
 }
 
 export function startWorker(setup: WorkerSetup): WorkerProcess {
@@ -37,7 +39,7 @@ export function startWorker(setup: WorkerSetup): WorkerProcess {
   sandbox.writeConfig(`${fakeProviderToml(setup.fake.url)}[default]\nmodel = "fake/fake-model"\n`);
   const child = spawn(
     process.execPath,
-    [CLI, "worker", "--server", setup.server, "--token", TOKEN, "--name", setup.name, "--workspaces", setup.workspace, "--auto-approve", "all", "--no-http-server", ...(setup.args ?? [])],
+    [CLI, "worker", "--server", setup.server, "--token", TOKEN, "--name", setup.name, "--workspaces", setup.workspace, "--auto-approve", "all", ...(setup.probe ? ["--hostname", "127.0.0.1", "--port", "0"] : ["--no-http-server"]), ...(setup.args ?? [])],
     {
       cwd: sandbox.workspace,
       env: {

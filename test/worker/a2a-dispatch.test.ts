@@ -1,0 +1,91 @@
+// `[server] dispatch = "workers"`: an A2A client's task runs on a worker process and the client sees
+// its progress and final answer; the worker's probe server and cognition sharing along the way.
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
+import { startServe, waitFor, type ServeProcess } from "../a2a/serve-process.ts";
+import { v1Peer } from "../a2a/peers.ts";
+import { TOKEN, api, ledgerTurns, promptOf, sharedWorkspace, startWorker, tagOf, type WorkerProcess } from "./cluster.ts";
+
+describe("dispatch to workers", () => {
+  let fake: FakeModel;
+  let serve: ServeProcess;
+  let worker: WorkerProcess;
+  let probe: string;
+  let shared: ReturnType<typeof sharedWorkspace>;
+  const cognition = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ running: true, personas: 2, nested: { ignored: true }, latest_thought: { content: "t".repeat(1000) } }));
+  });
+
+  before(async () => {
+    fake = await startFakeModel();
+    await new Promise<void>((resolve) => cognition.listen(0, "127.0.0.1", resolve));
+    serve = await startServe({ fake, toml: 'dispatch = "workers"\n' });
+    shared = sharedWorkspace(serve.sandbox.root);
+    worker = startWorker({
+      fake,
+      server: serve.endpoints.http,
+      name: "probed",
+      workspace: shared.path,
+      probe: true,
+      env: {
+        CODETETHER_WORKER_COGNITION_SHARE_ENABLED: "true",
+        CODETETHER_WORKER_COGNITION_SOURCE_URL: `http://127.0.0.1:${(cognition.address() as AddressInfo).port}`,
+        CODETETHER_WORKER_COGNITION_THOUGHT_MAX_CHARS: "50",
+      },
+    });
+    probe = await waitFor(() => /probe server on (\S+)/.exec(worker.stderr())?.[1], "the probe server");
+  });
+  after(async () => {
+    await worker.kill();
+    await serve.kill();
+    cognition.close();
+    await fake.close();
+    worker.sandbox.cleanup();
+    serve.sandbox.cleanup();
+  });
+
+  it("answers the probes: health, readiness once connected, status, wake", async () => {
+    assert.deepEqual(await (await fetch(`${probe}/health`)).json(), { status: "ok" });
+    await waitFor(async () => ((await fetch(`${probe}/ready`)).status === 200 ? true : undefined), "readiness");
+    const status = (await (await fetch(`${probe}/worker/status`)).json()) as any;
+    assert.equal(status.connected, true);
+    assert.match(status.worker_id, /^[0-9a-f-]{36}$/);
+    assert.deepEqual(status.heartbeat, { status: "idle", active_tasks: 0, agent_name: "probed" });
+    assert.equal((await fetch(`${probe}/task`, { method: "POST" })).status, 202);
+    assert.equal((await fetch(`${probe}/nothing`)).status, 404);
+  });
+
+  it("shares the truncated latest thought in heartbeats", async () => {
+    const shared = await waitFor(async () => {
+      const workers = (await api(serve, "GET", "/v1/agent/workers")).body.workers as any[];
+      return workers.find((w) => w.name === "probed")?.heartbeat?.cognition;
+    }, "a heartbeat with cognition");
+    assert.equal(shared.latest_thought.length, 50);
+    assert.ok(shared.latest_thought.endsWith("…"));
+    assert.deepEqual(shared.status, { running: true, personas: 2 });
+  });
+
+  it("runs an A2A task on the worker: the client streams its progress and gets the answer", async () => {
+    const tag = tagOf(500);
+    fake.push(...ledgerTurns(tag));
+    const peer = await v1Peer(serve.endpoints.http, TOKEN, "JSONRPC");
+    const states: string[] = [];
+    let taskId = "";
+    for await (const event of peer.stream(promptOf(tag))) {
+      if (event.state) states.push(event.state);
+      taskId ||= event.taskId ?? "";
+    }
+    assert.equal(states.at(-1), "completed");
+    assert.ok(states.includes("working"));
+    const task = await peer.get(taskId);
+    assert.equal(task.answer, `done ${tag}`);
+    assert.deepEqual(shared.ledger(), [tag], "the worker ran the tool in its workspace");
+    const queued = (await api(serve, "GET", "/v1/agent/tasks?status=completed")).body.tasks as any[];
+    assert.equal(queued.length, 1);
+    assert.equal(queued[0].result, `done ${tag}`);
+  });
+});
