@@ -20,6 +20,8 @@ export class ContextSessions {
   }
 
   set(contextId: string, sessionId: string): void {
+    // Most tasks continue a known context: skip the write (and its fsync) when nothing changes.
+    if (this.get(contextId) === sessionId) return;
     this.db
       .prepare("INSERT INTO a2a_contexts (context_id, session_id, updated_at) VALUES (?, ?, ?) ON CONFLICT(context_id) DO UPDATE SET session_id = excluded.session_id, updated_at = excluded.updated_at")
       .run(contextId, sessionId, Date.now());

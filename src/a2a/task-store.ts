@@ -1,6 +1,7 @@
 import { Task as TaskJson, TaskState, type ListTasksRequest, type ListTasksResponse, type Task } from "@a2a-js/sdk";
 import { RequestMalformedError } from "@a2a-js/sdk/errors";
 import type { TaskStore } from "@a2a-js/sdk/server";
+import type { Statement } from "better-sqlite3";
 import { openDatabase, type Database } from "../storage/database.ts";
 import { agentMessage, stateName, statusEvent, textPart } from "./messages.ts";
 
@@ -20,30 +21,63 @@ interface PageCursor {
   id: string;
 }
 
+interface PendingRow {
+  id: string;
+  contextId: string;
+  state: number;
+  time: string;
+  body: string;
+}
+
 /**
- * The A2A task store in SQLite (`a2a_tasks`, body as ProtoJSON). better-sqlite3 writes synchronously
- * with synchronous=FULL, so a save has reached the disk before the SDK acknowledges anything. One
- * bearer token means one owner, so tasks are not scoped per user.
+ * The A2A task store in SQLite (`a2a_tasks`, body as ProtoJSON). Saves are group-committed: the saves
+ * of one event-loop turn (every running task's updates) go to disk in one transaction, one fsync
+ * (synchronous=FULL), and each `save` resolves only after that commit, so nothing is acknowledged
+ * before it is durable. One bearer token means one owner, so tasks are not scoped per user.
  */
 export class SqliteTaskStore implements TaskStore {
   private readonly db: Database;
+  private readonly upsert: Statement;
+  private readonly select: Statement;
+  private pending = new Map<string, PendingRow>();
+  private commit: Promise<void> | undefined;
 
   constructor(dataDir: string) {
     this.db = openDatabase(dataDir);
     this.db.exec(SCHEMA);
+    this.upsert = this.db.prepare(
+      `INSERT INTO a2a_tasks (id, context_id, state, status_time, body, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET context_id = excluded.context_id, state = excluded.state, status_time = excluded.status_time,
+       body = excluded.body, updated_at = excluded.updated_at`,
+    );
+    this.select = this.db.prepare("SELECT body FROM a2a_tasks WHERE id = ?");
   }
 
-  async save(task: Task): Promise<void> {
-    this.write(task);
+  save(task: Task): Promise<void> {
+    // Serialized now: the caller may change the object after this returns.
+    this.pending.set(task.id, rowOf(task));
+    this.commit ??= new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        this.commit = undefined;
+        try {
+          this.flush();
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
+    return this.commit;
   }
 
   async load(taskId: string): Promise<Task | undefined> {
-    const row = this.db.prepare("SELECT body FROM a2a_tasks WHERE id = ?").get(taskId) as { body: string } | undefined;
-    return row ? TaskJson.fromJSON(JSON.parse(row.body)) : undefined;
+    const body = this.pending.get(taskId)?.body ?? (this.select.get(taskId) as { body: string } | undefined)?.body;
+    return body ? TaskJson.fromJSON(JSON.parse(body)) : undefined;
   }
 
   /** Newest status first; `pageToken` is an opaque keyset cursor, so pages stay stable under inserts. */
   async list(params: ListTasksRequest): Promise<ListTasksResponse> {
+    this.flush();
     const filters: Array<[string, unknown]> = [];
     if (params.contextId) filters.push(["context_id = ?", params.contextId]);
     if (params.status) filters.push(["state = ?", params.status]);
@@ -86,7 +120,7 @@ export class SqliteTaskStore implements TaskStore {
         const message = agentMessage(task.id, task.contextId, [textPart(text)]);
         task.status = statusEvent(task.id, task.contextId, TaskState.TASK_STATE_FAILED, message).status;
         task.history = [...task.history, message];
-        this.write(task);
+        this.write(rowOf(task));
       }
     });
     markAll();
@@ -97,22 +131,28 @@ export class SqliteTaskStore implements TaskStore {
   async settled(taskIds: string[], timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const pending = () => taskIds.filter((id) => {
-      const row = this.db.prepare("SELECT state FROM a2a_tasks WHERE id = ?").get(id) as { state: number } | undefined;
+      const row = this.pending.get(id) ?? (this.db.prepare("SELECT state FROM a2a_tasks WHERE id = ?").get(id) as { state: number } | undefined);
       return row !== undefined && UNFINISHED.includes(row.state);
     });
     while (pending().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
-  private write(task: Task): void {
-    const time = task.status?.timestamp ?? new Date().toISOString();
-    this.db
-      .prepare(
-        `INSERT INTO a2a_tasks (id, context_id, state, status_time, body, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET context_id = excluded.context_id, state = excluded.state, status_time = excluded.status_time,
-         body = excluded.body, updated_at = excluded.updated_at`,
-      )
-      .run(task.id, task.contextId, task.status?.state ?? TaskState.TASK_STATE_UNSPECIFIED, time, JSON.stringify(TaskJson.toJSON(task)), Date.now());
+  /** Writes every pending save in one transaction. */
+  private flush(): void {
+    if (this.pending.size === 0) return;
+    const rows = [...this.pending.values()];
+    this.pending = new Map();
+    this.db.transaction(() => rows.forEach((row) => this.write(row)))();
   }
+
+  private write(row: PendingRow): void {
+    this.upsert.run(row.id, row.contextId, row.state, row.time, row.body, Date.now());
+  }
+}
+
+function rowOf(task: Task): PendingRow {
+  const state = task.status?.state ?? TaskState.TASK_STATE_UNSPECIFIED;
+  return { id: task.id, contextId: task.contextId, state, time: task.status?.timestamp ?? new Date().toISOString(), body: JSON.stringify(TaskJson.toJSON(task)) };
 }
 
 function encodeCursor(cursor: PageCursor): string {
