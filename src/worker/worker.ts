@@ -140,8 +140,8 @@ export class Worker {
       for (const id of this.#running.keys()) this.#stopRun(id, "shutdown");
       return this.#stopped;
     }
+    // The backlog stays: its offers hold the saved cursor back, so a restarted worker sees them again.
     this.#stopping = true;
-    this.#backlog.clear();
     this.deps.log(this.#running.size ? `stopping: waiting for ${this.#running.size} running task(s)` : "stopping");
     void this.heartbeat();
     const deadline = Date.now() + this.deps.options.shutdownGraceMs;
@@ -188,8 +188,9 @@ export class Worker {
   }
 
   #offered(seq: number, task: TaskRecord): void {
+    if (this.#stopping) return;
     this.#lastSeq = Math.max(this.#lastSeq, seq);
-    if (!this.#stopping && !this.#running.has(task.id) && !this.#claiming.has(task.id)) this.#backlog.set(task.id, { seq, task });
+    if (!this.#running.has(task.id) && !this.#claiming.has(task.id)) this.#backlog.set(task.id, { seq, task });
     this.#saveCursor();
     this.#pump();
   }
@@ -226,8 +227,8 @@ export class Worker {
       }
     } catch (error) {
       this.#claiming.delete(taskId);
-      if (isRetryable(error) && !this.#stopping) {
-        // Serve is unreachable: keep the offer and try again shortly.
+      if (isRetryable(error)) {
+        // Serve is unreachable: keep the offer (it holds the cursor back) and try again shortly.
         this.#backlog.set(taskId, offer);
         clearTimeout(this.#retryTimer);
         this.#retryTimer = setTimeout(() => this.#pump(), 1000);

@@ -99,7 +99,7 @@ describe("worker cluster", () => {
     for (const p of procs) assert.match(p.stderr(), /task stream connected \(resuming after event [1-9]\d*\)/, `${p.name} resumed from its cursor`);
   });
 
-  it("on SIGTERM finishes a running task, or gives it back to the queue when the grace period is over", async () => {
+  it("on SIGTERM finishes a running task, or gives it back to the queue; a restarted worker resumes from its saved cursor", async () => {
     const serve = await startServe({ fake, toml: FAST_SERVER_TOML });
     const shared = sharedWorkspace(serve.sandbox.root);
     cleanups.push(async () => {
@@ -116,13 +116,21 @@ describe("worker cluster", () => {
       const id = await createTask(serve, tag);
       await waitFor(() => (fake.requests.some((r) => r.prompt.users.at(-1)?.includes(`[${tag}]`)) ? true : undefined), `${name} running its task`);
       assert.equal(await worker.stop(), 0, worker.stderr());
-      return (await api(serve, "GET", `/v1/agent/tasks/${id}`)).body.task;
+      return { task: (await api(serve, "GET", `/v1/agent/tasks/${id}`)).body.task, worker };
     };
-    const finished = await runUntilSigterm("patient", "25", tagOf(700), { delayMs: 300 });
-    assert.equal(finished.status, "completed");
-    const givenBack = await runUntilSigterm("hurried", "0", tagOf(701), { hangFirst: true });
-    assert.equal(givenBack.status, "pending");
-    assert.equal(givenBack.worker_id, undefined);
+    const patient = await runUntilSigterm("patient", "25", tagOf(700), { delayMs: 300 });
+    assert.equal(patient.task.status, "completed");
+    const hurried = await runUntilSigterm("hurried", "0", tagOf(701), { hangFirst: true });
+    assert.equal(hurried.task.status, "pending");
+    assert.equal(hurried.task.worker_id, undefined);
     assert.deepEqual(shared.ledger(), [tagOf(700)]);
+
+    // The patient worker comes back with its id and cursor: it skips what it saw and takes the given-back task.
+    const back = startWorker({ fake, server: serve.endpoints.http, name: "patient", workspace: shared.path, sandbox: patient.worker.sandbox });
+    cleanups.push(() => back.kill());
+    await waitFor(async () => ((await api(serve, "GET", `/v1/agent/tasks/${hurried.task.id}`)).body.task.status === "completed" ? true : undefined), "the given-back task done by the restarted worker");
+    assert.match(back.stderr(), /resuming after event [1-9]\d*\)/);
+    assert.match(back.stderr(), new RegExp(`registered with .* as ${patient.task.worker_id}`));
+    assert.deepEqual(shared.ledger().sort(), [tagOf(700), tagOf(701)]);
   });
 });

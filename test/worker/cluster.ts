@@ -32,10 +32,12 @@ export interface WorkerSetup {
   env?: NodeJS.ProcessEnv;
   /** Start the probe server (on a free loopback port) instead of --no-http-server. */
   probe?: boolean;
+  /** Reuse a stopped worker's sandbox (its data dir holds the worker id and stream cursor). */
+  sandbox?: Sandbox;
 }
 
 export function startWorker(setup: WorkerSetup): WorkerProcess {
-  const sandbox = makeSandbox();
+  const sandbox = setup.sandbox ?? makeSandbox();
   sandbox.writeConfig(`${fakeProviderToml(setup.fake.url)}[default]\nmodel = "fake/fake-model"\n`);
   const child = spawn(
     process.execPath,
