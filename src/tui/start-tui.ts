@@ -4,7 +4,7 @@ import { UserError } from "../util/errors.ts";
 import type { Layout } from "./chat/entry-view.tsx";
 import { PromptHistory } from "./input/history.ts";
 import { FileIndex } from "./input/mentions.ts";
-import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from "./input/use-keys.ts";
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from "./input/keys.ts";
 import { TuiSession } from "./session/tui-session.ts";
 import { colorEnabled } from "./theme/theme.ts";
 import { ThemeStore } from "./theme/theme-store.ts";
@@ -66,18 +66,23 @@ export async function startTui(options: TuiOptions): Promise<void> {
 }
 
 /**
- * ink decides once, when it loads, whether it runs "in CI" (then it never redraws, only prints at the
- * end). A person at a terminal is interactive even in a shell that exports CI, so the flags are hidden
- * while ink loads.
+ * Flags read once, when ink and React load, that must not hold for an interactive session: ink in "CI"
+ * never redraws (only prints at the end), and React's development build (NODE_ENV unset) is slower and
+ * keeps profiling data for every render, which grows without bound in a long session. They are set
+ * only while these modules load, so tools' child processes still see the user's environment.
  */
-async function loadInk() {
-  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+export async function loadInk() {
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION, NODE_ENV: process.env.NODE_ENV };
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
+  process.env.NODE_ENV = "production";
   try {
     const [{ render }, { App }, { createElement }] = await Promise.all([import("ink"), import("./app.tsx"), import("react")]);
     return { render, App, createElement };
   } finally {
-    for (const [key, value] of Object.entries(saved)) if (value !== undefined) process.env[key] = value;
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
   }
 }

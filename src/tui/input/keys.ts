@@ -9,6 +9,10 @@ export interface KeyPress {
   text: string;
 }
 
+/** Asks the terminal to wrap pastes in markers, so a pasted newline is text, not Enter. */
+export const BRACKETED_PASTE_ON = "\x1b[?2004h";
+export const BRACKETED_PASTE_OFF = "\x1b[?2004l";
+
 const CSI_NAMES: Record<string, string> = {
   A: "up", B: "down", C: "right", D: "left", H: "home", F: "end", Z: "tab",
   "1~": "home", "4~": "end", "7~": "home", "8~": "end", "3~": "delete", "5~": "pageup", "6~": "pagedown",

@@ -2,9 +2,6 @@ import { useStdin } from "ink";
 import { useEffect, useRef } from "react";
 import { parseKey, type KeyPress } from "./keys.ts";
 
-export const BRACKETED_PASTE_ON = "\x1b[?2004h";
-export const BRACKETED_PASTE_OFF = "\x1b[?2004l";
-
 /**
  * Delivers every key press to `handler`. Text between bracketed-paste markers arrives as one press named
  * `paste` (newlines kept, never submitted). Without markers, a chunk of typed text ending in Enter is

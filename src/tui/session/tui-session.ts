@@ -16,6 +16,8 @@ import { expandMentions } from "../input/mentions.ts";
 import { ScrollbackQueue, type Scrollback } from "./scrollback.ts";
 import { Timeline, type TimelineItem } from "./timeline.ts";
 
+const FRAME_MS = 30;
+
 export interface TuiSessionOptions {
   config: Config;
   dataDir: string;
@@ -71,6 +73,7 @@ export class TuiSession {
   private status: string | undefined;
   private usage: SessionUsage = { inputTokens: 0, outputTokens: 0, cost: 0, contextTokens: 0 };
   private abort: AbortController | undefined;
+  private notifyTimer: NodeJS.Timeout | undefined;
   private setup: Pick<PreparedAgent, "tools" | "system" | "authorize">;
   private snapshot: TuiSnapshot;
   /** Set by the UI: wipes the screen and the terminal's scrollback before a full reprint. */
@@ -303,9 +306,17 @@ export class TuiSession {
     });
   }
 
+  /**
+   * A model streams hundreds of deltas a second; the UI is told at most once a frame (ink draws at
+   * 30 fps anyway), so a fast stream costs a few renders instead of one per delta.
+   */
   private changed(): void {
     this.snapshot = this.buildSnapshot();
-    for (const listener of this.listeners) listener();
+    if (this.notifyTimer) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = undefined;
+      for (const listener of this.listeners) listener();
+    }, FRAME_MS);
   }
 
   private buildSnapshot(): TuiSnapshot {
@@ -324,6 +335,7 @@ export class TuiSession {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.notifyTimer);
     this.abort?.abort(new Error("closing"));
     await this.prepared.close();
   }
