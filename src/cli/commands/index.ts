@@ -1,6 +1,9 @@
 import type { Command } from "commander";
 import { a2aCommand } from "./a2a.ts";
+import { archiveCommand } from "./archive.ts";
+import { auditCommand } from "./audit.ts";
 import { configCommand } from "./config.ts";
+import { eventsCommand } from "./events.ts";
 import { mcpCommand } from "./mcp.ts";
 import { peersCommand } from "./peers.ts";
 import { runCommand } from "./run.ts";
@@ -16,5 +19,5 @@ import { workerCommand } from "./worker.ts";
  */
 export function registerCommands(program: Command): void {
   program.option("--config <path>", "config file (default: $CODETETHER_CONFIG or ~/.config/codetether-agent/config.toml)");
-  for (const command of [tuiCommand(), runCommand(), sessionsCommand(), configCommand(), mcpCommand(), serveCommand(), spawnCommand(), peersCommand(), workerCommand(), a2aCommand()]) program.addCommand(command);
+  for (const command of [tuiCommand(), runCommand(), sessionsCommand(), configCommand(), mcpCommand(), serveCommand(), spawnCommand(), peersCommand(), workerCommand(), a2aCommand(), eventsCommand(), auditCommand(), archiveCommand()]) program.addCommand(command);
 }
