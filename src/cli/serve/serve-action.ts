@@ -1,5 +1,3 @@
-import { statSync } from "node:fs";
-import { resolve } from "node:path";
 import { openAgentNode } from "../../bus/agent-node.ts";
 import { loadConfig } from "../../config/load.ts";
 import { dataDir } from "../../config/paths.ts";
@@ -7,8 +5,8 @@ import { registerOwnCard } from "../../peers/peer-card.ts";
 import { startServe, type ServeHandle } from "../../server/serve.ts";
 import { UserError } from "../../util/errors.ts";
 import { version } from "../../version.ts";
-import { parsePort } from "../commands/serve.ts";
 import { painter, printJson } from "../output.ts";
+import { closeOnSignals, grpcPortFromEnv, tokenLine, workspaceDir } from "./server-process.ts";
 
 export interface ServeCliOptions {
   config?: string;
@@ -23,9 +21,8 @@ export interface ServeCliOptions {
 /** `codetether serve`: runs until SIGINT/SIGTERM, then shuts down gracefully (a second signal forces it). */
 export async function serveAction(options: ServeCliOptions): Promise<void> {
   const { config } = loadConfig(options.config);
-  const workspace = resolve(options.workspace ?? process.cwd());
-  if (!statSync(workspace, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(`workspace is not a directory: ${workspace}`);
-  const grpcPort = options.grpcPort ?? grpcPortFromEnv();
+  const workspace = workspaceDir(options.workspace);
+  const grpcPort = options.grpcPort ?? grpcPortFromEnv(50051);
   // The local bus: tasks and agent events are published on it, /v1/bus and /v1/agents serve it.
   const node = await openAgentNode(config, "serve");
   const handle = await startServe({ config, dataDir: dataDir(), workspace, hostname: options.hostname, port: options.port, grpcPort, modelRef: options.model, bus: node.handle, routes: [node.mount] }).catch((error: Error) => {
@@ -33,28 +30,9 @@ export async function serveAction(options: ServeCliOptions): Promise<void> {
   });
   await registerOwnCard(node.registry, handle.jsonRpcUrl);
   announce(handle, workspace, options.json);
-
-  let signals = 0;
-  const stop = () => {
-    if (++signals > 1) process.exit(130);
-    handle.close().then(() => node.close()).then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  closeOnSignals(() => handle.close().then(() => node.close()));
 }
 
-function grpcPortFromEnv(): number {
-  const value = process.env.CODETETHER_GRPC_PORT;
-  if (!value) return 50051;
-  try {
-    return parsePort(value);
-  } catch (error) {
-    throw new UserError(`CODETETHER_GRPC_PORT ${(error as Error).message}`);
-  }
-}
 
 function announce(handle: ServeHandle, workspace: string, json?: boolean): void {
   const { auth } = handle;
@@ -64,8 +42,6 @@ function announce(handle: ServeHandle, workspace: string, json?: boolean): void 
     return;
   }
   const paint = painter(process.stdout);
-  const tokenLine =
-    auth.source === "env" ? "from $CODETETHER_AUTH_TOKEN" : auth.source === "file" ? `in ${auth.path}` : `${paint("bold", auth.token)}  (new; shown once, saved to ${auth.path})`;
   process.stdout.write(
     [
       `${paint("bold", "codetether serve")} ${version}  workspace ${workspace}`,
@@ -73,7 +49,7 @@ function announce(handle: ServeHandle, workspace: string, json?: boolean): void 
       `  A2A REST      ${handle.restUrl}`,
       `  A2A gRPC      ${handle.grpcAddress}`,
       `  agent card    ${handle.cardUrl}`,
-      `  auth token    ${tokenLine}`,
+      `  auth token    ${tokenLine(auth, paint)}`,
       "",
     ].join("\n"),
   );

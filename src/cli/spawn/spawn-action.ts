@@ -1,13 +1,11 @@
-import { statSync } from "node:fs";
-import { resolve } from "node:path";
 import { loadConfig } from "../../config/load.ts";
 import { dataDir } from "../../config/paths.ts";
 import { peerSeeds } from "../../peers/seeds.ts";
 import { startPeer, type RunningPeer } from "../../spawn/start-peer.ts";
 import { UserError } from "../../util/errors.ts";
 import { version } from "../../version.ts";
-import { parsePort } from "../commands/serve.ts";
 import { painter, printJson } from "../output.ts";
+import { closeOnSignals, grpcPortFromEnv, tokenLine, workspaceDir } from "../serve/server-process.ts";
 
 export interface SpawnCliOptions {
   config?: string;
@@ -26,8 +24,7 @@ export interface SpawnCliOptions {
 /** `codetether spawn`: runs until SIGINT/SIGTERM, then leaves the bus and shuts down (a second signal forces it). */
 export async function spawnAction(options: SpawnCliOptions): Promise<void> {
   const { config } = loadConfig(options.config);
-  const workspace = resolve(options.workspace ?? process.cwd());
-  if (!statSync(workspace, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(`workspace is not a directory: ${workspace}`);
+  const workspace = workspaceDir(options.workspace);
   const log = (line: string) => process.stderr.write(`codetether spawn ${options.name}: ${line}\n`);
   const peer = await startPeer({
     config,
@@ -37,7 +34,8 @@ export async function spawnAction(options: SpawnCliOptions): Promise<void> {
     description: options.description,
     hostname: options.hostname,
     port: options.port,
-    grpcPort: grpcPortFromEnv(),
+    // A spawned peer takes any free gRPC port unless told, so several run beside a `serve` on 50051.
+    grpcPort: grpcPortFromEnv(0),
     modelRef: options.model,
     seeds: peerSeeds(options.peer),
     peerToken: options.peerToken,
@@ -47,29 +45,9 @@ export async function spawnAction(options: SpawnCliOptions): Promise<void> {
     throw error instanceof UserError ? error : new UserError(error.message);
   });
   announce(peer, options);
-
-  let signals = 0;
-  const stop = () => {
-    if (++signals > 1) process.exit(130);
-    peer.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  closeOnSignals(() => peer.close());
 }
 
-/** A spawned peer takes any free gRPC port unless told, so several run beside a `serve` on 50051. */
-function grpcPortFromEnv(): number {
-  const value = process.env.CODETETHER_GRPC_PORT;
-  if (!value) return 0;
-  try {
-    return parsePort(value);
-  } catch (error) {
-    throw new UserError(`CODETETHER_GRPC_PORT ${(error as Error).message}`);
-  }
-}
 
 function announce({ serve, discovery, dataDir }: RunningPeer, options: SpawnCliOptions): void {
   const { auth } = serve;
@@ -79,7 +57,6 @@ function announce({ serve, discovery, dataDir }: RunningPeer, options: SpawnCliO
     return;
   }
   const paint = painter(process.stdout);
-  const tokenLine = auth.source === "env" ? "from $CODETETHER_AUTH_TOKEN" : auth.source === "file" ? `in ${auth.path}` : `${paint("bold", auth.token)}  (new; shown once, saved to ${auth.path})`;
   const live = peers.filter((p) => p.state === "live").map((p) => p.name);
   process.stdout.write(
     [
@@ -87,7 +64,7 @@ function announce({ serve, discovery, dataDir }: RunningPeer, options: SpawnCliO
       `  A2A JSON-RPC  ${serve.jsonRpcUrl}`,
       `  A2A gRPC      ${serve.grpcAddress}`,
       `  agent card    ${serve.cardUrl}`,
-      `  auth token    ${tokenLine}`,
+      `  auth token    ${tokenLine(auth, paint)}`,
       `  peers         ${peers.length === 0 ? "none configured" : `${live.length}/${peers.length} live${live.length ? `: ${live.join(", ")}` : ""}`}`,
       "",
     ].join("\n"),
