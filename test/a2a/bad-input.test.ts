@@ -1,23 +1,11 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
-import { startServe, TOKEN, type ServeProcess } from "./serve-process.ts";
+import { test } from "node:test";
+import { useServe, TOKEN } from "./serve-process.ts";
 
-let fake: FakeModel;
-let serve: ServeProcess;
-
-before(async () => {
-  fake = await startFakeModel();
-  serve = await startServe({ fake });
-});
-after(async () => {
-  await serve.stop();
-  await fake.close();
-  serve.sandbox.cleanup();
-});
+const running = useServe();
 
 async function post(path: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${serve.endpoints.http}${path}`, {
+  const res = await fetch(`${running.serve.endpoints.http}${path}`, {
     method: "POST",
     headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...headers },
     body,
@@ -66,10 +54,10 @@ for (const [label, body, status] of REST_CASES) {
 }
 
 test("after all that the server still serves", async () => {
-  const health = await fetch(`${serve.endpoints.http}/health`);
+  const health = await fetch(`${running.serve.endpoints.http}/health`);
   assert.equal(health.status, 200);
   const res = await post("/a2a", rpc({ jsonrpc: "2.0", id: 7, method: "message/send", params: { message: { kind: "message", messageId: "m1", role: "user", parts: [{ kind: "text", text: "hi" }] } } }));
   assert.equal(res.body.id, 7);
   assert.equal(res.body.result.status.state, "completed");
-  assert.equal(serve.child.exitCode, null);
+  assert.equal(running.serve.child.exitCode, null);
 });

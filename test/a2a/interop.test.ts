@@ -1,35 +1,23 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, describe, test } from "node:test";
-import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
+import { before, describe, test } from "node:test";
 import { v03Peer, v1Peer, type Peer, type PeerEvent } from "./peers.ts";
-import { startServe, TOKEN, waitFor, type ServeProcess } from "./serve-process.ts";
+import { useServe, TOKEN, waitFor } from "./serve-process.ts";
 
-let fake: FakeModel;
-let serve: ServeProcess;
-
-before(async () => {
-  fake = await startFakeModel();
-  serve = await startServe({ fake });
-});
-after(async () => {
-  await serve.stop();
-  await fake.close();
-  serve.sandbox.cleanup();
-});
+const running = useServe();
 
 /** A fresh tag per prompt, so each test's scripted turn answers only its own request. */
 function scripted(answer: string): string {
   const tag = `tag-${randomUUID()}`;
-  fake.push({ match: { lastUserContains: tag }, items: [{ text: answer }] });
+  running.fake.push({ match: { lastUserContains: tag }, items: [{ text: answer }] });
   return `${tag}: please answer`;
 }
 
 /** A prompt whose model turn streams a little, then hangs until the request is aborted. */
 function hanging(): { prompt: string; reached: () => Promise<unknown> } {
   const tag = `hang-${randomUUID()}`;
-  fake.push({ match: { lastUserContains: tag }, hang: true, items: [{ text: "starting…" }] });
-  return { prompt: tag, reached: () => waitFor(() => fake.requests.find((r) => r.prompt.users.some((u) => u.includes(tag))), "the model request") };
+  running.fake.push({ match: { lastUserContains: tag }, hang: true, items: [{ text: "starting…" }] });
+  return { prompt: tag, reached: () => waitFor(() => running.fake.requests.find((r) => r.prompt.users.some((u) => u.includes(tag))), "the model request") };
 }
 
 async function collect(events: AsyncGenerator<PeerEvent>): Promise<PeerEvent[]> {
@@ -39,10 +27,10 @@ async function collect(events: AsyncGenerator<PeerEvent>): Promise<PeerEvent[]> 
 }
 
 const PEERS: Array<[string, () => Promise<Peer>]> = [
-  ["1.0 JSONRPC", () => v1Peer(serve.endpoints.http, TOKEN, "JSONRPC")],
-  ["1.0 HTTP+JSON", () => v1Peer(serve.endpoints.http, TOKEN, "HTTP+JSON")],
-  ["1.0 GRPC", () => v1Peer(serve.endpoints.http, TOKEN, "GRPC")],
-  ["0.3 JSONRPC", () => v03Peer(serve.endpoints.http, TOKEN)],
+  ["1.0 JSONRPC", () => v1Peer(running.serve.endpoints.http, TOKEN, "JSONRPC")],
+  ["1.0 HTTP+JSON", () => v1Peer(running.serve.endpoints.http, TOKEN, "HTTP+JSON")],
+  ["1.0 GRPC", () => v1Peer(running.serve.endpoints.http, TOKEN, "GRPC")],
+  ["0.3 JSONRPC", () => v03Peer(running.serve.endpoints.http, TOKEN)],
 ];
 
 for (const [name, connect] of PEERS) {
@@ -88,7 +76,7 @@ for (const [name, connect] of PEERS) {
       const second = await peer.send(scripted("second reply").replace("please answer", secret), { contextId: first.contextId });
       assert.equal(second.contextId, first.contextId);
       assert.equal(second.state, "completed");
-      const request = fake.requests.find((r) => r.prompt.users.some((u) => u.includes(secret)))!;
+      const request = running.fake.requests.find((r) => r.prompt.users.some((u) => u.includes(secret)))!;
       assert.equal(request.prompt.users.length, 2, "the second turn's model request carries the first turn");
     });
 

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { isPrivateAddress } from "../../src/a2a/webhook-guard.ts";
-import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
-import { bodyOf, startServe, TOKEN, waitFor, type ServeProcess } from "./serve-process.ts";
+import { bodyOf, startServe, useServe, TOKEN, waitFor } from "./serve-process.ts";
 
 interface Delivery {
   headers: IncomingHttpHeaders;
@@ -28,23 +27,12 @@ async function startReceiver(failFirst: number): Promise<{ url: string; deliveri
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, deliveries, server };
 }
 
-let fake: FakeModel;
-let serve: ServeProcess;
-
-before(async () => {
-  fake = await startFakeModel();
-  serve = await startServe({ fake });
-});
-after(async () => {
-  await serve.stop();
-  await fake.close();
-  serve.sandbox.cleanup();
-});
+const running = useServe();
 
 async function rpc(method: string, params: unknown, version?: string): Promise<any> {
   const headers: Record<string, string> = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
   if (version) headers["a2a-version"] = version;
-  const res = await fetch(`${serve.endpoints.jsonrpc}`, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const res = await fetch(`${running.serve.endpoints.jsonrpc}`, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
   return res.json();
 }
 
@@ -91,7 +79,7 @@ test("0.3 webhook: 0.3-shaped task snapshots with the token header", async () =>
 });
 
 test("webhooks on private or loopback addresses are refused unless allowed", async () => {
-  const guarded = await startServe({ fake, allowPrivatePush: false });
+  const guarded = await startServe({ fake: running.fake, allowPrivatePush: false });
   try {
     const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
     const body = (url: string) => JSON.stringify({ jsonrpc: "2.0", id: 1, method: "message/send", params: { message: { kind: "message", messageId: `m-${url}`, role: "user", parts: [{ kind: "text", text: "x" }] }, configuration: { pushNotificationConfig: { url } } } });

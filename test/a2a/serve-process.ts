@@ -3,7 +3,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
-import type { FakeModel } from "../support/fake-model.ts";
+import { after, before } from "node:test";
+import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
 import { CLI, fakeProviderToml, makeSandbox, type Sandbox } from "../support/cli.ts";
 
 export const TOKEN = "test-token-0123456789";
@@ -94,4 +95,19 @@ export async function waitFor<T>(check: () => Promise<T | undefined> | T | undef
 /** A response body parsed as JSON, loosely typed on purpose: it is for assertions. */
 export async function bodyOf(res: Response): Promise<any> {
   return res.json();
+}
+
+/** Registers a file's before/after hooks: one fake model and one `serve` subprocess on it, stopped and cleaned up after. */
+export function useServe(setup: Omit<ServeSetup, "fake"> = {}): { readonly fake: FakeModel; readonly serve: ServeProcess } {
+  const running = {} as { fake: FakeModel; serve: ServeProcess };
+  before(async () => {
+    running.fake = await startFakeModel();
+    running.serve = await startServe({ ...setup, fake: running.fake });
+  });
+  after(async () => {
+    await running.serve.stop();
+    await running.fake.close();
+    running.serve.sandbox.cleanup();
+  });
+  return running;
 }

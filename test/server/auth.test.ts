@@ -1,23 +1,11 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { Client, credentials, Metadata, status, type ServiceError } from "@grpc/grpc-js";
 import { LegacyA2AService } from "@a2a-js/sdk/compat/v0_3/server/grpc";
 import { A2AService } from "@a2a-js/sdk/server/grpc";
-import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
-import { bodyOf, startServe, TOKEN, type ServeProcess } from "../a2a/serve-process.ts";
+import { bodyOf, useServe, TOKEN } from "../a2a/serve-process.ts";
 
-let fake: FakeModel;
-let serve: ServeProcess;
-
-before(async () => {
-  fake = await startFakeModel();
-  serve = await startServe({ fake });
-});
-after(async () => {
-  await serve.stop();
-  await fake.close();
-  serve.sandbox.cleanup();
-});
+const running = useServe();
 
 const BAD_CREDENTIALS: Array<[string, string | undefined]> = [
   ["no token", undefined],
@@ -54,7 +42,7 @@ for (const [method, path, body] of PROTECTED_ROUTES) {
     test(`${method} ${path} with ${label} → 401`, async () => {
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (authorization) headers.authorization = authorization;
-      const res = await fetch(`${serve.endpoints.http}${path}`, { method, headers, body });
+      const res = await fetch(`${running.serve.endpoints.http}${path}`, { method, headers, body });
       assert.equal(res.status, 401);
       assert.match(res.headers.get("www-authenticate") ?? "", /^Bearer/);
       assert.equal((await bodyOf(res)).error.status, "UNAUTHENTICATED");
@@ -63,16 +51,16 @@ for (const [method, path, body] of PROTECTED_ROUTES) {
 }
 
 test("with the token, protected routes answer (not 401)", async () => {
-  const res = await fetch(`${serve.endpoints.http}/a2a/rest/tasks/nope`, { headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" } });
+  const res = await fetch(`${running.serve.endpoints.http}/a2a/rest/tasks/nope`, { headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" } });
   assert.equal(res.status, 404);
   assert.equal((await bodyOf(res)).error.status, "NOT_FOUND");
-  const scheme = await fetch(`${serve.endpoints.http}/a2a/rest/tasks/nope`, { headers: { authorization: `bearer ${TOKEN}`, "a2a-version": "1.0" } });
+  const scheme = await fetch(`${running.serve.endpoints.http}/a2a/rest/tasks/nope`, { headers: { authorization: `bearer ${TOKEN}`, "a2a-version": "1.0" } });
   assert.equal(scheme.status, 404, "the scheme is case-insensitive");
 });
 
 for (const path of ["/health", "/.well-known/agent-card.json", "/.well-known/agent.json"]) {
   test(`${path} answers without a token`, async () => {
-    const res = await fetch(`${serve.endpoints.http}${path}`);
+    const res = await fetch(`${running.serve.endpoints.http}${path}`);
     assert.equal(res.status, 200);
     const body = await bodyOf(res);
     if (path === "/health") assert.deepEqual(body, { status: "ok", version: "0.1.0" });
@@ -86,7 +74,7 @@ const GRPC_SERVICES = [
 ] as const;
 
 function callGrpc(path: string, streaming: boolean, metadata: Metadata, request = Buffer.alloc(0)): Promise<ServiceError | undefined> {
-  const client = new Client(serve.endpoints.grpc, credentials.createInsecure());
+  const client = new Client(running.serve.endpoints.grpc, credentials.createInsecure());
   const raw = (value: Buffer) => value;
   return new Promise((resolve) => {
     const done = (error: ServiceError | null) => {
