@@ -1,4 +1,4 @@
-import { prepareAgent, type PreparedAgent } from "../../agent/prepare.ts";
+import { prepareAgent, type PreparedAgent, type PrepareOptions } from "../../agent/prepare.ts";
 import { listProfiles } from "../../agent/profiles/resolve.ts";
 import { runAgent } from "../../agent/run-agent.ts";
 import { summarizeOlderTurns } from "../../agent/compaction.ts";
@@ -18,16 +18,8 @@ import { Timeline, type TimelineItem } from "./timeline.ts";
 
 const FRAME_MS = 30;
 
-export interface TuiSessionOptions {
-  config: Config;
-  dataDir: string;
-  workspace: string;
-  modelRef?: string;
-  agent?: string;
-  sessionId?: string;
-  continueLatest?: boolean;
-  maxSteps?: number;
-}
+/** What prepareAgent takes, less the ask (the TUI answers asks itself), plus the step budget. */
+export type TuiSessionOptions = Omit<PrepareOptions, "ask" | "onWarning"> & { maxSteps?: number };
 
 /** A permission ask waiting for the user, and how to answer it. */
 export interface PendingApproval {
