@@ -1,39 +1,27 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, test } from "node:test";
-import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
-import { fakeProviderToml, jsonLines, makeSandbox, runCli, type Sandbox } from "../support/cli.ts";
+import { test } from "node:test";
+import { fakeProviderToml, jsonLines, runCli, useFakeModelSandbox } from "../support/cli.ts";
 
-let fake: FakeModel;
-let sandbox: Sandbox;
 const model = ["-m", "fake/fake-model"];
-
-beforeEach(async () => {
-  fake = await startFakeModel();
-  sandbox = makeSandbox();
-  sandbox.writeConfig(fakeProviderToml(fake.url));
-});
-afterEach(async () => {
-  await fake.close();
-  sandbox.cleanup();
-});
+const t = useFakeModelSandbox({ configure: true });
 
 test("the model's write_file call creates the file and the final text goes to stdout", async () => {
-  fake.push([{ tool: "write_file", input: { path: "hello.txt", content: "hi" } }], "Created hello.txt.");
-  const r = await runCli(sandbox, ["run", ...model, "create hello.txt containing hi"]);
+  t.fake.push([{ tool: "write_file", input: { path: "hello.txt", content: "hi" } }], "Created hello.txt.");
+  const r = await runCli(t.sandbox, ["run", ...model, "create hello.txt containing hi"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(readFileSync(join(sandbox.workspace, "hello.txt"), "utf8"), "hi");
+  assert.equal(readFileSync(join(t.sandbox.workspace, "hello.txt"), "utf8"), "hi");
   assert.equal(r.stdout.trim(), "Created hello.txt.");
   assert.match(r.stderr, /write_file/);
-  const toolResult = JSON.stringify(fake.requests[1]!.body.messages.at(-1));
+  const toolResult = JSON.stringify(t.fake.requests[1]!.body.messages.at(-1));
   assert.match(toolResult, /wrote hello.txt/);
 });
 
 test("--json prints one event per line, ending with finish", async () => {
-  fake.push([{ text: "Looking." }, { tool: "list_dir", input: {} }], "Done.");
-  writeFileSync(join(sandbox.workspace, "a.txt"), "x");
-  const r = await runCli(sandbox, ["run", "--json", ...model, "list files"]);
+  t.fake.push([{ text: "Looking." }, { tool: "list_dir", input: {} }], "Done.");
+  writeFileSync(join(t.sandbox.workspace, "a.txt"), "x");
+  const r = await runCli(t.sandbox, ["run", "--json", ...model, "list files"]);
   assert.equal(r.code, 0, r.stderr);
   const events = jsonLines(r.stdout);
   const types = events.map((e) => e.type);
@@ -48,66 +36,66 @@ test("--json prints one event per line, ending with finish", async () => {
 });
 
 test("the prompt can come from stdin with -", async () => {
-  fake.push("ok");
-  const r = await runCli(sandbox, ["run", ...model, "-"], { input: "review this diff" });
+  t.fake.push("ok");
+  const r = await runCli(t.sandbox, ["run", ...model, "-"], { input: "review this diff" });
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(fake.requests[0]!.prompt.users, ["review this diff"]);
+  assert.deepEqual(t.fake.requests[0]!.prompt.users, ["review this diff"]);
 });
 
 test("several tool calls in one step run in parallel and all results go back", async () => {
-  writeFileSync(join(sandbox.workspace, "a.txt"), "alpha");
-  writeFileSync(join(sandbox.workspace, "b.txt"), "beta");
-  fake.push([{ tool: "read_file", input: { path: "a.txt" } }, { tool: "read_file", input: { path: "b.txt" } }], "read both");
-  const r = await runCli(sandbox, ["run", ...model, "read a and b"]);
+  writeFileSync(join(t.sandbox.workspace, "a.txt"), "alpha");
+  writeFileSync(join(t.sandbox.workspace, "b.txt"), "beta");
+  t.fake.push([{ tool: "read_file", input: { path: "a.txt" } }, { tool: "read_file", input: { path: "b.txt" } }], "read both");
+  const r = await runCli(t.sandbox, ["run", ...model, "read a and b"]);
   assert.equal(r.code, 0, r.stderr);
-  const sent = JSON.stringify(fake.requests[1]!.body.messages);
+  const sent = JSON.stringify(t.fake.requests[1]!.body.messages);
   assert.match(sent, /alpha/);
   assert.match(sent, /beta/);
 });
 
 test("a call with bad arguments is returned to the model as an error it can fix", async () => {
-  fake.push([{ tool: "read_file", input: { file: "a.txt" } }], [{ tool: "read_file", input: { path: "a.txt" } }], "fixed");
-  writeFileSync(join(sandbox.workspace, "a.txt"), "content");
-  const r = await runCli(sandbox, ["run", ...model, "read"]);
+  t.fake.push([{ tool: "read_file", input: { file: "a.txt" } }], [{ tool: "read_file", input: { path: "a.txt" } }], "fixed");
+  writeFileSync(join(t.sandbox.workspace, "a.txt"), "content");
+  const r = await runCli(t.sandbox, ["run", ...model, "read"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(JSON.stringify(fake.requests[1]!.body.messages.at(-1)), /invalid/i);
-  assert.match(JSON.stringify(fake.requests[2]!.body.messages.at(-1)), /content/);
+  assert.match(JSON.stringify(t.fake.requests[1]!.body.messages.at(-1)), /invalid/i);
+  assert.match(JSON.stringify(t.fake.requests[2]!.body.messages.at(-1)), /content/);
 });
 
 test("429 with retry-after is retried, then the answer arrives", async () => {
-  fake.push({ error: { status: 429, headers: { "retry-after": "0" } } }, "after retry");
-  const r = await runCli(sandbox, ["run", ...model, "hi"]);
+  t.fake.push({ error: { status: 429, headers: { "retry-after": "0" } } }, "after retry");
+  const r = await runCli(t.sandbox, ["run", ...model, "hi"]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), "after retry");
   assert.match(r.stderr, /retry 1/);
 });
 
 test("an auth error from the provider is one line and exit 1", async () => {
-  fake.push({ error: { status: 401, body: { error: { message: "invalid api key" } } } });
-  const r = await runCli(sandbox, ["run", ...model, "hi"]);
+  t.fake.push({ error: { status: 401, body: { error: { message: "invalid api key" } } } });
+  const r = await runCli(t.sandbox, ["run", ...model, "hi"]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /HTTP 401.*check the API key/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
 test("an unreachable base URL fails fast with a clear message", async () => {
-  sandbox.writeConfig(fakeProviderToml("http://127.0.0.1:9"));
-  const r = await runCli(sandbox, ["run", ...model, "hi"]);
+  t.sandbox.writeConfig(fakeProviderToml("http://127.0.0.1:9"));
+  const r = await runCli(t.sandbox, ["run", ...model, "hi"]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /cannot reach the model provider/);
 });
 
 test("reaching --max-steps stops with exit 1", async () => {
-  fake.push([{ tool: "list_dir", input: {} }], [{ tool: "glob", input: { pattern: "*" } }]);
-  const r = await runCli(sandbox, ["run", ...model, "--max-steps", "2", "loop"]);
+  t.fake.push([{ tool: "list_dir", input: {} }], [{ tool: "glob", input: { pattern: "*" } }]);
+  const r = await runCli(t.sandbox, ["run", ...model, "--max-steps", "2", "loop"]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /maximum of 2 steps/);
 });
 
 test("the same call repeated over and over is refused, then the run stops", async () => {
   const same = [{ tool: "list_dir", input: { path: "." } }];
-  fake.push(same, same, same, same, same, same, same);
-  const r = await runCli(sandbox, ["run", "--json", ...model, "loop"]);
+  t.fake.push(same, same, same, same, same, same, same);
+  const r = await runCli(t.sandbox, ["run", "--json", ...model, "loop"]);
   assert.equal(r.code, 1);
   const events = jsonLines(r.stdout);
   assert.ok(events.some((e) => e.type === "tool-error" && /3 times in a row/.test(e.error)));
@@ -115,45 +103,45 @@ test("the same call repeated over and over is refused, then the run stops", asyn
 });
 
 test("bad model ids and a missing prompt are one-line errors", async () => {
-  const unknown = await runCli(sandbox, ["run", "-m", "nope/x", "hi"]);
+  const unknown = await runCli(t.sandbox, ["run", "-m", "nope/x", "hi"]);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /^codetether: unknown provider 'nope'/);
-  const empty = await runCli(sandbox, ["run", ...model]);
+  const empty = await runCli(t.sandbox, ["run", ...model]);
   assert.equal(empty.code, 2);
   assert.match(empty.stderr, /no prompt given/);
 });
 
 test("with no provider configured, run explains how to configure one", async () => {
-  sandbox.writeConfig("");
-  const r = await runCli(sandbox, ["run", "hi"]);
+  t.sandbox.writeConfig("");
+  const r = await runCli(t.sandbox, ["run", "hi"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /no model provider is configured/);
   assert.match(r.stderr, /MOONSHOT_API_KEY/);
 });
 
 test("--continue resumes the latest session; sessions list shows it", async () => {
-  fake.push("first answer", "second answer");
-  assert.equal((await runCli(sandbox, ["run", ...model, "first question"])).code, 0);
-  const r = await runCli(sandbox, ["run", ...model, "-c", "second question"]);
+  t.fake.push("first answer", "second answer");
+  assert.equal((await runCli(t.sandbox, ["run", ...model, "first question"])).code, 0);
+  const r = await runCli(t.sandbox, ["run", ...model, "-c", "second question"]);
   assert.equal(r.code, 0, r.stderr);
-  const sent = JSON.stringify(fake.requests[1]!.body.messages);
+  const sent = JSON.stringify(t.fake.requests[1]!.body.messages);
   assert.match(sent, /first question/);
   assert.match(sent, /first answer/);
-  const list = await runCli(sandbox, ["sessions", "list", "--json"]);
+  const list = await runCli(t.sandbox, ["sessions", "list", "--json"]);
   const sessions = JSON.parse(list.stdout);
   assert.equal(sessions.length, 1);
   assert.equal(sessions[0].title, "first question");
   assert.equal(sessions[0].messageCount, 4);
-  const byId = await runCli(sandbox, ["run", ...model, "--session", "ses_missing", "x"]);
+  const byId = await runCli(t.sandbox, ["run", ...model, "--session", "ses_missing", "x"]);
   assert.match(byId.stderr, /session not found: ses_missing/);
 });
 
 test("Ctrl+C stops a hanging stream cleanly and the session stays resumable", async () => {
-  fake.push({ items: [{ text: "partial" }], hang: true }, "resumed fine");
-  const r = await runCli(sandbox, ["run", ...model, "long task"], {
+  t.fake.push({ items: [{ text: "partial" }], hang: true }, "resumed fine");
+  const r = await runCli(t.sandbox, ["run", ...model, "long task"], {
     onSpawn: (child) => {
       const check = setInterval(() => {
-        if (fake.requests.length > 0) {
+        if (t.fake.requests.length > 0) {
           clearInterval(check);
           setTimeout(() => child.kill("SIGINT"), 200);
         }
@@ -162,31 +150,31 @@ test("Ctrl+C stops a hanging stream cleanly and the session stays resumable", as
   });
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stderr, /interrupted; resume with/);
-  const again = await runCli(sandbox, ["run", ...model, "-c", "go on"]);
+  const again = await runCli(t.sandbox, ["run", ...model, "-c", "go on"]);
   assert.equal(again.code, 0, again.stderr);
-  assert.match(JSON.stringify(fake.requests.at(-1)!.body.messages), /partial/);
+  assert.match(JSON.stringify(t.fake.requests.at(-1)!.body.messages), /partial/);
 });
 
 test("AGENTS.md is part of the system prompt and the first request stays small", async () => {
-  writeFileSync(join(sandbox.workspace, "AGENTS.md"), "Always use tabs.");
-  fake.push("ok");
-  await runCli(sandbox, ["run", ...model, "create hello.txt containing hi"]);
-  const first = fake.requests[0]!;
+  writeFileSync(join(t.sandbox.workspace, "AGENTS.md"), "Always use tabs.");
+  t.fake.push("ok");
+  await runCli(t.sandbox, ["run", ...model, "create hello.txt containing hi"]);
+  const first = t.fake.requests[0]!;
   assert.match(first.prompt.system, /Always use tabs\./);
   assert.ok(first.rawLength <= 9000, `first request is ${first.rawLength} bytes`);
 });
 
 test("auto-compaction prunes old tool outputs and summarises older turns near the context limit", async () => {
-  sandbox.writeConfig(`${fakeProviderToml(fake.url)}context_window = 3000\n`);
-  writeFileSync(join(sandbox.workspace, "big.txt"), "line of text\n".repeat(700));
-  fake.push([{ tool: "read_file", input: { path: "big.txt" } }], "read it");
-  assert.equal((await runCli(sandbox, ["run", ...model, "read big.txt"])).code, 0);
-  fake.push({ match: { lastUserContains: "summarise the conversation" }, items: [{ text: "SUMMARY: read big.txt" }] }, "continuing");
-  const r = await runCli(sandbox, ["run", "--json", ...model, "-c", "what next?"]);
+  t.sandbox.writeConfig(`${fakeProviderToml(t.fake.url)}context_window = 3000\n`);
+  writeFileSync(join(t.sandbox.workspace, "big.txt"), "line of text\n".repeat(700));
+  t.fake.push([{ tool: "read_file", input: { path: "big.txt" } }], "read it");
+  assert.equal((await runCli(t.sandbox, ["run", ...model, "read big.txt"])).code, 0);
+  t.fake.push({ match: { lastUserContains: "summarise the conversation" }, items: [{ text: "SUMMARY: read big.txt" }] }, "continuing");
+  const r = await runCli(t.sandbox, ["run", "--json", ...model, "-c", "what next?"]);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(jsonLines(r.stdout).some((e) => e.type === "compaction" && e.summarized));
-  const last = JSON.stringify(fake.requests.at(-1)!.body.messages);
+  const last = JSON.stringify(t.fake.requests.at(-1)!.body.messages);
   assert.match(last, /SUMMARY: read big.txt/);
   assert.doesNotMatch(last, /line of text\\nline of text/);
-  assert.ok(existsSync(sandbox.dataDir));
+  assert.ok(existsSync(t.sandbox.dataDir));
 });

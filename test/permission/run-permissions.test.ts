@@ -3,32 +3,20 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, test } from "node:test";
-import { fakeProviderToml, jsonLines, makeSandbox, runCli, type Sandbox } from "../support/cli.ts";
-import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
+import { test } from "node:test";
+import { fakeProviderToml, jsonLines, runCli, useFakeModelSandbox } from "../support/cli.ts";
 
-let fake: FakeModel;
-let sandbox: Sandbox;
 const model = ["-m", "fake/fake-model"];
-
-beforeEach(async () => {
-  fake = await startFakeModel();
-  sandbox = makeSandbox();
-  sandbox.writeConfig(fakeProviderToml(fake.url));
-});
-afterEach(async () => {
-  await fake.close();
-  sandbox.cleanup();
-});
+const t = useFakeModelSandbox({ configure: true });
 
 /** The tool results the model received in its n-th request. */
-const toolResultSent = (n: number) => JSON.stringify(fake.requests[n]!.body.messages.filter((m: { role: string }) => m.role === "tool"));
-const toolNamesSent = (n: number) => (fake.requests[n]!.body.tools as Array<{ function: { name: string } }>).map((t) => t.function.name);
+const toolResultSent = (n: number) => JSON.stringify(t.fake.requests[n]!.body.messages.filter((m: { role: string }) => m.role === "tool"));
+const toolNamesSent = (n: number) => (t.fake.requests[n]!.body.tools as Array<{ function: { name: string } }>).map((t) => t.function.name);
 
 test("an edit outside the workspace is refused with a message to the model, and the run continues", async () => {
-  const outside = join(sandbox.root, "outside.txt");
-  fake.push([{ tool: "write_file", input: { path: outside, content: "x" } }], "I could not write outside the workspace.");
-  const r = await runCli(sandbox, ["run", "--json", ...model, "write outside"]);
+  const outside = join(t.sandbox.root, "outside.txt");
+  t.fake.push([{ tool: "write_file", input: { path: outside, content: "x" } }], "I could not write outside the workspace.");
+  const r = await runCli(t.sandbox, ["run", "--json", ...model, "write outside"]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(existsSync(outside), false);
   const error = jsonLines(r.stdout).find((e) => e.type === "tool-error");
@@ -38,20 +26,20 @@ test("an edit outside the workspace is refused with a message to the model, and 
 });
 
 test("--auto-approve all lets the outside edit through; an explicit deny rule still holds", async () => {
-  sandbox.writeConfig(`${fakeProviderToml(fake.url)}\n[permission.bash]\n"rm *" = "deny"\n`);
-  const outside = join(sandbox.root, "outside.txt");
-  fake.push([{ tool: "write_file", input: { path: outside, content: "x" } }, { tool: "bash", input: { command: "rm -rf ." } }], "done");
-  const r = await runCli(sandbox, ["run", ...model, "--auto-approve", "all", "go"]);
+  t.sandbox.writeConfig(`${fakeProviderToml(t.fake.url)}\n[permission.bash]\n"rm *" = "deny"\n`);
+  const outside = join(t.sandbox.root, "outside.txt");
+  t.fake.push([{ tool: "write_file", input: { path: outside, content: "x" } }, { tool: "bash", input: { command: "rm -rf ." } }], "done");
+  const r = await runCli(t.sandbox, ["run", ...model, "--auto-approve", "all", "go"]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(readFileSync(outside, "utf8"), "x");
   assert.match(toolResultSent(1), /permission denied: bash `rm -rf \.` \(rule bash \\"rm \*\\" = deny, from config.toml \[permission\]\)/);
 });
 
 test("--auto-approve safe approves a .env read but not an asked-for command", async () => {
-  sandbox.writeConfig(`${fakeProviderToml(fake.url)}\n[permission]\nbash = "ask"\n`);
-  writeFileSync(join(sandbox.workspace, ".env"), "SECRET=1");
-  fake.push([{ tool: "read_file", input: { path: ".env" } }, { tool: "bash", input: { command: "echo hi" } }], "ok");
-  const r = await runCli(sandbox, ["run", ...model, "--auto-approve", "safe", "go"]);
+  t.sandbox.writeConfig(`${fakeProviderToml(t.fake.url)}\n[permission]\nbash = "ask"\n`);
+  writeFileSync(join(t.sandbox.workspace, ".env"), "SECRET=1");
+  t.fake.push([{ tool: "read_file", input: { path: ".env" } }, { tool: "bash", input: { command: "echo hi" } }], "ok");
+  const r = await runCli(t.sandbox, ["run", ...model, "--auto-approve", "safe", "go"]);
   assert.equal(r.code, 0, r.stderr);
   const sent = toolResultSent(1);
   assert.match(sent, /SECRET=1/);
@@ -59,43 +47,43 @@ test("--auto-approve safe approves a .env read but not an asked-for command", as
 });
 
 test("--agent plan refuses edits and says why; its prompt is in the system prompt", async () => {
-  fake.push([{ tool: "write_file", input: { path: "a.txt", content: "x" } }], "Here is the plan instead.");
-  const r = await runCli(sandbox, ["run", ...model, "--agent", "plan", "change a.txt"]);
+  t.fake.push([{ tool: "write_file", input: { path: "a.txt", content: "x" } }], "Here is the plan instead.");
+  const r = await runCli(t.sandbox, ["run", ...model, "--agent", "plan", "change a.txt"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(existsSync(join(sandbox.workspace, "a.txt")), false);
+  assert.equal(existsSync(join(t.sandbox.workspace, "a.txt")), false);
   assert.match(toolResultSent(1), /permission denied: write_file on .*a\.txt \(rule edit \\"\*\\" = deny, from agent 'plan'\)/);
-  assert.match(fake.requests[0]!.prompt.system, /You are the plan agent/);
+  assert.match(t.fake.requests[0]!.prompt.system, /You are the plan agent/);
   assert.equal(r.stdout.trim(), "Here is the plan instead.");
 });
 
 test("a custom agent from .codetether/agents limits the tools and adds its prompt", async () => {
-  const dir = join(sandbox.workspace, ".codetether", "agents");
+  const dir = join(t.sandbox.workspace, ".codetether", "agents");
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "reader.md"), "---\ndescription: only reads\ntools: [read_file, grep]\n---\nAnswer in one sentence.\n");
-  fake.push("ok");
-  const r = await runCli(sandbox, ["run", ...model, "--agent", "reader", "hi"]);
+  t.fake.push("ok");
+  const r = await runCli(t.sandbox, ["run", ...model, "--agent", "reader", "hi"]);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(toolNamesSent(0), ["read_file", "grep"]);
-  assert.match(fake.requests[0]!.prompt.system, /Answer in one sentence\./);
+  assert.match(t.fake.requests[0]!.prompt.system, /Answer in one sentence\./);
 });
 
 test("an unknown agent is a one-line error listing the known ones", async () => {
-  const r = await runCli(sandbox, ["run", ...model, "--agent", "nope", "hi"]);
+  const r = await runCli(t.sandbox, ["run", ...model, "--agent", "nope", "hi"]);
   assert.equal(r.code, 1);
   assert.equal(r.stderr, "codetether: unknown agent 'nope'; known agents: build, explore, plan\n");
-  assert.equal(fake.requests.length, 0);
+  assert.equal(t.fake.requests.length, 0);
 });
 
 test("the task tool runs a sub-agent with its profile's tools and prompt; an unknown profile lists the known ones", async () => {
-  fake.push(
+  t.fake.push(
     [{ tool: "task", input: { description: "find config", prompt: "where is the config loaded?", agent: "explore" } }],
     "It is loaded in src/config/load.ts.",
     [{ tool: "task", input: { description: "x", prompt: "y", agent: "nope" } }],
     "done",
   );
-  const r = await runCli(sandbox, ["run", ...model, "investigate"]);
+  const r = await runCli(t.sandbox, ["run", ...model, "investigate"]);
   assert.equal(r.code, 0, r.stderr);
-  const sub = fake.requests[1]!;
+  const sub = t.fake.requests[1]!;
   assert.match(sub.prompt.system, /You are the explore agent/);
   assert.deepEqual(toolNamesSent(1).sort(), ["codesearch", "glob", "grep", "list_dir", "lsp", "read_file"]);
   assert.match(toolResultSent(2), /It is loaded in src\/config\/load\.ts\./);

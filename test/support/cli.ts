@@ -1,6 +1,8 @@
 // Runs the built CLI (`bin/codetether` → dist/) as a subprocess in an isolated sandbox: temp HOME,
 // config, data dir and workspace, with a provider `fake` pointing at a scripted fake model.
 import { spawn } from "node:child_process";
+import { afterEach, beforeEach } from "node:test";
+import { startFakeModel, type FakeModel } from "./fake-model.ts";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -101,4 +103,22 @@ export function jsonLines(stdout: string): Array<Record<string, any>> {
     .split("\n")
     .filter((line) => line.trim())
     .map((line) => JSON.parse(line));
+}
+
+/**
+ * Registers beforeEach/afterEach hooks giving every test a fresh scripted fake model and sandbox;
+ * with `configure`, the sandbox's config.toml points provider `fake` at the model.
+ */
+export function useFakeModelSandbox(options: { configure?: boolean } = {}): { readonly fake: FakeModel; readonly sandbox: Sandbox } {
+  const current = {} as { fake: FakeModel; sandbox: Sandbox };
+  beforeEach(async () => {
+    current.fake = await startFakeModel();
+    current.sandbox = makeSandbox();
+    if (options.configure) current.sandbox.writeConfig(fakeProviderToml(current.fake.url));
+  });
+  afterEach(async () => {
+    await current.fake.close();
+    current.sandbox.cleanup();
+  });
+  return current;
 }
