@@ -70,15 +70,18 @@ async function* agentLoop(input: string | UserContent, options: AgentOptions): A
 
 async function* runLoop(input: string | UserContent, options: AgentOptions): AsyncGenerator<AgentEvent, void> {
   const { store, session, model, workspace } = options;
+  // The session's messages, loaded once and kept in step with every append (not re-read each step).
+  const history = store.messages(session.id);
   const persist = (message: ModelMessage) => {
     const stored = store.append(session.id, message);
+    history.push(stored);
     options.observer?.message(session.id, stored);
   };
   const signal = options.signal ?? new AbortController().signal;
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const tools = new Map(options.tools.map((t) => [t.name, t]));
   const toolSet = toToolSet(options.tools);
-  const fixedTokens = estimateTokens(options.system) + estimateTokens(JSON.stringify(options.tools.map((t) => t.description)));
+  const fixedTokens = estimateTokens(options.system) + estimateTokens(options.tools.map((t) => t.description));
   const guard = new DoomLoopGuard();
   const usage: Usage = { inputTokens: 0, outputTokens: 0, cost: 0 };
   const planMode: PlanModeState = { active: false };
@@ -105,8 +108,7 @@ async function* runLoop(input: string | UserContent, options: AgentOptions): Asy
   while (step < maxSteps) {
     step++;
     if (signal.aborted) return yield finish("aborted");
-    const compaction = yield* compactIfNeeded(options, fixedTokens, signal);
-    const context = compaction.messages;
+    const context = yield* compactIfNeeded(options, history, fixedTokens, signal);
     yield { type: "step-start", step };
 
     let outcome: StepOutcome | undefined;
@@ -173,24 +175,24 @@ async function* runLoop(input: string | UserContent, options: AgentOptions): Asy
 }
 
 /** Keeps the context under the model's window: prune old tool outputs first, then summarise older turns. */
-async function* compactIfNeeded(options: AgentOptions, fixedTokens: number, signal: AbortSignal): AsyncGenerator<AgentEvent, { messages: ModelMessage[] }> {
+async function* compactIfNeeded(options: AgentOptions, history: StoredMessage[], fixedTokens: number, signal: AbortSignal): AsyncGenerator<AgentEvent, ModelMessage[]> {
   const limit = usableTokens(options.model.contextWindow);
-  let stored = options.store.messages(options.session.id);
-  let messages = modelContext(stored);
-  if (fixedTokens + estimateTokens(messages) <= limit) return { messages };
+  let messages = modelContext(history);
+  if (fixedTokens + estimateTokens(messages) <= limit) return messages;
   const pruned = pruneToolOutputs(messages);
   messages = pruned.messages;
   let summarized = false;
   // Keep the latest two turns verbatim if that is enough, else only the latest one.
   for (const tailTurns of [2, 1]) {
     if (fixedTokens + estimateTokens(messages) <= limit) break;
-    if (!(await summarizeOlderTurns(options.model, options.store, options.session.id, stored, tailTurns, signal).catch(() => false))) continue;
+    if (!(await summarizeOlderTurns(options.model, options.store, options.session.id, history, tailTurns, signal).catch(() => false))) continue;
     summarized = true;
-    stored = options.store.messages(options.session.id);
-    messages = pruneToolOutputs(modelContext(stored)).messages;
+    // The summary was appended to the store: take it into the in-memory history.
+    history.splice(0, history.length, ...options.store.messages(options.session.id));
+    messages = pruneToolOutputs(modelContext(history)).messages;
   }
   if (pruned.pruned || summarized) yield { type: "compaction", pruned: pruned.pruned, summarized };
-  return { messages };
+  return messages;
 }
 
 function titleOf(input: string | UserContent): string {
