@@ -107,14 +107,15 @@ export class AppendLog<T = unknown> {
     let position = from === "start" ? { segment: 0, offset: 0 } : from === "end" ? this.end() : from;
     for (;;) {
       const seen = this.commits;
+      // Closed before this drain began: nothing can commit after it, so the drain sees everything durable.
+      const finalDrain = this.closed;
       for await (const raw of this.rawEntries(position)) {
         if (signal?.aborted) return;
         yield toEntry<T>(raw);
         position = { segment: raw.segment, offset: raw.offset + raw.length };
       }
-      // Checked after a last drain, so a follower sees everything made durable before close.
-      if (this.closed || signal?.aborted) return;
-      if (this.commits === seen) await this.nextCommit(signal);
+      if (finalDrain || signal?.aborted) return;
+      if (this.commits === seen && !this.closed) await this.nextCommit(signal);
     }
   }
 
