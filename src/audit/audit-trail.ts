@@ -1,5 +1,5 @@
-import { indexPath, indexSpec, LogIndex, readPage, type RecordPage } from "../events/log-index.ts";
-import { openLog, type AppendLog, type LogEntry, type LogLocation, type LogOptions } from "../events/log/index.ts";
+import { indexSpec, LogIndex, openIndexedLog, readPage, type RecordPage } from "../events/log-index.ts";
+import { type AppendLog, type LogEntry, type LogLocation, type LogOptions } from "../events/log/index.ts";
 import { GENESIS_HASH, sealRecord, type AuditInput, type AuditRecord } from "./audit-record.ts";
 import { redact } from "./redact.ts";
 import { verifyChain, type VerifyResult } from "./verify-chain.ts";
@@ -26,17 +26,10 @@ export const AUDIT_INDEX = indexSpec<AuditRecord>(["actor", "action", "resource"
 
 /** Opens the audit trail in `dir` and resumes its hash chain from the last durable record. */
 export async function openAuditTrail(dir: string, options: LogOptions = {}): Promise<AuditTrail> {
-  const log = await openLog<AuditRecord>(dir, options);
-  const index = new LogIndex<AuditRecord>(indexPath(dir), AUDIT_INDEX.columns, AUDIT_INDEX.project);
-  try {
-    await index.catchUp(log);
+  return openIndexedLog<AuditRecord, AuditTrail>(dir, AUDIT_INDEX, options, async (log, index) => {
     const last = (await log.last())?.record;
     return new AuditTrail(log, index, last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH });
-  } catch (error) {
-    index.close();
-    await log.close();
-    throw error;
-  }
+  });
 }
 
 /** Append-only, hash-chained record of who did what; secrets are redacted before anything is written. */

@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { join } from "node:path";
-import type { AppendLog, LogEntry, LogLocation, LogPosition } from "./log/index.ts";
+import { openLog, type AppendLog, type LogEntry, type LogLocation, type LogOptions, type LogPosition } from "./log/index.ts";
 
 /** What the index keeps of a record: its time (ms) and the values of the filterable columns. */
 export interface IndexedFields {
@@ -47,6 +47,23 @@ export function indexSpec<T extends { ts: string }>(columns: readonly (keyof T &
 /** The sidecar index file of the log in `dir`. */
 export function indexPath(dir: string): string {
   return join(dir, "index.sqlite");
+}
+
+/**
+ * Opens the log in `dir` as its writer with its index caught up, then lets `build` finish the
+ * object on top; if anything fails, both are closed before the error propagates.
+ */
+export async function openIndexedLog<T, R>(dir: string, spec: IndexSpec<T>, options: LogOptions, build: (log: AppendLog<T>, index: LogIndex<T>) => Promise<R> | R): Promise<R> {
+  const log = await openLog<T>(dir, options);
+  const index = new LogIndex<T>(indexPath(dir), spec.columns, spec.project);
+  try {
+    await index.catchUp(log);
+    return await build(log, index);
+  } catch (error) {
+    index.close();
+    await log.close();
+    throw error;
+  }
 }
 
 /**

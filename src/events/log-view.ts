@@ -1,6 +1,6 @@
 import { basename } from "node:path";
-import { indexPath, LogIndex, type IndexPage, type IndexQuery, type IndexSpec } from "./log-index.ts";
-import { isLocked, LogBusyError, LogReader, openLog, type LogPosition, type LogLocation, type RawEntry } from "./log/index.ts";
+import { indexPath, LogIndex, openIndexedLog, type IndexPage, type IndexQuery, type IndexSpec } from "./log-index.ts";
+import { isLocked, LogBusyError, LogReader, type LogPosition, type LogLocation, type RawEntry } from "./log/index.ts";
 
 /** What readers need of one slot's log: index lookups, positioned reads and scans. */
 export interface LogView {
@@ -22,16 +22,7 @@ export async function openLogView<T>(dir: string, spec: IndexSpec<T>): Promise<L
   const name = basename(dir);
   if (!isLocked(dir)) {
     try {
-      const log = await openLog<T>(dir);
-      const index = new LogIndex<T>(indexPath(dir), spec.columns, spec.project);
-      try {
-        await index.catchUp(log);
-      } catch (error) {
-        index.close();
-        await log.close();
-        throw error;
-      }
-      return {
+      return await openIndexedLog<T, LogView>(dir, spec, {}, (log, index) => ({
         name,
         dir,
         find: (query) => index.find(query),
@@ -41,7 +32,7 @@ export async function openLogView<T>(dir: string, spec: IndexSpec<T>): Promise<L
           index.close();
           await log.close();
         },
-      };
+      }));
     } catch (error) {
       if (!(error instanceof LogBusyError)) throw error; // a writer took the slot meanwhile: read it as a reader
     }

@@ -1,5 +1,5 @@
-import { indexPath, indexSpec, LogIndex, readPage, type RecordPage } from "./log-index.ts";
-import { openLog, type AppendLog, type FollowOptions, type LogEntry, type LogLocation, type LogOptions } from "./log/index.ts";
+import { indexSpec, LogIndex, openIndexedLog, readPage, type RecordPage } from "./log-index.ts";
+import { type AppendLog, type FollowOptions, type LogEntry, type LogLocation, type LogOptions } from "./log/index.ts";
 
 /** One event of the stream. The correlation ids are null where the event has no such context. */
 export interface StreamEvent<D = unknown> {
@@ -37,16 +37,7 @@ export const EVENT_INDEX = indexSpec<StreamEvent>(["session_id", "okr_id", "okr_
 
 /** Opens the event stream stored in `dir`: JSONL segments plus `index.sqlite` beside them. */
 export async function openEventStream(dir: string, options: LogOptions = {}): Promise<EventStream> {
-  const log = await openLog<StreamEvent>(dir, options);
-  const index = new LogIndex<StreamEvent>(indexPath(dir), EVENT_INDEX.columns, EVENT_INDEX.project);
-  try {
-    await index.catchUp(log);
-  } catch (error) {
-    index.close();
-    await log.close();
-    throw error;
-  }
-  return new EventStream(log, index);
+  return openIndexedLog<StreamEvent, EventStream>(dir, EVENT_INDEX, options, (log, index) => new EventStream(log, index));
 }
 
 export class EventStream {
