@@ -9,6 +9,7 @@ import { SessionStore, type SessionInfo } from "../session/store.ts";
 import { builtinTools, loadSkills } from "../tool/builtin-tools.ts";
 import { shutdownLanguageServers } from "../lsp/manager.ts";
 import { ToolError, type PermissionRequest, type Tool, type ToolHooks } from "../tool/tool.ts";
+import { baselineWasmOnly } from "../util/baseline-wasm.ts";
 import { UserError } from "../util/errors.ts";
 import type { AgentProfile } from "./profiles/profile.ts";
 import { profileTools, resolveProfile } from "./profiles/resolve.ts";
@@ -56,6 +57,7 @@ export interface PreparedAgent {
 
 // A run parses each schema only a few times: zod's JIT would spend more compiling than it saves.
 configureZod({ jitless: true });
+baselineWasmOnly();
 
 /** Everything a front end needs before calling runAgent: session, profile, model, tools (with MCP), permissions, prompt. */
 export async function prepareAgent(options: PrepareOptions): Promise<PreparedAgent> {

@@ -75,6 +75,10 @@ export class AuditTrail {
     return readPage(this.log, this.index.find({ cursor, limit, order: "desc" }));
   }
 
+  commitNow(): void {
+    this.log.commitNow();
+  }
+
   async close(): Promise<void> {
     await this.log.close();
     this.index.close();

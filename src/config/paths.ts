@@ -17,3 +17,8 @@ export function configPath(explicit?: string, env = process.env): string {
 export function dataDir(env = process.env): string {
   return env.CODETETHER_DATA_DIR || join(env.XDG_DATA_HOME || join(homedir(), ".local", "share"), APP);
 }
+
+/** `$XDG_CACHE_HOME/codetether-agent` (default `~/.cache/codetether-agent`): only what can be rebuilt. */
+export function cacheDir(env = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), APP);
+}

@@ -50,9 +50,13 @@ export class SessionRecorder {
     return createAgentObserver({ event: (input) => this.recordEvent(input), audit: (input) => this.recordAudit(input) }, correlation);
   }
 
-  /** Resolves once every record queued so far is durable (or has failed and been reported). */
+  /** Resolves once every record queued so far is durable (or has failed and been reported); does not wait out the batch window. */
   async flush(): Promise<void> {
-    while (this.pending.size) await Promise.allSettled([...this.pending]);
+    while (this.pending.size) {
+      this.events.commitNow();
+      this.audit.commitNow();
+      await Promise.allSettled([...this.pending]);
+    }
   }
 
   async close(): Promise<void> {

@@ -78,6 +78,10 @@ export class EventStream {
     return this.query({ session_id: sessionId }, page);
   }
 
+  commitNow(): void {
+    this.log.commitNow();
+  }
+
   follow(options?: FollowOptions): AsyncGenerator<LogEntry<StreamEvent>> {
     return this.log.follow(options);
   }

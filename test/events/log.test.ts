@@ -56,6 +56,16 @@ test("batched fsync: appends in one window share one fsync and all resolve", asy
   await log.close();
 });
 
+test("commitNow makes queued appends durable without waiting out the batch window", async () => {
+  const log = await openLog<Rec>(tempDir(), { fsync: { batchMs: 60_000, maxBatch: 1000 } });
+  const appended = Promise.all([log.append({ i: 1 }), log.append({ i: 2 })]);
+  log.commitNow();
+  const settled = await Promise.race([appended.then(() => "durable"), new Promise((resolve) => setTimeout(resolve, 5_000, "still waiting").unref())]);
+  assert.equal(settled, "durable");
+  assert.deepEqual(log.stats(), { appends: 2, fsyncs: 1 });
+  await log.close();
+});
+
 test("fsync always: one fsync per record; maxBatch bounds a batch", async () => {
   const always = await openLog<Rec>(tempDir(), { fsync: "always" });
   await Promise.all(Array.from({ length: 10 }, (_, i) => always.append({ i })));

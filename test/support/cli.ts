@@ -42,6 +42,7 @@ export function makeSandbox(): Sandbox {
     HOME: root,
     XDG_CONFIG_HOME: join(root, "xdg-config"),
     XDG_DATA_HOME: join(root, "xdg-data"),
+    XDG_CACHE_HOME: join(root, "xdg-cache"),
     CODETETHER_DATA_DIR: dataDir,
     CODETETHER_CONFIG: configPath,
     NO_COLOR: "1",

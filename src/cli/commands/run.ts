@@ -1,4 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 export function runCommand(): Command {
   return new Command("run")
@@ -23,9 +25,16 @@ Examples:
   $ codetether run --json -m openai/gpt-5 "fix the failing test" | jq .type`,
     )
     .action(async (words: string[], options, command: Command) => {
-      const { runAction } = await import("../run/run-action.ts");
+      const { runAction } = await loadRunAction();
       await runAction(words, { ...command.optsWithGlobals(), ...options });
     });
+}
+
+/** The built CLI runs `run` from dist/run.cjs through the code cache (see code-cache.ts); from source it is a plain import. */
+async function loadRunAction(): Promise<typeof import("../run/run-action.ts")> {
+  const bundle = fileURLToPath(new URL("run.cjs", import.meta.url));
+  if (existsSync(bundle)) return (await import("../code-cache.ts")).loadBundle(bundle);
+  return import("../run/run-action.ts");
 }
 
 export function parsePositive(value: string, flag: string): number {

@@ -67,6 +67,11 @@ export class AppendLog<T = unknown> {
     return this.writer.write(location, bytes).then(() => location);
   }
 
+  /** Makes queued appends durable without waiting out the batch window; their promises settle as usual. */
+  commitNow(): void {
+    this.writer.commitNow();
+  }
+
   /** One record by position; passing the `length` from `append` makes it a single read. */
   async read(position: LogPosition & { length?: number }): Promise<T> {
     return parseLine<T>(await this.readRaw(position), position);

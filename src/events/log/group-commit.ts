@@ -43,6 +43,14 @@ export class GroupCommitWriter {
     });
   }
 
+  /** Commits what is queued now rather than at the end of the batch window (e.g. when a run ends). */
+  commitNow(): void {
+    if (this.timer === undefined) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.flushing) this.startFlush();
+  }
+
   /** Flushes everything queued, then closes the segment file. */
   async close(): Promise<void> {
     clearTimeout(this.timer);

@@ -1,0 +1,72 @@
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import vm from "node:vm";
+import { cacheDir } from "../config/paths.ts";
+import { baselineWasmOnly } from "../util/baseline-wasm.ts";
+
+/**
+ * Loads a CommonJS bundle of dist/ (e.g. dist/run.cjs) with V8's code cache, so a command's code is
+ * compiled once per build instead of on every start (Node 20 has no compile cache for modules: parsing
+ * and compiling the AI SDK, zod and the agent is a third of a one-shot run).
+ *
+ * The cache lives under `<cache dir>/code-cache/`, keyed by the bundle's size and mtime and by the Node
+ * version. It is written at exit, after a successful run, so it holds the functions the command really
+ * ran; V8 checks it again on load and a rejected one is rewritten. Without a usable cache, or on a Node
+ * without the main-context loader for import() in scripts, the bundle still loads, just compiled as usual.
+ */
+export function loadBundle<T>(file: string): T {
+  const require = createRequire(file);
+  const loader = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  if (!loader) return require(file) as T;
+
+  // V8 rejects a cache made under other flags: set the bundle's flags before compiling, not during its run.
+  baselineWasmOnly();
+  const stat = statSync(file);
+  const cacheFile = join(cacheDir(), "code-cache", `${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}-${process.arch}.bin`);
+  const cachedData = readIfExists(cacheFile);
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`, {
+    filename: file,
+    cachedData,
+    importModuleDynamically: loader,
+  });
+  if (!cachedData || script.cachedDataRejected) process.once("exit", (code) => code === 0 && writeCache(cacheFile, script));
+  quietMainContextLoaderWarning();
+
+  const module = { exports: {} as T };
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, file, join(file, ".."));
+  return module.exports;
+}
+
+function readIfExists(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Best effort: a cache that cannot be written only costs the next start its compile time. */
+function writeCache(file: string, script: vm.Script): void {
+  try {
+    mkdirSync(join(file, ".."), { recursive: true, mode: 0o700 });
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
+    renameSync(partial, file);
+  } catch {
+    // read-only or full cache dir: run without a cache
+  }
+}
+
+/**
+ * The bundle's import() of ESM-only packages (ripgrep, MCP, …) goes through Node's main-context loader,
+ * which is stable in practice but still flagged experimental in Node 20–22 and would print a warning
+ * mid-run. Only that one warning is dropped.
+ */
+function quietMainContextLoaderWarning(): void {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (warning: string | Error, ...rest: unknown[]) {
+    if (String(warning).includes("USE_MAIN_CONTEXT_DEFAULT_LOADER")) return;
+    return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+}
