@@ -1,11 +1,16 @@
-// Bundles the CLI: one entry file plus lazily loaded chunks (code splitting keeps `--help` fast).
-// The pure-JS packages on the hot path (commander, the AI SDK, zod, TOML, globbing) are bundled and minified:
-// one parsed file loads far faster than hundreds of node_modules files. Everything else — native
-// addons, servers, UI — stays external and is loaded from node_modules only by the command that needs it.
-// `run` is also built as one CommonJS file, dist/run.cjs, which the CLI loads through V8's code cache
-// (src/cli/code-cache.ts): compiling it is most of a one-shot run's start-up otherwise.
+// Bundles the CLI into dist/:
+// - cli.cjs: the command table (commander and each command's options and help). CommonJS, so that
+//   `--help` starts without Node's ESM loader.
+// - actions/*.js: what each command does, as ESM with shared chunks; cli.cjs loads a command's action
+//   with import() only when that command runs (ink and other ESM-only packages live here).
+// - run.cjs: `run` again as one CommonJS file, loaded through V8's code cache (src/cli/code-cache.ts):
+//   compiling it is most of a one-shot run's start-up otherwise.
+// The pure-JS packages on the hot path (commander, the AI SDK, zod, TOML, globbing) are bundled and
+// minified: one parsed file loads far faster than hundreds of node_modules files. Everything else —
+// native addons, servers, UI — stays external and is loaded from node_modules only when needed.
 import { build } from "esbuild";
 import { readFile, rename, rm } from "node:fs/promises";
+import { basename } from "node:path";
 
 const BUNDLED = new Set(["commander", "ai", "zod", "smol-toml", "@ai-sdk/openai", "@ai-sdk/anthropic", "@ai-sdk/google", "@ai-sdk/openai-compatible", "picomatch", "tinyglobby", "ignore"]);
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
@@ -25,6 +30,21 @@ const englishOnlyZod = {
   },
 };
 
+/** In cli.cjs, a command's `import("../x/some-action.ts")` becomes `import("./actions/some-action.js")`; the actions are collected for the ESM build. */
+const actions = new Map();
+const actionsApart = {
+  name: "actions-apart",
+  setup(build) {
+    build.onResolve({ filter: /\.tsx?$/ }, async (args) => {
+      if (args.kind !== "dynamic-import" || !/[/\\]src[/\\]cli[/\\]commands[/\\]/.test(args.importer)) return undefined;
+      const { path } = await build.resolve(args.path, { kind: "import-statement", resolveDir: args.resolveDir });
+      const name = basename(path).replace(/\.tsx?$/, "");
+      actions.set(`actions/${name}`, path);
+      return { path: `./actions/${name}.js`, external: true };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -34,33 +54,33 @@ const common = {
   jsx: "automatic",
   minify: true,
   sourcemap: "linked",
-  plugins: [englishOnlyZod],
   logLevel: "warning",
+};
+const commonJs = {
+  ...common,
+  format: "cjs",
+  outExtension: { ".js": ".cjs" },
+  define: { "import.meta.url": "__ctImportMetaUrl" },
+  banner: { js: 'var __ctImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
 
 // Build beside dist/ and swap it in, so a CLI started by a concurrent test never sees a half-built tree.
 const dist = new URL("../dist", import.meta.url);
-const staging = new URL(`../.dist-${process.pid}`, import.meta.url);
+const staging = new URL(`../.dist-${process.pid}`, import.meta.url).pathname;
 await Promise.all([
-  build({
-    ...common,
-    entryPoints: { cli: "src/cli/main.ts" },
-    outdir: staging.pathname,
-    splitting: true,
-    format: "esm",
-    chunkNames: "chunks/[name]-[hash]",
-    // Bundled CommonJS dependencies may call require(); give ESM output a real one.
-    banner: { js: 'import { createRequire as __ctCreateRequire } from "node:module"; const require = __ctCreateRequire(import.meta.url);' },
-  }),
-  build({
-    ...common,
-    entryPoints: { run: "src/cli/run/run-action.ts" },
-    outdir: staging.pathname,
-    outExtension: { ".js": ".cjs" },
-    format: "cjs",
-    define: { "import.meta.url": "__ctImportMetaUrl" },
-    banner: { js: 'var __ctImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
-  }),
+  build({ ...commonJs, entryPoints: { cli: "src/cli/main.ts" }, outdir: staging, plugins: [actionsApart] }),
+  build({ ...commonJs, entryPoints: { run: "src/cli/run/run-action.ts" }, outdir: staging, plugins: [englishOnlyZod] }),
 ]);
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(actions),
+  outdir: staging,
+  splitting: true,
+  format: "esm",
+  chunkNames: "chunks/[name]-[hash]",
+  plugins: [englishOnlyZod],
+  // Bundled CommonJS dependencies may call require(); give ESM output a real one.
+  banner: { js: 'import { createRequire as __ctCreateRequire } from "node:module"; const require = __ctCreateRequire(import.meta.url);' },
+});
 await rm(dist, { recursive: true, force: true });
 await rename(staging, dist);

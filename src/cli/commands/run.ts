@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { loadBundle } from "../code-cache.ts";
 
 export function runCommand(): Command {
   return new Command("run")
@@ -33,7 +34,7 @@ Examples:
 /** The built CLI runs `run` from dist/run.cjs through the code cache (see code-cache.ts); from source it is a plain import. */
 async function loadRunAction(): Promise<typeof import("../run/run-action.ts")> {
   const bundle = fileURLToPath(new URL("run.cjs", import.meta.url));
-  if (existsSync(bundle)) return (await import("../code-cache.ts")).loadBundle(bundle);
+  if (existsSync(bundle)) return loadBundle(bundle);
   return import("../run/run-action.ts");
 }
 
