@@ -132,7 +132,7 @@ export class CodeTetherExecutor implements AgentExecutor {
     // Loaded on the first task, so an idle server does not carry the agent core and providers.
     const [{ runAgent }, prepared] = await Promise.all([import("../agent/run-agent.ts"), this.prepare(run.contextId)]);
     const { config, dataDir, workspace } = this.options;
-    return runAgent(prompt, {
+    const events = runAgent(prompt, {
       ...prepared,
       workspace,
       dataDir,
@@ -142,6 +142,7 @@ export class CodeTetherExecutor implements AgentExecutor {
       hooks: { config, question: taskQuestion(run) },
       bus: this.options.bus,
     });
+    return closeAfter(events, prepared.close);
   }
 
   /** The session of the context (created on its first task); a session deleted meanwhile starts afresh. */
@@ -169,6 +170,15 @@ export class CodeTetherExecutor implements AgentExecutor {
       release();
       if (this.contextTails.get(contextId) === tail) this.contextTails.delete(contextId);
     };
+  }
+}
+
+/** The task's MCP servers stop, and its records are durable, before the task reports its end. */
+async function* closeAfter<T>(events: AsyncIterable<T>, close: () => Promise<void>): AsyncGenerator<T> {
+  try {
+    yield* events;
+  } finally {
+    await close();
   }
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { TaskPushNotificationConfig as PushConfigJson, type TaskPushNotificationConfig } from "@a2a-js/sdk";
 import { RequestMalformedError } from "@a2a-js/sdk/errors";
 import type { PushNotificationStore, ServerCallContext, StoredPushNotificationConfig } from "@a2a-js/sdk/server";
-import { openDatabase, type Database } from "../storage/database.ts";
+import { cachedStatement, openDatabase, type Database } from "../storage/database.ts";
 import { webhookRefusal } from "./webhook-guard.ts";
 
 const SCHEMA = `
@@ -22,7 +22,7 @@ export class SqlitePushConfigStore implements PushNotificationStore {
     dataDir: string,
     private readonly allowPrivate: boolean,
   ) {
-    this.db = openDatabase(dataDir);
+    this.db = openDatabase(dataDir, { synchronous: "FULL" });
     this.db.exec(SCHEMA);
   }
 
@@ -32,8 +32,7 @@ export class SqlitePushConfigStore implements PushNotificationStore {
     // The SDK reads the generated id back from the object it passed in.
     if (!config.id) config.id = randomUUID();
     config.taskId = taskId;
-    this.db
-      .prepare(
+    cachedStatement(this.db, 
         `INSERT INTO a2a_push_configs (task_id, id, body, wire_version, created_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(task_id, id) DO UPDATE SET body = excluded.body, wire_version = excluded.wire_version`,
       )
@@ -49,13 +48,13 @@ export class SqlitePushConfigStore implements PushNotificationStore {
   }
 
   async delete(taskId: string, _context: ServerCallContext, configId?: string): Promise<void> {
-    if (configId) this.db.prepare("DELETE FROM a2a_push_configs WHERE task_id = ? AND id = ?").run(taskId, configId);
-    else this.db.prepare("DELETE FROM a2a_push_configs WHERE task_id = ?").run(taskId);
+    if (configId) cachedStatement(this.db, "DELETE FROM a2a_push_configs WHERE task_id = ? AND id = ?").run(taskId, configId);
+    else cachedStatement(this.db, "DELETE FROM a2a_push_configs WHERE task_id = ?").run(taskId);
   }
 
   /** Synchronous, so the sender can queue deliveries in exactly the order events happen. */
   configsFor(taskId: string): StoredPushNotificationConfig[] {
-    const rows = this.db.prepare("SELECT body, wire_version FROM a2a_push_configs WHERE task_id = ? ORDER BY created_at, id").all(taskId) as Array<{
+    const rows = cachedStatement(this.db, "SELECT body, wire_version FROM a2a_push_configs WHERE task_id = ? ORDER BY created_at, id").all(taskId) as Array<{
       body: string;
       wire_version: string;
     }>;

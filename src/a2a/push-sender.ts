@@ -1,7 +1,7 @@
 import type { StreamResponse, Task } from "@a2a-js/sdk";
 import { V03PushNotificationSerializer } from "@a2a-js/sdk/compat/v0_3/server";
 import { V1PushNotificationSerializer, type PushNotificationSender, type PushNotificationSerializer } from "@a2a-js/sdk/server";
-import { openDatabase, type Database } from "../storage/database.ts";
+import { cachedStatement, openDatabase, type Database } from "../storage/database.ts";
 import type { SqlitePushConfigStore } from "./push-config-store.ts";
 import { webhookRefusal } from "./webhook-guard.ts";
 
@@ -54,7 +54,7 @@ export class OutboxPushSender implements PushNotificationSender {
     private readonly configs: SqlitePushConfigStore,
     options: PushDeliveryOptions,
   ) {
-    this.db = openDatabase(dataDir);
+    this.db = openDatabase(dataDir, { synchronous: "FULL" });
     this.db.exec(SCHEMA);
     this.options = { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000, timeoutMs: 15_000, log: () => {}, ...options };
   }
@@ -63,7 +63,7 @@ export class OutboxPushSender implements PushNotificationSender {
   async send(update: StreamResponse, _context: unknown, task?: Task): Promise<void> {
     const taskId = taskIdOf(update);
     if (!taskId) return;
-    const insert = this.db.prepare("INSERT INTO a2a_push_outbox (task_id, config_id, url, headers, body, next_at) VALUES (?, ?, ?, ?, ?, ?)");
+    const insert = cachedStatement(this.db, "INSERT INTO a2a_push_outbox (task_id, config_id, url, headers, body, next_at) VALUES (?, ?, ?, ?, ?, ?)");
     for (const { config, wireVersion } of this.configs.configsFor(taskId)) {
       const { body, contentType } = (SERIALIZERS[wireVersion] ?? SERIALIZERS["1.0"]!).serialize(update, task);
       const headers: Record<string, string> = { "content-type": contentType };
@@ -102,8 +102,7 @@ export class OutboxPushSender implements PushNotificationSender {
   /** Delivers the oldest due notification of every webhook, in parallel across webhooks, until none is due. */
   private async pump(): Promise<void> {
     while (!this.closed) {
-      const heads = this.db
-        .prepare(
+      const heads = cachedStatement(this.db, 
           `SELECT o.* FROM a2a_push_outbox o JOIN (SELECT task_id, config_id, url, min(seq) AS seq FROM a2a_push_outbox GROUP BY task_id, config_id, url) h
            ON o.seq = h.seq WHERE o.next_at <= ? ORDER BY o.seq`,
         )
@@ -131,21 +130,21 @@ export class OutboxPushSender implements PushNotificationSender {
       this.inFlight.delete(controller);
     }
     if (this.closed && failure) return;
-    if (!failure) return void this.db.prepare("DELETE FROM a2a_push_outbox WHERE seq = ?").run(row.seq);
+    if (!failure) return void cachedStatement(this.db, "DELETE FROM a2a_push_outbox WHERE seq = ?").run(row.seq);
     const attempts = row.attempts + 1;
     if (attempts >= this.options.maxAttempts) return this.drop(row, `${failure} after ${attempts} attempts`);
     const delay = Math.min(this.options.baseDelayMs * 2 ** (attempts - 1), this.options.maxDelayMs);
-    this.db.prepare("UPDATE a2a_push_outbox SET attempts = ?, next_at = ?, last_error = ? WHERE seq = ?").run(attempts, Date.now() + delay, failure, row.seq);
+    cachedStatement(this.db, "UPDATE a2a_push_outbox SET attempts = ?, next_at = ?, last_error = ? WHERE seq = ?").run(attempts, Date.now() + delay, failure, row.seq);
   }
 
   private drop(row: OutboxRow, reason: string): void {
-    this.db.prepare("DELETE FROM a2a_push_outbox WHERE seq = ?").run(row.seq);
+    cachedStatement(this.db, "DELETE FROM a2a_push_outbox WHERE seq = ?").run(row.seq);
     this.options.log(`push notification for task ${row.task_id} to ${row.url} dropped: ${reason}`);
   }
 
   private scheduleNext(): void {
     if (this.closed) return;
-    const next = this.db.prepare("SELECT min(next_at) AS at FROM a2a_push_outbox").get() as { at: number | null };
+    const next = cachedStatement(this.db, "SELECT min(next_at) AS at FROM a2a_push_outbox").get() as { at: number | null };
     if (next.at === null) return;
     this.timer = setTimeout(() => this.kick(), Math.max(0, next.at - Date.now()));
     this.timer.unref();

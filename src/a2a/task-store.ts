@@ -2,7 +2,7 @@ import { Task as TaskJson, TaskState, type ListTasksRequest, type ListTasksRespo
 import { RequestMalformedError } from "@a2a-js/sdk/errors";
 import type { TaskStore } from "@a2a-js/sdk/server";
 import type { Statement } from "better-sqlite3";
-import { openDatabase, type Database } from "../storage/database.ts";
+import { cachedStatement, openDatabase, type Database } from "../storage/database.ts";
 import { agentMessage, stateName, statusEvent, textPart } from "./messages.ts";
 
 const SCHEMA = `
@@ -43,14 +43,14 @@ export class SqliteTaskStore implements TaskStore {
   private commit: Promise<void> | undefined;
 
   constructor(dataDir: string) {
-    this.db = openDatabase(dataDir);
+    this.db = openDatabase(dataDir, { synchronous: "FULL" });
     this.db.exec(SCHEMA);
-    this.upsert = this.db.prepare(
+    this.upsert = cachedStatement(this.db, 
       `INSERT INTO a2a_tasks (id, context_id, state, status_time, body, updated_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET context_id = excluded.context_id, state = excluded.state, status_time = excluded.status_time,
        body = excluded.body, updated_at = excluded.updated_at`,
     );
-    this.select = this.db.prepare("SELECT body FROM a2a_tasks WHERE id = ?");
+    this.select = cachedStatement(this.db, "SELECT body FROM a2a_tasks WHERE id = ?");
   }
 
   save(task: Task): Promise<void> {
@@ -87,14 +87,13 @@ export class SqliteTaskStore implements TaskStore {
       return clauses.length ? `WHERE ${clauses.join(" AND ")}` : "";
     };
     const args = filters.map(([, value]) => value);
-    const totalSize = (this.db.prepare(`SELECT count(*) AS n FROM a2a_tasks ${where()}`).get(...args) as { n: number }).n;
+    const totalSize = (cachedStatement(this.db, `SELECT count(*) AS n FROM a2a_tasks ${where()}`).get(...args) as { n: number }).n;
 
     const pageSize = params.pageSize ?? 50;
     const cursor = params.pageToken ? decodeCursor(params.pageToken) : undefined;
     const after = cursor ? ["(status_time < ? OR (status_time = ? AND id < ?))"] : [];
     const afterArgs = cursor ? [cursor.time, cursor.time, cursor.id] : [];
-    const rows = this.db
-      .prepare(`SELECT id, status_time, body FROM a2a_tasks ${where(after)} ORDER BY status_time DESC, id DESC LIMIT ?`)
+    const rows = cachedStatement(this.db, `SELECT id, status_time, body FROM a2a_tasks ${where(after)} ORDER BY status_time DESC, id DESC LIMIT ?`)
       .all(...args, ...afterArgs, pageSize + 1) as Array<{ id: string; status_time: string; body: string }>;
     const page = rows.slice(0, pageSize);
     const last = page.at(-1);
@@ -111,7 +110,7 @@ export class SqliteTaskStore implements TaskStore {
    * with a status message that says why, so a client polling it learns the truth instead of waiting.
    */
   failInterrupted(): number {
-    const rows = this.db.prepare(`SELECT body FROM a2a_tasks WHERE state IN (${UNFINISHED.join(",")})`).all() as Array<{ body: string }>;
+    const rows = cachedStatement(this.db, `SELECT body FROM a2a_tasks WHERE state IN (${UNFINISHED.join(",")})`).all() as Array<{ body: string }>;
     const markAll = this.db.transaction(() => {
       for (const row of rows) {
         const task = TaskJson.fromJSON(JSON.parse(row.body));
@@ -131,7 +130,7 @@ export class SqliteTaskStore implements TaskStore {
   async settled(taskIds: string[], timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const pending = () => taskIds.filter((id) => {
-      const row = this.pending.get(id) ?? (this.db.prepare("SELECT state FROM a2a_tasks WHERE id = ?").get(id) as { state: number } | undefined);
+      const row = this.pending.get(id) ?? (cachedStatement(this.db, "SELECT state FROM a2a_tasks WHERE id = ?").get(id) as { state: number } | undefined);
       return row !== undefined && UNFINISHED.includes(row.state);
     });
     while (pending().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));

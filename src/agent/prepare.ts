@@ -1,4 +1,3 @@
-import { config as configureZod } from "zod";
 import type { Config } from "../config/schema.ts";
 import { processRecorder } from "../events/recorder.ts";
 import { mcpServers } from "../mcp/config.ts";
@@ -51,12 +50,15 @@ export interface PreparedAgent {
   observer?: AgentObserver;
   /** Services for tools (the loaded config for [websearch]/[lsp]); front ends add e.g. `question` to a copy. */
   hooks: ToolHooks;
-  /** Stops MCP servers and language servers and waits until the run's records are durable; call when the run ends. */
+  /**
+   * Stops this agent's MCP servers and waits until the run's records are durable; call when the run
+   * ends. Language servers are shared by the process's agents and stop when the last one closes.
+   */
   close(): Promise<void>;
 }
 
-// A run parses each schema only a few times: zod's JIT would spend more compiling than it saves.
-configureZod({ jitless: true });
+let openAgents = 0;
+
 baselineWasmOnly();
 
 /** Everything a front end needs before calling runAgent: session, profile, model, tools (with MCP), permissions, prompt. */
@@ -86,6 +88,8 @@ export async function prepareAgent(options: PrepareOptions): Promise<PreparedAge
   const recorder = await processRecorder(options.dataDir).catch((error: unknown) => {
     options.onWarning?.(`event log unavailable: ${(error as Error).message}`);
   });
+  openAgents++;
+  let closed = false;
   return {
     store,
     session,
@@ -103,8 +107,10 @@ export async function prepareAgent(options: PrepareOptions): Promise<PreparedAge
     observer: recorder?.observer(),
     hooks: { config },
     close: async () => {
+      if (closed) return;
+      closed = true;
       await mcp?.close();
-      await shutdownLanguageServers();
+      if (--openAgents === 0) await shutdownLanguageServers();
       await recorder?.flush();
     },
   };

@@ -70,10 +70,13 @@ export async function openIndexedLog<T, R>(dir: string, spec: IndexSpec<T>, opti
  * A SQLite sidecar mapping filterable fields to log positions, so a lookup costs an index seek plus
  * one read per hit instead of a scan of the log. The log stays the source of truth: the index is
  * written after a record is durable and, on open, catches up on whatever a crash kept it from seeing.
+ * Rows added in one event-loop turn share a transaction (a busy server adds many per turn; one
+ * transaction each would rewrite the same b-tree pages again and again); lookups see them all.
  */
 export class LogIndex<T> {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement | undefined; // absent on a read-only index
+  private queued: unknown[][] = [];
 
   /** `readonly`: a reader's view of the index another process keeps (it must exist; add/catchUp are not for it). */
   constructor(
@@ -104,7 +107,15 @@ export class LogIndex<T> {
   add(location: LogLocation, record: T): void {
     if (!this.insert) throw new Error("a read-only index cannot add records");
     const fields = this.project(record);
-    this.insert.run(location.segment, location.offset, location.length, fields.ts, ...this.columns.map((column) => fields.columns[column] ?? null));
+    this.queued.push([location.segment, location.offset, location.length, fields.ts, ...this.columns.map((column) => fields.columns[column] ?? null)]);
+    if (this.queued.length === 1) setImmediate(() => this.writeQueued());
+  }
+
+  private writeQueued(): void {
+    if (this.queued.length === 0 || !this.db.open) return;
+    const rows = this.queued;
+    this.queued = [];
+    this.db.transaction(() => rows.forEach((row) => this.insert!.run(...row)))();
   }
 
   /** Indexes the records the log holds past the last indexed one; rebuilds if the index is ahead of the log. */
@@ -117,9 +128,10 @@ export class LogIndex<T> {
     }
     let added = 0;
     const batch: { location: LogLocation; record: T }[] = [];
-    const addBatch = this.db.transaction(() => {
+    const addBatch = () => {
       for (const { location, record } of batch.splice(0)) this.add(location, record);
-    });
+      this.writeQueued();
+    };
     for await (const { record, ...location } of log.entries(next)) {
       batch.push({ location, record });
       added++;
@@ -130,6 +142,7 @@ export class LogIndex<T> {
   }
 
   find(query: IndexQuery): IndexPage {
+    this.writeQueued();
     const where: string[] = [];
     const params: (string | number)[] = [];
     for (const [column, value] of Object.entries(query.equals ?? {})) {
@@ -162,6 +175,7 @@ export class LogIndex<T> {
   }
 
   close(): void {
+    this.writeQueued();
     this.db.close();
   }
 

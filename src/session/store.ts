@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ModelMessage } from "ai";
-import { openDatabase, type Database } from "../storage/database.ts";
+import { cachedStatement, openDatabase, type Database } from "../storage/database.ts";
 
 export interface SessionInfo {
   id: string;
@@ -75,20 +75,18 @@ export class SessionStore {
   create(init: { directory: string; model: string; agent: string; title?: string; parentId?: string }): SessionInfo {
     const now = Date.now();
     const id = `ses_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
-    this.db
-      .prepare(`INSERT INTO sessions (id, title, directory, model, agent, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+    cachedStatement(this.db, `INSERT INTO sessions (id, title, directory, model, agent, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(id, init.title ?? "", init.directory, init.model, init.agent, init.parentId ?? null, now, now);
     return this.get(id)!;
   }
 
   get(id: string): SessionInfo | undefined {
-    const row = this.db.prepare(`${SELECT_SESSION} WHERE s.id = ?`).get(id) as SessionRow | undefined;
+    const row = cachedStatement(this.db, `${SELECT_SESSION} WHERE s.id = ?`).get(id) as SessionRow | undefined;
     return row && toInfo(row);
   }
 
   latest(directory: string): SessionInfo | undefined {
-    const row = this.db
-      .prepare(`${SELECT_SESSION} WHERE s.directory = ? AND s.parent_id IS NULL ORDER BY s.updated_at DESC, s.rowid DESC LIMIT 1`)
+    const row = cachedStatement(this.db, `${SELECT_SESSION} WHERE s.directory = ? AND s.parent_id IS NULL ORDER BY s.updated_at DESC, s.rowid DESC LIMIT 1`)
       .get(directory) as SessionRow | undefined;
     return row && toInfo(row);
   }
@@ -96,15 +94,13 @@ export class SessionStore {
   list(options: { directory?: string; limit?: number } = {}): SessionInfo[] {
     const where = options.directory ? `WHERE s.directory = ?` : "";
     const params = options.directory ? [options.directory] : [];
-    const rows = this.db
-      .prepare(`${SELECT_SESSION} ${where} ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ?`)
+    const rows = cachedStatement(this.db, `${SELECT_SESSION} ${where} ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ?`)
       .all(...params, options.limit ?? 50) as SessionRow[];
     return rows.map(toInfo);
   }
 
   messages(sessionId: string): StoredMessage[] {
-    const rows = this.db
-      .prepare(`SELECT seq, kind, content, summarizes, created_at FROM messages WHERE session_id = ? ORDER BY seq`)
+    const rows = cachedStatement(this.db, `SELECT seq, kind, content, summarizes, created_at FROM messages WHERE session_id = ? ORDER BY seq`)
       .all(sessionId) as { seq: number; kind: MessageKind; content: string; summarizes: number | null; created_at: number }[];
     return rows.map((r) => ({
       seq: r.seq,
@@ -118,11 +114,10 @@ export class SessionStore {
   append(sessionId: string, message: ModelMessage, kind: MessageKind = "message", summarizes?: number): StoredMessage {
     const now = Date.now();
     const insert = this.db.transaction(() => {
-      const { next } = this.db.prepare(`SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM messages WHERE session_id = ?`).get(sessionId) as { next: number };
-      this.db
-        .prepare(`INSERT INTO messages (session_id, seq, kind, role, content, summarizes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      const { next } = cachedStatement(this.db, `SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM messages WHERE session_id = ?`).get(sessionId) as { next: number };
+      cachedStatement(this.db, `INSERT INTO messages (session_id, seq, kind, role, content, summarizes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
         .run(sessionId, next, kind, message.role, JSON.stringify(message), summarizes ?? null, now);
-      this.db.prepare(`UPDATE sessions SET updated_at = ? WHERE id = ?`).run(now, sessionId);
+      cachedStatement(this.db, `UPDATE sessions SET updated_at = ? WHERE id = ?`).run(now, sessionId);
       return next;
     });
     return { seq: insert(), kind, message, createdAt: now, ...(summarizes !== undefined ? { summarizes } : {}) };
@@ -130,17 +125,15 @@ export class SessionStore {
 
   recordUsage(sessionId: string, step: number, model: string, inputTokens: number, outputTokens: number, cost?: number): void {
     this.db.transaction(() => {
-      this.db
-        .prepare(`INSERT INTO usage (session_id, step, model, input_tokens, output_tokens, cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      cachedStatement(this.db, `INSERT INTO usage (session_id, step, model, input_tokens, output_tokens, cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
         .run(sessionId, step, model, inputTokens, outputTokens, cost ?? null, Date.now());
-      this.db
-        .prepare(`UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, cost = cost + ? WHERE id = ?`)
+      cachedStatement(this.db, `UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, cost = cost + ? WHERE id = ?`)
         .run(inputTokens, outputTokens, cost ?? 0, sessionId);
     })();
   }
 
   setTitle(sessionId: string, title: string): void {
-    this.db.prepare(`UPDATE sessions SET title = ? WHERE id = ?`).run(title, sessionId);
+    cachedStatement(this.db, `UPDATE sessions SET title = ? WHERE id = ?`).run(title, sessionId);
   }
 }
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 
 export type Database = BetterSqlite3.Database;
+export type Statement = BetterSqlite3.Statement;
 
 const require = createRequire(import.meta.url);
 const open = new Map<string, Database>();
@@ -11,29 +12,40 @@ const open = new Map<string, Database>();
 export interface DatabaseOptions {
   /**
    * "NORMAL" (the default, with WAL) keeps every commit across a crash of the process, e.g. kill -9;
-   * "FULL" also fsyncs each commit, surviving power loss: for servers that acknowledge writes to peers.
+   * "FULL" also fsyncs each commit, surviving power loss: for stores that acknowledge writes to peers.
    */
   synchronous?: "NORMAL" | "FULL";
 }
 
 /**
- * The embedded SQLite database `<data dir>/codetether.db`. One connection per process and path;
- * features add their own tables with `CREATE TABLE IF NOT EXISTS`. Asking for FULL once upgrades
- * the shared connection.
+ * The embedded SQLite database `<data dir>/codetether.db`; features add their own tables with
+ * `CREATE TABLE IF NOT EXISTS`. One connection per process, path and durability: what a server
+ * acknowledges to peers commits with an fsync each time, while its local bookkeeping (sessions,
+ * approvals) does not pay for one on every write.
  */
 export function openDatabase(dataDir: string, options: DatabaseOptions = {}): Database {
   const path = join(dataDir, "codetether.db");
-  const existing = open.get(path);
-  if (existing?.open) {
-    if (options.synchronous === "FULL") existing.pragma("synchronous = FULL");
-    return existing;
-  }
+  const synchronous = options.synchronous ?? "NORMAL";
+  const key = `${synchronous} ${path}`;
+  const existing = open.get(key);
+  if (existing?.open) return existing;
   mkdirSync(dataDir, { recursive: true });
   const Sqlite = require("better-sqlite3") as typeof BetterSqlite3;
   const db = new Sqlite(path);
   db.pragma("journal_mode = WAL");
-  db.pragma(`synchronous = ${options.synchronous ?? "NORMAL"}`);
+  db.pragma(`synchronous = ${synchronous}`);
   db.pragma("busy_timeout = 5000");
-  open.set(path, db);
+  open.set(key, db);
   return db;
+}
+
+const statements = new WeakMap<Database, Map<string, Statement>>();
+
+/** `db.prepare(sql)`, compiled once per connection: for statements run on every task or message. */
+export function cachedStatement(db: Database, sql: string): Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) cache.set(sql, (statement = db.prepare(sql)));
+  return statement;
 }

@@ -1,3 +1,4 @@
+import { config as configureZod } from "zod";
 import { loadConfig } from "../../config/load.ts";
 import { dataDir } from "../../config/paths.ts";
 import { prepareAgent } from "../../agent/prepare.ts";
@@ -7,6 +8,10 @@ import { autoApproveAsk, type AutoApprove } from "../../permission/auto-approve.
 import { printJson } from "../output.ts";
 import { createEventPrinter } from "./event-printer.ts";
 import { readPrompt } from "./read-prompt.ts";
+
+// One run parses each schema only a few times: zod's JIT would spend more compiling than it saves.
+// (Long-lived front ends — serve, worker, TUI — parse the same schemas thousands of times and keep it.)
+configureZod({ jitless: true });
 
 export interface RunOptions {
   config?: string;
