@@ -18,7 +18,8 @@ let root: string;
 let session: TuiSession;
 let app: ReturnType<typeof render>;
 
-const frame = () => app.lastFrame()!.replace(/\x1b\[[0-9;]*m/g, "");
+// Everything written so far: settled entries are printed once into the scrollback, the live region is redrawn.
+const frame = () => app.frames.join("\n").replace(/\x1b\[[0-9;]*m/g, "");
 
 async function waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;

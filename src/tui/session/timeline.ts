@@ -11,9 +11,14 @@ export interface TimelineItem {
 }
 
 const MAX_ITEMS = 1000;
+const DETAILED_ITEMS = 100;
 const MAX_DETAIL = 16 * 1024;
+export const DROPPED_DETAIL = `(only the latest ${DETAILED_ITEMS} events keep their payload here; all of them: codetether events replay <session>)`;
 
-/** A bounded log of what happened in the session (older rows drop off so memory stays flat). */
+/**
+ * A bounded log of what happened in the session: the latest rows with their payloads, older ones as
+ * one-line summaries, the oldest dropped, so memory stays flat however long the session runs.
+ */
 export class Timeline {
   private items: TimelineItem[] = [];
   private seq = 0;
@@ -24,18 +29,29 @@ export class Timeline {
 
   record(type: string, summary: string, detail: unknown = ""): void {
     const text = typeof detail === "string" ? detail : JSON.stringify(detail, null, 2);
-    this.items = [...this.items.slice(-(MAX_ITEMS - 1)), { seq: ++this.seq, at: Date.now(), type, summary, detail: clip(text) }];
+    const items = this.items.slice(-(MAX_ITEMS - 1));
+    const last = items.at(-1);
+    // A finished run of deltas was built by appending to a string, which keeps every piece alive: copy it flat.
+    if (last && isDelta(last.type)) items[items.length - 1] = { ...last, detail: flatCopy(last.detail) };
+    const leaving = items.length - DETAILED_ITEMS;
+    if (leaving >= 0) items[leaving] = { ...items[leaving]!, detail: DROPPED_DETAIL };
+    items.push({ seq: ++this.seq, at: Date.now(), type, summary, detail: clip(text) });
+    this.items = items;
   }
 
   recordEvent(event: AgentEvent): void {
     const last = this.items.at(-1);
-    if ((event.type === "text-delta" || event.type === "reasoning-delta") && last?.type === event.type) {
+    if (event.type === "text-delta" || event.type === "reasoning-delta") {
+      // A run of deltas is one row whose payload is the text itself.
+      if (last?.type !== event.type) return this.record(event.type, summarize(event), event.text);
       const detail = clip(last.detail + event.text);
       this.items = [...this.items.slice(0, -1), { ...last, detail, summary: `${detail.length} chars` }];
       return;
     }
     const { type, ...payload } = event;
-    this.record(type, summarize(event), payload);
+    // The answer is already in the text-delta row above; only its length is repeated here.
+    if (event.type === "finish") this.record(type, summarize(event), { ...payload, text: `${event.text.length} chars` });
+    else this.record(type, summarize(event), payload);
   }
 
   clear(): void {
@@ -70,6 +86,15 @@ function summarize(event: AgentEvent): string {
     case "compaction":
       return `${event.pruned} pruned${event.summarized ? ", summarised" : ""}`;
   }
+}
+
+function isDelta(type: string): boolean {
+  return type === "text-delta" || type === "reasoning-delta";
+}
+
+/** An exact copy of `text` as one flat string (JSON round trips keep even lone surrogates). */
+function flatCopy(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
 }
 
 function clip(text: string): string {
