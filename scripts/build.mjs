@@ -12,9 +12,10 @@ import { build } from "esbuild";
 import { readFile, rename, rm } from "node:fs/promises";
 import { basename } from "node:path";
 
-const BUNDLED = new Set(["commander", "ai", "zod", "smol-toml", "@ai-sdk/openai", "@ai-sdk/anthropic", "@ai-sdk/google", "@ai-sdk/openai-compatible", "picomatch", "tinyglobby", "ignore"]);
+const BUNDLED = new Set(["commander", "ai", "zod", "smol-toml", "@ai-sdk/openai", "@ai-sdk/anthropic", "@ai-sdk/google", "@ai-sdk/openai-compatible", "picomatch", "tinyglobby", "ignore", "ink", "react"]);
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
-const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => !BUNDLED.has(name));
+// react-devtools-core: ink imports it only under DEV=true and it is not installed.
+const external = [...Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => !BUNDLED.has(name)), "react-devtools-core"];
 
 /** zod re-exports error messages in ~40 languages (over half its size); only English is ever used. */
 const englishOnlyZod = {

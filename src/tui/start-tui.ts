@@ -77,8 +77,9 @@ export async function loadInk() {
   delete process.env.CONTINUOUS_INTEGRATION;
   process.env.NODE_ENV = "production";
   try {
-    const [{ render }, { App }, { createElement }] = await Promise.all([import("ink"), import("./app.tsx"), import("react")]);
-    return { render, App, createElement };
+    // React is CommonJS: bundled, its dynamic import has only the default export.
+    const [{ render }, { App }, react] = await Promise.all([import("ink"), import("./app.tsx"), import("react")]);
+    return { render, App, createElement: react.default.createElement };
   } finally {
     for (const [key, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[key];
