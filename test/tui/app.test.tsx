@@ -18,8 +18,10 @@ let root: string;
 let session: TuiSession;
 let app: ReturnType<typeof render>;
 
-// Everything written so far: settled entries are printed once into the scrollback, the live region is redrawn.
-const frame = () => app.frames.join("\n").replace(/\x1b\[[0-9;]*m/g, "");
+// What the terminal received since the last typed input: settled entries are printed once into the
+// scrollback, the live region is redrawn, so the screen is every write, not only the last frame.
+let sinceInput = 0;
+const frame = () => app.frames.slice(sinceInput).join("\n").replace(/\x1b\[[0-9;]*m/g, "");
 
 async function waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -31,6 +33,7 @@ async function waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
 }
 
 async function type(...chunks: string[]): Promise<void> {
+  sinceInput = app.frames.length;
   for (const chunk of chunks) {
     app.stdin.write(chunk);
     await sleep(10);
@@ -38,6 +41,7 @@ async function type(...chunks: string[]): Promise<void> {
 }
 
 beforeEach(async () => {
+  sinceInput = 0;
   fake = await startFakeModel();
   root = mkdtempSync(join(tmpdir(), "tui-app-"));
   const workspace = join(root, "workspace");
@@ -85,4 +89,33 @@ test("slash commands: coming features say so, /cost reports, Tab switches agent,
   await waitFor(/Keys/);
   await type("\x1b");
   await waitFor(/plan ›/);
+});
+
+test("the session picker lists this directory's sessions and resumes one; the model picker filters and switches", async () => {
+  fake.push("First answer.");
+  await type("remember the llama", "\r");
+  await waitFor(/First answer\./);
+  const first = session.getSnapshot().session.id;
+  await type("/new", "\r");
+  await waitFor(/new session ses_\w+/);
+  assert.notEqual(session.getSnapshot().session.id, first);
+
+  await type("/sessions", "\r");
+  await waitFor(/Sessions in this directory/);
+  await type("llama");
+  await waitFor(new RegExp(`remember the llama.*${first}`));
+  await type("\r");
+  await waitFor(new RegExp(`resumed ${first}: remember the llama`));
+  assert.equal(session.getSnapshot().session.id, first);
+
+  await type("/model", "\r");
+  await waitFor(/Model/);
+  await type("anthropic sonnet");
+  await waitFor(/anthropic\/claude-sonnet/);
+  await type("\r");
+  await waitFor(/no API key for provider 'anthropic': set ANTHROPIC_API_KEY/);
+  await type("/model", "\r");
+  await waitFor(/Model/);
+  await type("fake", "\r");
+  await waitFor(/model: fake\/fake-model/);
 });
