@@ -2,12 +2,13 @@
 // - cli.cjs: the command table (commander and each command's options and help). CommonJS, so that
 //   `--help` starts without Node's ESM loader.
 // - actions/*.js: what each command does, as ESM with shared chunks; cli.cjs loads a command's action
-//   with import() only when that command runs (ink and other ESM-only packages live here).
+//   with import() only when that command runs (the TUI, with ink and React bundled in, lives here).
 // - run.cjs: `run` again as one CommonJS file, loaded through V8's code cache (src/cli/code-cache.ts):
 //   compiling it is most of a one-shot run's start-up otherwise.
-// The pure-JS packages on the hot path (commander, the AI SDK, zod, TOML, globbing) are bundled and
-// minified: one parsed file loads far faster than hundreds of node_modules files. Everything else —
-// native addons, servers, UI — stays external and is loaded from node_modules only when needed.
+// The pure-JS packages on the hot paths (commander, the AI SDK, zod, TOML, globbing, ink and React)
+// are bundled and minified: one parsed file loads far faster than hundreds of node_modules files.
+// Everything else — native addons, servers, protocol SDKs — stays external and is loaded from
+// node_modules only when needed.
 import { build } from "esbuild";
 import { readFile, rename, rm } from "node:fs/promises";
 import { basename } from "node:path";

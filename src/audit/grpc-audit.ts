@@ -14,10 +14,11 @@ const UNAUTHENTICATED = 16;
 
 /**
  * Wraps every method of a gRPC service implementation so each call is recorded once it ends: actor,
- * RPC (`/<service>/<method>`), gRPC status code. Wrap outside the auth guard to record refused calls:
- * `auditGrpcService(requireGrpcBearer(impl, token), "a2a.v1.A2AService", (r) => recorder.recordAudit(r))`.
+ * RPC path from the service definition (`/<package.Service>/<Method>`), gRPC status code. Wrap outside
+ * the auth guard to record refused calls:
+ * `auditGrpcService(requireGrpcBearer(impl, token), A2AService, (r) => recorder.recordAudit(r))`.
  */
-export function auditGrpcService<T extends object>(service: T, serviceName: string, record: (input: AuditInput) => void): T {
+export function auditGrpcService<T extends object>(service: T, definition: Record<string, { path: string }>, record: (input: AuditInput) => void): T {
   const wrapped: Record<string, AnyHandler> = {};
   for (const [method, handler] of Object.entries(service) as [string, AnyHandler][]) {
     wrapped[method] = (call, callback) => {
@@ -29,7 +30,7 @@ export function auditGrpcService<T extends object>(service: T, serviceName: stri
         record({
           actor: apiActor(authorization, code !== UNAUTHENTICATED, call.getPeer?.()),
           action: "api.grpc",
-          resource: `/${serviceName}/${method}`,
+          resource: definition[method]?.path ?? `/${method}`,
           status: String(code),
         });
       };

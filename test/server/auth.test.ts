@@ -110,3 +110,35 @@ test("gRPC with the token reaches the handler (GetTask of an unknown id → NOT_
   const error = await callGrpc(A2AService.getTask.path, false, metadata, request);
   assert.equal(error?.code, status.NOT_FOUND, error?.message);
 });
+
+test("every gRPC call is in the audit trail, refused ones too: RPC path, status and caller, never the token", async () => {
+  const request = A2AService.getTask.requestSerialize({ tenant: "", id: "audited", historyLength: undefined });
+  const refused = new Metadata();
+  refused.set("authorization", "Bearer wrong-token-value");
+  assert.equal((await callGrpc(A2AService.getTask.path, false, refused, request))?.code, status.UNAUTHENTICATED);
+  const allowed = new Metadata();
+  allowed.set("authorization", `Bearer ${TOKEN}`);
+  allowed.set("a2a-version", "1.0");
+  assert.equal((await callGrpc(A2AService.getTask.path, false, allowed, request))?.code, status.NOT_FOUND);
+
+  const query = async () => {
+    const res = await fetch(`${running.serve.endpoints.http}/v1/audit/query`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ action: "api.grpc", resource: A2AService.getTask.path }),
+    });
+    return (await bodyOf(res)).events as Array<{ actor: string; status: string }>;
+  };
+  // Audit records are appended in the background (group commit): wait until both calls are in.
+  const has = (code: number) => records.some((r) => r.status === String(code));
+  let records = await query();
+  for (let i = 0; i < 100 && !(has(status.UNAUTHENTICATED) && has(status.NOT_FOUND)); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    records = await query();
+  }
+  const refusedRecord = records.findLast((r) => r.status === String(status.UNAUTHENTICATED));
+  const allowedRecord = records.findLast((r) => r.status === String(status.NOT_FOUND));
+  assert.match(refusedRecord?.actor ?? "", /^peer:/);
+  assert.match(allowedRecord?.actor ?? "", /^token:[0-9a-f]{12}$/);
+  assert.ok(!JSON.stringify(records).includes(TOKEN) && !JSON.stringify(records).includes("wrong-token-value"));
+});
