@@ -16,7 +16,8 @@ export function agentDirs(workspace: string, env = process.env): string[] {
 export function listProfiles(workspace: string, env = process.env): AgentProfile[] {
   const byName = new Map<string, AgentProfile>();
   for (const profile of [...BUILTIN_PROFILES, ...agentDirs(workspace, env).flatMap((dir) => loadAgentFiles(dir))]) byName.set(profile.name, profile);
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  // Names are plain identifiers: code-point order, without starting ICU's collator (~7 ms) on every run.
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** The named agent profile (for `run --agent` and the `task` tool); unknown names list the known ones. */
