@@ -4,6 +4,7 @@ import type { Layout } from "./chat/entry-view.tsx";
 import { runSlashCommand, type CommandContext, type Overlay } from "./commands/run-command.ts";
 import { completeSlash, parseSlash } from "./commands/slash-commands.ts";
 import { APPROVAL_CHOICES, ApprovalPrompt } from "./components/approval-prompt.tsx";
+import { QuestionPrompt } from "./components/question-prompt.tsx";
 import { Header } from "./components/header.tsx";
 import { InputBox } from "./components/input-box.tsx";
 import { LiveView } from "./components/live-view.tsx";
@@ -53,6 +54,8 @@ export function App({ session, themes, history, files, initialLayout = "webview"
   const [prompt, setPrompt, promptRef] = useRefState<PromptState>(EMPTY_PROMPT);
   const [approvalChoice, setApprovalChoice] = useState(0);
   const [rejectReason, setRejectReason, reasonRef] = useRefState<string | undefined>(undefined);
+  const [answer, setAnswer, answerRef] = useRefState("");
+  const [answerChoice, setAnswerChoice] = useState(0);
   const [scroll, setScroll] = useState(0);
   const [flash, setFlash] = useState<string | undefined>(undefined);
   const quitArmedAt = useRef(0);
@@ -163,6 +166,22 @@ export function App({ session, themes, history, files, initialLayout = "webview"
     else approval.answer({ reply: choice.reply });
   };
 
+  const handleQuestionKey = (key: KeyPress) => {
+    const question = snapshot.question!;
+    const typed = answerRef.current;
+    const options = question.request.options ?? [];
+    const done = (text: string | undefined) => {
+      setAnswer("");
+      setAnswerChoice(0);
+      question.answer(text);
+    };
+    if (key.name === "escape") return done(undefined);
+    if (key.name === "return") return done(typed.trim() || options[answerChoice]);
+    if ((key.name === "up" || key.name === "down") && options.length) return setAnswerChoice((c) => (c + (key.name === "up" ? options.length - 1 : 1)) % options.length);
+    if (key.name === "backspace") return setAnswer(typed.slice(0, -1));
+    if (key.text && !key.ctrl && !key.meta) return setAnswer(typed + key.text.replace(/\n/g, " "));
+  };
+
   const onKey = (key: KeyPress) => {
     if (key.ctrl && key.name === "c") {
       if (Date.now() - quitArmedAt.current < QUIT_WINDOW_MS) return exit();
@@ -172,6 +191,7 @@ export function App({ session, themes, history, files, initialLayout = "webview"
       return setFlash("press Ctrl+C again to quit");
     }
     if (snapshot.approval) return handleApprovalKey(key);
+    if (snapshot.question) return handleQuestionKey(key);
     if (overlay !== "none") {
       if (overlay === "help") {
         if (key.name === "escape" || key.name === "return" || key.name === "q" || key.text === "?") return closeOverlay();
@@ -223,7 +243,11 @@ export function App({ session, themes, history, files, initialLayout = "webview"
   const onPrinted = useCallback((key: number, count: number) => session.markPrinted(key, count), [session]);
 
   const width = Math.max(20, columns);
-  const inputRows = snapshot.approval ? 6 : Math.min(8, prompt.editor.text.split("\n").length) + 2 + prompt.completions.length;
+  const inputRows = snapshot.approval
+    ? 6
+    : snapshot.question
+      ? 5 + (snapshot.question.request.options?.length ?? 0)
+      : Math.min(8, prompt.editor.text.split("\n").length) + 2 + prompt.completions.length;
   const mainRows = Math.max(3, rows - inputRows - (layout === "webview" ? 1 : 0) - 2);
   return (
     <ThemeProvider value={theme}>
@@ -248,6 +272,8 @@ export function App({ session, themes, history, files, initialLayout = "webview"
             )}
             {snapshot.approval ? (
               <ApprovalPrompt approval={snapshot.approval} selected={approvalChoice} reason={rejectReason} />
+            ) : snapshot.question ? (
+              <QuestionPrompt question={snapshot.question} typed={answer} selected={answerChoice} />
             ) : view === "chat" ? (
               <InputBox prompt={prompt} busy={snapshot.busy} agent={snapshot.agent} width={width} />
             ) : null}

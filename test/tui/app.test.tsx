@@ -119,3 +119,19 @@ test("the session picker lists this directory's sessions and resumes one; the mo
   await type("fake", "\r");
   await waitFor(/model: fake\/fake-model/);
 });
+
+test("the model's question appears inline; a picked option or a typed answer goes back to the model", async () => {
+  fake.push([{ tool: "question", input: { question: "Which file?", options: ["a.ts", "b.ts"] } }], "Using b.ts.");
+  await type("pick a file", "\r");
+  await waitFor(/Question: Which file\?/);
+  await type("\x1b[B", "\r");
+  await waitFor(/Using b\.ts\./);
+  assert.match(JSON.stringify(fake.requests[1]!.body.messages.at(-1)), /The user answered: b\.ts/);
+
+  fake.push([{ tool: "question", input: { question: "Why?" } }], "Noted.");
+  await type("again", "\r");
+  await waitFor(/Question: Why\?/);
+  await type("because", "\r");
+  await waitFor(/Noted\./);
+  assert.match(JSON.stringify(fake.requests.at(-1)!.body.messages.at(-1)), /The user answered: because/);
+});

@@ -8,6 +8,7 @@ import type { AskReply, AskRequest } from "../../permission/engine.ts";
 import { resolveModel, type ResolvedModel } from "../../provider/resolve.ts";
 import { transcript } from "../../session/context.ts";
 import type { SessionInfo } from "../../session/store.ts";
+import type { QuestionRequest } from "../../tool/tool.ts";
 import { errorMessage } from "../../util/errors.ts";
 import { entriesFromMessages } from "../chat/from-messages.ts";
 import { entryId, notice, type Entry } from "../chat/entries.ts";
@@ -27,6 +28,12 @@ export interface PendingApproval {
   answer(reply: AskReply): void;
 }
 
+/** The model's `question` waiting for the user; `undefined` skips it. */
+export interface PendingQuestion {
+  request: QuestionRequest;
+  answer(text: string | undefined): void;
+}
+
 export interface SessionUsage {
   inputTokens: number;
   outputTokens: number;
@@ -41,6 +48,7 @@ export interface TuiSnapshot {
   live: Entry[];
   busy: boolean;
   approval?: PendingApproval;
+  question?: PendingQuestion;
   session: SessionInfo;
   model: ResolvedModel;
   agent: string;
@@ -62,6 +70,7 @@ export class TuiSession {
   private live: Entry[] = [];
   private busy = false;
   private approval: PendingApproval | undefined;
+  private question: PendingQuestion | undefined;
   private status: string | undefined;
   private usage: SessionUsage = { inputTokens: 0, outputTokens: 0, cost: 0, contextTokens: 0 };
   private abort: AbortController | undefined;
@@ -162,6 +171,7 @@ export class TuiSession {
         dataDir: this.options.dataDir,
         signal: this.abort.signal,
         maxSteps: this.options.maxSteps ?? this.options.config.default.max_steps,
+        hooks: { ...this.prepared.hooks, question: (request, signal) => this.askQuestion(request, signal) },
       })) {
         this.onEvent(event);
       }
@@ -298,6 +308,24 @@ export class TuiSession {
     });
   }
 
+  private askQuestion(request: QuestionRequest, signal: AbortSignal): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      const answer = (text: string | undefined) => {
+        if (this.question?.request !== request) return;
+        signal.removeEventListener("abort", onAbort);
+        this.question = undefined;
+        this.timeline.record("question-answer", text ?? "(skipped)", { question: request.question, answer: text ?? null });
+        this.info(text ? `you answered: ${text}` : "question skipped", text ? "info" : "warning");
+        resolve(text);
+      };
+      const onAbort = () => answer(undefined);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.question = { request, answer };
+      this.timeline.record("question", request.question, request);
+      this.changed();
+    });
+  }
+
   /**
    * A model streams hundreds of deltas a second; the UI is told at most once a frame (ink draws at
    * 30 fps anyway), so a fast stream costs a few renders instead of one per delta.
@@ -317,6 +345,7 @@ export class TuiSession {
       live: this.live,
       busy: this.busy,
       approval: this.approval,
+      question: this.question,
       session: this.session,
       model: this.model,
       agent: this.agent,
