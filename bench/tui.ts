@@ -15,8 +15,11 @@ import { startFakeModel } from "../test/support/fake-model.ts";
 import { median } from "./measure.ts";
 
 const RUNS = 7;
-const TURNS = 300; // a user message and an answer each: 600 messages
+const TURNS = 600; // a user message and an answer each: 1,200 messages
 const REPORTED_AT = 200; // the issue's figure: RSS after a 200-message session
+// Growth is measured from here on: by then the JIT has compiled the hot paths (its code is most of the
+// early growth) and the bounded buffers (the inspector's 1,000 rows, Node's 250 resource timings) are full.
+const GROWTH_FROM = 600;
 
 // The agent core imports prompts as text, as the bundle does (see scripts/text-hooks.mjs).
 register("../scripts/text-loader.mjs", import.meta.url);
@@ -121,11 +124,13 @@ async function memoryFigures(withUi: boolean): Promise<void> {
     import("../src/tui/input/mentions.ts"),
     import("../src/config/schema.ts"),
   ]);
-  const answer = `Here is the change.\n\n\`\`\`ts\n${"export const value = compute(42); // explained\n".repeat(12)}\`\`\`\n\n${"The reasoning behind it, in a paragraph of prose. ".repeat(8)}`;
+  // Every answer is different, as in a real session (identical texts would hide per-text caches).
+  const answer = (turn: number) =>
+    `Here is change ${turn}.\n\n\`\`\`ts\n${`export const value${turn} = compute(${turn}); // explained\n`.repeat(12)}\`\`\`\n\n${`The reasoning behind change ${turn}, in a paragraph of prose. `.repeat(8)}`;
   const root = mkdtempSync(join(tmpdir(), "bench-tui-"));
   const workspace = join(root, "workspace");
   mkdirSync(workspace);
-  const fake = await startFakeModelProcess(Array.from({ length: TURNS }, () => answer), root);
+  const fake = await startFakeModelProcess(Array.from({ length: TURNS }, (_, turn) => answer(turn)), root);
   try {
     const config = configSchema.parse({ providers: { fake: { type: "openai-compatible", base_url: `${fake.url}/v1`, model: "fake-model" } } });
     const session = await TuiSession.open({ config, dataDir: join(root, "data"), workspace, modelRef: "fake/fake-model" });
@@ -151,20 +156,19 @@ async function memoryFigures(withUi: boolean): Promise<void> {
       await session.submit(`request number ${turn}: please change the value`);
       turnTimes.push(performance.now() - start);
       const messages = (turn + 1) * 2;
-      if (turn === 1 || messages === REPORTED_AT || turn % 100 === 0 || turn === TURNS - 1) samples.push({ messages, ...sample() });
+      if (turn === 1 || messages === REPORTED_AT || messages === GROWTH_FROM || turn === TURNS - 1) samples.push({ messages, ...sample() });
     }
     app.unmount();
     await session.close();
-    const textPerMessage = (answer.length + 40) / 2;
-    // Growth is measured from message 200 on: by then the JIT has compiled the hot paths (its code is
-    // most of the early growth) and caches and pools have reached their size.
-    const first = samples.find((s) => s.messages === REPORTED_AT)!;
+    const textPerMessage = (answer(TURNS).length + 40) / 2;
+    const reported = samples.find((s) => s.messages === REPORTED_AT)!;
+    const first = samples.find((s) => s.messages === GROWTH_FROM)!;
     const last = samples.at(-1)!;
     const perMessage = (bytes: number) => (bytes / (last.messages - first.messages)).toFixed(0);
     const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
     console.log(withUi ? "session driven through the UI (ink, 100×30 terminal):" : "the same session without the UI (agent core and store only):");
     for (const s of samples) console.log(`  after ${String(s.messages).padStart(3)} messages: rss ${mib(s.rss)} MiB, heap ${mib(s.heapUsed)} MiB`);
-    console.log(`  ${REPORTED_AT} messages: rss ${mib(first.rss)} MiB; growth per message from ${first.messages} to ${last.messages}: heap ${perMessage(last.heapUsed - first.heapUsed)} B, rss ${perMessage(last.rss - first.rss)} B (text per message ≈ ${textPerMessage.toFixed(0)} B); turn median ${median(turnTimes).toFixed(0)} ms`);
+    console.log(`  ${REPORTED_AT} messages: rss ${mib(reported.rss)} MiB; growth per message from ${first.messages} to ${last.messages}: heap ${perMessage(last.heapUsed - first.heapUsed)} B, rss ${perMessage(last.rss - first.rss)} B (text per message ≈ ${textPerMessage.toFixed(0)} B); turn median ${median(turnTimes).toFixed(0)} ms`);
   } finally {
     fake.stop();
     rmSync(root, { recursive: true, force: true });
