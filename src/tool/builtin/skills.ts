@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { glob } from "tinyglobby";
@@ -19,7 +20,8 @@ export function skillDirs(workspace: string): string[] {
 /** Every `SKILL.md` with a frontmatter name and description, one per name. */
 export async function loadSkills(workspace: string): Promise<Skill[]> {
   const skills = new Map<string, Skill>();
-  for (const dir of skillDirs(workspace)) {
+  // Most projects have no skills: a stat is far cheaper than setting up a glob walk (every run and task).
+  for (const dir of skillDirs(workspace).filter((d) => existsSync(d))) {
     const files = (await glob("**/SKILL.md", { cwd: dir, absolute: true }).catch(() => [])).sort();
     for (const path of files) {
       const skill = parseSkill(path, await readFile(path, "utf8").catch(() => ""));
