@@ -11,6 +11,7 @@
 // node_modules only when needed.
 import { build } from "esbuild";
 import { readFile, rename, rm } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { basename } from "node:path";
 
 const BUNDLED = new Set(["commander", "ai", "zod", "smol-toml", "@ai-sdk/openai", "@ai-sdk/anthropic", "@ai-sdk/google", "@ai-sdk/openai-compatible", "picomatch", "tinyglobby", "ignore", "ink", "react"]);
@@ -47,6 +48,22 @@ const actionsApart = {
   },
 };
 
+/**
+ * The AI SDK's request code builds its headers with the global `Headers`, whose first use loads all of
+ * Node's fetch; provider requests go through src/provider/node-fetch.ts instead, so this one module
+ * gets src/provider/light-headers.ts in its place.
+ */
+const lightHeaders = {
+  name: "light-headers",
+  setup(build) {
+    const shim = fileURLToPath(new URL("../src/provider/light-headers.ts", import.meta.url));
+    build.onLoad({ filter: /[/\\]@ai-sdk[/\\]provider-utils[/\\]dist[/\\]index\.mjs$/ }, async (args) => ({
+      contents: `import { Headers } from ${JSON.stringify(shim)};\n${await readFile(args.path, "utf8")}`,
+      loader: "js",
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -71,7 +88,7 @@ const dist = new URL("../dist", import.meta.url);
 const staging = new URL(`../.dist-${process.pid}`, import.meta.url).pathname;
 await Promise.all([
   build({ ...commonJs, entryPoints: { cli: "src/cli/main.ts" }, outdir: staging, plugins: [actionsApart] }),
-  build({ ...commonJs, entryPoints: { run: "src/cli/run/run-action.ts" }, outdir: staging, plugins: [englishOnlyZod] }),
+  build({ ...commonJs, entryPoints: { run: "src/cli/run/run-action.ts" }, outdir: staging, plugins: [englishOnlyZod, lightHeaders] }),
 ]);
 await build({
   ...common,
@@ -80,7 +97,7 @@ await build({
   splitting: true,
   format: "esm",
   chunkNames: "chunks/[name]-[hash]",
-  plugins: [englishOnlyZod],
+  plugins: [englishOnlyZod, lightHeaders],
   // Bundled CommonJS dependencies may call require(); give ESM output a real one.
   banner: { js: 'import { createRequire as __ctCreateRequire } from "node:module"; const require = __ctCreateRequire(import.meta.url);' },
 });

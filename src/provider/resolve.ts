@@ -3,6 +3,7 @@ import type { Config, ProviderConfig } from "../config/schema.ts";
 import { resolveCredentials, envKeyNames, type Credentials } from "../secrets/credentials.ts";
 import { vaultFromEnv } from "../secrets/vault.ts";
 import { UserError } from "../util/errors.ts";
+import { nodeFetch } from "./node-fetch.ts";
 import { DEFAULT_CONTEXT_WINDOW, PROVIDERS, findModel, findProvider, type ModelInfo, type ProviderInfo, type ProviderKind } from "./catalog.ts";
 
 export interface ResolvedModel {
@@ -83,18 +84,19 @@ async function createLanguageModel(
 ): Promise<LanguageModel> {
   const baseURL = config?.base_url ?? credentials.baseURL ?? info?.baseURL;
   const apiKey = credentials.apiKey;
+  const fetch = nodeFetch as typeof globalThis.fetch;
   switch (kind) {
     case "openai": {
       const { createOpenAI } = await import("@ai-sdk/openai");
-      return createOpenAI({ apiKey, baseURL })(modelId);
+      return createOpenAI({ apiKey, baseURL, fetch })(modelId);
     }
     case "anthropic": {
       const { createAnthropic } = await import("@ai-sdk/anthropic");
-      return createAnthropic({ apiKey, baseURL })(modelId);
+      return createAnthropic({ apiKey, baseURL, fetch })(modelId);
     }
     case "google": {
       const { createGoogleGenerativeAI } = await import("@ai-sdk/google");
-      return createGoogleGenerativeAI({ apiKey, baseURL })(modelId);
+      return createGoogleGenerativeAI({ apiKey, baseURL, fetch })(modelId);
     }
     case "bedrock": {
       const { createAmazonBedrock } = await import("@ai-sdk/amazon-bedrock");
@@ -103,7 +105,7 @@ async function createLanguageModel(
     case "openai-compatible": {
       const { createOpenAICompatible } = await import("@ai-sdk/openai-compatible");
       if (!baseURL) throw new UserError(`provider '${providerId}' needs base_url in [providers.${providerId}]`);
-      return createOpenAICompatible({ name: providerId, apiKey, baseURL, includeUsage: true })(modelId);
+      return createOpenAICompatible({ name: providerId, apiKey, baseURL, includeUsage: true, fetch })(modelId);
     }
   }
 }

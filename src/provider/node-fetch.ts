@@ -1,0 +1,113 @@
+import { request as httpRequest, type IncomingMessage, type RequestOptions, type ClientRequest } from "node:http";
+import { createRequire } from "node:module";
+import { Readable } from "node:stream";
+import { Headers } from "./light-headers.ts";
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 20;
+/** As undici's header and body timeouts: a connection silent this long is dead. */
+const IDLE_TIMEOUT_MS = 300_000;
+
+type Send = (url: URL, options: RequestOptions, onResponse: (res: IncomingMessage) => void) => ClientRequest;
+
+/**
+ * `fetch` for the model providers' requests, on node:http(s). Node's global fetch (undici) costs ~20 ms
+ * and ~25 MiB to load and warm on first use, most of a one-shot run's network time against a local
+ * model. What the AI SDK relies on is kept: status, headers, a web stream body, `text`/`json`/
+ * `arrayBuffer`, connection failures as `TypeError("fetch failed", { cause })`, the signal's reason on
+ * abort, same-origin redirects. A redirect to another origin is refused rather than followed with the
+ * API key; request shapes it does not handle (Request objects, form data) go to the global fetch.
+ */
+export async function nodeFetch(input: string | URL | globalThis.Request, init: RequestInit = {}): Promise<Response> {
+  const body = init.body ?? undefined;
+  if ((typeof input !== "string" && !(input instanceof URL)) || (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array))) {
+    return globalThis.fetch(input, init);
+  }
+  const headers = Object.fromEntries(new Headers(init.headers as ConstructorParameters<typeof Headers>[0]));
+  return send(new URL(input), (init.method ?? "GET").toUpperCase(), headers, body, init.signal ?? undefined, 0);
+}
+
+async function send(url: URL, method: string, headers: Record<string, string>, body: string | Uint8Array | undefined, signal: AbortSignal | undefined, redirects: number): Promise<Response> {
+  signal?.throwIfAborted();
+  const request = await requestFor(url);
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    const length = body === undefined ? {} : { "content-length": String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength) };
+    const onAbort = () => req.destroy(signal!.reason as Error);
+    // Once the response is here, an abort ends its body instead (see toResponse).
+    const req = request(url, { method, headers: { ...headers, ...length } }, (res) => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve(res);
+    });
+    signal?.addEventListener("abort", onAbort, { once: true });
+    req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(new Error(`${url.host} sent nothing for ${IDLE_TIMEOUT_MS / 1000} s`)));
+    req.on("error", (error) => reject(signal?.aborted ? signal.reason : new TypeError("fetch failed", { cause: error })));
+    req.end(body);
+  });
+  const location = res.headers.location;
+  if (REDIRECTS.has(res.statusCode ?? 0) && location) {
+    res.resume();
+    const next = new URL(location, url);
+    if (next.origin !== url.origin) throw new TypeError("fetch failed", { cause: new Error(`${url.origin} redirects to ${next.origin}; use that address as base_url`) });
+    if (redirects >= MAX_REDIRECTS) throw new TypeError("fetch failed", { cause: new Error(`more than ${MAX_REDIRECTS} redirects from ${url.href}`) });
+    const keepsBody = res.statusCode === 307 || res.statusCode === 308;
+    return send(next, keepsBody ? method : method === "HEAD" ? "HEAD" : "GET", headers, keepsBody ? body : undefined, signal, redirects + 1);
+  }
+  return toResponse(res, url, signal);
+}
+
+async function requestFor(url: URL): Promise<Send> {
+  if (url.protocol === "http:") return httpRequest;
+  if (url.protocol === "https:") return (await import("node:https")).request; // TLS is loaded only for https
+  throw new TypeError("fetch failed", { cause: new Error(`unsupported protocol ${url.protocol}`) });
+}
+
+function toResponse(res: IncomingMessage, url: URL, signal: AbortSignal | undefined): Response {
+  const status = res.statusCode ?? 0;
+  if (signal) {
+    const onAbort = () => res.destroy(signal.reason as Error);
+    signal.addEventListener("abort", onAbort, { once: true });
+    res.once("close", () => signal.removeEventListener("abort", onAbort));
+  }
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    for (const item of Array.isArray(value) ? value : [value ?? ""]) headers.append(name, item);
+  }
+  const content = decoded(res);
+  let web: ReadableStream<Uint8Array> | undefined;
+  const bytes = async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of content) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+  const response = {
+    ok: status >= 200 && status < 300,
+    status,
+    statusText: res.statusMessage ?? "",
+    headers,
+    url: url.href,
+    redirected: false,
+    type: "basic",
+    get body() {
+      if (status === 204 || status === 304) return null;
+      return (web ??= Readable.toWeb(content) as ReadableStream<Uint8Array>);
+    },
+    arrayBuffer: async () => {
+      const buffer = await bytes();
+      return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
+    },
+    text: async () => (await bytes()).toString("utf8"),
+    json: async () => JSON.parse((await bytes()).toString("utf8")) as unknown,
+  };
+  return response as unknown as Response;
+}
+
+/** We ask for no compression; a server that compresses anyway is decoded (zlib loads only then). */
+function decoded(res: IncomingMessage): Readable {
+  const encoding = res.headers["content-encoding"]?.trim().toLowerCase();
+  if (!encoding || encoding === "identity") return res;
+  const zlib = createRequire(import.meta.url)("node:zlib") as typeof import("node:zlib");
+  const decoder = encoding === "gzip" || encoding === "x-gzip" ? zlib.createGunzip() : encoding === "deflate" ? zlib.createInflate() : encoding === "br" ? zlib.createBrotliDecompress() : undefined;
+  if (!decoder) return res;
+  res.on("error", (error) => decoder.destroy(error));
+  return res.pipe(decoder);
+}
