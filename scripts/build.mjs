@@ -80,7 +80,8 @@ const commonJs = {
   format: "cjs",
   outExtension: { ".js": ".cjs" },
   define: { "import.meta.url": "__ctImportMetaUrl" },
-  banner: { js: 'var __ctImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // "use strict" first: the sources are ES modules (strict), and the banner would push esbuild's directive down.
+  banner: { js: '"use strict";\nvar __ctImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
 
 // Build beside dist/ and swap it in, so a CLI started by a concurrent test never sees a half-built tree.

@@ -130,19 +130,28 @@ export class CodeTetherExecutor implements AgentExecutor {
 
   private async runLocally(run: TaskRun, prompt: string | UserContent) {
     // Loaded on the first task, so an idle server does not carry the agent core and providers.
-    const [{ runAgent }, prepared] = await Promise.all([import("../agent/run-agent.ts"), this.prepare(run.contextId)]);
-    const { config, dataDir, workspace } = this.options;
-    const events = runAgent(prompt, {
-      ...prepared,
-      workspace,
-      dataDir,
-      signal: run.controller.signal,
-      maxSteps: config.default.max_steps,
-      authorize: taskAuthorize({ config, dataDir, workspace }, run),
-      hooks: { config, question: taskQuestion(run) },
-      bus: this.options.bus,
-    });
-    return closeAfter(events, prepared.close);
+    const [agentCore, preparing] = await Promise.allSettled([import("../agent/run-agent.ts"), this.prepare(run.contextId)]);
+    if (preparing.status === "rejected") throw preparing.reason;
+    const prepared = preparing.value;
+    try {
+      if (agentCore.status === "rejected") throw agentCore.reason;
+      const { runAgent } = agentCore.value;
+      const { config, dataDir, workspace } = this.options;
+      const events = runAgent(prompt, {
+        ...prepared,
+        workspace,
+        dataDir,
+        signal: run.controller.signal,
+        maxSteps: config.default.max_steps,
+        authorize: taskAuthorize({ config, dataDir, workspace }, run),
+        hooks: { config, question: taskQuestion(run) },
+        bus: this.options.bus,
+      });
+      return closeAfter(events, prepared.close);
+    } catch (error) {
+      await prepared.close();
+      throw error;
+    }
   }
 
   /** The session of the context (created on its first task); a session deleted meanwhile starts afresh. */
@@ -154,7 +163,12 @@ export class CodeTetherExecutor implements AgentExecutor {
       if (!sessionId || !(error instanceof UserError) || !error.message.startsWith("session not found")) throw error;
       return prepareAgent({ config, dataDir, workspace, modelRef });
     });
-    this.sessions.set(contextId, prepared.session.id);
+    try {
+      this.sessions.set(contextId, prepared.session.id);
+    } catch (error) {
+      await prepared.close();
+      throw error;
+    }
     return prepared;
   }
 

@@ -10,10 +10,12 @@ import { baselineWasmOnly } from "../util/baseline-wasm.ts";
  * compiled once per build instead of on every start (Node 20 has no compile cache for modules: parsing
  * and compiling the AI SDK, zod and the agent is a third of a one-shot run).
  *
- * The cache lives under `<cache dir>/code-cache/`, keyed by the bundle's size and mtime and by the Node
- * version. It is written at exit, after a successful run, so it holds the functions the command really
- * ran; V8 checks it again on load and a rejected one is rewritten. Without a usable cache, or on a Node
- * without the main-context loader for import() in scripts, the bundle still loads, just compiled as usual.
+ * The cache lives under `<cache dir>/code-cache/`, keyed by the bundle's size and mtime, the Node
+ * version and the node flags. It is written at exit, after a successful run, so it holds the functions
+ * the command really ran; V8 checks it again on load and a rejected one is rewritten. It is only read
+ * from a directory and file of this user that nobody else can write (it is code). Without a usable
+ * cache, or on a Node without the main-context loader for import() in scripts, the bundle still loads,
+ * just compiled as usual.
  */
 export function loadBundle<T>(file: string): T {
   const require = createRequire(file);
@@ -23,8 +25,9 @@ export function loadBundle<T>(file: string): T {
   // V8 rejects a cache made under other flags: set the bundle's flags before compiling, not during its run.
   baselineWasmOnly();
   const stat = statSync(file);
-  const cacheFile = join(cacheDir(), "code-cache", `${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}-${process.arch}.bin`);
-  const cachedData = readIfExists(cacheFile);
+  const flags = fnv1a([...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" "));
+  const cacheFile = join(cacheDir(), "code-cache", `${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}-${process.arch}-${flags}.bin`);
+  const cachedData = readIfOwn(cacheFile);
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`, {
     filename: file,
     cachedData,
@@ -38,18 +41,31 @@ export function loadBundle<T>(file: string): T {
   return module.exports;
 }
 
-function readIfExists(file: string): Buffer | undefined {
+/** The file, if it and its directory belong to this user and only this user can write them. */
+function readIfOwn(file: string): Buffer | undefined {
   try {
+    const uid = process.getuid?.();
+    for (const path of [join(file, ".."), file]) {
+      const { uid: owner, mode } = statSync(path);
+      if ((uid !== undefined && owner !== uid) || (mode & 0o022) !== 0) return undefined;
+    }
     return readFileSync(file);
   } catch {
     return undefined;
   }
 }
 
+/** A short hash for the cache file name (32-bit FNV-1a, hex). */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, "0");
+}
+
 /** Best effort: a cache that cannot be written only costs the next start its compile time. */
 function writeCache(file: string, script: vm.Script): void {
   try {
-    mkdirSync(join(file, ".."), { recursive: true, mode: 0o700 });
+    mkdirSync(join(file, ".."), { recursive: true, mode: 0o700 }); // what readIfOwn expects
     const partial = `${file}.${process.pid}.tmp`;
     writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
     renameSync(partial, file);

@@ -77,6 +77,7 @@ export class LogIndex<T> {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement | undefined; // absent on a read-only index
   private queued: unknown[][] = [];
+  private failed = false;
 
   /** `readonly`: a reader's view of the index another process keeps (it must exist; add/catchUp are not for it). */
   constructor(
@@ -115,7 +116,15 @@ export class LogIndex<T> {
     if (this.queued.length === 0 || !this.db.open) return;
     const rows = this.queued;
     this.queued = [];
-    this.db.transaction(() => rows.forEach((row) => this.insert!.run(...row)))();
+    // After a failure nothing more is written, so the index ends before the gap and catchUp fills it.
+    if (this.failed) return;
+    try {
+      this.db.transaction(() => rows.forEach((row) => this.insert!.run(...row)))();
+    } catch (error) {
+      // The log holds the records; the next open's catchUp indexes them. Lookups miss them until then.
+      if (!this.failed) process.emitWarning(`index ${this.db.name} could not be written (${(error as Error).message}); it is rebuilt from the log on the next start`);
+      this.failed = true;
+    }
   }
 
   /** Indexes the records the log holds past the last indexed one; rebuilds if the index is ahead of the log. */

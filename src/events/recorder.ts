@@ -50,13 +50,15 @@ export class SessionRecorder {
     return createAgentObserver({ event: (input) => this.recordEvent(input), audit: (input) => this.recordAudit(input) }, correlation);
   }
 
-  /** Resolves once every record queued so far is durable (or has failed and been reported); does not wait out the batch window. */
+  /**
+   * Resolves once every record queued before the call is durable (or has failed and been reported),
+   * without waiting out the batch window. Records queued meanwhile (a server's other tasks) are not waited for.
+   */
   async flush(): Promise<void> {
-    while (this.pending.size) {
-      this.events.commitNow();
-      this.audit.commitNow();
-      await Promise.allSettled([...this.pending]);
-    }
+    const queued = [...this.pending];
+    this.events.commitNow();
+    this.audit.commitNow();
+    await Promise.allSettled(queued);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage, type RequestOptions, type ClientRequest } from "node:http";
 import { createRequire } from "node:module";
-import { Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 import { Headers } from "./light-headers.ts";
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -28,8 +28,8 @@ export async function nodeFetch(input: string | URL | globalThis.Request, init: 
 }
 
 async function send(url: URL, method: string, headers: Record<string, string>, body: string | Uint8Array | undefined, signal: AbortSignal | undefined, redirects: number): Promise<Response> {
-  signal?.throwIfAborted();
   const request = await requestFor(url);
+  signal?.throwIfAborted(); // also covers an abort while node:https was loading
   const res = await new Promise<IncomingMessage>((resolve, reject) => {
     const length = body === undefined ? {} : { "content-length": String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength) };
     const onAbort = () => req.destroy(signal!.reason as Error);
@@ -40,15 +40,19 @@ async function send(url: URL, method: string, headers: Record<string, string>, b
     });
     signal?.addEventListener("abort", onAbort, { once: true });
     req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(new Error(`${url.host} sent nothing for ${IDLE_TIMEOUT_MS / 1000} s`)));
-    req.on("error", (error) => reject(signal?.aborted ? signal.reason : new TypeError("fetch failed", { cause: error })));
+    req.on("error", (error) => {
+      signal?.removeEventListener("abort", onAbort);
+      reject(signal?.aborted ? signal.reason : new TypeError("fetch failed", { cause: error }));
+    });
     req.end(body);
   });
   const location = res.headers.location;
   if (REDIRECTS.has(res.statusCode ?? 0) && location) {
     res.resume();
     const next = new URL(location, url);
-    if (next.origin !== url.origin) throw new TypeError("fetch failed", { cause: new Error(`${url.origin} redirects to ${next.origin}; use that address as base_url`) });
-    if (redirects >= MAX_REDIRECTS) throw new TypeError("fetch failed", { cause: new Error(`more than ${MAX_REDIRECTS} redirects from ${url.href}`) });
+    // Not TypeErrors ("fetch failed" is a network error the AI SDK retries): a redirect will not change.
+    if (next.origin !== url.origin) throw new Error(`${url.origin} redirects to ${next.origin}; use that address as base_url`);
+    if (redirects >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects from ${url.href}`);
     const keepsBody = res.statusCode === 307 || res.statusCode === 308;
     return send(next, keepsBody ? method : method === "HEAD" ? "HEAD" : "GET", headers, keepsBody ? body : undefined, signal, redirects + 1);
   }
@@ -63,7 +67,8 @@ async function requestFor(url: URL): Promise<Send> {
 
 function toResponse(res: IncomingMessage, url: URL, signal: AbortSignal | undefined): Response {
   const status = res.statusCode ?? 0;
-  if (signal) {
+  if (signal?.aborted) res.destroy(signal.reason as Error);
+  else if (signal) {
     const onAbort = () => res.destroy(signal.reason as Error);
     signal.addEventListener("abort", onAbort, { once: true });
     res.once("close", () => signal.removeEventListener("abort", onAbort));
@@ -108,6 +113,6 @@ function decoded(res: IncomingMessage): Readable {
   const zlib = createRequire(import.meta.url)("node:zlib") as typeof import("node:zlib");
   const decoder = encoding === "gzip" || encoding === "x-gzip" ? zlib.createGunzip() : encoding === "deflate" ? zlib.createInflate() : encoding === "br" ? zlib.createBrotliDecompress() : undefined;
   if (!decoder) return res;
-  res.on("error", (error) => decoder.destroy(error));
-  return res.pipe(decoder);
+  // pipeline passes an error of the response on to the decoder, where whoever reads the body sees it.
+  return pipeline(res, decoder, () => {});
 }

@@ -42,7 +42,7 @@ export interface PlanModeState {
 export interface ToolHooks {
   /** The loaded config.toml; tools validate their own sections ([websearch], [lsp]). */
   config?: Config;
-  /** Asks the user; resolves undefined when nobody can answer (non-interactive runs). */
+  /** Asks the user; resolves "" when the user skips the question, undefined when nobody can answer (non-interactive runs). */
   question?(request: QuestionRequest, signal: AbortSignal): Promise<string | undefined>;
   /** Runs a sub-agent in a child session of this one and resolves with its final answer. */
   runSubAgent?(request: SubAgentRequest, signal: AbortSignal): Promise<SubAgentResult>;

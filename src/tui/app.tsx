@@ -4,7 +4,7 @@ import type { Layout } from "./chat/entry-view.tsx";
 import { runSlashCommand, type CommandContext, type Overlay } from "./commands/run-command.ts";
 import { completeSlash, parseSlash } from "./commands/slash-commands.ts";
 import { APPROVAL_CHOICES, ApprovalPrompt } from "./components/approval-prompt.tsx";
-import { QuestionPrompt } from "./components/question-prompt.tsx";
+import { QuestionPrompt, questionPromptRows } from "./components/question-prompt.tsx";
 import { Header } from "./components/header.tsx";
 import { InputBox } from "./components/input-box.tsx";
 import { LiveView } from "./components/live-view.tsx";
@@ -243,10 +243,12 @@ export function App({ session, themes, history, files, initialLayout = "webview"
   const onPrinted = useCallback((key: number, count: number) => session.markPrinted(key, count), [session]);
 
   const width = Math.max(20, columns);
+  // A question's text may be long (a plan to approve): it gets at most what leaves the live view 3 rows.
+  const questionRows = Math.max(3, rows - 12 - (snapshot.question?.request.options?.length ?? 0));
   const inputRows = snapshot.approval
     ? 6
     : snapshot.question
-      ? 5 + (snapshot.question.request.options?.length ?? 0)
+      ? questionPromptRows(snapshot.question.request, width, questionRows)
       : Math.min(8, prompt.editor.text.split("\n").length) + 2 + prompt.completions.length;
   const mainRows = Math.max(3, rows - inputRows - (layout === "webview" ? 1 : 0) - 2);
   return (
@@ -273,7 +275,7 @@ export function App({ session, themes, history, files, initialLayout = "webview"
             {snapshot.approval ? (
               <ApprovalPrompt approval={snapshot.approval} selected={approvalChoice} reason={rejectReason} />
             ) : snapshot.question ? (
-              <QuestionPrompt question={snapshot.question} typed={answer} selected={answerChoice} />
+              <QuestionPrompt question={snapshot.question} typed={answer} selected={answerChoice} width={width} maxRows={questionRows} />
             ) : view === "chat" ? (
               <InputBox prompt={prompt} busy={snapshot.busy} agent={snapshot.agent} width={width} />
             ) : null}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { LogBusyError } from "../../src/events/log/index.ts";
@@ -41,6 +41,12 @@ test("run stores its compiled code after a successful run, reuses it, and replac
   assert.equal(third.stderr, "", "no warning about the cache or the loader");
   assert.notEqual(readFileSync(cache, "utf8"), "not a code cache");
   assert.ok(statSync(cache).size > 100_000);
+
+  // A cache others could have written is code nobody vouches for: not loaded, replaced by a private one.
+  chmodSync(cache, 0o666);
+  const fourth = await run();
+  assert.equal(fourth.code, 0, fourth.stderr);
+  assert.equal(statSync(cache).mode & 0o777, 0o600);
 });
 
 test("a UserError from another copy of the class (run's bundle) is still a UserError", () => {

@@ -49,4 +49,16 @@ describe("edit, multiedit, write_file", () => {
     assert.match(await w.call("plan_exit", { plan: "1. write f" }, ctx), /plan mode off/);
     await w.call("write_file", { path: "f", content: "x" }, ctx);
   });
+
+  it("plan_exit: a skipped question is not an approval; with nobody to ask the plan goes ahead", async () => {
+    const { guardPlanMode } = await import("../../src/tool/plan-mode.ts");
+    const planMode = { active: true };
+    const w = testWorld();
+    const asking = (answer: string | undefined) => ({ planMode, authorize: guardPlanMode(async () => {}, planMode), question: async () => answer });
+    assert.match(await w.call("plan_exit", { plan: "1. write f" }, asking("")), /did not approve the plan\.\nStill in plan mode/);
+    assert.match(await w.call("plan_exit", { plan: "1. write f" }, asking("no, smaller")), /did not approve the plan and said: no, smaller/);
+    assert.equal(planMode.active, true);
+    assert.match(await w.call("plan_exit", { plan: "1. write f" }, asking(undefined)), /plan mode off/);
+    assert.equal(planMode.active, false);
+  });
 });

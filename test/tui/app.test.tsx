@@ -135,3 +135,16 @@ test("the model's question appears inline; a picked option or a typed answer goe
   await waitFor(/Noted\./);
   assert.match(JSON.stringify(fake.requests.at(-1)!.body.messages.at(-1)), /The user answered: because/);
 });
+
+test("two questions in one step are asked one after the other; Esc skips one, and the model is told it was skipped", async () => {
+  fake.push([{ tool: "question", input: { question: "First?" } }, { tool: "question", input: { question: "Second?" } }], "Both handled.");
+  await type("ask me twice", "\r");
+  await waitFor(/Question: First\?/);
+  await type("one", "\r");
+  await waitFor(/Question: Second\?/);
+  await type("\x1b");
+  await waitFor(/Both handled\./);
+  const results = JSON.stringify(fake.requests.at(-1)!.body.messages.slice(-2));
+  assert.match(results, /The user answered: one/);
+  assert.match(results, /The user skipped the question/);
+});

@@ -28,8 +28,10 @@ export const planExitTool = defineTool({
     const state = planState(ctx);
     if (!state.active) return { output: "plan mode was not on; go ahead.", title: "plan mode" };
     const answer = ctx.question ? await ctx.question({ question: `Approve this plan?\n\n${plan}`, options: ["yes", "no"] }, ctx.signal) : undefined;
+    // Nobody to ask (undefined) lets the plan go ahead; a skipped question ("") is not an approval.
     if (answer !== undefined && !/^\s*(y|yes|ok|approve)/i.test(answer)) {
-      return { output: `The user did not approve the plan and said: ${answer}\nStill in plan mode: revise the plan and call plan_exit again.`, title: "plan rejected" };
+      const said = answer.trim() ? ` and said: ${answer.trim()}` : "";
+      return { output: `The user did not approve the plan${said}.\nStill in plan mode: revise the plan and call plan_exit again.`, title: "plan rejected" };
     }
     state.active = false;
     return { output: "plan mode off: carry out the plan now.", title: "plan approved", metadata: { plan } };

@@ -3,6 +3,7 @@ import { defineTool } from "../tool.ts";
 import description from "./question.txt";
 
 const NO_ANSWER = "No answer is available: nobody can be asked in this run. Continue with your best judgement and state the assumption you made.";
+const SKIPPED = "The user skipped the question. Continue with your best judgement and state the assumption you made.";
 
 export const questionTool = defineTool({
   name: "question",
@@ -11,6 +12,7 @@ export const questionTool = defineTool({
   parameters: z.object({ question: z.string().min(1), options: z.array(z.string()).optional() }),
   async execute({ question, options }, ctx) {
     const answer = ctx.question ? await ctx.question({ question, options }, ctx.signal) : undefined;
-    return { output: answer?.trim() ? `The user answered: ${answer.trim()}` : NO_ANSWER, title: question };
+    const output = answer === undefined ? NO_ANSWER : answer.trim() ? `The user answered: ${answer.trim()}` : SKIPPED;
+    return { output, title: question };
   },
 });

@@ -18,15 +18,29 @@ export function ScrollbackView({ scrollback, layout, width, onPrinted }: { scrol
   useLayoutEffect(() => {
     const from = printed.current.key === scrollback.key ? printed.current.count : 0;
     const fresh = scrollback.items.slice(from);
-    printed.current = { key: scrollback.key, count: scrollback.items.length };
+    const { key } = scrollback;
+    const count = scrollback.items.length;
+    printed.current = { key, count };
+    if (!fresh.length) return onPrinted(key, count);
     // After the commit: ink lays out this frame while effects run, and yoga cannot lay out two trees at once.
-    if (fresh.length) queueMicrotask(() => write(`${printEntries(fresh, layout, width, theme)}\n`));
-    onPrinted(scrollback.key, scrollback.items.length);
+    queueMicrotask(() => {
+      write(`${printEntries(fresh, layout, width, theme)}\n`);
+      onPrinted(key, count);
+    });
   }, [scrollback, layout, width, theme, write, onPrinted]);
   return null;
 }
 
+/** The entries as terminal text; if rendering fails, as plain text rather than lost (or a crash outside React). */
 function printEntries(entries: Entry[], layout: Layout, width: number, theme: ReturnType<typeof useTheme>): string {
+  try {
+    return renderEntries(entries, layout, width, theme);
+  } catch {
+    return entries.map((entry) => ("text" in entry ? String(entry.text) : "")).join("\n");
+  }
+}
+
+function renderEntries(entries: Entry[], layout: Layout, width: number, theme: ReturnType<typeof useTheme>): string {
   return renderToString(
     <ThemeProvider value={theme}>
       <Box flexDirection="column">

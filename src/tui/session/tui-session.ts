@@ -28,7 +28,7 @@ export interface PendingApproval {
   answer(reply: AskReply): void;
 }
 
-/** The model's `question` waiting for the user; `undefined` skips it. */
+/** The model's `question` waiting for the user; answering `undefined` skips it. */
 export interface PendingQuestion {
   request: QuestionRequest;
   answer(text: string | undefined): void;
@@ -70,7 +70,8 @@ export class TuiSession {
   private live: Entry[] = [];
   private busy = false;
   private approval: PendingApproval | undefined;
-  private question: PendingQuestion | undefined;
+  /** Questions asked in parallel tool calls wait their turn; the first is shown. */
+  private questions: PendingQuestion[] = [];
   private status: string | undefined;
   private usage: SessionUsage = { inputTokens: 0, outputTokens: 0, cost: 0, contextTokens: 0 };
   private abort: AbortController | undefined;
@@ -308,19 +309,23 @@ export class TuiSession {
     });
   }
 
-  private askQuestion(request: QuestionRequest, signal: AbortSignal): Promise<string | undefined> {
+  private askQuestion(request: QuestionRequest, signal: AbortSignal): Promise<string> {
     return new Promise((resolve) => {
-      const answer = (text: string | undefined) => {
-        if (this.question?.request !== request) return;
-        signal.removeEventListener("abort", onAbort);
-        this.question = undefined;
-        this.timeline.record("question-answer", text ?? "(skipped)", { question: request.question, answer: text ?? null });
-        this.info(text ? `you answered: ${text}` : "question skipped", text ? "info" : "warning");
-        resolve(text);
+      const pending: PendingQuestion = {
+        request,
+        answer: (text) => {
+          const index = this.questions.indexOf(pending);
+          if (index < 0) return;
+          this.questions.splice(index, 1);
+          signal.removeEventListener("abort", onAbort);
+          this.timeline.record("question-answer", text ?? "(skipped)", { question: request.question, answer: text ?? null });
+          this.info(text ? `you answered: ${text}` : "question skipped", text ? "info" : "warning");
+          resolve(text ?? ""); // "" tells the tool the user skipped it
+        },
       };
-      const onAbort = () => answer(undefined);
+      const onAbort = () => pending.answer(undefined);
       signal.addEventListener("abort", onAbort, { once: true });
-      this.question = { request, answer };
+      this.questions.push(pending);
       this.timeline.record("question", request.question, request);
       this.changed();
     });
@@ -345,7 +350,7 @@ export class TuiSession {
       live: this.live,
       busy: this.busy,
       approval: this.approval,
-      question: this.question,
+      question: this.questions[0],
       session: this.session,
       model: this.model,
       agent: this.agent,
