@@ -16,7 +16,8 @@ export class TaskRun {
   private markDone!: () => void;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
-  private answer: { resolve(text: string): void; reject(error: Error): void } | undefined;
+  /** Asks waiting for the client, oldest first: parallel tool calls may ask at once; one is shown at a time. */
+  private asks: Array<{ parts: Part[]; resolve(text: string): void; reject(error: Error): void }> = [];
 
   constructor(
     readonly taskId: string,
@@ -37,7 +38,7 @@ export class TaskRun {
 
   /** True while paused in input-required. */
   get waiting(): boolean {
-    return this.answer !== undefined;
+    return this.asks.length > 0;
   }
 
   /** Resolves when the run finishes or pauses for input: the moment `execute` may return. */
@@ -49,30 +50,33 @@ export class TaskRun {
   /** Pauses in input-required with the question; resolves with the text of the client's next message. */
   askInput(parts: Part[]): Promise<string> {
     if (this.controller.signal.aborted) return Promise.reject(new Error(this.cancelReason ?? "task canceled"));
-    const answer = new Promise<string>((resolve, reject) => (this.answer = { resolve, reject }));
-    this.status(TaskState.TASK_STATE_INPUT_REQUIRED, parts);
-    this.wakeIdle();
-    return answer;
+    return new Promise<string>((resolve, reject) => {
+      this.asks.push({ parts, resolve, reject });
+      if (this.asks.length === 1) this.showAsk();
+    });
   }
 
-  /** The client answered: continue on the (new) request's event bus. */
+  /** The client answered the shown ask: continue on the (new) request's event bus, or show the next ask. */
   resume(bus: ExecutionEventBus, text: string): void {
-    const answer = this.answer;
+    const answer = this.asks.shift();
     if (!answer) return;
     this.bus = bus;
-    this.answer = undefined;
-    this.status(TaskState.TASK_STATE_WORKING);
+    if (this.asks.length) this.showAsk();
+    else this.status(TaskState.TASK_STATE_WORKING);
     answer.resolve(text);
   }
 
-  /** Aborts the model stream and running tools; a pending question is abandoned. */
+  private showAsk(): void {
+    this.status(TaskState.TASK_STATE_INPUT_REQUIRED, this.asks[0]!.parts);
+    this.wakeIdle();
+  }
+
+  /** Aborts the model stream and running tools; pending questions are abandoned. */
   cancel(reason: string, bus?: ExecutionEventBus): void {
     if (bus) this.bus = bus;
     this.cancelReason ??= reason;
     this.controller.abort(new Error(reason));
-    const answer = this.answer;
-    this.answer = undefined;
-    answer?.reject(new Error(reason));
+    for (const ask of this.asks.splice(0)) ask.reject(new Error(reason));
   }
 
   /** Publishes the last event; nothing is published after it. */

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import vm from "node:vm";
@@ -41,18 +41,28 @@ export function loadBundle<T>(file: string): T {
   return module.exports;
 }
 
-/** The file, if it and its directory belong to this user and only this user can write them. */
+/**
+ * The file, if it and its directory (not symlinks) belong to this user and only this user can write
+ * them; the checks are made on what is read (an fd opened without following links).
+ */
 function readIfOwn(file: string): Buffer | undefined {
+  let fd: number | undefined;
   try {
-    const uid = process.getuid?.();
-    for (const path of [join(file, ".."), file]) {
-      const { uid: owner, mode } = statSync(path);
-      if ((uid !== undefined && owner !== uid) || (mode & 0o022) !== 0) return undefined;
-    }
-    return readFileSync(file);
+    const dir = lstatSync(join(file, ".."));
+    if (!dir.isDirectory() || !onlyMine(dir)) return undefined;
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const stat = fstatSync(fd);
+    return stat.isFile() && onlyMine(stat) ? readFileSync(fd) : undefined;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+function onlyMine(stat: Stats): boolean {
+  const uid = process.getuid?.();
+  return (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
 }
 
 /** A short hash for the cache file name (32-bit FNV-1a, hex). */

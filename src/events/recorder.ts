@@ -61,8 +61,13 @@ export class SessionRecorder {
     await Promise.allSettled(queued);
   }
 
+  /** Shutdown: flushes until nothing is queued any more (records may arrive while it waits), a bounded number of times. */
+  async drain(): Promise<void> {
+    for (let round = 0; round < 100 && this.pending.size; round++) await this.flush();
+  }
+
   async close(): Promise<void> {
-    await this.flush();
+    await this.drain();
     await Promise.all([this.events.close(), this.audit.close()]);
   }
 

@@ -76,7 +76,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     controlPlane.close();
     http.closeAllConnections();
     await grpcStopped;
-    await durableLogs.flush();
+    await durableLogs.drain();
   };
   return {
     httpUrl,

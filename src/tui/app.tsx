@@ -4,7 +4,7 @@ import type { Layout } from "./chat/entry-view.tsx";
 import { runSlashCommand, type CommandContext, type Overlay } from "./commands/run-command.ts";
 import { completeSlash, parseSlash } from "./commands/slash-commands.ts";
 import { APPROVAL_CHOICES, ApprovalPrompt } from "./components/approval-prompt.tsx";
-import { QuestionPrompt, questionPromptRows } from "./components/question-prompt.tsx";
+import { layoutQuestion, QuestionPrompt } from "./components/question-prompt.tsx";
 import { Header } from "./components/header.tsx";
 import { InputBox } from "./components/input-box.tsx";
 import { LiveView } from "./components/live-view.tsx";
@@ -243,14 +243,11 @@ export function App({ session, themes, history, files, initialLayout = "webview"
   const onPrinted = useCallback((key: number, count: number) => session.markPrinted(key, count), [session]);
 
   const width = Math.max(20, columns);
-  // A question's text may be long (a plan to approve): it gets at most what leaves the live view 3 rows.
-  const questionRows = Math.max(3, rows - 12 - (snapshot.question?.request.options?.length ?? 0));
-  const inputRows = snapshot.approval
-    ? 6
-    : snapshot.question
-      ? questionPromptRows(snapshot.question.request, width, questionRows)
-      : Math.min(8, prompt.editor.text.split("\n").length) + 2 + prompt.completions.length;
-  const mainRows = Math.max(3, rows - inputRows - (layout === "webview" ? 1 : 0) - 2);
+  const headerRows = layout === "webview" ? 1 : 0;
+  // A question may be long (a plan to approve): it gets what leaves the live view 3 rows, and no more.
+  const question = snapshot.question ? layoutQuestion(snapshot.question.request, width, rows - headerRows - 2 - 3, answerChoice) : undefined;
+  const inputRows = snapshot.approval ? 6 : question ? question.rows : Math.min(8, prompt.editor.text.split("\n").length) + 2 + prompt.completions.length;
+  const mainRows = Math.max(3, rows - inputRows - headerRows - 2);
   return (
     <ThemeProvider value={theme}>
       <ScrollbackView scrollback={snapshot.scrollback} layout={layout} width={width} onPrinted={onPrinted} />
@@ -275,7 +272,7 @@ export function App({ session, themes, history, files, initialLayout = "webview"
             {snapshot.approval ? (
               <ApprovalPrompt approval={snapshot.approval} selected={approvalChoice} reason={rejectReason} />
             ) : snapshot.question ? (
-              <QuestionPrompt question={snapshot.question} typed={answer} selected={answerChoice} width={width} maxRows={questionRows} />
+              <QuestionPrompt question={snapshot.question} layout={question!} typed={answer} selected={answerChoice} width={width} />
             ) : view === "chat" ? (
               <InputBox prompt={prompt} busy={snapshot.busy} agent={snapshot.agent} width={width} />
             ) : null}

@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import wrapAnsi from "wrap-ansi";
 import type { QuestionRequest } from "../../tool/tool.ts";
 import type { PendingQuestion } from "../session/tui-session.ts";
 import { useTheme } from "../theme/theme-context.tsx";
@@ -6,46 +7,59 @@ import { useTheme } from "../theme/theme-context.tsx";
 /** Border, answer line and hint: the rows around the question and its options. */
 const FRAME_ROWS = 4;
 
-/**
- * The question as the rows it takes in a box `width` columns wide, at most `maxRows` of them (a plan
- * to approve can be long; a prompt taller than the terminal would make ink clear the screen).
- */
-export function questionLines(request: QuestionRequest, width: number, maxRows: number): string[] {
-  const inner = Math.max(10, width - 4);
-  const rows = `Question: ${request.question}`.split("\n").flatMap((line) => (line.length ? (line.match(new RegExp(`.{1,${inner}}`, "g")) ?? [""]) : [""]));
-  if (rows.length <= maxRows) return rows;
-  const kept = rows.slice(0, Math.max(1, maxRows - 1));
-  return [...kept, `… ${rows.length - kept.length} more lines`];
+export interface QuestionLayout {
+  /** The question, wrapped to the box (terminal columns, wide characters counted as two). */
+  lines: string[];
+  /** The options shown: a window around the selected one. */
+  options: Array<{ index: number; label: string }>;
+  /** Options left out of the window. */
+  hiddenOptions: number;
+  rows: number;
 }
 
-/** How many terminal rows the prompt takes. */
-export function questionPromptRows(request: QuestionRequest, width: number, maxRows: number): number {
-  return FRAME_ROWS + questionLines(request, width, maxRows).length + (request.options?.length ?? 0);
+/**
+ * Fits the question into `maxRows` terminal rows (a plan to approve can be long, a terminal short; a
+ * prompt taller than the terminal would make ink clear the screen): options first, in a window around
+ * the selection, then as much of the question as fits, its last row saying how much is cut.
+ */
+export function layoutQuestion(request: QuestionRequest, width: number, maxRows: number, selected: number): QuestionLayout {
+  const inner = Math.max(10, width - 4);
+  const body = Math.max(2, maxRows - FRAME_ROWS);
+  const all = request.options ?? [];
+  const optionRows = Math.min(all.length, Math.max(1, Math.floor(body / 2)));
+  const first = Math.max(0, Math.min(selected - Math.floor(optionRows / 2), all.length - optionRows));
+  const hiddenOptions = all.length - optionRows;
+  const options = all.slice(first, first + optionRows).map((label, i) => ({ index: first + i, label }));
+  const questionRows = Math.max(1, body - optionRows - (hiddenOptions > 0 ? 1 : 0));
+  const wrapped = wrapAnsi(`Question: ${request.question}`, inner, { hard: true, trim: false }).split("\n");
+  const lines = wrapped.length <= questionRows ? wrapped : [...wrapped.slice(0, questionRows - 1), `… ${wrapped.length - questionRows + 1} more lines`];
+  return { lines, options, hiddenOptions, rows: FRAME_ROWS + lines.length + options.length + (hiddenOptions > 0 ? 1 : 0) };
 }
 
 /** The model's question, inline where the prompt was: type an answer, or pick one of its options. */
-export function QuestionPrompt({ question, typed, selected, width, maxRows }: { question: PendingQuestion; typed: string; selected: number; width: number; maxRows: number }) {
+export function QuestionPrompt({ question, layout, typed, selected, width }: { question: PendingQuestion; layout: QuestionLayout; typed: string; selected: number; width: number }) {
   const { colors, mono } = useTheme();
-  const options = question.request.options ?? [];
+  const hasOptions = Boolean(question.request.options?.length);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={colors.accent} paddingX={1} width={width}>
-      {questionLines(question.request, width, maxRows).map((line, i) => (
+      {layout.lines.map((line, i) => (
         <Text key={i} color={colors.accent} bold={i === 0} wrap="truncate">
           {line}
         </Text>
       ))}
-      {options.map((option, i) => (
-        <Text key={option} inverse={!typed && i === selected} bold={!typed && i === selected && mono} color={colors.text} wrap="truncate">
-          {` ${i + 1}. ${option} `}
+      {layout.options.map(({ index, label }) => (
+        <Text key={index} inverse={!typed && index === selected} bold={!typed && index === selected && mono} color={colors.text} wrap="truncate">
+          {` ${index + 1}. ${label} `}
         </Text>
       ))}
+      {layout.hiddenOptions > 0 ? <Text color={colors.muted}>{` … ${layout.hiddenOptions} more options (↑/↓)`}</Text> : null}
       <Text wrap="truncate-start">
         <Text color={colors.accent}>answer › </Text>
         <Text color={colors.text}>{typed}</Text>
         <Text inverse> </Text>
       </Text>
       <Text color={colors.muted} wrap="truncate">
-        {options.length ? "↑/↓ picks an option, or type your own · Enter answers · Esc skips" : "Enter answers · Esc skips"}
+        {hasOptions ? "↑/↓ picks an option, or type your own · Enter answers · Esc skips" : "Enter answers · Esc skips"}
       </Text>
     </Box>
   );

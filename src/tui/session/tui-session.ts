@@ -69,7 +69,8 @@ export class TuiSession {
   private readonly timeline = new Timeline();
   private live: Entry[] = [];
   private busy = false;
-  private approval: PendingApproval | undefined;
+  /** Permission asks from parallel tools or sub-agents wait their turn; the first is shown. */
+  private approvals: PendingApproval[] = [];
   /** Questions asked in parallel tool calls wait their turn; the first is shown. */
   private questions: PendingQuestion[] = [];
   private status: string | undefined;
@@ -292,18 +293,20 @@ export class TuiSession {
     return new Promise((resolve) => {
       const signal = this.abort?.signal;
       const answer = (reply: AskReply) => {
-        if (this.approval?.ask !== ask) return;
+        const index = this.approvals.indexOf(pending);
+        if (index < 0) return;
+        this.approvals.splice(index, 1);
         signal?.removeEventListener("abort", onAbort);
-        this.approval = undefined;
         this.timeline.record("permission", `${reply.reply} ${ask.request.tool} ${ask.request.target}`, reply);
         const why = reply.reply === "reject" && reply.reason ? `: ${reply.reason}` : "";
         const verdict = reply.reply === "once" ? "allowed once" : reply.reply === "always" ? "allowed always (this project)" : "rejected";
         this.info(`${verdict}: ${ask.request.tool} ${ask.request.target}${why}`, reply.reply === "reject" ? "warning" : "info");
         resolve(reply);
       };
+      const pending: PendingApproval = { ask, answer };
       const onAbort = () => answer({ reply: "reject", reason: "the user interrupted the turn" });
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.approval = { ask, answer };
+      this.approvals.push(pending);
       this.timeline.record("permission-ask", `${ask.request.tool} ${ask.request.target}`, ask);
       this.changed();
     });
@@ -349,7 +352,7 @@ export class TuiSession {
       scrollback: this.scrollback.current(),
       live: this.live,
       busy: this.busy,
-      approval: this.approval,
+      approval: this.approvals[0],
       question: this.questions[0],
       session: this.session,
       model: this.model,
