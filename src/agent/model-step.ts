@@ -69,7 +69,9 @@ export async function* streamStep(
         throw signal.reason ?? new DOMException("aborted", "AbortError");
     }
   }
-  outcome.messages = (await result.response).messages;
+  // Our tools have no execute: the loop runs every call and stores one result each. The SDK adds its
+  // own tool-error result for an invalid call; keeping both would give a call two results (a 400 later).
+  outcome.messages = (await result.response).messages.filter((message) => message.role !== "tool");
   return outcome;
 }
 

@@ -60,6 +60,18 @@ test("a call with bad arguments is returned to the model as an error it can fix"
   assert.equal(r.code, 0, r.stderr);
   assert.match(JSON.stringify(t.fake.requests[1]!.body.messages.at(-1)), /invalid/i);
   assert.match(JSON.stringify(t.fake.requests[2]!.body.messages.at(-1)), /content/);
+  // One result per call (the SDK's own error result for the invalid call is not sent as well).
+  const resultsPerCall = t.fake.requests[2]!.body.messages.filter((m: { role: string }) => m.role === "tool").map((m: { tool_call_id: string }) => m.tool_call_id);
+  assert.equal(new Set(resultsPerCall).size, resultsPerCall.length, JSON.stringify(resultsPerCall));
+});
+
+test("a call of a tool that does not exist gets one error result, and the run goes on", async () => {
+  t.fake.push([{ tool: "no_such_tool", input: {} }], "ok then");
+  const r = await runCli(t.sandbox, ["run", ...model, "try"]);
+  assert.equal(r.code, 0, r.stderr);
+  const results = t.fake.requests[1]!.body.messages.filter((m: { role: string }) => m.role === "tool");
+  assert.equal(results.length, 1, JSON.stringify(results));
+  assert.match(JSON.stringify(results[0]), /no_such_tool/);
 });
 
 test("429 with retry-after is retried, then the answer arrives", async () => {

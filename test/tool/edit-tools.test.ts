@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { testWorld } from "./context.ts";
@@ -29,6 +29,26 @@ describe("edit, multiedit, write_file", () => {
       /edit 2 of 2 failed, no edit was applied/,
     );
     assert.equal(readFileSync(join(w.workspace, "a.txt"), "utf8"), "1 2 three\n");
+  });
+
+  it("edits of one file made at once (parallel calls) all land, one after the other", async () => {
+    const w = testWorld();
+    writeFileSync(join(w.workspace, "a.ts"), "one\ntwo\nthree\n");
+    const results = await Promise.all([
+      w.call("edit", { path: "a.ts", old_string: "one", new_string: "1" }),
+      w.call("edit", { path: "a.ts", old_string: "two", new_string: "2" }),
+      w.call("multiedit", { path: "a.ts", edits: [{ old_string: "three", new_string: "3" }] }),
+    ]);
+    assert.equal(results.length, 3);
+    assert.equal(readFileSync(join(w.workspace, "a.ts"), "utf8"), "1\n2\n3\n");
+  });
+
+  it("apply_patch refuses a patch that changes one file in two sections (the second would undo the first)", async () => {
+    const w = testWorld();
+    writeFileSync(join(w.workspace, "b.ts"), "x\ny\n");
+    const patch = "*** Begin Patch\n*** Update File: b.ts\n@@\n-x\n+X\n*** Update File: b.ts\n@@\n-y\n+Y\n*** End Patch";
+    await assert.rejects(w.call("apply_patch", { patch }), /changes b\.ts more than once/);
+    assert.equal(readFileSync(join(w.workspace, "b.ts"), "utf8"), "x\ny\n");
   });
 
   it("write_file creates parent directories", async () => {

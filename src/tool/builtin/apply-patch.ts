@@ -2,7 +2,9 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import { withDiagnostics } from "../../lsp/diagnostics-after-edit.ts";
+import { withFileLocks } from "../file-lock.ts";
 import { defineTool, ToolError } from "../tool.ts";
+import { resolveWorkspacePath } from "../workspace-path.ts";
 import description from "./apply-patch.txt";
 import { parseEnvelopePatch } from "./patch/parse-envelope.ts";
 import { parseUnifiedDiff } from "./patch/parse-unified.ts";
@@ -15,11 +17,22 @@ export const applyPatchTool = defineTool({
   parameters: z.object({ patch: z.string().min(1) }),
   async execute({ patch }, ctx) {
     const changes = patch.includes("*** Begin Patch") ? parseEnvelopePatch(patch) : parseUnifiedDiff(patch);
-    const planned = await planChanges(ctx.workspace, changes);
-    for (const { target } of planned) {
+    // Every file is authorized before any is read (a failing hunk shows file lines), and each appears once:
+    // sections are planned from the file on disk, so a second section of one file would undo the first.
+    const targets = changes.flatMap((c) => [c.path, ...(c.kind === "update" && c.moveTo ? [c.moveTo] : [])]).map((p) => resolveWorkspacePath(ctx.workspace, p));
+    const seen = new Set<string>();
+    for (const target of targets) {
+      if (seen.has(target.absolute)) throw new ToolError(`the patch changes ${target.display} more than once; put all of its changes in one section`);
+      seen.add(target.absolute);
+    }
+    for (const target of targets) {
       await ctx.authorize({ tool: "apply_patch", kind: "edit", target: target.absolute, external: target.external });
     }
-    await writeAllOrNothing(planned);
+    const planned = await withFileLocks([...seen], async () => {
+      const planned = await planChanges(ctx.workspace, changes);
+      await writeAllOrNothing(planned);
+      return planned;
+    });
     const written = planned.filter((p) => p.content !== undefined).map((p) => p.target.absolute);
     const summary = planned.flatMap((p) => (p.label ? [p.label] : [])).join("\n");
     return {

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { withDiagnostics } from "../../lsp/diagnostics-after-edit.ts";
+import { withFileLocks } from "../file-lock.ts";
 import { defineTool, ToolError } from "../tool.ts";
 import { resolveWorkspacePath } from "../workspace-path.ts";
 import { closestRegion } from "./closest-region.ts";
@@ -19,11 +20,14 @@ export const editTool = defineTool({
   async execute({ path, old_string, new_string, replace_all }, ctx) {
     const target = resolveWorkspacePath(ctx.workspace, path);
     await ctx.authorize({ tool: "edit", kind: "edit", target: target.absolute, external: target.external });
-    const text = await readFile(target.absolute, "utf8").catch(() => {
-      throw new ToolError(`file not found: ${target.display}`);
+    const { text, updated } = await withFileLocks([target.absolute], async () => {
+      const text = await readFile(target.absolute, "utf8").catch(() => {
+        throw new ToolError(`file not found: ${target.display}`);
+      });
+      const updated = replaceExact(text, old_string, new_string, replace_all ?? false, target.display);
+      await writeFile(target.absolute, updated.text);
+      return { text, updated };
     });
-    const updated = replaceExact(text, old_string, new_string, replace_all ?? false, target.display);
-    await writeFile(target.absolute, updated.text);
     return {
       output: await withDiagnostics(ctx, [target.absolute], `edited ${target.display} (${updated.count} replacement${updated.count === 1 ? "" : "s"})`),
       title: target.display,

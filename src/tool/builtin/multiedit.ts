@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { withDiagnostics } from "../../lsp/diagnostics-after-edit.ts";
+import { withFileLocks } from "../file-lock.ts";
 import { defineTool, ToolError } from "../tool.ts";
 import { resolveWorkspacePath } from "../workspace-path.ts";
 import { replaceExact } from "./edit.ts";
@@ -19,21 +20,24 @@ export const multieditTool = defineTool({
   async execute({ path, edits }, ctx) {
     const target = resolveWorkspacePath(ctx.workspace, path);
     await ctx.authorize({ tool: "multiedit", kind: "edit", target: target.absolute, external: target.external });
-    const before = await readFile(target.absolute, "utf8").catch(() => {
-      throw new ToolError(`file not found: ${target.display}`);
+    const { before, text, count } = await withFileLocks([target.absolute], async () => {
+      const before = await readFile(target.absolute, "utf8").catch(() => {
+        throw new ToolError(`file not found: ${target.display}`);
+      });
+      let text = before;
+      let count = 0;
+      edits.forEach((edit, index) => {
+        try {
+          const updated = replaceExact(text, edit.old_string, edit.new_string, edit.replace_all ?? false, target.display);
+          text = updated.text;
+          count += updated.count;
+        } catch (error) {
+          throw new ToolError(`edit ${index + 1} of ${edits.length} failed, no edit was applied: ${(error as Error).message}`);
+        }
+      });
+      await writeFile(target.absolute, text);
+      return { before, text, count };
     });
-    let text = before;
-    let count = 0;
-    edits.forEach((edit, index) => {
-      try {
-        const updated = replaceExact(text, edit.old_string, edit.new_string, edit.replace_all ?? false, target.display);
-        text = updated.text;
-        count += updated.count;
-      } catch (error) {
-        throw new ToolError(`edit ${index + 1} of ${edits.length} failed, no edit was applied: ${(error as Error).message}`);
-      }
-    });
-    await writeFile(target.absolute, text);
     return {
       output: await withDiagnostics(ctx, [target.absolute], `edited ${target.display} (${edits.length} edits, ${count} replacements)`),
       title: target.display,
