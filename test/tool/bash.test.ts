@@ -28,6 +28,18 @@ describe("bash", () => {
     assert.match(readFileSync(file, "utf8"), /^1\n2\n/);
   });
 
+  it("output beyond what memory should hold goes to a file as it comes; the tail is shown", async () => {
+    const w = testWorld();
+    const out = await w.call("bash", { command: "seq 1 1000000" }); // ~6.9 MB
+    assert.ok(Buffer.byteLength(out) < 70 * 1024);
+    assert.match(out, /^\[output truncated: 6888896 bytes; the end is below/);
+    assert.match(out, /\n1000000$/);
+    const file = /full output in (\S+)/.exec(out)![1]!;
+    const full = readFileSync(file, "utf8");
+    assert.equal(full.length, 6888896);
+    assert.ok(full.startsWith("1\n2\n3\n"));
+  });
+
   it("does not wait for a background job that keeps the pipes open", async () => {
     const w = testWorld();
     const out = await w.call("bash", { command: "sleep 5 & echo started", timeout: 60_000 });
