@@ -33,6 +33,8 @@ export interface AgentOptions {
   hooks?: ToolHooks;
   /** Agent profiles for the `task` tool's sub-agents; without it they run with this agent's setup. */
   resolveAgent?: ResolveAgent;
+  /** Plan mode shared with the parent run: a sub-agent cannot edit while its parent is in plan mode. */
+  planMode?: PlanModeState;
   /** Told everything the run (and its sub-agents) does, e.g. to keep the durable event log; nothing extra runs without it. */
   observer?: AgentObserver;
   /** When given, every event is also published on `agent.{id}.events`; nothing extra runs without it. */
@@ -84,10 +86,10 @@ async function* runLoop(input: string | UserContent, options: AgentOptions): Asy
   const fixedTokens = estimateTokens(options.system) + estimateTokens(options.tools.map((t) => t.description));
   const guard = new DoomLoopGuard();
   const usage: Usage = { inputTokens: 0, outputTokens: 0, cost: 0 };
-  const planMode: PlanModeState = { active: false };
+  const planMode: PlanModeState = options.planMode ?? { active: false };
   const toolContext: Omit<ToolContext, "callId"> = {
     supportsImages: model.info?.vision,
-    runSubAgent: subAgentRunner(options, runAgent),
+    runSubAgent: subAgentRunner({ ...options, planMode }, runAgent),
     ...options.hooks,
     workspace,
     sessionId: session.id,

@@ -15,6 +15,14 @@ const NOT_FOR_SUB_AGENTS = "task";
  * The `task` tool's default runner: a child session (parentId = the parent's) running the agent loop with
  * the chosen profile's tools, prompt and permissions; resolves with the child's final answer.
  */
+function withParentLimits(parent: AgentOptions["authorize"], own: AgentOptions["authorize"]): AgentOptions["authorize"] {
+  if (!parent || !own || parent === own) return own ?? parent;
+  return async (request) => {
+    await parent(request);
+    await own(request);
+  };
+}
+
 export function subAgentRunner(parent: AgentOptions, run: AgentRunner): (request: SubAgentRequest, signal: AbortSignal) => Promise<SubAgentResult> {
   return async (request, signal) => {
     const profile = parent.resolveAgent ? parent.resolveAgent(request.agent) : {};
@@ -27,9 +35,11 @@ export function subAgentRunner(parent: AgentOptions, run: AgentRunner): (request
       parentId: parent.session.id,
     });
     const tools = (profile.tools ?? parent.tools).filter((t) => t.name !== NOT_FOR_SUB_AGENTS);
+    // A sub-agent may do no more than its parent: a read-only agent cannot hire `build` to edit for it.
+    const authorize = withParentLimits(parent.authorize, profile.authorize);
     let text = "";
     let failure = "";
-    for await (const event of run(request.prompt, { ...parent, ...profile, tools, session, signal })) {
+    for await (const event of run(request.prompt, { ...parent, ...profile, tools, authorize, session, signal })) {
       if (event.type === "error") failure = event.message;
       if (event.type === "finish") {
         text = event.text;

@@ -89,3 +89,16 @@ test("the task tool runs a sub-agent with its profile's tools and prompt; an unk
   assert.match(toolResultSent(2), /It is loaded in src\/config\/load\.ts\./);
   assert.match(toolResultSent(3), /unknown agent 'nope'; known agents: build, explore, plan/);
 });
+
+test("a read-only agent cannot hire build through task to edit for it: the sub-agent has its parent's limits too", async () => {
+  t.fake.push(
+    [{ tool: "task", input: { description: "apply it", prompt: "write a.txt", agent: "build" } }],
+    [{ tool: "write_file", input: { path: "a.txt", content: "x" } }],
+    "could not write",
+    "The sub-agent could not edit.",
+  );
+  const r = await runCli(t.sandbox, ["run", ...model, "--agent", "plan", "change a.txt"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(existsSync(join(t.sandbox.workspace, "a.txt")), false);
+  assert.match(toolResultSent(2), /permission denied: write_file on .*a\.txt .*from agent 'plan'/);
+});
