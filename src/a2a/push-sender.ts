@@ -144,7 +144,11 @@ export class OutboxPushSender implements PushNotificationSender {
 
   private scheduleNext(): void {
     if (this.closed) return;
-    const next = cachedStatement(this.db, "SELECT min(next_at) AS at FROM a2a_push_outbox").get() as { at: number | null };
+    // Only queue heads can be sent: a row behind a head that is backing off must not wake the pump (a busy loop).
+    const next = cachedStatement(
+      this.db,
+      "SELECT min(o.next_at) AS at FROM a2a_push_outbox o JOIN (SELECT min(seq) AS seq FROM a2a_push_outbox GROUP BY task_id, config_id, url) h ON o.seq = h.seq",
+    ).get() as { at: number | null };
     if (next.at === null) return;
     this.timer = setTimeout(() => this.kick(), Math.max(0, next.at - Date.now()));
     this.timer.unref();

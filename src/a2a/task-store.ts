@@ -136,12 +136,12 @@ export class SqliteTaskStore implements TaskStore {
     while (pending().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
-  /** Writes every pending save in one transaction. */
+  /** Writes every pending save in one transaction; if it fails they stay pending and the error propagates. */
   private flush(): void {
     if (this.pending.size === 0) return;
     const rows = [...this.pending.values()];
-    this.pending = new Map();
     this.db.transaction(() => rows.forEach((row) => this.write(row)))();
+    for (const row of rows) if (this.pending.get(row.id) === row) this.pending.delete(row.id);
   }
 
   private write(row: PendingRow): void {

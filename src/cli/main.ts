@@ -11,6 +11,9 @@ const program = new Command("codetether")
 
 registerCommands(program);
 
+// `codetether events tail --json | head -1`: the reader went away; that is the end, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => (error.code === "EPIPE" ? process.exit(0) : reportFatal(error)));
+
 // Bare `codetether` in a terminal opens the TUI; in scripts and pipes it still prints the help.
 if (process.argv.length <= 2 && process.stdin.isTTY && process.stdout.isTTY) process.argv.push("tui");
 

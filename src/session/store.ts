@@ -120,7 +120,9 @@ export class SessionStore {
       cachedStatement(this.db, `UPDATE sessions SET updated_at = ? WHERE id = ?`).run(now, sessionId);
       return next;
     });
-    return { seq: insert(), kind, message, createdAt: now, ...(summarizes !== undefined ? { summarizes } : {}) };
+    // IMMEDIATE: it reads then writes; a deferred one fails at once with SQLITE_BUSY when another
+    // process (serve, a worker, the TUI) wrote in between, instead of waiting its turn.
+    return { seq: insert.immediate(), kind, message, createdAt: now, ...(summarizes !== undefined ? { summarizes } : {}) };
   }
 
   recordUsage(sessionId: string, step: number, model: string, inputTokens: number, outputTokens: number, cost?: number): void {

@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { openAuditTrail } from "../../src/audit/index.ts";
-import { auditDir } from "../../src/events/paths.ts";
+import { auditDir, eventsDir } from "../../src/events/paths.ts";
+import { openEventStream } from "../../src/events/stream.ts";
 import { segmentPath } from "../../src/events/log/index.ts";
 import { transcript } from "../../src/session/context.ts";
 import { SessionStore } from "../../src/session/store.ts";
 import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
-import { fakeProviderToml, jsonLines, makeSandbox, runCli, type Sandbox } from "../support/cli.ts";
+import { CLI, fakeProviderToml, jsonLines, makeSandbox, runCli, type Sandbox } from "../support/cli.ts";
 
 // One recorded multi-tool session shared by the tests of this file (a run costs a CLI start).
 let fake: FakeModel;
@@ -96,4 +98,14 @@ test("the audit trail holds the session lifecycle and every tool execution; veri
   const result = await trail.verify();
   await trail.close();
   assert.ok(!result.ok && result.seq === 2);
+});
+
+test("piped into a reader that stops early (| head -1), the CLI ends quietly with 0, not an EPIPE stack", async () => {
+  // More output than a pipe holds, so the CLI is still writing when head has gone.
+  const stream = await openEventStream(join(eventsDir(sandbox.dataDir), "writer-9"));
+  await Promise.all(Array.from({ length: 3000 }, (_, i) => stream.append({ type: "bulk", data: { i, pad: "x".repeat(200) } })));
+  await stream.close();
+  const r = spawnSync("bash", ["-c", `"${process.execPath}" "${CLI}" events tail -n 3000 --json | head -1; echo "status \${PIPESTATUS[0]}" >&2`], { env: sandbox.env, encoding: "utf8" });
+  assert.equal(jsonLines(r.stdout).length, 1);
+  assert.equal(r.stderr.trim(), "status 0");
 });

@@ -290,6 +290,8 @@ export class TuiSession {
   }
 
   private askUser(ask: AskRequest): Promise<AskReply> {
+    // An ask queued behind one the user interrupted: the turn is over, nothing to show.
+    if (this.abort?.signal.aborted) return Promise.resolve({ reply: "reject", reason: "the user interrupted the turn" });
     return new Promise((resolve) => {
       const signal = this.abort?.signal;
       const answer = (reply: AskReply) => {
