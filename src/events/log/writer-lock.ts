@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import Database from "better-sqlite3";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../../util/errors.ts";
 
@@ -6,48 +7,64 @@ import { UserError } from "../../util/errors.ts";
 export class LogBusyError extends UserError {
   constructor(
     readonly dir: string,
-    readonly owner: number,
+    readonly owner: number | undefined,
   ) {
-    super(`log ${dir} is already open for writing by process ${owner}`);
+    super(`log ${dir} is already open for writing${owner ? ` by process ${owner}` : ""}`);
   }
 }
 
 /**
  * One writer per log directory: two appenders would interleave their bytes and break offsets.
- * The lock file holds the owner's pid so that a lock left by a crashed (kill -9) process is taken over.
+ * The lock is an exclusive SQLite transaction on `LOCK.sqlite`, held for as long as the log is open:
+ * the kernel drops it when the process ends however it ends (kill -9 included), so there is no stale
+ * lock to judge by a pid that may have been reused (pid 1 in every container) and no race in taking
+ * one over. `LOCK` holds the owner's pid for messages only.
  */
 export function acquireWriterLock(dir: string): () => void {
-  const path = join(dir, "LOCK");
-  for (;;) {
-    try {
-      const fd = openSync(path, "wx");
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const owner = Number(readFileSync(path, "utf8"));
-      if (isAlive(owner)) throw new LogBusyError(dir, owner);
-      rmSync(path, { force: true });
-    }
-  }
-}
-
-/** Whether a live process holds the writer lock of `dir` (a lock left by a dead process does not count). */
-export function isLocked(dir: string): boolean {
+  const db = new Database(join(dir, "LOCK.sqlite"));
   try {
-    return isAlive(Number(readFileSync(join(dir, "LOCK"), "utf8")));
-  } catch {
-    return false;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
+    db.pragma("busy_timeout = 0");
+    db.pragma("locking_mode = EXCLUSIVE");
+    db.exec("BEGIN EXCLUSIVE");
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    db.close();
+    if (isBusy(error)) throw new LogBusyError(dir, ownerOf(dir));
+    throw error;
+  }
+  writeFileSync(join(dir, "LOCK"), String(process.pid));
+  return () => {
+    rmSync(join(dir, "LOCK"), { force: true });
+    db.close();
+  };
+}
+
+/** Whether a live writer (this process included) holds the log in `dir`. */
+export function isLocked(dir: string): boolean {
+  const path = join(dir, "LOCK.sqlite");
+  if (!existsSync(path)) return false;
+  const db = new Database(path, { fileMustExist: true });
+  try {
+    db.pragma("busy_timeout = 0");
+    db.exec("BEGIN EXCLUSIVE");
+    db.exec("ROLLBACK");
+    return false;
+  } catch (error) {
+    if (isBusy(error)) return true;
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
+}
+
+function ownerOf(dir: string): number | undefined {
+  try {
+    return Number(readFileSync(join(dir, "LOCK"), "utf8")) || undefined;
+  } catch {
+    return undefined;
   }
 }
