@@ -1,4 +1,6 @@
+import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { join } from "node:path";
 import { hostname as machineName } from "node:os";
 import { createA2AService, type A2AServiceOptions } from "../a2a/a2a-service.ts";
 import { JSONRPC_PATH, REST_PATH } from "../a2a/agent-card.ts";
@@ -7,6 +9,8 @@ import { CARD_PATHS, mountA2A } from "../a2a/http-routes.ts";
 import type { Config } from "../config/schema.ts";
 import { createControlPlane } from "../control-plane/index.ts";
 import { mountDurableLogs } from "../events/mount-durable-logs.ts";
+import { holdExclusive } from "../storage/exclusive-lock.ts";
+import { UserError } from "../util/errors.ts";
 import { version } from "../version.ts";
 import { createServerApp, type ServerApp } from "./app.ts";
 import { resolveAuthToken, type AuthToken } from "./auth-token.ts";
@@ -39,8 +43,27 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-/** `codetether serve`: HTTP (A2A JSON-RPC + REST, card, health, mounted APIs) and gRPC, one task store. */
+/**
+ * `codetether serve`: HTTP (A2A JSON-RPC + REST, card, health, mounted APIs) and gRPC, one task store.
+ * One serve per data dir: a second would take over the first one's tasks (marking them failed at start),
+ * push outbox and worker queue.
+ */
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const release = holdExclusive(join(options.dataDir, "serve.lock"));
+  if (!release) {
+    throw new UserError(`another codetether serve is using the data directory ${options.dataDir}; stop it, or give this one its own (CODETETHER_DATA_DIR)`);
+  }
+  try {
+    const handle = await serveWithDataDir(options);
+    return { ...handle, close: () => handle.close().finally(release) };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function serveWithDataDir(options: ServeOptions): Promise<ServeHandle> {
   const log = options.log ?? ((line: string) => process.stderr.write(`codetether serve: ${line}\n`));
   const auth = resolveAuthToken(options.dataDir);
   const server = createServerApp({ token: auth.token, version });

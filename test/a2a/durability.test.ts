@@ -79,3 +79,18 @@ test("SIGTERM cancels running tasks, stores their state, exits 0", async () => {
     serve.sandbox.cleanup();
   }
 });
+
+test("a second serve on the same data dir refuses to start and leaves the first one's running task alone", async () => {
+  const first = await startServe({ fake });
+  try {
+    const peer = await v1Peer(first.endpoints.http, TOKEN, "JSONRPC");
+    const { prompt, reached } = hang();
+    const running = await peer.send(prompt, { immediate: true });
+    await reached();
+    await assert.rejects(startServe({ fake, sandbox: first.sandbox }), /another codetether serve is using the data directory/);
+    assert.equal((await peer.get(running.id)).state, "working", "the running task was not marked failed");
+  } finally {
+    await first.kill();
+    first.sandbox.cleanup();
+  }
+});

@@ -1,0 +1,45 @@
+import Database from "better-sqlite3";
+import { existsSync } from "node:fs";
+
+/**
+ * An exclusive lock on `path` (a small SQLite file) held until released or until the process ends,
+ * however it ends: the kernel drops it, so there is no stale lock to judge by a pid that may have been
+ * reused and no race in taking one over. Undefined when someone (this process included) holds it.
+ */
+export function holdExclusive(path: string): (() => void) | undefined {
+  const db = new Database(path);
+  try {
+    db.pragma("busy_timeout = 0");
+    db.pragma("locking_mode = EXCLUSIVE");
+    db.exec("BEGIN EXCLUSIVE");
+    return () => {
+      if (db.open) db.close();
+    };
+  } catch (error) {
+    db.close();
+    if (isBusy(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Whether someone holds the lock at `path` (a lock file that does not exist is not held). */
+export function isHeld(path: string): boolean {
+  if (!existsSync(path)) return false;
+  const db = new Database(path, { fileMustExist: true });
+  try {
+    db.pragma("busy_timeout = 0");
+    db.exec("BEGIN EXCLUSIVE");
+    db.exec("ROLLBACK");
+    return false;
+  } catch (error) {
+    if (isBusy(error)) return true;
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
+}
