@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import { parse, stringify } from "smol-toml";
 import { UserError } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
@@ -27,8 +27,27 @@ export function setConfigValue(path: string, assignment: string): unknown {
   }
   node[keys.at(-1)!] = value;
   validateConfig(doc, path);
-  writeFileAtomic(path, stringify(doc) + "\n");
+  // Through a symlink (a dotfiles repo) to the real file, keeping its permissions (0600 with tokens in it).
+  const target = existingRealPath(path);
+  writeFileAtomic(target, stringify(doc) + "\n", modeOf(target));
   return value;
+}
+
+function existingRealPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/** The file's permission bits; a new config file is private (it may come to hold tokens). */
+function modeOf(path: string): number {
+  try {
+    return statSync(path).mode & 0o777;
+  } catch {
+    return 0o600;
+  }
 }
 
 function readDocument(path: string): Record<string, unknown> {

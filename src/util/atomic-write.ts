@@ -1,4 +1,4 @@
-import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** Writes a file so that readers see either the old or the new content, never half of it. */
@@ -13,6 +13,7 @@ export function writeFileAtomic(path: string, content: string, mode = 0o644): vo
     } finally {
       closeSync(fd);
     }
+    chmodSync(tmp, mode); // openSync's mode is filtered by the umask
     renameSync(tmp, path);
   } catch (error) {
     rmSync(tmp, { force: true });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, test } from "node:test";
 import { makeSandbox, runCli, type Sandbox } from "../support/cli.ts";
@@ -46,6 +46,33 @@ test("secrets in config are masked by --show", async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stdout, /super-secret-token-value/);
   assert.match(r.stdout, /supe…ue/);
+});
+
+test("--show masks header and env values and URL passwords too", async () => {
+  writeFileSync(
+    sandbox.configPath,
+    `[mcp.github]\nurl = "https://mcp.example.com"\nheaders = { Authorization = "Bearer ghp_abcdefghijkl", "X-Api-Key" = "k-1234567890" }\nenv = { SECRET_THING = "hunter22hunter22" }\n[bus]\nurl = "nats://admin:pa55word@nats.example:4222"\n`,
+  );
+  const r = await runCli(sandbox, ["config", "--show"]);
+  assert.equal(r.code, 0, r.stderr);
+  for (const secret of ["ghp_abcdefghijkl", "k-1234567890", "hunter22hunter22", "pa55word"]) assert.ok(!r.stdout.includes(secret), secret);
+  assert.match(r.stdout, /nats:\/\/admin:\*\*\*\*@nats\.example:4222/);
+  const set = await runCli(sandbox, ["config", "--set", "server.auth_token=another-secret-value"]);
+  assert.equal(set.code, 0, set.stderr);
+  assert.ok(!set.stdout.includes("another-secret-value"), set.stdout);
+});
+
+test("--set keeps the file's permissions and writes through a symlink to the real file", async () => {
+  const real = join(sandbox.root, "dotfiles-config.toml");
+  writeFileSync(real, `[default]\nagent = "build"\n`);
+  chmodSync(real, 0o600);
+  const link = join(sandbox.root, "linked.toml");
+  symlinkSync(real, link);
+  const r = await runCli(sandbox, ["config", "--config", link, "--set", "default.agent=plan"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(lstatSync(link).isSymbolicLink());
+  assert.match(readFileSync(real, "utf8"), /agent = "plan"/);
+  assert.equal(statSync(real).mode & 0o777, 0o600);
 });
 
 test("--config and XDG_CONFIG_HOME choose the file", async () => {
