@@ -59,6 +59,13 @@ test("a symlink pointing outside the workspace is outside", () => {
   assert.deepEqual(actions(engine(), request), ["ask", "allow"]);
 });
 
+test("a dangling symlink to a file outside the workspace is outside (writing through it would create the file there)", () => {
+  symlinkSync(join(root, "outside", "created.sh"), join(workspace, "notes.md"));
+  assert.equal(write("notes.md").external, true);
+  symlinkSync(join(workspace, "inside-target.txt"), join(workspace, "inner-link"));
+  assert.equal(write("inner-link").external, false);
+});
+
 test("the last matching rule wins; tool names, groups and both path forms match", () => {
   const e = engine({ edit: { "*": "deny", "src/*": "allow", "src/generated/*": "deny" }, write_file: { [join(workspace, "docs/*")]: "allow" } });
   assert.deepEqual(actions(e, write("src/a.ts")), ["allow"]);
