@@ -1,8 +1,9 @@
 import type { PermissionRequest } from "../tool/tool.ts";
 import { ToolError } from "../tool/tool.ts";
 import { memoryApprovals, type ApprovalStore } from "./approvals.ts";
-import { alwaysApproval, describeRequest, permissionKeys, targetForms } from "./request-scope.ts";
+import { alwaysApproval, commandApprovalPattern, describeRequest, permissionKeys, targetForms } from "./request-scope.ts";
 import { DEFAULT_RULES, type PermissionAction, type PermissionRule } from "./rules.ts";
+import { simpleCommands } from "./shell-commands.ts";
 import { matchWildcard } from "./wildcard.ts";
 
 /** One question for a person: may this request go ahead? `approval` is what "always" would record. */
@@ -55,7 +56,7 @@ export class PermissionEngine {
     const targets = targetForms(request, this.options.workspace);
     const decisions: PermissionDecision[] = [];
     if (request.external) decisions.push(this.evaluate(["external_directory"], [request.target]));
-    decisions.push(this.evaluate(permissionKeys(request), targets));
+    decisions.push(request.kind === "execute" ? this.evaluateCommandLine(permissionKeys(request), request.target) : this.evaluate(permissionKeys(request), targets));
     return decisions;
   }
 
@@ -67,8 +68,24 @@ export class PermissionEngine {
     }
   };
 
-  private evaluate(keys: string[], targets: string[]): PermissionDecision {
-    const rule = this.rules.findLast((r) => keys.some((k) => matchWildcard(k, r.permission)) && targets.some((t) => matchWildcard(t, r.pattern)));
+  /**
+   * A command line is as permitted as its least permitted simple command. One that nests commands
+   * ($(…), backquotes) is judged by the catch-all rules alone, and asks if any narrower rule would
+   * deny or ask for something: its text cannot show what it runs.
+   */
+  private evaluateCommandLine(keys: string[], line: string): PermissionDecision {
+    const commands = simpleCommands(line);
+    if (!commands) {
+      const decision = this.evaluate(keys, [line], (rule) => rule.pattern === "*");
+      const guarded = this.rules.some((r) => r.pattern !== "*" && r.action !== "allow" && keys.some((k) => matchWildcard(k, r.permission)));
+      return decision.action === "allow" && guarded ? { ...decision, action: "ask" } : decision;
+    }
+    const decisions = (commands.length ? commands : [line]).map((command) => this.evaluate(keys, [command]));
+    return decisions.reduce((strictest, d) => (STRICTNESS[d.action] > STRICTNESS[strictest.action] ? d : strictest));
+  }
+
+  private evaluate(keys: string[], targets: string[], usable: (rule: PermissionRule) => boolean = () => true): PermissionDecision {
+    const rule = this.rules.findLast((r) => usable(r) && keys.some((k) => matchWildcard(k, r.permission)) && targets.some((t) => matchWildcard(t, r.pattern)));
     return { action: rule?.action ?? "ask", permission: rule && !rule.permission.includes("*") ? rule.permission : keys[0]!, rule };
   }
 
@@ -88,10 +105,18 @@ export class PermissionEngine {
 
   private approved(request: PermissionRequest, permission: string): boolean {
     const keys = permission === "external_directory" ? [permission] : permissionKeys(request);
-    const targets = targetForms(request, this.options.workspace);
-    return this.approvals.list().some((a) => keys.includes(a.permission) && targets.some((t) => matchWildcard(t, a.pattern)));
+    const approvals = this.approvals.list().filter((a) => keys.includes(a.permission));
+    const matches = (target: string) => approvals.some((a) => matchWildcard(target, a.pattern));
+    if (request.kind === "execute" && permission !== "external_directory") {
+      // Like the rules: every simple command approved (`git status *` must not cover `git status; rm …`).
+      const commands = simpleCommands(request.target);
+      return commands ? commands.length > 0 && commands.every(matches) : approvals.some((a) => a.pattern === commandApprovalPattern(request.target));
+    }
+    return targetForms(request, this.options.workspace).some(matches);
   }
 }
+
+const STRICTNESS: Record<PermissionAction, number> = { allow: 0, ask: 1, deny: 2 };
 
 function denialMessage(request: PermissionRequest, decision: PermissionDecision): string {
   const why = decision.rule ? `rule ${decision.rule.permission} "${decision.rule.pattern}" = deny, from ${decision.rule.source}` : "denied";

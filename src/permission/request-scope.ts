@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, relative, sep } from "node:path";
 import type { PermissionRequest, ToolKind } from "../tool/tool.ts";
 import type { Approval } from "./approvals.ts";
+import { simpleCommands } from "./shell-commands.ts";
 
 /** Group keys a rule can name instead of each tool: every read tool is `read`, every edit tool `edit`… */
 const GROUP_OF_KIND: Partial<Record<ToolKind, string>> = { read: "read", edit: "edit", execute: "bash", network: "network" };
@@ -22,7 +23,7 @@ export function targetForms(request: PermissionRequest, workspace: string): stri
 /** The standing approval an "always" answer records: broad enough to stop repeated prompts, no broader. */
 export function alwaysApproval(request: PermissionRequest, permission: string): Approval {
   if (permission === "external_directory") return { permission, pattern: `${dirname(request.target)}/*` };
-  if (request.kind === "execute") return { permission: request.tool, pattern: `${request.target.trim().split(/\s+/)[0]} *` };
+  if (request.kind === "execute") return { permission: request.tool, pattern: commandApprovalPattern(request.target) };
   if (request.kind === "network") return { permission: request.tool, pattern: `${originOf(request.target)}/*` };
   if (isPathKind(request.kind)) return { permission: request.tool, pattern: request.target };
   return { permission: request.tool, pattern: "*" };
@@ -31,6 +32,17 @@ export function alwaysApproval(request: PermissionRequest, permission: string): 
 /** How a request reads in a message: `bash \`npm test\``, `write_file on src/a.ts`. */
 export function describeRequest(request: PermissionRequest): string {
   return request.kind === "execute" ? `${request.tool} \`${request.target}\`` : `${request.tool} on ${request.target}`;
+}
+
+/**
+ * "Always" for a command: the program and its first argument (`npm test *`, `git status *`), not the
+ * program alone (`cd *` would allow anything after a cd); a compound command line only as it is.
+ */
+export function commandApprovalPattern(line: string): string {
+  const commands = simpleCommands(line);
+  if (!commands || commands.length !== 1) return line.trim().replace(/[*?]/g, "?");
+  const words = commands[0]!.split(/\s+/).slice(0, 2);
+  return `${words.join(" ").replace(/[*?]/g, "?")} *`;
 }
 
 function isPathKind(kind: ToolKind): boolean {
