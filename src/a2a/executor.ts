@@ -56,8 +56,8 @@ export class CodeTetherExecutor implements AgentExecutor {
     // A message to a task that is still working is recorded in its history; the run goes on.
     if (live) return live.idle();
     const run = new TaskRun(context.taskId, context.contextId, bus);
-    this.runs.set(run.taskId, run);
     if (!context.task) run.publish(AgentEvent.task(newTask(run.taskId, run.contextId, context.userMessage)));
+    this.runs.set(run.taskId, run);
     void this.drive(run, context.userMessage).finally(() => this.runs.delete(run.taskId));
     return run.idle();
   };

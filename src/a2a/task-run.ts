@@ -82,11 +82,15 @@ export class TaskRun {
   /** Publishes the last event; nothing is published after it. */
   finish(last?: AgentExecutionEvent): void {
     if (this.finished) return;
-    if (last) this.publish(last);
-    this.closed = true;
-    this.finished = true;
-    this.wakeIdle();
-    this.markDone();
+    try {
+      if (last) this.publish(last);
+    } finally {
+      // Ended even if publishing the last event failed: a run must never stay live (shutdown waits on it).
+      this.closed = true;
+      this.finished = true;
+      this.wakeIdle();
+      this.markDone();
+    }
   }
 
   private wakeIdle(): void {

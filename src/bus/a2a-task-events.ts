@@ -1,6 +1,5 @@
 import type { AgentExecutionEvent, AgentExecutor, ExecutionEventBus, RequestContext } from "@a2a-js/sdk/server";
 import type { BusHandle } from "./bus-handle.ts";
-import { BusError } from "./errors.ts";
 
 /**
  * Wraps an A2A executor so that every event it publishes for a task (the task, status updates,
@@ -19,9 +18,9 @@ function tee(events: ExecutionEventBus, taskId: string, handle: BusHandle): Exec
     if (handle.closed) return;
     try {
       handle.publishTaskUpdate(taskId, event, { kind: event.kind === "artifactUpdate" ? "artifact" : "task_update" });
-    } catch (error) {
-      // The mirror is an extra: a closed bus or a task id that is no topic token must not fail the task.
-      if (!(error instanceof BusError)) throw error;
+    } catch {
+      // The mirror is an extra: a closed bus, a task id that is no topic token or a message too large
+      // for the bus must not fail the task.
     }
   };
   return new Proxy(events, {

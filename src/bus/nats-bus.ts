@@ -70,7 +70,12 @@ class NatsBus implements AgentBus {
     assertTopic(message.topic);
     const envelope = createEnvelope(message);
     const data = encoder.encode(JSON.stringify(envelope));
-    this.#connection.publish(this.#prefix + envelope.topic, data);
+    try {
+      this.#connection.publish(this.#prefix + envelope.topic, data);
+    } catch (error) {
+      // e.g. MAX_PAYLOAD_EXCEEDED or a closed connection: callers handle bus errors, not nats.js's own.
+      throw new BusError(`cannot publish on ${envelope.topic}: ${(error as Error).message}`, { cause: error });
+    }
     if (envelope.topic.startsWith(RESULTS_PREFIX)) this.#storeResult(envelope.topic.slice(RESULTS_PREFIX.length), data);
     return envelope;
   }
