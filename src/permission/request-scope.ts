@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { dirname, isAbsolute, relative, sep } from "node:path";
 import type { PermissionRequest, ToolKind } from "../tool/tool.ts";
 import type { Approval } from "./approvals.ts";
@@ -22,7 +23,8 @@ export function targetForms(request: PermissionRequest, workspace: string): stri
 
 /** The standing approval an "always" answer records: broad enough to stop repeated prompts, no broader. */
 export function alwaysApproval(request: PermissionRequest, permission: string): Approval {
-  if (permission === "external_directory") return { permission, pattern: `${dirname(request.target)}/*` };
+  // The folder a path is in, or the folder itself (listing /home/me/proj must not approve all of /home/me).
+  if (permission === "external_directory") return { permission, pattern: `${isDirectory(request.target) ? request.target : dirname(request.target)}/*` };
   if (request.kind === "execute") return { permission: request.tool, pattern: commandApprovalPattern(request.target) };
   if (request.kind === "network") return { permission: request.tool, pattern: `${originOf(request.target)}/*` };
   if (isPathKind(request.kind)) return { permission: request.tool, pattern: request.target };
@@ -43,6 +45,14 @@ export function commandApprovalPattern(line: string): string {
   if (!commands || commands.length !== 1) return line.trim().replace(/[*?]/g, "?");
   const words = commands[0]!.split(/\s+/).slice(0, 2);
   return `${words.join(" ").replace(/[*?]/g, "?")} *`;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function isPathKind(kind: ToolKind): boolean {

@@ -168,3 +168,18 @@ test("'always' is persisted per workspace and settles asks queued behind it", as
   const otherProject = engine({ bash: "ask" }, undefined, { approvals: sqliteApprovals(dataDir, join(root, "other")) });
   await assert.rejects(otherProject.authorize(bash("npm test")), /needs approval/);
 });
+
+test("'always' for an outside directory covers that directory, not its parent", async () => {
+  const project = join(root, "other-project");
+  mkdirSync(project, { recursive: true });
+  const asked: AskRequest[] = [];
+  const e = engine({}, async (request) => {
+    asked.push(request);
+    return { reply: "always" };
+  });
+  await e.authorize(file("list_dir", "read", project));
+  assert.equal(asked[0]!.approval.pattern, `${project}/*`);
+  await e.authorize(read(join(project, "README.md")));
+  await e.authorize(read(join(root, "secret.txt")));
+  assert.equal(asked.length, 2, "a file next to the approved directory is asked about");
+});

@@ -45,6 +45,13 @@ describe("read_file, list_dir, glob, grep", () => {
     assert.match(out.at(-1)!, /5 more results/);
   });
 
+  it("glob patterns cannot reach out of the checked path", async () => {
+    const w = testWorld();
+    for (const pattern of ["../*", "sub/../../x/*", "/etc/pass*"]) {
+      await assert.rejects(w.call("glob", { pattern }), /pattern must stay inside path/, pattern);
+    }
+  });
+
   it("grep finds matches with include globs, honours .gitignore and reports bad patterns", async () => {
     const w = testWorld();
     w.write({ ".gitignore": "gen/\n", "a.ts": "const needle = 1;\n", "b.md": "needle\n", "gen/c.ts": "needle\n" });

@@ -1,7 +1,8 @@
 import { stat } from "node:fs/promises";
+import { isAbsolute } from "node:path";
 import { glob } from "tinyglobby";
 import { z } from "zod";
-import { defineTool } from "../tool.ts";
+import { defineTool, ToolError } from "../tool.ts";
 import { resolveWorkspacePath } from "../workspace-path.ts";
 import description from "./glob.txt";
 
@@ -16,6 +17,10 @@ export const globTool = defineTool({
     path: z.string().optional(),
   }),
   async execute({ pattern, path = "." }, ctx) {
+    // The permission check is on `path`: a pattern must not reach out of it (../secret/*, /etc/*).
+    if (isAbsolute(pattern) || pattern.split(/[\\/]/).includes("..")) {
+      throw new ToolError("the pattern must stay inside path: give the directory to search as path and a relative pattern");
+    }
     const target = resolveWorkspacePath(ctx.workspace, path);
     await ctx.authorize({ tool: "glob", kind: "read", target: target.absolute, external: target.external });
     const files = await glob(pattern, {
