@@ -72,6 +72,14 @@ test("a2a get and cancel", async () => {
   assert.match(after.stderr, /canceled/);
 });
 
+test("a2a send --stream --json prints only JSON lines and exits 1 when the task fails", async () => {
+  const tag = `fail-${randomUUID()}`;
+  running.fake.push({ match: { lastUserContains: tag }, error: { status: 401, body: { error: { message: "bad key" } } } });
+  const r = await a2a("send", running.serve.endpoints.http, tag, "--stream", "--json");
+  assert.equal(r.code, 1, r.stdout);
+  for (const line of r.stdout.trim().split("\n")) assert.doesNotThrow(() => JSON.parse(line), line);
+});
+
 test("errors are one line with a non-zero exit", async () => {
   const missing = await a2a("get", running.serve.endpoints.http, "no-such-task");
   assert.equal(missing.code, 1);
