@@ -113,13 +113,13 @@ export class OutboxPushSender implements PushNotificationSender {
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
-    const refusal = await webhookRefusal(row.url, this.options.allowPrivate);
-    if (refusal) return this.drop(row, refusal);
     const controller = new AbortController();
     this.inFlight.add(controller);
     const timeout = setTimeout(() => controller.abort(), this.options.timeoutMs);
     let failure: string | undefined;
     try {
+      const refusal = await webhookRefusal(row.url, this.options.allowPrivate, "throw");
+      if (refusal) return this.drop(row, refusal);
       const response = await fetch(row.url, { method: "POST", headers: JSON.parse(row.headers) as Record<string, string>, body: row.body, signal: controller.signal, redirect: "error" });
       await response.body?.cancel();
       if (!response.ok) failure = `HTTP ${response.status}`;

@@ -18,9 +18,11 @@ export function isPrivateAddress(address: string): boolean {
 
 /**
  * Why a webhook URL is refused, or undefined when it may be called: only http(s), and (unless private
- * delivery is allowed) every address its host resolves to must be public.
+ * delivery is allowed) every address its host resolves to must be public. A host that does not resolve
+ * is refused when a client registers it; when a notification is sent it is a failure to retry (DNS can
+ * fail for a moment), so `lookupFailure: "throw"`.
  */
-export async function webhookRefusal(url: string, allowPrivate: boolean): Promise<string | undefined> {
+export async function webhookRefusal(url: string, allowPrivate: boolean, lookupFailure: "refuse" | "throw" = "refuse"): Promise<string | undefined> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -33,8 +35,10 @@ export async function webhookRefusal(url: string, allowPrivate: boolean): Promis
   let addresses: string[];
   try {
     addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
-  } catch {
-    return `push notification host does not resolve: ${host}`;
+  } catch (error) {
+    const message = `push notification host does not resolve: ${host}`;
+    if (lookupFailure === "throw") throw new Error(`${message} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    return message;
   }
   const blocked = addresses.find(isPrivateAddress);
   if (blocked) return `push notification url ${url} points at a private or loopback address (${blocked}); set [server] allow_private_push = true to allow it`;
