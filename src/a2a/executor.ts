@@ -104,8 +104,10 @@ export class CodeTetherExecutor implements AgentExecutor {
   private async runAgentFor(run: TaskRun, message: Message): Promise<AgentExecutionEvent> {
     const { workspace, dispatcher } = this.options;
     const prompt = promptOf(message);
-    // A text task may run on a worker instead: the dispatcher yields the same AgentEvents.
-    const events = typeof prompt === "string" && dispatcher?.shouldDispatch({ prompt }) ? dispatcher.run({ prompt }, run.controller.signal) : await this.runLocally(run, prompt);
+    // A text task may run on a worker instead (the dispatcher yields the same AgentEvents): one that
+    // serves this server's workspace, with this server's model, on a context with no local session yet.
+    const input = typeof prompt === "string" && !this.sessions.get(run.contextId) ? { prompt, workspace, ...(this.options.modelRef ? { model: this.options.modelRef } : {}) } : undefined;
+    const events = input && dispatcher?.shouldDispatch(input) ? dispatcher.run(input, run.controller.signal) : await this.runLocally(run, prompt);
     const progress = new ProgressPublisher(run, workspace);
     let failure = "";
     let reason: FinishReason = "error";

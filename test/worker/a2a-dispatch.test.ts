@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { makeSandbox } from "../support/cli.ts";
 import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
 import { startServe, waitFor, type ServeProcess } from "../a2a/serve-process.ts";
 import { v1Peer } from "../a2a/peers.ts";
@@ -23,8 +24,10 @@ describe("dispatch to workers", () => {
   before(async () => {
     fake = await startFakeModel();
     await new Promise<void>((resolve) => cognition.listen(0, "127.0.0.1", resolve));
-    serve = await startServe({ fake, toml: 'dispatch = "workers"\n' });
-    shared = sharedWorkspace(serve.sandbox.root);
+    // Tasks go to workers that serve the server's workspace: both use the shared one.
+    const sandbox = makeSandbox();
+    shared = sharedWorkspace(sandbox.root);
+    serve = await startServe({ fake, sandbox, toml: 'dispatch = "workers"\n', args: ["--workspace", shared.path] });
     worker = startWorker({
       fake,
       server: serve.endpoints.http,
