@@ -160,7 +160,8 @@ async function* runLoop(input: string | UserContent, options: AgentOptions): Asy
     for (const call of outcome.calls) {
       const repeats = guard.record(call.tool, call.input);
       if (repeats >= DOOM_LOOP_THRESHOLD * 2) stuck = true;
-      else if (repeats >= DOOM_LOOP_THRESHOLD && !call.rejection) {
+      // Refused from the third repeat on, the one that stops the run included (it must not run either).
+      if (repeats >= DOOM_LOOP_THRESHOLD && !call.rejection) {
         call.rejection = `this exact ${call.tool} call was made ${repeats} times in a row; it will give the same result. Try a different approach.`;
       }
     }

@@ -112,6 +112,8 @@ test("the same call repeated over and over is refused, then the run stops", asyn
   const events = jsonLines(r.stdout);
   assert.ok(events.some((e) => e.type === "tool-error" && /3 times in a row/.test(e.error)));
   assert.equal(events.at(-1)!.reason, "doom-loop");
+  // Only the first two ran; from the third on (the sixth, which stops the run, too) they were refused.
+  assert.equal(events.filter((e) => e.type === "tool-completed").length, 2);
 });
 
 test("bad model ids and a missing prompt are one-line errors", async () => {
