@@ -10,6 +10,8 @@ export interface OutputSenderHooks {
   onCancel(): void;
   /** The claim is gone (the task was re-queued or finished elsewhere): stop the run, release nothing. */
   onClaimLost(message: string): void;
+  /** True once the worker gives up on an unreachable serve (a second stop signal): retries end. */
+  abandoned?(): boolean;
 }
 
 /**
@@ -58,7 +60,7 @@ export class OutputSender {
 
   async #send(batch: number, events: AgentEvent[]): Promise<void> {
     const backoff = new Backoff();
-    while (!this.#lost) {
+    while (!this.#lost && !this.hooks.abandoned?.()) {
       try {
         const answer = await this.client.output({ task_id: this.taskId, run_id: this.runId, batch, events });
         if (answer.cancel) this.hooks.onCancel();

@@ -49,6 +49,7 @@ export class Worker {
   readonly #running = new Map<string, RunningTask>();
   #lastSeq: number;
   #stopping = false;
+  #abandoned = false;
   #stream: TaskStream | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
@@ -137,6 +138,8 @@ export class Worker {
    */
   async stop(): Promise<void> {
     if (this.#stopping) {
+      // A second signal: no more waiting for an unreachable serve either (its lease sweep requeues the tasks).
+      this.#abandoned = true;
       for (const id of this.#running.keys()) this.#stopRun(id, "shutdown");
       return this.#stopped;
     }
@@ -249,6 +252,7 @@ export class Worker {
     const timeout = setTimeout(() => this.#stopRun(task.id, "timed-out"), claim.timeout_ms);
     const sender = new OutputSender(this.client, task.id, claim.run_id, {
       onCancel: () => this.#stopRun(task.id, "cancelled"),
+      abandoned: () => this.#abandoned,
       onClaimLost: (message) => {
         this.deps.log(`task ${task.id}: claim lost (${message}); stopping the run`);
         this.#stopRun(task.id, "claim-lost");
@@ -295,6 +299,7 @@ export class Worker {
         return;
       } catch (error) {
         if (!isRetryable(error)) return this.deps.log(`task ${body.task_id}: release refused: ${errorMessage(error)}`);
+        if (this.#abandoned) return this.deps.log(`task ${body.task_id}: not released (serve unreachable); it is requeued when its lease expires`);
         await backoff.wait();
       }
     }

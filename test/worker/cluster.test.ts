@@ -1,5 +1,6 @@
 // Fault tests with real processes on loopback: the built serve and workers, the fake model in this process.
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
 import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
 import { startServe, waitFor } from "../a2a/serve-process.ts";
@@ -133,5 +134,27 @@ describe("worker cluster", () => {
     assert.match(back.stderr(), /resuming after event [1-9]\d*\)/);
     assert.match(back.stderr(), new RegExp(`registered with .* as ${patient.task.worker_id}`));
     assert.deepEqual(shared.ledger().sort(), [tagOf(700), tagOf(701)]);
+  });
+
+  it("with serve gone mid-task, a second SIGINT ends the worker instead of retrying forever", async () => {
+    const serve = await startServe({ fake, toml: FAST_SERVER_TOML });
+    const shared = sharedWorkspace(serve.sandbox.root);
+    const worker = startWorker({ fake, server: serve.endpoints.http, name: "stranded", workspace: shared.path, env: { CODETETHER_WORKER_SHUTDOWN_GRACE_SECS: "60" } });
+    cleanups.push(async () => {
+      await worker.kill();
+      worker.sandbox.cleanup();
+      serve.sandbox.cleanup();
+    });
+    const tag = tagOf(800);
+    fake.push(...ledgerTurns(tag, { delayMs: 1500 }));
+    await createTask(serve, tag);
+    await waitFor(() => (fake.requests.some((r) => r.prompt.users.at(-1)?.includes(`[${tag}]`)) ? true : undefined), "the worker running its task");
+    await serve.kill();
+    const exited = once(worker.child, "exit");
+    worker.child.kill("SIGINT");
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // the run ends; its output cannot reach serve
+    worker.child.kill("SIGINT");
+    const [code] = await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`still running: ${worker.stderr()}`)), 20_000))]) as [number | null];
+    assert.notEqual(code, null);
   });
 });
