@@ -4,6 +4,7 @@ import { V1PushNotificationSerializer, type PushNotificationSender, type PushNot
 import { cachedStatement, openDatabase, type Database } from "../storage/database.ts";
 import type { SqlitePushConfigStore } from "./push-config-store.ts";
 import { webhookRefusal } from "./webhook-guard.ts";
+import { postWebhook, publicOnlyLookup } from "./webhook-post.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS a2a_push_outbox (
@@ -120,9 +121,9 @@ export class OutboxPushSender implements PushNotificationSender {
     try {
       const refusal = await webhookRefusal(row.url, this.options.allowPrivate, "throw");
       if (refusal) return this.drop(row, refusal);
-      const response = await fetch(row.url, { method: "POST", headers: JSON.parse(row.headers) as Record<string, string>, body: row.body, signal: controller.signal, redirect: "error" });
-      await response.body?.cancel();
-      if (!response.ok) failure = `HTTP ${response.status}`;
+      const lookup = this.options.allowPrivate ? undefined : publicOnlyLookup;
+      const status = await postWebhook(row.url, JSON.parse(row.headers) as Record<string, string>, row.body, controller.signal, lookup);
+      if (status < 200 || status >= 300) failure = `HTTP ${status}`;
     } catch (error) {
       failure = (error as Error).message;
     } finally {
