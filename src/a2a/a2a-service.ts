@@ -1,4 +1,4 @@
-import type { AgentCard } from "@a2a-js/sdk";
+import type { AgentCard, StreamResponse } from "@a2a-js/sdk";
 import { DefaultRequestHandler, type User } from "@a2a-js/sdk/server";
 import { publishTasksOnBus } from "../bus/a2a-task-events.ts";
 import type { BusHandle } from "../bus/bus-handle.ts";
@@ -49,10 +49,14 @@ export function createA2AService(options: A2AServiceOptions): A2AService {
   const { config, dataDir, workspace } = options;
   const { allow_private_push } = serverSection(config);
   const taskStore = new SqliteTaskStore(dataDir);
-  const recovered = taskStore.failInterrupted();
-  if (recovered > 0) options.log(`${recovered} task(s) interrupted by the previous shutdown were marked failed`);
   const pushStore = new SqlitePushConfigStore(dataDir, allow_private_push);
   const pushSender = new OutboxPushSender(dataDir, pushStore, { allowPrivate: allow_private_push, log: options.log });
+  const recovered = taskStore.failInterrupted();
+  if (recovered.length > 0) options.log(`${recovered.length} task(s) interrupted by the previous shutdown were marked failed`);
+  // Their webhooks hear of it like of any other end (a client that only listens for pushes would wait forever).
+  for (const task of recovered) {
+    void pushSender.send({ payload: { $case: "statusUpdate", value: { taskId: task.id, contextId: task.contextId, status: task.status, metadata: undefined } } } as StreamResponse, undefined, task);
+  }
   const executor = new CodeTetherExecutor({ config, dataDir, workspace, modelRef: options.modelRef, dispatcher: options.dispatcher, bus: options.bus });
   const card = { ...buildAgentCard(options.endpoints, options.version), ...options.identity };
   const extendedCard = async () => {

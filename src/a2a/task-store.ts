@@ -109,8 +109,9 @@ export class SqliteTaskStore implements TaskStore {
    * After a crash or restart nothing is running any more: every task left unfinished is marked failed
    * with a status message that says why, so a client polling it learns the truth instead of waiting.
    */
-  failInterrupted(): number {
+  failInterrupted(): Task[] {
     const rows = cachedStatement(this.db, `SELECT body FROM a2a_tasks WHERE state IN (${UNFINISHED.join(",")})`).all() as Array<{ body: string }>;
+    const failed: Task[] = [];
     const markAll = this.db.transaction(() => {
       for (const row of rows) {
         const task = TaskJson.fromJSON(JSON.parse(row.body));
@@ -120,10 +121,11 @@ export class SqliteTaskStore implements TaskStore {
         task.status = statusEvent(task.id, task.contextId, TaskState.TASK_STATE_FAILED, message).status;
         task.history = [...task.history, message];
         this.write(rowOf(task));
+        failed.push(task);
       }
     });
     markAll();
-    return rows.length;
+    return failed;
   }
 
   /** Waits (up to `timeoutMs`) until the SDK has stored a terminal state for each of the tasks. */

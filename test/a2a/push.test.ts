@@ -100,3 +100,28 @@ test("the address guard classifies public and private addresses", () => {
   }
   for (const address of ["8.8.8.8", "1.1.1.1", "2606:4700::1111", "::ffff:8.8.8.8"]) assert.equal(isPrivateAddress(address), false, address);
 });
+
+test("a task cut off by a crash is reported failed to its webhook when the server starts again", async () => {
+  const receiver = await startReceiver(0);
+  const first = await startServe({ fake: running.fake });
+  try {
+    const tag = `crash-push-${Date.now()}`;
+    running.fake.push({ match: { lastUserContains: tag }, hang: true, items: [{ text: "working" }] });
+    const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "a2a-version": "1.0" };
+    const params = { message: { messageId: `m-${tag}`, role: "ROLE_USER", parts: [{ text: tag }] }, configuration: { returnImmediately: true, taskPushNotificationConfig: { url: receiver.url } } };
+    const res = await fetch(first.endpoints.jsonrpc, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "SendMessage", params }) });
+    const taskId = ((await res.json()) as any).result.task.id as string;
+    await waitFor(() => (running.fake.requests.some((r) => r.prompt.users.some((u) => u.includes(tag))) ? true : undefined), "the model request");
+    await first.kill();
+
+    const second = await startServe({ fake: running.fake, sandbox: first.sandbox });
+    try {
+      await waitFor(() => receiver.deliveries.find((d) => d.body.statusUpdate?.taskId === taskId && d.body.statusUpdate.status.state === "TASK_STATE_FAILED"), "the failed notification after the restart");
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    receiver.server.close();
+    first.sandbox.cleanup();
+  }
+});
