@@ -3,7 +3,7 @@ import { V03PushNotificationSerializer } from "@a2a-js/sdk/compat/v0_3/server";
 import { V1PushNotificationSerializer, type PushNotificationSender, type PushNotificationSerializer } from "@a2a-js/sdk/server";
 import { cachedStatement, openDatabase, type Database } from "../storage/database.ts";
 import type { SqlitePushConfigStore } from "./push-config-store.ts";
-import { webhookRefusal } from "./webhook-guard.ts";
+import { urlRefusal } from "./webhook-guard.ts";
 import { postWebhook, publicOnlyLookup } from "./webhook-post.ts";
 
 const SCHEMA = `
@@ -119,12 +119,15 @@ export class OutboxPushSender implements PushNotificationSender {
     const timeout = setTimeout(() => controller.abort(), this.options.timeoutMs);
     let failure: string | undefined;
     try {
-      const refusal = await webhookRefusal(row.url, this.options.allowPrivate, "throw");
+      const refusal = urlRefusal(row.url, this.options.allowPrivate);
       if (refusal) return this.drop(row, refusal);
+      // A name is resolved once, by the connection, which refuses private addresses; a name that does not
+      // resolve (DNS can fail for a moment) is a failure to retry.
       const lookup = this.options.allowPrivate ? undefined : publicOnlyLookup;
       const status = await postWebhook(row.url, JSON.parse(row.headers) as Record<string, string>, row.body, controller.signal, lookup);
       if (status < 200 || status >= 300) failure = `HTTP ${status}`;
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EPRIVATE") return this.drop(row, (error as Error).message);
       failure = (error as Error).message;
     } finally {
       clearTimeout(timeout);

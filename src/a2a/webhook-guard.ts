@@ -17,12 +17,29 @@ export function isPrivateAddress(address: string): boolean {
 }
 
 /**
- * Why a webhook URL is refused, or undefined when it may be called: only http(s), and (unless private
- * delivery is allowed) every address its host resolves to must be public. A host that does not resolve
- * is refused when a client registers it; when a notification is sent it is a failure to retry (DNS can
- * fail for a moment), so `lookupFailure: "throw"`.
+ * Why a webhook URL is refused when a client registers it, or undefined: only http(s), and (unless
+ * private delivery is allowed) every address its host resolves to must be public.
  */
-export async function webhookRefusal(url: string, allowPrivate: boolean, lookupFailure: "refuse" | "throw" = "refuse"): Promise<string | undefined> {
+export async function webhookRefusal(url: string, allowPrivate: boolean): Promise<string | undefined> {
+  const refusal = urlRefusal(url, allowPrivate);
+  if (refusal || allowPrivate) return refusal;
+  const host = webhookHost(url);
+  if (isIP(host)) return undefined;
+  let addresses: string[];
+  try {
+    addresses = (await lookup(host, { all: true })).map((a) => a.address);
+  } catch {
+    return `push notification host does not resolve: ${host}`;
+  }
+  const blocked = addresses.find(isPrivateAddress);
+  return blocked ? privateRefusal(url, blocked) : undefined;
+}
+
+/**
+ * What the URL alone tells: http(s) only, and no private address written into it. Names are checked
+ * when a notification is sent by the connection's own lookup (publicOnlyLookup), not by a lookup before it.
+ */
+export function urlRefusal(url: string, allowPrivate: boolean): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -30,17 +47,14 @@ export async function webhookRefusal(url: string, allowPrivate: boolean, lookupF
     return `push notification url is not a valid URL: ${url}`;
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return `push notification url must be http or https: ${url}`;
-  if (allowPrivate) return undefined;
-  const host = parsed.hostname.replace(/^\[|\]$/g, "");
-  let addresses: string[];
-  try {
-    addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
-  } catch (error) {
-    const message = `push notification host does not resolve: ${host}`;
-    if (lookupFailure === "throw") throw new Error(`${message} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    return message;
-  }
-  const blocked = addresses.find(isPrivateAddress);
-  if (blocked) return `push notification url ${url} points at a private or loopback address (${blocked}); set [server] allow_private_push = true to allow it`;
-  return undefined;
+  const host = webhookHost(url);
+  return !allowPrivate && isIP(host) && isPrivateAddress(host) ? privateRefusal(url, host) : undefined;
+}
+
+function webhookHost(url: string): string {
+  return new URL(url).hostname.replace(/^\[|\]$/g, "");
+}
+
+function privateRefusal(url: string, address: string): string {
+  return `push notification url ${url} points at a private or loopback address (${address}); set [server] allow_private_push = true to allow it`;
 }

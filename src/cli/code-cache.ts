@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import vm from "node:vm";
+import type * as Vm from "node:vm";
 import { cacheDir } from "../config/paths.ts";
 import { baselineWasmOnly } from "../util/baseline-wasm.ts";
 
@@ -19,6 +19,8 @@ import { baselineWasmOnly } from "../util/baseline-wasm.ts";
  */
 export function loadBundle<T>(file: string): T {
   const require = createRequire(file);
+  // Loaded here, not at the top: this module is part of the command table every command (and --help) loads.
+  const vm = require("node:vm") as typeof Vm;
   const loader = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
   if (!loader) return require(file) as T;
 
@@ -73,7 +75,7 @@ function fnv1a(text: string): string {
 }
 
 /** Best effort: a cache that cannot be written only costs the next start its compile time. */
-function writeCache(file: string, script: vm.Script): void {
+function writeCache(file: string, script: Vm.Script): void {
   try {
     mkdirSync(join(file, ".."), { recursive: true, mode: 0o700 }); // what readIfOwn expects
     const partial = `${file}.${process.pid}.tmp`;

@@ -1,4 +1,4 @@
-import { setFlagsFromString } from "node:v8";
+import { createRequire } from "node:module";
 
 /**
  * Keeps WebAssembly on V8's baseline compiler. The wasm we run is undici's HTTP parser (behind fetch)
@@ -7,5 +7,6 @@ import { setFlagsFromString } from "node:v8";
  * model-sized streams and terminal-sized layouts.
  */
 export function baselineWasmOnly(): void {
-  setFlagsFromString("--liftoff-only");
+  // node:v8 is required on use: the command table (and so --help) imports this module.
+  (createRequire(import.meta.url)("node:v8") as typeof import("node:v8")).setFlagsFromString("--liftoff-only");
 }

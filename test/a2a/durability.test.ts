@@ -60,13 +60,19 @@ test("kill -9 with tasks running: after restart every acknowledged task is there
   }
 });
 
-test("SIGTERM cancels running tasks, stores their state, exits 0", async () => {
+/** A serve with one acknowledged task whose model request hangs. */
+async function serveWithRunningTask(transport: Parameters<typeof v1Peer>[2]) {
   const serve = await startServe({ fake });
+  const peer = await v1Peer(serve.endpoints.http, TOKEN, transport);
+  const { prompt, reached } = hang();
+  const task = await peer.send(prompt, { immediate: true });
+  await reached();
+  return { serve, peer, task };
+}
+
+test("SIGTERM cancels running tasks, stores their state, exits 0", async () => {
+  const { serve, task } = await serveWithRunningTask("GRPC");
   try {
-    const peer = await v1Peer(serve.endpoints.http, TOKEN, "GRPC");
-    const { prompt, reached } = hang();
-    const task = await peer.send(prompt, { immediate: true });
-    await reached();
     assert.equal(await serve.stop(), 0);
     const restarted = await startServe({ fake, sandbox: serve.sandbox });
     try {
@@ -81,12 +87,8 @@ test("SIGTERM cancels running tasks, stores their state, exits 0", async () => {
 });
 
 test("a second serve on the same data dir refuses to start and leaves the first one's running task alone", async () => {
-  const first = await startServe({ fake });
+  const { serve: first, peer, task: running } = await serveWithRunningTask("JSONRPC");
   try {
-    const peer = await v1Peer(first.endpoints.http, TOKEN, "JSONRPC");
-    const { prompt, reached } = hang();
-    const running = await peer.send(prompt, { immediate: true });
-    await reached();
     await assert.rejects(startServe({ fake, sandbox: first.sandbox }), /another codetether serve is using the data directory/);
     assert.equal((await peer.get(running.id)).state, "working", "the running task was not marked failed");
   } finally {

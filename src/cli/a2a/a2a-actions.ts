@@ -58,19 +58,13 @@ export async function sendAction(url: string, text: string, options: SendOptions
   };
   const request = { tenant: "", message, configuration: undefined, metadata: undefined };
   let task: Task | undefined;
-  let finalState: number | undefined;
   if (options.stream) {
-    const printer = streamPrinter();
+    // Followed in --json mode too: the exit code is the task's last state.
+    const printer = streamPrinter(!options.json);
     await call("send", async () => {
       for await (const event of client.sendMessageStream(request)) {
-        // The exit code follows the task's last state, in --json mode too.
-        if (event.payload?.$case === "task") finalState = event.payload.value.status?.state;
-        if (event.payload?.$case === "statusUpdate") finalState = event.payload.value.status?.state ?? finalState;
         if (options.json) json.event(event);
-        else {
-          printer.event(event);
-          if (event.payload?.$case === "message") process.stdout.write(`${event.payload.value.parts.map((p) => (p.content?.$case === "text" ? p.content.value : "")).join("")}\n`);
-        }
+        printer.event(event);
       }
     });
     task = printer.last();
@@ -90,8 +84,7 @@ export async function sendAction(url: string, text: string, options: SendOptions
     if (options.json) json.task(task);
     else printTask(task);
   }
-  const state = finalState ?? task?.status?.state;
-  if (state !== undefined && FAILED.has(state)) process.exitCode = 1;
+  if (task?.status && FAILED.has(task.status.state)) process.exitCode = 1;
 }
 
 export async function getAction(url: string, taskId: string, options: PeerOptions): Promise<void> {

@@ -41,8 +41,11 @@ export function printCard(card: AgentCard): void {
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
-/** `--stream` without --json: streamed text to stdout as it comes, tool activity and state to stderr. */
-export function streamPrinter(): { event(event: StreamResponse): void; last(): Task | undefined; wroteText(): boolean } {
+/**
+ * Follows a stream to its last task state; without --json (`print`) it also shows it: streamed text to
+ * stdout as it comes, tool activity and state to stderr.
+ */
+export function streamPrinter(print = true): { event(event: StreamResponse): void; last(): Task | undefined; wroteText(): boolean } {
   const paint = painter(process.stderr);
   let task: Task | undefined;
   let state = "submitted";
@@ -55,6 +58,7 @@ export function streamPrinter(): { event(event: StreamResponse): void; last(): T
         const status = payload.value.status;
         state = stateName(status.state);
         if (task) task.status = status;
+        if (!print) return;
         const message = status.message;
         const isActivity = message?.parts.some((p) => p.content?.$case === "data");
         const text = textOf(message);
@@ -65,6 +69,7 @@ export function streamPrinter(): { event(event: StreamResponse): void; last(): T
         else if (text && state !== "completed") process.stderr.write(`${text}\n`);
       }
       if (payload?.$case === "artifactUpdate" && task && payload.value.artifact) task.artifacts.push(payload.value.artifact);
+      if (print && payload?.$case === "message") process.stdout.write(`${textOf(payload.value)}\n`);
     },
     last: () => task,
     wroteText: () => wroteText,

@@ -14,6 +14,7 @@ import { entriesFromMessages } from "../chat/from-messages.ts";
 import { entryId, notice, type Entry } from "../chat/entries.ts";
 import { reduceTurn } from "../chat/turn-reducer.ts";
 import { expandMentions } from "../input/mentions.ts";
+import { AskQueue } from "./ask-queue.ts";
 import { ScrollbackQueue, type Scrollback } from "./scrollback.ts";
 import { Timeline, type TimelineItem } from "./timeline.ts";
 
@@ -69,10 +70,8 @@ export class TuiSession {
   private readonly timeline = new Timeline();
   private live: Entry[] = [];
   private busy = false;
-  /** Permission asks from parallel tools or sub-agents wait their turn; the first is shown. */
-  private approvals: PendingApproval[] = [];
-  /** Questions asked in parallel tool calls wait their turn; the first is shown. */
-  private questions: PendingQuestion[] = [];
+  private readonly approvals = new AskQueue<PendingApproval, AskReply>();
+  private readonly questions = new AskQueue<PendingQuestion, string | undefined>();
   private status: string | undefined;
   private usage: SessionUsage = { inputTokens: 0, outputTokens: 0, cost: 0, contextTokens: 0 };
   private abort: AbortController | undefined;
@@ -293,22 +292,14 @@ export class TuiSession {
     // An ask queued behind one the user interrupted: the turn is over, nothing to show.
     if (this.abort?.signal.aborted) return Promise.resolve({ reply: "reject", reason: "the user interrupted the turn" });
     return new Promise((resolve) => {
-      const signal = this.abort?.signal;
-      const answer = (reply: AskReply) => {
-        const index = this.approvals.indexOf(pending);
-        if (index < 0) return;
-        this.approvals.splice(index, 1);
-        signal?.removeEventListener("abort", onAbort);
+      const interrupted: AskReply = { reply: "reject", reason: "the user interrupted the turn" };
+      this.approvals.add((answer) => ({ ask, answer }), this.abort?.signal, interrupted, (reply) => {
         this.timeline.record("permission", `${reply.reply} ${ask.request.tool} ${ask.request.target}`, reply);
         const why = reply.reply === "reject" && reply.reason ? `: ${reply.reason}` : "";
         const verdict = reply.reply === "once" ? "allowed once" : reply.reply === "always" ? "allowed always (this project)" : "rejected";
         this.info(`${verdict}: ${ask.request.tool} ${ask.request.target}${why}`, reply.reply === "reject" ? "warning" : "info");
         resolve(reply);
-      };
-      const pending: PendingApproval = { ask, answer };
-      const onAbort = () => answer({ reply: "reject", reason: "the user interrupted the turn" });
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.approvals.push(pending);
+      });
       this.timeline.record("permission-ask", `${ask.request.tool} ${ask.request.target}`, ask);
       this.changed();
     });
@@ -316,21 +307,11 @@ export class TuiSession {
 
   private askQuestion(request: QuestionRequest, signal: AbortSignal): Promise<string> {
     return new Promise((resolve) => {
-      const pending: PendingQuestion = {
-        request,
-        answer: (text) => {
-          const index = this.questions.indexOf(pending);
-          if (index < 0) return;
-          this.questions.splice(index, 1);
-          signal.removeEventListener("abort", onAbort);
-          this.timeline.record("question-answer", text ?? "(skipped)", { question: request.question, answer: text ?? null });
-          this.info(text ? `you answered: ${text}` : "question skipped", text ? "info" : "warning");
-          resolve(text ?? ""); // "" tells the tool the user skipped it
-        },
-      };
-      const onAbort = () => pending.answer(undefined);
-      signal.addEventListener("abort", onAbort, { once: true });
-      this.questions.push(pending);
+      this.questions.add((answer) => ({ request, answer }), signal, undefined, (text) => {
+        this.timeline.record("question-answer", text ?? "(skipped)", { question: request.question, answer: text ?? null });
+        this.info(text ? `you answered: ${text}` : "question skipped", text ? "info" : "warning");
+        resolve(text ?? ""); // "" tells the tool the user skipped it
+      });
       this.timeline.record("question", request.question, request);
       this.changed();
     });
@@ -354,8 +335,8 @@ export class TuiSession {
       scrollback: this.scrollback.current(),
       live: this.live,
       busy: this.busy,
-      approval: this.approvals[0],
-      question: this.questions[0],
+      approval: this.approvals.first,
+      question: this.questions.first,
       session: this.session,
       model: this.model,
       agent: this.agent,
