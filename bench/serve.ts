@@ -62,7 +62,9 @@ async function load(url: string, headers: Record<string, string>, count: number)
 const fake = await spawnJsonLine(["--import", "tsx", new URL("../test/support/fake-model-cli.ts", import.meta.url).pathname]);
 const sandbox = makeSandbox();
 sandbox.writeConfig(fakeProviderToml(fake.info.url!));
-const serve = await spawnJsonLine([CLI, "serve", "--json", "--port", "0", "--grpc-port", "0", "-m", "fake/fake-model"], {
+// BENCH_SERVE_NODE_ARGS: node flags for the serve process only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+const serveNodeArgs = process.env.BENCH_SERVE_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+const serve = await spawnJsonLine([...serveNodeArgs, CLI, "serve", "--json", "--port", "0", "--grpc-port", "0", "-m", "fake/fake-model"], {
   cwd: sandbox.workspace,
   env: { ...sandbox.env, CODETETHER_AUTH_TOKEN: TOKEN },
 });

@@ -86,7 +86,9 @@ const common = {
   external: external.flatMap((name) => [name, `${name}/*`]),
   loader: { ".txt": "text", ".md": "text" },
   jsx: "automatic",
+  // CODETETHER_BUILD_NAMES=1 keeps identifiers, for readable CPU profiles.
   minify: true,
+  minifyIdentifiers: !process.env.CODETETHER_BUILD_NAMES,
   sourcemap: "linked",
   logLevel: "warning",
 };

@@ -3,6 +3,7 @@ import { RequestMalformedError } from "@a2a-js/sdk/errors";
 import type { TaskStore } from "@a2a-js/sdk/server";
 import type { Statement } from "better-sqlite3";
 import { cachedStatement, openDatabase, type Database } from "../storage/database.ts";
+import { WalSync } from "../storage/wal-sync.ts";
 import { agentMessage, stateName, statusEvent, textPart } from "./messages.ts";
 
 const SCHEMA = `
@@ -31,19 +32,22 @@ interface PendingRow {
 
 /**
  * The A2A task store in SQLite (`a2a_tasks`, body as ProtoJSON). Saves are group-committed: the saves
- * of one event-loop turn (every running task's updates) go to disk in one transaction, one fsync
- * (synchronous=FULL), and each `save` resolves only after that commit, so nothing is acknowledged
- * before it is durable. One bearer token means one owner, so tasks are not scoped per user.
+ * of one event-loop turn (every running task's updates) are written in one transaction, and each
+ * `save` resolves only once that commit is fsynced (WalSync, off the event loop, shared by the
+ * commits made while a sync runs), so nothing is acknowledged before it is durable. One bearer token
+ * means one owner, so tasks are not scoped per user.
  */
 export class SqliteTaskStore implements TaskStore {
   private readonly db: Database;
+  private readonly walSync: WalSync;
   private readonly upsert: Statement;
   private readonly select: Statement;
   private pending = new Map<string, PendingRow>();
   private commit: Promise<void> | undefined;
 
   constructor(dataDir: string) {
-    this.db = openDatabase(dataDir, { synchronous: "FULL" });
+    this.db = openDatabase(dataDir);
+    this.walSync = new WalSync(this.db);
     this.db.exec(SCHEMA);
     this.upsert = cachedStatement(this.db, 
       `INSERT INTO a2a_tasks (id, context_id, state, status_time, body, updated_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -61,10 +65,11 @@ export class SqliteTaskStore implements TaskStore {
         this.commit = undefined;
         try {
           this.flush();
-          resolve();
         } catch (error) {
           reject(error);
+          return;
         }
+        this.walSync.durable().then(resolve, reject);
       }),
     );
     return this.commit;

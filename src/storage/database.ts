@@ -13,6 +13,7 @@ export interface DatabaseOptions {
   /**
    * "NORMAL" (the default, with WAL) keeps every commit across a crash of the process, e.g. kill -9;
    * "FULL" also fsyncs each commit, surviving power loss: for stores that acknowledge writes to peers.
+   * That fsync runs on the main thread; a hot store commits on NORMAL and waits for WalSync instead.
    */
   synchronous?: "NORMAL" | "FULL";
 }
