@@ -87,7 +87,8 @@ const common = {
   loader: { ".txt": "text", ".md": "text" },
   jsx: "automatic",
   // CODETETHER_BUILD_NAMES=1 keeps identifiers, for readable CPU profiles.
-  minify: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
   minifyIdentifiers: !process.env.CODETETHER_BUILD_NAMES,
   sourcemap: "linked",
   logLevel: "warning",

@@ -54,8 +54,28 @@ export async function resolveModel(ref: string | undefined, config: Config, env 
     kind,
     info: modelInfo,
     contextWindow: providerConfig?.context_window ?? modelInfo?.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
-    language: await createLanguageModel(kind, providerId, modelId, info, providerConfig, credentials, env),
+    language: await cachedLanguageModel(kind, providerId, modelId, info, providerConfig, credentials, env),
   };
+}
+
+/**
+ * Model instances are stateless, but building one builds its response schemas (zod), a few percent of
+ * a task's CPU in serve: a process reuses the instance for the same provider, model, endpoint and key.
+ * Bounded, since keys may rotate.
+ */
+const languageModels = new Map<string, LanguageModel>();
+const MAX_CACHED_MODELS = 16;
+
+async function cachedLanguageModel(...args: Parameters<typeof createLanguageModel>): Promise<LanguageModel> {
+  const [kind, providerId, modelId, info, config, credentials, env] = args;
+  const key = JSON.stringify([kind, providerId, modelId, baseUrlOf(info, config, credentials), credentials.apiKey, kind === "bedrock" ? env.AWS_REGION : ""]);
+  let model = languageModels.get(key);
+  if (!model) {
+    model = await createLanguageModel(...args);
+    if (languageModels.size >= MAX_CACHED_MODELS) languageModels.clear();
+    languageModels.set(key, model);
+  }
+  return model;
 }
 
 function defaultRef(config: Config): string | undefined {
@@ -82,7 +102,7 @@ async function createLanguageModel(
   credentials: Credentials,
   env: NodeJS.ProcessEnv,
 ): Promise<LanguageModel> {
-  const baseURL = config?.base_url ?? credentials.baseURL ?? info?.baseURL;
+  const baseURL = baseUrlOf(info, config, credentials);
   const apiKey = credentials.apiKey;
   const fetch = nodeFetch as typeof globalThis.fetch;
   switch (kind) {
@@ -108,6 +128,10 @@ async function createLanguageModel(
       return createOpenAICompatible({ name: providerId, apiKey, baseURL, includeUsage: true, fetch })(modelId);
     }
   }
+}
+
+function baseUrlOf(info: ProviderInfo | undefined, config: ProviderConfig | undefined, credentials: Credentials): string | undefined {
+  return config?.base_url ?? credentials.baseURL ?? info?.baseURL;
 }
 
 function missingKeyMessage(providerId: string, info: ProviderInfo | undefined, config: ProviderConfig | undefined): string {
