@@ -52,7 +52,12 @@ export function createA2AService(options: A2AServiceOptions): A2AService {
   const pushStore = new SqlitePushConfigStore(dataDir, allow_private_push);
   const pushSender = new OutboxPushSender(dataDir, pushStore, { allowPrivate: allow_private_push, log: options.log });
   const recovered = taskStore.failInterrupted();
-  if (recovered.length > 0) options.log(`${recovered.length} task(s) interrupted by the previous shutdown were marked failed`);
+  if (recovered.length > 0) {
+    options.log(`${recovered.length} task(s) interrupted by the previous shutdown were marked failed`);
+    // Their worker tasks would still run (or wait in the queue) for an answer nobody can receive.
+    const abandoned = options.dispatcher?.abandon(recovered.map((task) => task.id)) ?? 0;
+    if (abandoned > 0) options.log(`${abandoned} of their worker task(s) were cancelled`);
+  }
   // Their webhooks hear of it like of any other end (a client that only listens for pushes would wait forever).
   for (const task of recovered) {
     void pushSender.send({ payload: { $case: "statusUpdate", value: { taskId: task.id, contextId: task.contextId, status: task.status, metadata: undefined } } } as StreamResponse, undefined, task);

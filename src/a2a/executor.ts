@@ -4,7 +4,7 @@ import type { FinishReason } from "../agent/events.ts";
 import type { BusHandle } from "../bus/bus-handle.ts";
 import type { UserContent } from "ai";
 import type { Config } from "../config/schema.ts";
-import type { TaskDispatcher } from "../control-plane/dispatcher.ts";
+import { A2A_TASK_KEY, type TaskDispatcher } from "../control-plane/dispatcher.ts";
 import { errorMessage, UserError } from "../util/errors.ts";
 import { ContextSessions } from "./context-sessions.ts";
 import { agentMessage, artifactEvent, dataPart, newTask, statusEvent, textOf, textPart } from "./messages.ts";
@@ -106,7 +106,7 @@ export class CodeTetherExecutor implements AgentExecutor {
     const prompt = promptOf(message);
     // A text task may run on a worker instead (the dispatcher yields the same AgentEvents): one that
     // serves this server's workspace, with this server's model, on a context with no local session yet.
-    const input = typeof prompt === "string" && !this.sessions.get(run.contextId) ? { prompt, workspace, ...(this.options.modelRef ? { model: this.options.modelRef } : {}) } : undefined;
+    const input = typeof prompt === "string" && !this.sessions.get(run.contextId) ? { prompt, workspace, ...(this.options.modelRef ? { model: this.options.modelRef } : {}), metadata: { [A2A_TASK_KEY]: run.taskId } } : undefined;
     const events = input && dispatcher?.shouldDispatch(input) ? dispatcher.run(input, run.controller.signal) : await this.runLocally(run, prompt);
     const progress = new ProgressPublisher(run, workspace);
     let failure = "";

@@ -5,6 +5,9 @@ import type { TaskInput, TaskRecord } from "./types.ts";
 
 const NO_USAGE = { inputTokens: 0, outputTokens: 0, cost: 0 };
 
+/** The metadata key of a dispatched task that names the A2A task it runs for. */
+export const A2A_TASK_KEY = "a2a_task_id";
+
 /**
  * The hook the A2A executor uses to run a task on the workers instead of in serve:
  *
@@ -25,6 +28,22 @@ export class TaskDispatcher {
   shouldDispatch(input: TaskInput): boolean {
     if (this.mode === "local") return false;
     return this.mode === "workers" || this.plane.hasWorkerFor(input);
+  }
+
+  /**
+   * Cancels the queued or running worker tasks of these A2A tasks: after a restart of serve they were
+   * marked failed, and nobody waits for their output any more.
+   */
+  abandon(a2aTaskIds: string[]): number {
+    const ids = new Set(a2aTaskIds);
+    let cancelled = 0;
+    for (const task of [...this.plane.store.listTasks("pending", -1), ...this.plane.store.listTasks("running", -1)]) {
+      const of = task.metadata?.[A2A_TASK_KEY];
+      if (typeof of !== "string" || !ids.has(of)) continue;
+      this.plane.cancel(task.id);
+      cancelled++;
+    }
+    return cancelled;
   }
 
   async *run(input: TaskInput, signal?: AbortSignal): AsyncGenerator<AgentEvent, TaskRecord> {

@@ -170,6 +170,7 @@ export class ControlPlaneStore {
     return row && taskOf(row);
   }
 
+  /** Newest first; `limit` -1 lists them all. */
   listTasks(status?: TaskStatus, limit = 100): TaskRecord[] {
     const rows = status
       ? this.#db.prepare("SELECT * FROM cp_tasks WHERE status = ? ORDER BY created_at DESC LIMIT ?").all(status, limit)

@@ -96,3 +96,37 @@ test("a second serve on the same data dir refuses to start and leaves the first 
     first.sandbox.cleanup();
   }
 });
+
+test("kill -9 with a task queued for workers: after restart the A2A task is failed and its worker task cancelled", async () => {
+  // dispatch = "workers" with no worker connected: the task waits in the queue.
+  const first = await startServe({ fake, toml: 'dispatch = "workers"\n' });
+  const sandbox = first.sandbox;
+  const queued = async (http: string) => {
+    const res = await fetch(`${http}/v1/agent/tasks`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    return ((await res.json()) as { tasks: Array<{ id: string; status: string; metadata?: Record<string, unknown> }> }).tasks;
+  };
+  try {
+    const peer = await v1Peer(first.endpoints.http, TOKEN, "JSONRPC");
+    const task = await peer.send("waits for a worker", { immediate: true });
+    const [waiting] = await waitFor(async () => {
+      const tasks = await queued(first.endpoints.http);
+      return tasks.length > 0 ? tasks : undefined;
+    }, "the queued worker task");
+    assert.equal(waiting!.status, "pending");
+    assert.equal(waiting!.metadata?.a2a_task_id, task.id);
+    await first.kill();
+
+    const second = await startServe({ fake, sandbox, toml: 'dispatch = "workers"\n' });
+    try {
+      const again = await v1Peer(second.endpoints.http, TOKEN, "JSONRPC");
+      assert.equal((await again.get(task.id)).state, "failed");
+      const [after] = await queued(second.endpoints.http);
+      assert.equal(after!.id, waiting!.id);
+      assert.equal(after!.status, "cancelled", "no worker runs a task whose client was told it failed");
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    sandbox.cleanup();
+  }
+});

@@ -167,6 +167,24 @@ describe("task dispatcher", () => {
     plane.close();
   });
 
+  it("abandons the worker tasks of given A2A tasks: a queued one is cancelled, a running one asked to cancel, others untouched", () => {
+    const { plane, worker } = makePlane();
+    worker("a");
+    const dispatcher = new TaskDispatcher(plane, "workers");
+    const queued = plane.createTask({ prompt: "q", metadata: { a2a_task_id: "t1" } });
+    const running = plane.createTask({ prompt: "r", metadata: { a2a_task_id: "t2" } });
+    const other = plane.createTask({ prompt: "o", metadata: { a2a_task_id: "t3" } });
+    const plain = plane.createTask({ prompt: "p" });
+    plane.claim("a", running.id);
+    assert.equal(dispatcher.abandon(["t1", "t2"]), 2);
+    assert.equal(plane.task(queued.id).status, "cancelled");
+    assert.equal(plane.task(running.id).cancel_requested, true);
+    assert.deepEqual(plane.heartbeat("a", { status: "processing", active_tasks: 1 }).cancel_task_ids, [running.id]);
+    assert.equal(plane.task(other.id).status, "pending");
+    assert.equal(plane.task(plain.id).status, "pending");
+    plane.close();
+  });
+
   it("dispatches by mode: local never, workers always, auto only when a connected worker serves the task", () => {
     const { plane, worker } = makePlane();
     assert.equal(new TaskDispatcher(plane, "local").shouldDispatch({ prompt: "p" }), false);
