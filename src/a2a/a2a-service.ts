@@ -1,4 +1,4 @@
-import type { AgentCard, StreamResponse } from "@a2a-js/sdk";
+import { TaskState, type AgentCard, type StreamResponse, type Task } from "@a2a-js/sdk";
 import { DefaultRequestHandler, type User } from "@a2a-js/sdk/server";
 import { publishTasksOnBus } from "../bus/a2a-task-events.ts";
 import type { BusHandle } from "../bus/bus-handle.ts";
@@ -58,10 +58,14 @@ export function createA2AService(options: A2AServiceOptions): A2AService {
     const abandoned = options.dispatcher?.abandon(recovered.map((task) => task.id)) ?? 0;
     if (abandoned > 0) options.log(`${abandoned} of their worker task(s) were cancelled`);
   }
-  // Their webhooks hear of it like of any other end (a client that only listens for pushes would wait forever).
-  for (const task of recovered) {
-    void pushSender.send({ payload: { $case: "statusUpdate", value: { taskId: task.id, contextId: task.contextId, status: task.status, metadata: undefined } } } as StreamResponse, undefined, task);
-  }
+  // Tasks ended outside the SDK's event flow: their webhooks hear of it like of any other end (a client
+  // that only listens for pushes would wait forever).
+  const notifyEnded = (tasks: Task[]) => {
+    for (const task of tasks) {
+      void pushSender.send({ payload: { $case: "statusUpdate", value: { taskId: task.id, contextId: task.contextId, status: task.status, metadata: undefined } } } as StreamResponse, undefined, task);
+    }
+  };
+  notifyEnded(recovered);
   const executor = new CodeTetherExecutor({ config, dataDir, workspace, modelRef: options.modelRef, dispatcher: options.dispatcher, bus: options.bus });
   const card = { ...buildAgentCard(options.endpoints, options.version), ...options.identity };
   const extendedCard = async () => {
@@ -80,8 +84,11 @@ export function createA2AService(options: A2AServiceOptions): A2AService {
     setEndpoints: (endpoints) => Object.assign(card, { supportedInterfaces: buildAgentCard(endpoints, options.version).supportedInterfaces }),
     close: async (reason) => {
       const running = [...executor.runningTaskIds()];
+      const paused = executor.waitingTaskIds();
       await executor.cancelAll(reason);
-      await taskStore.settled(running, 2000);
+      await taskStore.settled(running.filter((id) => !paused.includes(id)), 2000);
+      // A paused task's cancel has no event bus to reach the SDK through: stored and pushed here.
+      notifyEnded(await taskStore.endUnfinished(paused, TaskState.TASK_STATE_CANCELED, reason));
       await pushSender.close();
     },
   };

@@ -72,6 +72,11 @@ export class CodeTetherExecutor implements AgentExecutor {
     await this.stop(run, "canceled by the client", bus);
   };
 
+  /** Tasks paused in input-required: the request that paused them has ended, and with it their event bus. */
+  waitingTaskIds(): string[] {
+    return [...this.runs.values()].filter((run) => run.waiting).map((run) => run.taskId);
+  }
+
   /** Shutdown: cancels every run and waits (within the grace period) until each published its end. */
   async cancelAll(reason: string): Promise<void> {
     await Promise.all([...this.runs.values()].map((run) => this.stop(run, reason)));

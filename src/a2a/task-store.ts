@@ -116,21 +116,29 @@ export class SqliteTaskStore implements TaskStore {
    */
   failInterrupted(): Task[] {
     const rows = cachedStatement(this.db, `SELECT body FROM a2a_tasks WHERE state IN (${UNFINISHED.join(",")})`).all() as Array<{ body: string }>;
-    const failed: Task[] = [];
-    const markAll = this.db.transaction(() => {
-      for (const row of rows) {
-        const task = TaskJson.fromJSON(JSON.parse(row.body));
-        const was = stateName(task.status?.state);
-        const text = `the server stopped while this task was ${was}; it did not finish. Send the request again to retry.`;
-        const message = agentMessage(task.id, task.contextId, [textPart(text)]);
-        task.status = statusEvent(task.id, task.contextId, TaskState.TASK_STATE_FAILED, message).status;
+    const tasks = rows.map((row) => TaskJson.fromJSON(JSON.parse(row.body)));
+    return this.end(tasks, TaskState.TASK_STATE_FAILED, (was) => `the server stopped while this task was ${was}; it did not finish. Send the request again to retry.`);
+  }
+
+  /** Ends those of the tasks that are still unfinished in `state`, with `text` as the status message; resolves once durable. */
+  async endUnfinished(taskIds: string[], state: TaskState, text: string): Promise<Task[]> {
+    const tasks = (await Promise.all(taskIds.map((id) => this.load(id)))).filter((task): task is Task => task !== undefined && UNFINISHED.includes(task.status?.state ?? TaskState.TASK_STATE_UNSPECIFIED));
+    this.flush();
+    const ended = this.end(tasks, state, () => text);
+    await this.walSync.durable();
+    return ended;
+  }
+
+  private end(tasks: Task[], state: TaskState, text: (was: string) => string): Task[] {
+    this.db.transaction(() => {
+      for (const task of tasks) {
+        const message = agentMessage(task.id, task.contextId, [textPart(text(stateName(task.status?.state)))]);
+        task.status = statusEvent(task.id, task.contextId, state, message).status;
         task.history = [...task.history, message];
         this.write(rowOf(task));
-        failed.push(task);
       }
-    });
-    markAll();
-    return failed;
+    })();
+    return tasks;
   }
 
   /** Waits (up to `timeoutMs`) until the SDK has stored a terminal state for each of the tasks. */

@@ -125,3 +125,32 @@ test("a task cut off by a crash is reported failed to its webhook when the serve
     first.sandbox.cleanup();
   }
 });
+
+test("a task waiting for input when the server shuts down is stored canceled and reported to its webhook", async () => {
+  const receiver = await startReceiver(0);
+  const serve = await startServe({ fake: running.fake, toml: '[permission]\nbash = "ask"\n' });
+  try {
+    const tag = `ask-at-shutdown-${Date.now()}`;
+    running.fake.push({ match: { lastUserContains: tag }, items: [{ tool: "bash", input: { command: "echo never" } }] });
+    const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "a2a-version": "1.0" };
+    const params = { message: { messageId: `m-${tag}`, role: "ROLE_USER", parts: [{ text: tag }] }, configuration: { taskPushNotificationConfig: { url: receiver.url } } };
+    const res = await fetch(serve.endpoints.jsonrpc, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "SendMessage", params }) });
+    const task = ((await res.json()) as any).result.task;
+    assert.equal(task.status.state, "TASK_STATE_INPUT_REQUIRED");
+    assert.equal(await serve.stop(), 0);
+    const states = () => receiver.deliveries.filter((d) => d.body.statusUpdate?.taskId === task.id).map((d) => d.body.statusUpdate.status.state);
+    const restarted = await startServe({ fake: running.fake, sandbox: serve.sandbox });
+    try {
+      const stored = await fetch(`${restarted.endpoints.rest}/tasks/${task.id}`, { headers }).then(bodyOf);
+      assert.equal(stored.status.state, "TASK_STATE_CANCELED");
+      assert.match(JSON.stringify(stored.status.message), /shutting down/);
+      // Delivered at shutdown, or from the durable outbox once the server is back.
+      await waitFor(() => (states().includes("TASK_STATE_CANCELED") ? true : undefined), "the canceled notification");
+    } finally {
+      await restarted.stop();
+    }
+  } finally {
+    receiver.server.close();
+    serve.sandbox.cleanup();
+  }
+});
