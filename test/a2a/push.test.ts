@@ -154,3 +154,23 @@ test("a task waiting for input when the server shuts down is stored canceled and
     serve.sandbox.cleanup();
   }
 });
+
+test("canceling a task that waits for input reports the cancel to its webhook", async () => {
+  const receiver = await startReceiver(0);
+  const serve = await startServe({ fake: running.fake, toml: '[permission]\nbash = "ask"\n' });
+  try {
+    const tag = `ask-then-cancel-${Date.now()}`;
+    running.fake.push({ match: { lastUserContains: tag }, items: [{ tool: "bash", input: { command: "echo never" } }] });
+    const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "a2a-version": "1.0" };
+    const call = (method: string, params: unknown) => fetch(serve.endpoints.jsonrpc, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) }).then((res) => res.json() as Promise<any>);
+    const sent = await call("SendMessage", { message: { messageId: `m-${tag}`, role: "ROLE_USER", parts: [{ text: tag }] }, configuration: { taskPushNotificationConfig: { url: receiver.url } } });
+    const taskId = sent.result.task.id as string;
+    assert.equal(sent.result.task.status.state, "TASK_STATE_INPUT_REQUIRED");
+    assert.equal((await call("CancelTask", { id: taskId })).result.status.state, "TASK_STATE_CANCELED");
+    await waitFor(() => receiver.deliveries.find((d) => d.body.statusUpdate?.taskId === taskId && d.body.statusUpdate.status.state === "TASK_STATE_CANCELED"), "the canceled notification");
+  } finally {
+    await serve.stop();
+    receiver.server.close();
+    serve.sandbox.cleanup();
+  }
+});
