@@ -1,4 +1,4 @@
-import type { LogPosition, RawEntry } from "../events/log/index.ts";
+import { cutFiles, type LogPosition, type RawEntry } from "../events/log/index.ts";
 import { canonicalJson, GENESIS_HASH, hashRecord, type AuditRecord } from "./audit-record.ts";
 
 /**
@@ -45,6 +45,17 @@ export async function verifyChain(entries: AsyncIterable<RawEntry>): Promise<Ver
     await iterator.return?.();
   }
   return { ok: true, records, last_seq: previous.seq, last_hash: previous.hash };
+}
+
+/**
+ * A log's chain verified, but its writer once cut whole unparsable lines from the end on reopening:
+ * a killed writer never leaves those, so it is reported as an edit (the bytes are in the cut file).
+ */
+export function withCutRecords(dir: string, result: VerifyResult): VerifyResult {
+  const [cut] = cutFiles(dir);
+  if (!result.ok || !cut) return result;
+  const message = `unparsable records were cut from the end of the log when it was reopened (kept in ${cut.name}): an edit, or a power loss mid-write`;
+  return { ok: false, records: result.records, problem: "edited", seq: null, expected_seq: result.last_seq + 1, segment: cut.segment, offset: cut.offset, message };
 }
 
 function checkRecord(bytes: Buffer, previous: { seq: number; hash: string }): AuditRecord | Failure {

@@ -72,6 +72,23 @@ test("a byte edit that breaks the JSON is reported at that record too", async ()
   await trail.close();
 });
 
+test("breaking the JSON of the last record is reported, although reopening cuts it away like a torn write", async () => {
+  const dir = await writeTrail(10);
+  let offset = 0;
+  editLines(dir, 1, (lines) => {
+    offset = lines.slice(0, 9).reduce((sum, line) => sum + line.length + 1, 0);
+    lines[9] = `x${lines[9]!.slice(1)}`;
+    return lines;
+  });
+  const trail = await openAuditTrail(dir);
+  const result = await trail.verify();
+  assert.ok(!result.ok);
+  assert.deepEqual([result.problem, result.records, result.expected_seq, result.segment, result.offset], ["edited", 9, 10, 1, offset]);
+  assert.match(result.message, /cut from the end of the log when it was reopened \(kept in 00000001\.jsonl\.cut-\d+\)/);
+  assert.match(readFileSync(`${segmentPath(dir, 1)}.cut-${offset}`, "utf8"), /^x.*"seq":10/);
+  await trail.close();
+});
+
 test("a deleted record is detected where the gap starts", async () => {
   const dir = await writeTrail(10);
   editLines(dir, 1, (lines) => lines.filter((_, i) => i !== 3));

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { appendFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { test } from "node:test";
-import { listSegments, openLog, segmentPath, type LogEntry } from "../../src/events/log/index.ts";
+import { cutFiles, listSegments, openLog, segmentPath, type LogEntry } from "../../src/events/log/index.ts";
+import { join } from "node:path";
 import { tempDir } from "./temp-dir.ts";
 
 interface Rec {
@@ -146,6 +147,8 @@ test("a torn last line (no newline, or unparsable) is truncated on open", async 
     const next = await reopened.append({ i: 2 });
     assert.deepEqual(await reopened.read(next), { i: 2 });
     assert.equal(readFileSync(segmentPath(dir, 1), "utf8"), '{"i":1}\n{"i":2}\n');
+    // Only a whole line that does not parse (not what a killed writer leaves) is kept for inspection.
+    assert.deepEqual(cutFiles(dir).map((cut) => readFileSync(join(dir, cut.name), "utf8")), garbage.endsWith("\n") ? [garbage] : []);
     await reopened.close();
   }
 });

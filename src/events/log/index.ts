@@ -1,5 +1,5 @@
 export { openLog, AppendLog } from "./append-log.ts";
-export { segmentFileName, segmentPath, listSegments } from "./segment-files.ts";
+export { cutFiles, segmentFileName, segmentPath, listSegments } from "./segment-files.ts";
 export type { FollowOptions, FsyncPolicy, LogEntry, LogLocation, LogOptions, LogPosition, LogStats, RawEntry } from "./types.ts";
 export { LogBusyError, isLocked } from "./writer-lock.ts";
 export { LogReader } from "./log-reader.ts";

@@ -21,3 +21,20 @@ export function listSegments(dir: string): number[] {
   }
   return segments.sort((a, b) => a - b);
 }
+
+const CUT_NAME = /^(\d{8})\.jsonl\.cut-(\d+)$/;
+
+/** Where the writer keeps whole lines it cut from a segment's end at `offset` (see truncateTornTail). */
+export function cutFilePath(segmentFile: string, offset: number): string {
+  return `${segmentFile}.cut-${offset}`;
+}
+
+/** The cut files in `dir`, in log order. */
+export function cutFiles(dir: string): Array<{ segment: number; offset: number; name: string }> {
+  const cuts: Array<{ segment: number; offset: number; name: string }> = [];
+  for (const name of readdirSync(dir)) {
+    const match = CUT_NAME.exec(name);
+    if (match) cuts.push({ segment: Number(match[1]), offset: Number(match[2]), name });
+  }
+  return cuts.sort((a, b) => a.segment - b.segment || a.offset - b.offset);
+}
