@@ -5,7 +5,8 @@ import type { BusHandle } from "../bus/bus-handle.ts";
 import type { UserContent } from "ai";
 import type { Config } from "../config/schema.ts";
 import { A2A_TASK_KEY, type TaskDispatcher } from "../control-plane/dispatcher.ts";
-import { errorMessage, UserError } from "../util/errors.ts";
+import type { TaskInput, TaskRecord } from "../control-plane/types.ts";
+import { errorMessage } from "../util/errors.ts";
 import { ContextSessions } from "./context-sessions.ts";
 import { agentMessage, artifactEvent, dataPart, newTask, statusEvent, textOf, textPart } from "./messages.ts";
 import { ProgressPublisher } from "./progress.ts";
@@ -111,8 +112,11 @@ export class CodeTetherExecutor implements AgentExecutor {
     const prompt = promptOf(message);
     // A text task may run on a worker instead (the dispatcher yields the same AgentEvents): one that
     // serves this server's workspace, with this server's model, on a context with no local session yet.
-    const input = typeof prompt === "string" && !this.sessions.get(run.contextId) ? { prompt, workspace, ...(this.options.modelRef ? { model: this.options.modelRef } : {}), metadata: { [A2A_TASK_KEY]: run.taskId } } : undefined;
-    const events = input && dispatcher?.shouldDispatch(input) ? dispatcher.run(input, run.controller.signal) : await this.runLocally(run, prompt);
+    const input = typeof prompt === "string" && !this.sessions.get(run.contextId) ? this.workerInput(run, prompt) : undefined;
+    const remember = (task: TaskRecord) => {
+      if (task.worker_id && task.session_id) this.sessions.setOnWorker(run.contextId, { worker_id: task.worker_id, session_id: task.session_id });
+    };
+    const events = input && dispatcher?.shouldDispatch(input) ? dispatcher.run(input, run.controller.signal, remember) : await this.runLocally(run, prompt);
     const progress = new ProgressPublisher(run, workspace);
     let failure = "";
     let reason: FinishReason = "error";
@@ -133,6 +137,17 @@ export class CodeTetherExecutor implements AgentExecutor {
     }
     if (reason === "aborted") return ending(run, TaskState.TASK_STATE_CANCELED, run.cancelReason ?? "canceled");
     return ending(run, TaskState.TASK_STATE_FAILED, failure || `the agent stopped: ${reason}`);
+  }
+
+  /**
+   * A later turn of a context that ran on a worker continues its session there, while that worker is
+   * connected; otherwise any worker (or this server) starts the conversation afresh.
+   */
+  private workerInput(run: TaskRun, prompt: string): TaskInput {
+    const { workspace, modelRef, dispatcher } = this.options;
+    const earlier = this.sessions.onWorker(run.contextId);
+    const pinned = earlier && dispatcher?.isConnected(earlier.worker_id) ? { pinned_worker: earlier.worker_id, resume_session: earlier.session_id } : {};
+    return { prompt, workspace, ...(modelRef ? { model: modelRef } : {}), metadata: { [A2A_TASK_KEY]: run.taskId }, ...pinned };
   }
 
   private async runLocally(run: TaskRun, prompt: string | UserContent) {
@@ -166,10 +181,7 @@ export class CodeTetherExecutor implements AgentExecutor {
     const { prepareAgent } = await import("../agent/prepare.ts");
     const { config, dataDir, workspace, modelRef } = this.options;
     const sessionId = this.sessions.get(contextId);
-    const prepared = await prepareAgent({ config, dataDir, workspace, modelRef, sessionId }).catch((error: unknown) => {
-      if (!sessionId || !(error instanceof UserError) || !error.message.startsWith("session not found")) throw error;
-      return prepareAgent({ config, dataDir, workspace, modelRef });
-    });
+    const prepared = await prepareAgent({ config, dataDir, workspace, modelRef, sessionId, newIfMissing: true });
     try {
       this.sessions.set(contextId, prepared.session.id);
     } catch (error) {

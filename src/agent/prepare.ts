@@ -25,6 +25,8 @@ export interface PrepareOptions {
   agent?: string;
   /** Continue this session id. */
   sessionId?: string;
+  /** A `sessionId` that no longer exists starts a new session instead of failing (A2A contexts, workers). */
+  newIfMissing?: boolean;
   /** Continue the latest session of the workspace (a new one when there is none). */
   continueLatest?: boolean;
   /** Answers permission asks (a TUI prompt, A2A input-required, run's --auto-approve); without it asks are refused. */
@@ -68,7 +70,7 @@ export async function prepareAgent(options: PrepareOptions): Promise<PreparedAge
   let session: SessionInfo | undefined;
   if (options.sessionId) {
     session = store.get(options.sessionId);
-    if (!session) throw new UserError(`session not found: ${options.sessionId} (see: codetether sessions list)`);
+    if (!session && !options.newIfMissing) throw new UserError(`session not found: ${options.sessionId} (see: codetether sessions list)`);
   } else if (options.continueLatest) {
     session = store.latest(workspace);
   }

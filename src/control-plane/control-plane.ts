@@ -80,6 +80,10 @@ export class ControlPlane {
     return this.workers().filter((worker) => worker.online && (this.#openStreams.get(worker.worker_id) ?? 0) > 0);
   }
 
+  isConnected(workerId: string): boolean {
+    return this.connectedWorkers().some((worker) => worker.worker_id === workerId);
+  }
+
   /** Whether a connected worker could run this task (the `auto` dispatch rule). */
   hasWorkerFor(input: TaskInput): boolean {
     return this.connectedWorkers().some((worker) => workerServes(worker, input));
@@ -115,7 +119,7 @@ export class ControlPlane {
       if (task.status === "running" && task.worker_id === worker.worker_id) return task;
       if (task.status === "running") throw new ControlPlaneError(409, `task '${taskId}' is held by worker '${task.worker_id}'`);
       if (task.status !== "pending") throw new ControlPlaneError(409, `task '${taskId}' is already ${task.status}`);
-      if (!workerServes(worker, task)) throw new ControlPlaneError(409, `worker '${worker.worker_id}' does not serve the workspace or capabilities task '${taskId}' needs`);
+      if (!workerServes(worker, task)) throw new ControlPlaneError(409, `worker '${worker.worker_id}' does not serve the workspace or capabilities task '${taskId}' needs${task.pinned_worker ? `, or is not worker '${task.pinned_worker}' it is pinned to` : ""}`);
       // Claiming is a sign of life: the lease starts now, even for a worker the sweep had marked offline.
       this.store.touchWorker(worker.worker_id, Date.now());
       return this.store.updateTask(taskId, { status: "running", worker_id: worker.worker_id, run_id: randomUUID(), attempts: task.attempts + 1 }, Date.now());

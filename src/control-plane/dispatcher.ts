@@ -46,7 +46,13 @@ export class TaskDispatcher {
     return cancelled;
   }
 
-  async *run(input: TaskInput, signal?: AbortSignal): AsyncGenerator<AgentEvent, TaskRecord> {
+  /** Whether the worker is connected now (a context pinned to it can continue there). */
+  isConnected(workerId: string): boolean {
+    return this.plane.isConnected(workerId);
+  }
+
+  /** `onEnd` hears the task as it ended: which worker ran it, in which session. */
+  async *run(input: TaskInput, signal?: AbortSignal, onEnd?: (task: TaskRecord) => void): AsyncGenerator<AgentEvent, TaskRecord> {
     const news: TaskNews[] = [];
     let wake: (() => void) | undefined;
     const task = this.plane.createTask(input);
@@ -79,6 +85,7 @@ export class TaskDispatcher {
           lastFinish = undefined;
           yield { type: "retry", attempt: item.attempt + 1, delayMs: 0, error: `${item.reason}; the task went back to the queue` };
         } else {
+          onEnd?.(item.task);
           yield* finalEvents(item.task, lastFinish);
           return item.task;
         }

@@ -59,6 +59,8 @@ export const taskBody = z
     model: z.string().min(1).max(200).optional(),
     agent: z.string().min(1).max(200).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
+    pinned_worker: z.string().min(1).max(200).optional(),
+    resume_session: z.string().min(1).max(200).optional(),
   })
   .strict();
 

@@ -14,6 +14,10 @@ export interface TaskInput {
   /** Agent profile for the run. */
   agent?: string;
   metadata?: Record<string, unknown>;
+  /** Only this worker may run the task: it holds `resume_session`. */
+  pinned_worker?: string;
+  /** A session on the worker to continue (a multi-turn conversation); a fresh one if it is gone. */
+  resume_session?: string;
 }
 
 export interface TaskRecord extends TaskInput {

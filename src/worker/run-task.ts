@@ -40,6 +40,8 @@ export async function runClaimedTask(claim: Claim, setup: TaskRunSetup): Promise
       workspace,
       modelRef: task.model,
       agent: task.agent,
+      sessionId: task.resume_session,
+      newIfMissing: true,
       ask: autoApproveAsk(setup.autoApprove),
       onWarning: setup.warn,
     });

@@ -167,6 +167,16 @@ describe("task dispatcher", () => {
     plane.close();
   });
 
+  it("a task pinned to a worker is claimed by that worker only", () => {
+    const { plane, worker } = makePlane();
+    worker("a");
+    worker("b");
+    const task = plane.createTask({ prompt: "turn 2", pinned_worker: "b", resume_session: "s-1" });
+    assert.throws(() => plane.claim("a", task.id), /is not worker 'b' it is pinned to/);
+    assert.equal(plane.claim("b", task.id).task.resume_session, "s-1");
+    plane.close();
+  });
+
   it("abandons the worker tasks of given A2A tasks: a queued one is cancelled, a running one asked to cancel, others untouched", () => {
     const { plane, worker } = makePlane();
     worker("a");

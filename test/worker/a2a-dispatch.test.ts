@@ -91,4 +91,23 @@ describe("dispatch to workers", () => {
     assert.equal(queued.length, 1);
     assert.equal(queued[0].result, `done ${tag}`);
   });
+
+  it("continues a context's conversation on the worker that holds its session", async () => {
+    const first = `first-turn-${Date.now()}`;
+    const second = `second-turn-${Date.now()}`;
+    fake.push({ match: { lastUserContains: first }, items: [{ text: "noted" }] }, { match: { lastUserContains: second }, items: [{ text: "still here" }] });
+    const peer = await v1Peer(serve.endpoints.http, TOKEN, "JSONRPC");
+    const one = await peer.send(first);
+    assert.equal(one.state, "completed");
+    const two = await peer.send(second, { contextId: one.contextId });
+    assert.equal(two.state, "completed");
+    assert.equal(two.answer, "still here");
+    const request = fake.requests.find((r) => r.prompt.users.some((u) => u.includes(second)))!;
+    assert.ok(request.prompt.users.some((u) => u.includes(first)), "the second turn's model request carries the first turn");
+    const tasks = (await api(serve, "GET", "/v1/agent/tasks?status=completed")).body.tasks as any[];
+    const [later, earlier] = [tasks.find((t) => t.prompt === second), tasks.find((t) => t.prompt === first)];
+    assert.equal(later.pinned_worker, earlier.worker_id);
+    assert.equal(later.resume_session, earlier.session_id);
+    assert.equal(later.session_id, earlier.session_id);
+  });
 });
