@@ -1,33 +1,74 @@
-import { Server, ServerCredentials } from "@grpc/grpc-js";
-import { legacyGrpcService, LegacyA2AService } from "@a2a-js/sdk/compat/v0_3/server/grpc";
+import { createServer, type Server as NetServer, type Socket } from "node:net";
+import type { Server } from "@grpc/grpc-js";
 import type { A2ARequestHandler, User } from "@a2a-js/sdk/server";
-import { A2AService, grpcService } from "@a2a-js/sdk/server/grpc";
-import { auditGrpcService } from "../audit/grpc-audit.ts";
 import type { AuditInput } from "../audit/audit-record.ts";
-import { requireGrpcBearer } from "../server/grpc-auth.ts";
 
 export interface GrpcEndpoint {
-  server: Server;
   port: number;
+  /** Stops taking calls, lets running ones end for `graceMs`, then cuts them. */
+  stop(graceMs: number): Promise<void>;
 }
+
+type Injector = { server: Server; inject(socket: Socket): void };
 
 /**
  * The gRPC port: the 1.0 service (`lf.a2a.v1`) and the 0.3 one (`a2a.v1`) side by side on the same
  * request handler, every call behind the bearer check and recorded in the audit trail (refused ones too).
+ * The port is a plain TCP listener; grpc-js and the SDK's gRPC services (~5 MiB) are loaded on the
+ * first connection, whose socket (paused until then) is handed to them, so a serve that no gRPC client
+ * uses never carries them.
  */
 export async function startGrpc(host: string, port: number, requestHandler: A2ARequestHandler, token: string, user: User, audit: (input: AuditInput) => void): Promise<GrpcEndpoint> {
+  let injector: Promise<Injector> | undefined;
+  const listener = createServer({ pauseOnConnect: true }, (socket) => {
+    injector ??= grpcInjector(requestHandler, token, user, audit);
+    injector.then(
+      (grpc) => grpc.inject(socket),
+      () => socket.destroy(),
+    );
+  });
+  const bound = await listen(listener, host, port);
+  return {
+    port: bound,
+    stop: async (graceMs) => {
+      await Promise.all([new Promise((resolve) => listener.close(resolve)), injector?.then((grpc) => stopGrpc(grpc.server, graceMs), () => undefined)]);
+    },
+  };
+}
+
+async function grpcInjector(requestHandler: A2ARequestHandler, token: string, user: User, audit: (input: AuditInput) => void): Promise<Injector> {
+  const [{ Server, ServerCredentials }, { legacyGrpcService, LegacyA2AService }, { A2AService, grpcService }, { auditGrpcService }, { requireGrpcBearer }] = await Promise.all([
+    import("@grpc/grpc-js"),
+    import("@a2a-js/sdk/compat/v0_3/server/grpc"),
+    import("@a2a-js/sdk/server/grpc"),
+    import("../audit/grpc-audit.ts"),
+    import("../server/grpc-auth.ts"),
+  ]);
   const server = new Server();
   const userBuilder = async () => user;
   server.addService(A2AService, auditGrpcService(requireGrpcBearer(grpcService({ requestHandler, userBuilder }), token), A2AService, audit));
   server.addService(LegacyA2AService, auditGrpcService(requireGrpcBearer(legacyGrpcService({ requestHandler, userBuilder }), token), LegacyA2AService, audit));
-  const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host.includes(":") ? `[${host}]` : host}:${port}`, ServerCredentials.createInsecure(), (error, actual) => (error ? reject(error) : resolve(actual))),
-  );
-  return { server, port: bound };
+  const connections = server.createConnectionInjector(ServerCredentials.createInsecure());
+  return {
+    server,
+    inject: (socket) => {
+      connections.injectConnection(socket);
+      socket.resume(); // paused since accepted; HTTP/2 now owns its reads
+    },
+  };
 }
 
-/** Stops taking calls, lets running ones end for a moment, then cuts them. */
-export function stopGrpc(server: Server, graceMs: number): Promise<void> {
+function listen(listener: NetServer, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    listener.once("error", (error: NodeJS.ErrnoException) => reject(new Error(error.code === "EADDRINUSE" ? "address already in use" : error.message)));
+    listener.listen(port, host, () => {
+      const address = listener.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
+}
+
+function stopGrpc(server: Server, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
     const force = setTimeout(() => {
       server.forceShutdown();

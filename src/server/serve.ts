@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { hostname as machineName } from "node:os";
 import { createA2AService, type A2AServiceOptions } from "../a2a/a2a-service.ts";
 import { JSONRPC_PATH, REST_PATH } from "../a2a/agent-card.ts";
-import { startGrpc, stopGrpc } from "../a2a/grpc-server.ts";
+import { startGrpc } from "../a2a/grpc-server.ts";
 import { CARD_PATHS, mountA2A } from "../a2a/http-routes.ts";
 import type { Config } from "../config/schema.ts";
 import { createControlPlane } from "../control-plane/index.ts";
@@ -94,7 +94,7 @@ async function serveWithDataDir(options: ServeOptions): Promise<ServeHandle> {
   let closing: Promise<void> | undefined;
   const close = async () => {
     http.close();
-    const grpcStopped = stopGrpc(grpc.server, 3000);
+    const grpcStopped = grpc.stop(3000);
     await a2a.close("canceled: the server is shutting down");
     controlPlane.close();
     http.closeAllConnections();
