@@ -64,17 +64,36 @@ const sandbox = makeSandbox();
 sandbox.writeConfig(fakeProviderToml(fake.info.url!));
 // BENCH_SERVE_NODE_ARGS: node flags for the serve process only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
 const serveNodeArgs = process.env.BENCH_SERVE_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-const serve = await spawnJsonLine([...serveNodeArgs, CLI, "serve", "--json", "--port", "0", "--grpc-port", "0", "-m", "fake/fake-model"], {
-  cwd: sandbox.workspace,
-  env: { ...sandbox.env, CODETETHER_AUTH_TOKEN: TOKEN },
-});
-const sdk = await spawnJsonLine(["--import", "tsx", new URL("./serve-sdk-echo.ts", import.meta.url).pathname]);
+const startServe = () =>
+  spawnJsonLine([...serveNodeArgs, CLI, "serve", "--json", "--port", "0", "--grpc-port", "0", "-m", "fake/fake-model"], {
+    cwd: sandbox.workspace,
+    env: { ...sandbox.env, CODETETHER_AUTH_TOKEN: TOKEN },
+  });
+const startSdk = () => spawnJsonLine(["--import", "tsx", new URL("./serve-sdk-echo.ts", import.meta.url).pathname]);
+const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
+
+/** Idle RSS varies by several MiB from one start to the next: the median of IDLE_STARTS fresh processes. */
+const IDLE_STARTS = 5;
+async function idleRss(start: () => ReturnType<typeof spawnJsonLine>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < IDLE_STARTS; i++) {
+    const { child } = await start();
+    child.stdout!.resume();
+    await settle();
+    samples.push(rssKib(child.pid!));
+    await stop(child);
+  }
+  return median(samples);
+}
+const idleServe = await idleRss(startServe);
+const idleSdk = await idleRss(startSdk);
+
+const serve = await startServe();
+const sdk = await startSdk();
 fake.child.stdout!.resume();
 
 try {
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  const idleServe = rssKib(serve.child.pid!);
-  const idleSdk = rssKib(sdk.child.pid!);
+  await settle();
 
   const targets: Array<{ name: string; url: string; headers: Record<string, string> }> = [
     { name: "codetether serve (fake model, SQLite store, auth)", url: serve.info.jsonrpc!, headers: { authorization: `Bearer ${TOKEN}` } },
@@ -92,7 +111,7 @@ try {
   }
   const loadedServe = rssKib(serve.child.pid!);
 
-  console.log(`idle RSS: codetether serve ${mib(idleServe)} MiB (goal ≤ 60), SDK sample server ${mib(idleSdk)} MiB`);
+  console.log(`idle RSS, median of ${IDLE_STARTS} starts: codetether serve ${mib(idleServe)} MiB (goal ≤ 60), SDK sample server ${mib(idleSdk)} MiB`);
   console.log(`RSS of codetether serve after ${WARMUP + ROUNDS * REQUESTS} tasks: ${mib(loadedServe)} MiB`);
   console.log(`blocking SendMessage, JSON-RPC 1.0, ${CONCURRENCY} concurrent callers, median of ${ROUNDS} rounds × ${REQUESTS} requests:`);
   for (const [i, target] of targets.entries()) {
