@@ -18,16 +18,21 @@ type Injector = { server: Server; inject(socket: Socket): void };
  * first connection, whose socket (paused until then) is handed to them, so a serve that no gRPC client
  * uses never carries them.
  */
-export async function startGrpc(host: string, port: number, requestHandler: A2ARequestHandler, token: string, user: User, audit: (input: AuditInput) => void): Promise<GrpcEndpoint> {
+export async function startGrpc(host: string, port: number, requestHandler: A2ARequestHandler, token: string, user: User, audit: (input: AuditInput) => void, log: (line: string) => void): Promise<GrpcEndpoint> {
   let injector: Promise<Injector> | undefined;
   const listener = createServer({ pauseOnConnect: true }, (socket) => {
-    injector ??= grpcInjector(requestHandler, token, user, audit);
-    injector.then(
-      (grpc) => grpc.inject(socket),
-      () => socket.destroy(),
-    );
+    injector ??= grpcInjector(requestHandler, token, user, audit).catch((error: Error) => {
+      log(`gRPC could not start (${error.message}); the next connection tries again`);
+      injector = undefined;
+      throw error;
+    });
+    injector
+      .then((grpc) => grpc.inject(socket))
+      .catch(() => socket.destroy());
   });
   const bound = await listen(listener, host, port);
+  // After start-up, a failed accept (e.g. out of file descriptors) is reported, not fatal.
+  listener.on("error", (error) => log(`gRPC listener: ${error.message}`));
   return {
     port: bound,
     stop: async (graceMs) => {
@@ -60,8 +65,10 @@ async function grpcInjector(requestHandler: A2ARequestHandler, token: string, us
 
 function listen(listener: NetServer, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    listener.once("error", (error: NodeJS.ErrnoException) => reject(new Error(error.code === "EADDRINUSE" ? "address already in use" : error.message)));
+    const failed = (error: NodeJS.ErrnoException) => reject(new Error(error.code === "EADDRINUSE" ? "address already in use" : error.message));
+    listener.once("error", failed);
     listener.listen(port, host, () => {
+      listener.off("error", failed);
       const address = listener.address();
       resolve(typeof address === "object" && address ? address.port : port);
     });

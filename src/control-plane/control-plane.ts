@@ -134,10 +134,7 @@ export class ControlPlane {
       const task = this.task(request.task_id);
       if (TERMINAL_STATUSES.includes(task.status) && task.worker_id === worker.worker_id && task.status === request.status) return { task, seq: undefined };
       this.#requireHolder(task, worker.worker_id, request.run_id);
-      if (request.status === "pending" && !task.cancel_requested) {
-        const requeued = this.store.updateTask(task.id, { status: "pending", worker_id: null, run_id: null }, Date.now());
-        return { task: requeued, seq: this.store.addOffer(task.id) };
-      }
+      if (request.status === "pending" && !task.cancel_requested) return this.#requeue(task.id, Date.now());
       const status = request.status === "pending" ? "cancelled" : request.status;
       const finished = this.store.updateTask(
         task.id,
@@ -201,7 +198,7 @@ export class ControlPlane {
       const reason = `worker '${worker.worker_id}' stopped heartbeating`;
       const changes = this.store.transaction(() => {
         this.store.setWorkerOffline(worker.worker_id);
-        return this.store.tasksOfWorker(worker.worker_id, "running").map((task) => {
+        const requeued = this.store.tasksOfWorker(worker.worker_id, "running").map((task) => {
           if (task.cancel_requested) {
             return { task: this.store.updateTask(task.id, { status: "cancelled", error: `${reason}; the task was being cancelled` }, now), seq: undefined };
           }
@@ -209,9 +206,11 @@ export class ControlPlane {
             const error = `${reason}; gave up after ${task.attempts} attempts`;
             return { task: this.store.updateTask(task.id, { status: "failed", error }, now), seq: undefined };
           }
-          const requeued = this.store.updateTask(task.id, { status: "pending", worker_id: null, run_id: null }, now);
-          return { task: requeued, seq: this.store.addOffer(task.id) };
+          return this.#requeue(task.id, now);
         });
+        // Tasks pinned to the lost worker (a context's later turn) would wait for it forever.
+        const pinned = this.store.listTasks("pending", -1).filter((task) => task.pinned_worker === worker.worker_id);
+        return [...requeued, ...pinned.map((task) => this.#requeue(task.id, now))];
       });
       for (const { task, seq } of changes) {
         if (seq === undefined) {
@@ -222,6 +221,13 @@ export class ControlPlane {
         this.#offer({ seq, task });
       }
     }
+  }
+
+  /** Back to the queue, for any worker: a pinned task's worker gave it back or was lost, so its session is not to be had. */
+  #requeue(taskId: string, now: number): { task: TaskRecord; seq: number } {
+    this.store.unpinTask(taskId);
+    const task = this.store.updateTask(taskId, { status: "pending", worker_id: null, run_id: null }, now);
+    return { task, seq: this.store.addOffer(taskId) };
   }
 
   close(): void {

@@ -203,6 +203,15 @@ export class ControlPlaneStore {
     return this.getTask(id)!;
   }
 
+  /** Lets any worker take the task again: drops its pin to one worker and the session it was to resume there. */
+  unpinTask(id: string): void {
+    const row = this.#db.prepare("SELECT input FROM cp_tasks WHERE id = ?").get(id) as { input: string } | undefined;
+    if (!row) return;
+    const { pinned_worker, resume_session, ...input } = JSON.parse(row.input) as TaskInput;
+    if (pinned_worker === undefined && resume_session === undefined) return;
+    this.#db.prepare("UPDATE cp_tasks SET input = ? WHERE id = ?").run(JSON.stringify(input), id);
+  }
+
   /** Logs that a task is (again) pending; returns the offer's sequence number. */
   addOffer(taskId: string): number {
     return Number(this.#db.prepare("INSERT INTO cp_offers (task_id) VALUES (?)").run(taskId).lastInsertRowid);

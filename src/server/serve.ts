@@ -80,7 +80,7 @@ async function serveWithDataDir(options: ServeOptions): Promise<ServeHandle> {
   const a2a = createA2AService({ ...options, version, endpoints: { httpUrl, grpcAddress: `${publicHost}:${options.grpcPort}` }, log, dispatcher: controlPlane.dispatcher });
   let grpc;
   try {
-    grpc = await startGrpc(options.hostname, options.grpcPort, a2a.requestHandler, auth.token, a2a.user, (record) => durableLogs.recordAudit(record));
+    grpc = await startGrpc(options.hostname, options.grpcPort, a2a.requestHandler, auth.token, a2a.user, (record) => durableLogs.recordAudit(record), log);
   } catch (error) {
     http.close();
     throw new Error(`cannot listen for gRPC on ${options.hostname}:${options.grpcPort}: ${(error as Error).message}`);

@@ -173,7 +173,27 @@ describe("task dispatcher", () => {
     worker("b");
     const task = plane.createTask({ prompt: "turn 2", pinned_worker: "b", resume_session: "s-1" });
     assert.throws(() => plane.claim("a", task.id), /is not worker 'b' it is pinned to/);
-    assert.equal(plane.claim("b", task.id).task.resume_session, "s-1");
+    const claim = plane.claim("b", task.id);
+    assert.equal(claim.task.resume_session, "s-1");
+    // Given back (or lost with its worker), it is anybody's, in a fresh session.
+    plane.release("b", { task_id: task.id, run_id: claim.run_id, status: "pending" });
+    assert.deepEqual([plane.task(task.id).pinned_worker, plane.task(task.id).resume_session], [undefined, undefined]);
+    assert.equal(plane.claim("a", task.id).task.status, "running");
+    plane.close();
+  });
+
+  it("a task pinned to a worker that stops heartbeating before claiming it goes to any worker", () => {
+    const { plane, worker } = makePlane();
+    worker("a");
+    worker("b");
+    const task = plane.createTask({ prompt: "turn 2", pinned_worker: "b", resume_session: "s-1" });
+    const offers: string[] = [];
+    plane.onOffer((offer) => offers.push(offer.task.id));
+    plane.heartbeat("a", { status: "idle", active_tasks: 0 });
+    plane.sweep(Date.now() + 11_000);
+    assert.equal(plane.task(task.id).pinned_worker, undefined);
+    assert.deepEqual(offers, [task.id], "offered again, to every worker");
+    assert.equal(plane.claim("a", task.id).task.status, "running");
     plane.close();
   });
 

@@ -1,5 +1,7 @@
 import { open, type FileHandle } from "node:fs/promises";
+import { dirname } from "node:path";
 import { cutFilePath } from "./segment-files.ts";
+import { syncDirectory } from "./sync-directory.ts";
 import { lineStartBefore } from "./segment-reader.ts";
 
 /**
@@ -43,6 +45,7 @@ async function writeDurably(path: string, bytes: Buffer): Promise<void> {
   } finally {
     await file.close();
   }
+  await syncDirectory(dirname(path)); // the cut file's name must outlive the truncation that follows
 }
 
 async function readSlice(handle: FileHandle, start: number, end: number): Promise<Buffer> {
