@@ -72,6 +72,8 @@ async function serveWithDataDir(options: ServeOptions): Promise<ServeHandle> {
   // Long agent runs stream for minutes; the default request timeout would cut them.
   http.requestTimeout = 0;
   const httpPort = await listen(http, options.port, options.hostname);
+  // After start-up, a failed accept (e.g. out of file descriptors) is reported, not fatal.
+  http.on("error", (error) => log(`HTTP listener: ${error.message}`));
   const publicHost = advertisedHost(options.hostname);
   const httpUrl = `http://${publicHost}:${httpPort}`;
 
@@ -114,8 +116,10 @@ async function serveWithDataDir(options: ServeOptions): Promise<ServeHandle> {
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) => reject(new Error(`cannot listen on ${host}:${port}: ${error.code === "EADDRINUSE" ? "address already in use" : error.message}`)));
+    const failed = (error: NodeJS.ErrnoException) => reject(new Error(`cannot listen on ${host}:${port}: ${error.code === "EADDRINUSE" ? "address already in use" : error.message}`));
+    server.once("error", failed);
     server.listen(port, host, () => {
+      server.off("error", failed);
       const address = server.address();
       resolve(typeof address === "object" && address ? address.port : port);
     });
