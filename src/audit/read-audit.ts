@@ -5,7 +5,7 @@ import { auditDir } from "../events/paths.ts";
 import { slotDirs } from "../events/writer-slots.ts";
 import type { AuditRecord } from "./audit-record.ts";
 import { AUDIT_INDEX } from "./audit-trail.ts";
-import { verifyChain, withCutRecords, type VerifyResult } from "./verify-chain.ts";
+import { verifyChain, type VerifyResult } from "./verify-chain.ts";
 
 const MAX_PAGE = 1000;
 const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "must be an ISO 8601 time");
@@ -56,7 +56,7 @@ export async function verifyAudit(dataDir: string): Promise<SlotVerifyResult[]> 
   for (const dir of slotDirs(auditDir(dataDir))) {
     const view = await openLogView(dir, AUDIT_INDEX);
     try {
-      results.push({ stream: view.name, ...withCutRecords(dir, await verifyChain(view.rawEntries())) });
+      results.push({ stream: view.name, ...(await verifyChain(view)) });
     } finally {
       await view.close();
     }

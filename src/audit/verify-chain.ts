@@ -23,8 +23,21 @@ export type VerifyResult =
 
 type Failure = { problem: ChainProblem; seq: number | null; message: string };
 
-/** Walks the whole chain from the genesis record and names the first record that breaks it. */
-export async function verifyChain(entries: AsyncIterable<RawEntry>): Promise<VerifyResult> {
+/** A log to verify: its directory (for cut files) and its records' bytes in order. */
+export interface ChainLog {
+  dir: string;
+  rawEntries(): AsyncIterable<RawEntry>;
+}
+
+/**
+ * Walks the whole chain from the genesis record and names the first record that breaks it; a chain
+ * whose end the writer once had to cut is broken too (see withCutRecords).
+ */
+export async function verifyChain(log: ChainLog): Promise<VerifyResult> {
+  return withCutRecords(log.dir, await walkChain(log.rawEntries()));
+}
+
+async function walkChain(entries: AsyncIterable<RawEntry>): Promise<VerifyResult> {
   const iterator = entries[Symbol.asyncIterator]();
   let previous = { seq: 0, hash: GENESIS_HASH };
   let records = 0;
@@ -51,7 +64,7 @@ export async function verifyChain(entries: AsyncIterable<RawEntry>): Promise<Ver
  * A log's chain verified, but its writer once cut whole unparsable lines from the end on reopening:
  * a killed writer never leaves those, so it is reported as an edit (the bytes are in the cut file).
  */
-export function withCutRecords(dir: string, result: VerifyResult): VerifyResult {
+function withCutRecords(dir: string, result: VerifyResult): VerifyResult {
   const [cut] = cutFiles(dir);
   if (!result.ok || !cut) return result;
   const message = `unparsable records were cut from the end of the log when it was reopened (kept in ${cut.name}): an edit, or a power loss mid-write`;

@@ -126,19 +126,28 @@ test("a task cut off by a crash is reported failed to its webhook when the serve
   }
 });
 
-test("a task waiting for input when the server shuts down is stored canceled and reported to its webhook", async () => {
+/** A serve whose bash asks first, with one task paused in input-required and a webhook registered for it. */
+async function pausedTaskWithWebhook(tag: string) {
   const receiver = await startReceiver(0);
   const serve = await startServe({ fake: running.fake, toml: '[permission]\nbash = "ask"\n' });
+  running.fake.push({ match: { lastUserContains: tag }, items: [{ tool: "bash", input: { command: "echo never" } }] });
+  const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "a2a-version": "1.0" };
+  const call = (method: string, params: unknown) => fetch(serve.endpoints.jsonrpc, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) }).then((res) => res.json() as Promise<any>);
+  const sent = await call("SendMessage", { message: { messageId: `m-${tag}`, role: "ROLE_USER", parts: [{ text: tag }] }, configuration: { taskPushNotificationConfig: { url: receiver.url } } });
+  const task = sent.result.task;
+  const states = () => receiver.deliveries.filter((d) => d.body.statusUpdate?.taskId === task.id).map((d) => d.body.statusUpdate.status.state);
+  const cleanup = () => {
+    receiver.server.close();
+    serve.sandbox.cleanup();
+  };
+  return { serve, task, headers, call, states, cleanup };
+}
+
+test("a task waiting for input when the server shuts down is stored canceled and reported to its webhook", async () => {
+  const { serve, task, headers, states, cleanup } = await pausedTaskWithWebhook(`ask-at-shutdown-${Date.now()}`);
   try {
-    const tag = `ask-at-shutdown-${Date.now()}`;
-    running.fake.push({ match: { lastUserContains: tag }, items: [{ tool: "bash", input: { command: "echo never" } }] });
-    const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "a2a-version": "1.0" };
-    const params = { message: { messageId: `m-${tag}`, role: "ROLE_USER", parts: [{ text: tag }] }, configuration: { taskPushNotificationConfig: { url: receiver.url } } };
-    const res = await fetch(serve.endpoints.jsonrpc, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "SendMessage", params }) });
-    const task = ((await res.json()) as any).result.task;
     assert.equal(task.status.state, "TASK_STATE_INPUT_REQUIRED");
     assert.equal(await serve.stop(), 0);
-    const states = () => receiver.deliveries.filter((d) => d.body.statusUpdate?.taskId === task.id).map((d) => d.body.statusUpdate.status.state);
     const restarted = await startServe({ fake: running.fake, sandbox: serve.sandbox });
     try {
       const stored = await fetch(`${restarted.endpoints.rest}/tasks/${task.id}`, { headers }).then(bodyOf);
@@ -150,27 +159,18 @@ test("a task waiting for input when the server shuts down is stored canceled and
       await restarted.stop();
     }
   } finally {
-    receiver.server.close();
-    serve.sandbox.cleanup();
+    cleanup();
   }
 });
 
 test("canceling a task that waits for input reports the cancel to its webhook", async () => {
-  const receiver = await startReceiver(0);
-  const serve = await startServe({ fake: running.fake, toml: '[permission]\nbash = "ask"\n' });
+  const { serve, task, call, states, cleanup } = await pausedTaskWithWebhook(`ask-then-cancel-${Date.now()}`);
   try {
-    const tag = `ask-then-cancel-${Date.now()}`;
-    running.fake.push({ match: { lastUserContains: tag }, items: [{ tool: "bash", input: { command: "echo never" } }] });
-    const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "a2a-version": "1.0" };
-    const call = (method: string, params: unknown) => fetch(serve.endpoints.jsonrpc, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) }).then((res) => res.json() as Promise<any>);
-    const sent = await call("SendMessage", { message: { messageId: `m-${tag}`, role: "ROLE_USER", parts: [{ text: tag }] }, configuration: { taskPushNotificationConfig: { url: receiver.url } } });
-    const taskId = sent.result.task.id as string;
-    assert.equal(sent.result.task.status.state, "TASK_STATE_INPUT_REQUIRED");
-    assert.equal((await call("CancelTask", { id: taskId })).result.status.state, "TASK_STATE_CANCELED");
-    await waitFor(() => receiver.deliveries.find((d) => d.body.statusUpdate?.taskId === taskId && d.body.statusUpdate.status.state === "TASK_STATE_CANCELED"), "the canceled notification");
+    assert.equal(task.status.state, "TASK_STATE_INPUT_REQUIRED");
+    assert.equal((await call("CancelTask", { id: task.id })).result.status.state, "TASK_STATE_CANCELED");
+    await waitFor(() => (states().includes("TASK_STATE_CANCELED") ? true : undefined), "the canceled notification");
   } finally {
     await serve.stop();
-    receiver.server.close();
-    serve.sandbox.cleanup();
+    cleanup();
   }
 });
