@@ -6,6 +6,7 @@ import { Socket } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { AgentRegistry, createBus, InProcessBus, type AgentBus } from "../src/bus/index.ts";
+import { median, nowMs } from "../src/cli/bench/measure.ts";
 
 const RUNS = 5;
 const NATS_URL = process.env.CODETETHER_BUS_URL ?? "nats://127.0.0.1:4222";
@@ -13,9 +14,8 @@ const NATS_URL = process.env.CODETETHER_BUS_URL ?? "nats://127.0.0.1:4222";
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) * p)]!;
-const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) * p)]!;
 const format = (n: number, digits = 1) => n.toLocaleString("en-US", { maximumFractionDigits: digits });
 
 async function medianOf(runs: number, measure: () => Promise<number>): Promise<number> {
@@ -53,7 +53,12 @@ async function latencies(sender: AgentBus, receiver: AgentBus, samples: number):
   return result;
 }
 
-async function publishFigures(label: string, open: () => Promise<[AgentBus, AgentBus]>, count: number, samples: number) {
+async function publishFigures(
+  label: string,
+  open: () => Promise<[AgentBus, AgentBus]>,
+  count: number,
+  samples: number,
+) {
   const [sender, receiver] = await open();
   try {
     await throughput(sender, receiver, Math.min(count, 10_000)); // warm-up
@@ -63,7 +68,9 @@ async function publishFigures(label: string, open: () => Promise<[AgentBus, Agen
     const p50 = median(runs.map((run) => median(run)));
     const p99 = median(runs.map((run) => percentile(run, 0.99)));
     console.log(`${label}: ${format(rate, 0)} msg/s (${format(count, 0)} msgs, median of ${RUNS})`);
-    console.log(`${label}: latency p50 ${format(p50 * 1000)} µs, p99 ${format(p99 * 1000)} µs (${format(samples, 0)} round trips)`);
+    console.log(
+      `${label}: latency p50 ${format(p50 * 1000)} µs, p99 ${format(p99 * 1000)} µs (${format(samples, 0)} round trips)`,
+    );
   } finally {
     await Promise.all([sender.close(), receiver === sender ? undefined : receiver.close()]);
   }
@@ -85,7 +92,9 @@ async function subAgentFigures(label: string, open: () => Promise<AgentBus>, cou
   const started = nowMs();
   registry.spawnEphemeral("first");
   const firstMs = nowMs() - started;
-  console.log(`${label}: sub-agent (handle + ephemeral card + join announcement): ${format(perAgentMs * 1000, 2)} µs each (median of ${RUNS} × ${format(count, 0)}), cold ${format(firstMs * 1000)} µs`);
+  console.log(
+    `${label}: sub-agent (handle + ephemeral card + join announcement): ${format(perAgentMs * 1000, 2)} µs each (median of ${RUNS} × ${format(count, 0)}), cold ${format(firstMs * 1000)} µs`,
+  );
 
   gc();
   const before = process.memoryUsage().heapUsed;
@@ -93,7 +102,9 @@ async function subAgentFigures(label: string, open: () => Promise<AgentBus>, cou
   await bus.flush();
   gc();
   const perAgent = (process.memoryUsage().heapUsed - before) / count;
-  console.log(`${label}: memory per idle registered agent (card + handle + inbox subscription): ${format(perAgent / 1024, 2)} KiB`);
+  console.log(
+    `${label}: memory per idle registered agent (card + handle + inbox subscription): ${format(perAgent / 1024, 2)} KiB`,
+  );
   await bus.close();
 }
 
@@ -109,10 +120,15 @@ function natsReachable(url: string): Promise<boolean> {
 }
 
 console.log(`bus benchmark — node ${process.version}`);
-await publishFigures("in-process", async () => {
-  const bus = new InProcessBus();
-  return [bus, bus];
-}, 200_000, 10_000);
+await publishFigures(
+  "in-process",
+  async () => {
+    const bus = new InProcessBus();
+    return [bus, bus];
+  },
+  200_000,
+  10_000,
+);
 await subAgentFigures("in-process", async () => new InProcessBus(), 10_000);
 if (await natsReachable(NATS_URL)) {
   const subjectPrefix = `ctbench_${randomUUID().replaceAll("-", "")}`;

@@ -6,15 +6,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openLog, type FsyncPolicy, type LogLocation } from "../src/events/log/index.ts";
+import { median } from "../src/cli/bench/measure.ts";
 
 const RUNS = 5;
 const MB = 1024 * 1024;
-const record = (i: number) => ({ i, type: "tool.completed", session_id: "bench-session", data: { text: "x".repeat(120) } });
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
+const record = (i: number) => ({
+  i,
+  type: "tool.completed",
+  session_id: "bench-session",
+  data: { text: "x".repeat(120) },
+});
 
 function withTempDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), "codetether-bench-"));

@@ -12,13 +12,66 @@ const echo: AgentExecutor = {
   execute: async (context, bus) => {
     const { taskId, contextId } = context;
     const text = context.userMessage.parts.map((p) => (p.content?.$case === "text" ? p.content.value : "")).join("");
-    const part = { content: { $case: "text" as const, value: `echo: ${text}` }, mediaType: "text/plain", filename: "", metadata: undefined };
-    const reply = { messageId: randomUUID(), contextId, taskId, role: Role.ROLE_AGENT, parts: [part], metadata: undefined, extensions: [], referenceTaskIds: [] };
+    const part = {
+      content: { $case: "text" as const, value: `echo: ${text}` },
+      mediaType: "text/plain",
+      filename: "",
+      metadata: undefined,
+    };
+    const reply = {
+      messageId: randomUUID(),
+      contextId,
+      taskId,
+      role: Role.ROLE_AGENT,
+      parts: [part],
+      metadata: undefined,
+      extensions: [],
+      referenceTaskIds: [],
+    };
     const now = () => new Date().toISOString();
-    bus.publish(AgentEvent.task({ id: taskId, contextId, status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: now() }, artifacts: [], history: [context.userMessage], metadata: undefined }));
-    bus.publish(AgentEvent.statusUpdate({ taskId, contextId, status: { state: TaskState.TASK_STATE_WORKING, message: undefined, timestamp: now() }, metadata: undefined }));
-    bus.publish(AgentEvent.artifactUpdate({ taskId, contextId, artifact: { artifactId: randomUUID(), name: "answer", description: "", parts: [part], metadata: undefined, extensions: [] }, append: false, lastChunk: true, metadata: undefined }));
-    bus.publish(AgentEvent.statusUpdate({ taskId, contextId, status: { state: TaskState.TASK_STATE_COMPLETED, message: reply, timestamp: now() }, metadata: undefined }));
+    bus.publish(
+      AgentEvent.task({
+        id: taskId,
+        contextId,
+        status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: now() },
+        artifacts: [],
+        history: [context.userMessage],
+        metadata: undefined,
+      }),
+    );
+    bus.publish(
+      AgentEvent.statusUpdate({
+        taskId,
+        contextId,
+        status: { state: TaskState.TASK_STATE_WORKING, message: undefined, timestamp: now() },
+        metadata: undefined,
+      }),
+    );
+    bus.publish(
+      AgentEvent.artifactUpdate({
+        taskId,
+        contextId,
+        artifact: {
+          artifactId: randomUUID(),
+          name: "answer",
+          description: "",
+          parts: [part],
+          metadata: undefined,
+          extensions: [],
+        },
+        append: false,
+        lastChunk: true,
+        metadata: undefined,
+      }),
+    );
+    bus.publish(
+      AgentEvent.statusUpdate({
+        taskId,
+        contextId,
+        status: { state: TaskState.TASK_STATE_COMPLETED, message: reply, timestamp: now() },
+        metadata: undefined,
+      }),
+    );
     bus.finished();
   },
   cancelTask: async () => {},
@@ -31,7 +84,9 @@ const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const card: AgentCard = {
   name: "SDK echo",
   description: "echo",
-  supportedInterfaces: [{ url: `${url}/a2a`, protocolBinding: "JSONRPC", tenant: "", protocolVersion: A2A_PROTOCOL_VERSION }],
+  supportedInterfaces: [
+    { url: `${url}/a2a`, protocolBinding: "JSONRPC", tenant: "", protocolVersion: A2A_PROTOCOL_VERSION },
+  ],
   provider: undefined,
   version: "1.0.0",
   capabilities: { streaming: true, pushNotifications: false, extensions: [] },
@@ -43,6 +98,9 @@ const card: AgentCard = {
   signatures: [],
 };
 const requestHandler = new DefaultRequestHandler(card, new InMemoryTaskStore(), echo);
-app.use("/a2a", jsonRpcHandler({ requestHandler, userBuilder: UserBuilder.noAuthentication, legacyCompat: { enabled: true } }));
+app.use(
+  "/a2a",
+  jsonRpcHandler({ requestHandler, userBuilder: UserBuilder.noAuthentication, legacyCompat: { enabled: true } }),
+);
 process.stdout.write(`${JSON.stringify({ url })}\n`);
 process.on("SIGTERM", () => server.close(() => process.exit(0)));

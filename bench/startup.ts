@@ -9,7 +9,11 @@ import { measure, printTable } from "./measure.ts";
 const runs = Number(process.env.BENCH_RUNS) || 15;
 const node = process.execPath;
 const baseline = await measure("node -e 0", [node, "-e", "0"], { runs });
-const rows = [baseline, await measure("codetether --help", [node, CLI, "--help"], { runs }), await measure("codetether --version", [node, CLI, "--version"], { runs })];
+const rows = [
+  baseline,
+  await measure("codetether --help", [node, CLI, "--help"], { runs }),
+  await measure("codetether --version", [node, CLI, "--version"], { runs }),
+];
 
 const fake = await startFakeModel();
 const sandbox = makeSandbox();
@@ -30,7 +34,11 @@ const createHello = (label: string, alsoBefore?: () => void) =>
 rows.push(await createHello("run: create hello.txt (fake model)"));
 if (readFileSync(hello, "utf8") !== "hi") throw new Error("the one-shot task did not create hello.txt");
 // The figures above reuse the code cache the first run writes; this is a run right after install or upgrade.
-rows.push(await createHello("run: same, without a code cache", () => rmSync(sandbox.env.XDG_CACHE_HOME!, { recursive: true, force: true })));
+rows.push(
+  await createHello("run: same, without a code cache", () =>
+    rmSync(sandbox.env.XDG_CACHE_HOME!, { recursive: true, force: true }),
+  ),
+);
 printTable(rows, baseline);
 console.log(`\ngoals: --help ≤ 1.3× node; one-shot < 250 ms and < 90 MiB (codex: 350 ms, 147 MiB)`);
 await fake.close();

@@ -12,7 +12,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { CLI, fakeProviderToml, makeSandbox } from "../test/support/cli.ts";
 import { startFakeModel } from "../test/support/fake-model.ts";
-import { median } from "./measure.ts";
+import { median } from "../src/cli/bench/measure.ts";
 
 const RUNS = 7;
 const TURNS = 600; // a user message and an answer each: 1,200 messages
@@ -31,7 +31,12 @@ async function timeToFirstFrame(env: NodeJS.ProcessEnv, cwd: string): Promise<nu
   return new Promise((resolve, reject) => {
     const start = performance.now();
     // `script` gives the CLI a real pseudo-terminal, as a user's terminal would.
-    const child = spawn("script", ["-qfec", `${process.execPath} ${CLI} tui -m fake/fake-model`, "/dev/null"], { cwd, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("script", ["-qfec", `${process.execPath} ${CLI} tui -m fake/fake-model`, "/dev/null"], {
+      cwd,
+      env,
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let out = "";
     const timer = setTimeout(() => finish(new Error(`no first frame in 20 s; output: ${out.slice(-500)}`)), 20_000);
     function finish(error?: Error) {
@@ -70,7 +75,9 @@ async function firstFrameFigures(): Promise<void> {
       await new Promise((resolve) => spawn(process.execPath, ["-e", ""]).on("close", resolve));
       bare.push(performance.now() - start);
     }
-    console.log(`time to first frame (codetether tui, pty, ${RUNS} runs): median ${median(times).toFixed(0)} ms  (bare node: ${median(bare).toFixed(0)} ms)`);
+    console.log(
+      `time to first frame (codetether tui, pty, ${RUNS} runs): median ${median(times).toFixed(0)} ms  (bare node: ${median(bare).toFixed(0)} ms)`,
+    );
   } finally {
     await fake.close();
     sandbox.cleanup();
@@ -104,9 +111,13 @@ class IdleInput extends EventEmitter {
 async function startFakeModelProcess(script: string[], dir: string): Promise<{ url: string; stop(): void }> {
   const file = join(dir, "script.json");
   writeFileSync(file, JSON.stringify(script));
-  const child = spawn(process.execPath, ["--import", "tsx", new URL("../test/support/fake-model-cli.ts", import.meta.url).pathname, file], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [new URL("../dist/scripted-model.js", import.meta.url).pathname, file], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.setEncoding("utf8").once("data", (line: string) => resolve((JSON.parse(line.split("\n")[0]!) as { url: string }).url));
+    child.stdout
+      .setEncoding("utf8")
+      .once("data", (line: string) => resolve((JSON.parse(line.split("\n")[0]!) as { url: string }).url));
     child.on("error", reject);
   });
   child.stdout.resume();
@@ -116,7 +127,14 @@ async function startFakeModelProcess(script: string[], dir: string): Promise<{ u
 /** Memory of a session driven through the UI, or through the session alone (to tell the UI's share). */
 async function memoryFigures(withUi: boolean): Promise<void> {
   const { loadInk } = await import("../src/tui/start-tui.ts");
-  const [{ render, App, createElement }, { TuiSession }, { ThemeStore }, { PromptHistory }, { FileIndex }, { configSchema }] = await Promise.all([
+  const [
+    { render, App, createElement },
+    { TuiSession },
+    { ThemeStore },
+    { PromptHistory },
+    { FileIndex },
+    { configSchema },
+  ] = await Promise.all([
     loadInk(),
     import("../src/tui/session/tui-session.ts"),
     import("../src/tui/theme/theme-store.ts"),
@@ -130,17 +148,43 @@ async function memoryFigures(withUi: boolean): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), "bench-tui-"));
   const workspace = join(root, "workspace");
   mkdirSync(workspace);
-  const fake = await startFakeModelProcess(Array.from({ length: TURNS }, (_, turn) => answer(turn)), root);
+  const fake = await startFakeModelProcess(
+    Array.from({ length: TURNS }, (_, turn) => answer(turn)),
+    root,
+  );
   try {
-    const config = configSchema.parse({ providers: { fake: { type: "openai-compatible", base_url: `${fake.url}/v1`, model: "fake-model" } } });
-    const session = await TuiSession.open({ config, dataDir: join(root, "data"), workspace, modelRef: "fake/fake-model" });
-    const themes = new ThemeStore({ configPath: join(root, "config.toml"), initial: "marketing", color: true, dir: join(root, "themes"), onError: () => {} });
-    const app = !withUi ? { unmount() {} } : render(createElement(App, { session, themes, history: new PromptHistory(join(root, "history")), files: new FileIndex(workspace) }), {
-      stdout: new NullTerminal() as unknown as NodeJS.WriteStream,
-      stdin: new IdleInput() as unknown as NodeJS.ReadStream,
-      exitOnCtrlC: false,
-      patchConsole: false,
+    const config = configSchema.parse({
+      providers: { fake: { type: "openai-compatible", base_url: `${fake.url}/v1`, model: "fake-model" } },
     });
+    const session = await TuiSession.open({
+      config,
+      dataDir: join(root, "data"),
+      workspace,
+      modelRef: "fake/fake-model",
+    });
+    const themes = new ThemeStore({
+      configPath: join(root, "config.toml"),
+      initial: "marketing",
+      color: true,
+      dir: join(root, "themes"),
+      onError: () => {},
+    });
+    const app = !withUi
+      ? { unmount() {} }
+      : render(
+          createElement(App, {
+            session,
+            themes,
+            history: new PromptHistory(join(root, "history")),
+            files: new FileIndex(workspace),
+          }),
+          {
+            stdout: new NullTerminal() as unknown as NodeJS.WriteStream,
+            stdin: new IdleInput() as unknown as NodeJS.ReadStream,
+            exitOnCtrlC: false,
+            patchConsole: false,
+          },
+        );
     const sample = () => {
       gc();
       gc();
@@ -156,7 +200,8 @@ async function memoryFigures(withUi: boolean): Promise<void> {
       await session.submit(`request number ${turn}: please change the value`);
       turnTimes.push(performance.now() - start);
       const messages = (turn + 1) * 2;
-      if (turn === 1 || messages === REPORTED_AT || messages === GROWTH_FROM || turn === TURNS - 1) samples.push({ messages, ...sample() });
+      if (turn === 1 || messages === REPORTED_AT || messages === GROWTH_FROM || turn === TURNS - 1)
+        samples.push({ messages, ...sample() });
     }
     app.unmount();
     await session.close();
@@ -166,9 +211,18 @@ async function memoryFigures(withUi: boolean): Promise<void> {
     const last = samples.at(-1)!;
     const perMessage = (bytes: number) => (bytes / (last.messages - first.messages)).toFixed(0);
     const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-    console.log(withUi ? "session driven through the UI (ink, 100×30 terminal):" : "the same session without the UI (agent core and store only):");
-    for (const s of samples) console.log(`  after ${String(s.messages).padStart(3)} messages: rss ${mib(s.rss)} MiB, heap ${mib(s.heapUsed)} MiB`);
-    console.log(`  ${REPORTED_AT} messages: rss ${mib(reported.rss)} MiB; growth per message from ${first.messages} to ${last.messages}: heap ${perMessage(last.heapUsed - first.heapUsed)} B, rss ${perMessage(last.rss - first.rss)} B (text per message ≈ ${textPerMessage.toFixed(0)} B); turn median ${median(turnTimes).toFixed(0)} ms`);
+    console.log(
+      withUi
+        ? "session driven through the UI (ink, 100×30 terminal):"
+        : "the same session without the UI (agent core and store only):",
+    );
+    for (const s of samples)
+      console.log(
+        `  after ${String(s.messages).padStart(3)} messages: rss ${mib(s.rss)} MiB, heap ${mib(s.heapUsed)} MiB`,
+      );
+    console.log(
+      `  ${REPORTED_AT} messages: rss ${mib(reported.rss)} MiB; growth per message from ${first.messages} to ${last.messages}: heap ${perMessage(last.heapUsed - first.heapUsed)} B, rss ${perMessage(last.rss - first.rss)} B (text per message ≈ ${textPerMessage.toFixed(0)} B); turn median ${median(turnTimes).toFixed(0)} ms`,
+    );
   } finally {
     fake.stop();
     rmSync(root, { recursive: true, force: true });

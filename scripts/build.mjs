@@ -3,6 +3,7 @@
 //   `--help` starts without Node's ESM loader.
 // - actions/*.js: what each command does, as ESM with shared chunks; cli.cjs loads a command's action
 //   with import() only when that command runs (the TUI, with ink and React bundled in, lives here).
+// - scripted-model.js: the scripted model server as its own process (`npm run demo`; see src/scripted-model).
 // - run.cjs: `run` again as one CommonJS file, loaded through V8's code cache (src/cli/code-cache.ts):
 //   compiling it is most of a one-shot run's start-up otherwise.
 // The pure-JS packages on the hot paths (commander, the AI SDK, zod, TOML, globbing, ink and React)
@@ -14,17 +15,38 @@ import { readFile, rename, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { basename } from "node:path";
 
-const BUNDLED = new Set(["commander", "ai", "zod", "smol-toml", "@ai-sdk/openai", "@ai-sdk/anthropic", "@ai-sdk/google", "@ai-sdk/openai-compatible", "picomatch", "tinyglobby", "ignore", "ink", "react"]);
+const BUNDLED = new Set([
+  "commander",
+  "ai",
+  "zod",
+  "smol-toml",
+  "@ai-sdk/openai",
+  "@ai-sdk/anthropic",
+  "@ai-sdk/google",
+  "@ai-sdk/openai-compatible",
+  "picomatch",
+  "tinyglobby",
+  "ignore",
+  "ink",
+  "react",
+  // The AI SDK's stream parser: an ES module, which Node 20 would require() through its ESM loader.
+  "eventsource-parser",
+]);
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
 // react-devtools-core: ink imports it only under DEV=true and it is not installed.
-const external = [...Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => !BUNDLED.has(name)), "react-devtools-core"];
+const external = [
+  ...Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => !BUNDLED.has(name)),
+  "react-devtools-core",
+];
 
 /** zod re-exports error messages in ~40 languages (over half its size); only English is ever used. */
 const englishOnlyZod = {
   name: "english-only-zod",
   setup(build) {
     build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[/\\]zod[/\\]v4[/\\](classic|core)$/.test(args.resolveDir) ? { path: "zod-locales", namespace: "english-only-zod" } : undefined,
+      /[/\\]zod[/\\]v4[/\\](classic|core)$/.test(args.resolveDir)
+        ? { path: "zod-locales", namespace: "english-only-zod" }
+        : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: "english-only-zod" }, () => ({
       contents: 'export { default as en } from "zod/v4/locales/en.js";',
@@ -39,7 +61,9 @@ const actionsApart = {
   name: "actions-apart",
   setup(build) {
     build.onResolve({ filter: /\.tsx?$/ }, async (args) => {
-      if (args.kind !== "dynamic-import" || !/[/\\]src[/\\]cli[/\\]commands[/\\]/.test(args.importer)) return undefined;
+      // A command's action, or the crash recorder on the fatal path (src/cli/fatal.ts).
+      if (args.kind !== "dynamic-import" || !/[/\\]src[/\\]cli[/\\](commands[/\\]|fatal\.ts$)/.test(args.importer))
+        return undefined;
       const { path } = await build.resolve(args.path, { kind: "import-statement", resolveDir: args.resolveDir });
       const name = basename(path).replace(/\.tsx?$/, "");
       actions.set(`actions/${name}`, path);
@@ -107,7 +131,17 @@ const dist = new URL("../dist", import.meta.url);
 const staging = new URL(`../.dist-${process.pid}`, import.meta.url).pathname;
 await Promise.all([
   build({ ...commonJs, entryPoints: { cli: "src/cli/main.ts" }, outdir: staging, plugins: [actionsApart] }),
-  build({ ...commonJs, entryPoints: { run: "src/cli/run/run-action.ts" }, outdir: staging, plugins: [englishOnlyZod, lightHeaders] }),
+  // import() in run.cjs becomes require(): V8 drops a script's dynamic-import callback when it is
+  // compiled from the code cache ("A dynamic import callback was not specified" from the second run on),
+  // and Node 20 require()s ES modules too.
+  build({
+    ...commonJs,
+    entryPoints: { run: "src/cli/run/run-action.ts" },
+    outdir: staging,
+    supported: { "dynamic-import": false },
+    plugins: [englishOnlyZod, lightHeaders],
+  }),
+  build({ ...common, entryPoints: { "scripted-model": "src/scripted-model/main.ts" }, outdir: staging, format: "esm" }),
 ]);
 await build({
   ...common,
@@ -118,7 +152,9 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   plugins: [englishOnlyZod, lightHeaders, yogaWithoutFetch],
   // Bundled CommonJS dependencies may call require(); give ESM output a real one.
-  banner: { js: 'import { createRequire as __ctCreateRequire } from "node:module"; const require = __ctCreateRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __ctCreateRequire } from "node:module"; const require = __ctCreateRequire(import.meta.url);',
+  },
 });
 await rm(dist, { recursive: true, force: true });
 await rename(staging, dist);

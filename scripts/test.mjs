@@ -14,9 +14,14 @@ const patterns = targets.length
   ? targets.map((t) => (t.endsWith(".ts") ? t : `${t.replace(/\/$/, "")}/**/*.test.{ts,tsx}`))
   : ["test/**/*.test.{ts,tsx}"];
 const files = (await glob(patterns)).sort();
+// In-process writers (the TUI, serve started in the test process) resolve the audit key too: give them
+// one, so that no test creates a key file in the developer's own config dir.
+process.env.CODETETHER_AUDIT_KEY ??= "audit key of the test processes";
 run(process.execPath, [
-  "--import", "tsx",
-  "--import", "./scripts/text-hooks.mjs",
+  "--import",
+  "tsx",
+  "--import",
+  "./scripts/text-hooks.mjs",
   "--test",
   "--test-concurrency=2",
   "--test-timeout=120000",

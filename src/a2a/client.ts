@@ -1,5 +1,12 @@
 import { A2A_PROTOCOL_VERSION, type AgentCard } from "@a2a-js/sdk";
-import { ClientFactory, DefaultAgentCardResolver, JsonRpcTransportFactory, RestTransportFactory, type CallInterceptor, type Client } from "@a2a-js/sdk/client";
+import {
+  ClientFactory,
+  DefaultAgentCardResolver,
+  JsonRpcTransportFactory,
+  RestTransportFactory,
+  type CallInterceptor,
+  type Client,
+} from "@a2a-js/sdk/client";
 import { GrpcTransportFactory } from "@a2a-js/sdk/client/grpc";
 
 export type TransportName = "JSONRPC" | "HTTP+JSON" | "GRPC";
@@ -25,29 +32,43 @@ export interface Connection {
  * one, then the 0.3-era `agent.json`); the SDK then picks a transport the card offers.
  */
 export async function connectA2A(url: string, options: ConnectOptions = {}): Promise<Connection> {
-  const legacyCompat = { enabled: true };
-  const authorization = options.token ? `Bearer ${options.token}` : undefined;
-  const fetchImpl: typeof fetch = (input, init) => {
-    if (!authorization) return fetch(input, init);
-    const headers = new Headers(init?.headers);
-    if (!headers.has("authorization")) headers.set("authorization", authorization);
-    return fetch(input, { ...init, headers });
-  };
+  const fetchImpl = authorizedFetch(options.token);
   // Ask for the 1.0 card; a 0.3-only agent ignores the header and its card is translated.
   const cardFetch: typeof fetch = (input, init) => {
     const headers = new Headers(init?.headers);
     if (!headers.has("a2a-version")) headers.set("a2a-version", A2A_PROTOCOL_VERSION);
     return fetchImpl(input, { ...init, headers });
   };
-  const resolver = new DefaultAgentCardResolver({ fetchImpl: cardFetch, legacyCompat });
-  const card = await resolveCard(resolver, url);
+  const resolver = new DefaultAgentCardResolver({ fetchImpl: cardFetch, legacyCompat: LEGACY_COMPAT });
+  return clientFromCard(await resolveCard(resolver, url), options);
+}
+
+/** A client for an agent whose card is already in hand: the SDK picks a transport the card offers. */
+export async function clientFromCard(card: AgentCard, options: ConnectOptions = {}): Promise<Connection> {
+  const fetchImpl = authorizedFetch(options.token);
   const factory = new ClientFactory({
-    transports: [new JsonRpcTransportFactory({ fetchImpl, legacyCompat }), new RestTransportFactory({ fetchImpl, legacyCompat }), new GrpcTransportFactory({ legacyCompat })],
+    transports: [
+      new JsonRpcTransportFactory({ fetchImpl, legacyCompat: LEGACY_COMPAT }),
+      new RestTransportFactory({ fetchImpl, legacyCompat: LEGACY_COMPAT }),
+      new GrpcTransportFactory({ legacyCompat: LEGACY_COMPAT }),
+    ],
     preferredTransports: options.transport ? [options.transport] : undefined,
-    clientConfig: { interceptors: authorization ? [bearerInterceptor(authorization)] : [] },
+    clientConfig: { interceptors: options.token ? [bearerInterceptor(`Bearer ${options.token}`)] : [] },
   });
   const client = await factory.createFromAgentCard(card);
   return { client, card, transport: client.transport.protocolName, protocolVersion: client.protocolVersion };
+}
+
+const LEGACY_COMPAT = { enabled: true };
+
+/** `fetch` with the bearer credential on every request that has none. */
+function authorizedFetch(token: string | undefined): typeof fetch {
+  if (!token) return fetch;
+  return (input, init) => {
+    const headers = new Headers(init?.headers);
+    if (!headers.has("authorization")) headers.set("authorization", `Bearer ${token}`);
+    return fetch(input, { ...init, headers });
+  };
 }
 
 async function resolveCard(resolver: DefaultAgentCardResolver, url: string): Promise<AgentCard> {

@@ -27,24 +27,31 @@ export class ContextSessions {
   }
 
   get(contextId: string): string | undefined {
-    const row = cachedStatement(this.db, "SELECT session_id FROM a2a_contexts WHERE context_id = ?").get(contextId) as { session_id: string } | undefined;
+    const row = cachedStatement(this.db, "SELECT session_id FROM a2a_contexts WHERE context_id = ?").get(contextId) as
+      { session_id: string } | undefined;
     return row?.session_id;
   }
 
   /** The worker session a context continues, when its turns ran on a worker. */
   onWorker(contextId: string): WorkerSession | undefined {
-    return cachedStatement(this.db, "SELECT worker_id, session_id FROM a2a_worker_contexts WHERE context_id = ?").get(contextId) as WorkerSession | undefined;
+    return cachedStatement(this.db, "SELECT worker_id, session_id FROM a2a_worker_contexts WHERE context_id = ?").get(
+      contextId,
+    ) as WorkerSession | undefined;
   }
 
   setOnWorker(contextId: string, { worker_id, session_id }: WorkerSession): void {
-    cachedStatement(this.db, "INSERT INTO a2a_worker_contexts (context_id, worker_id, session_id, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(context_id) DO UPDATE SET worker_id = excluded.worker_id, session_id = excluded.session_id, updated_at = excluded.updated_at")
-      .run(contextId, worker_id, session_id, Date.now());
+    cachedStatement(
+      this.db,
+      "INSERT INTO a2a_worker_contexts (context_id, worker_id, session_id, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(context_id) DO UPDATE SET worker_id = excluded.worker_id, session_id = excluded.session_id, updated_at = excluded.updated_at",
+    ).run(contextId, worker_id, session_id, Date.now());
   }
 
   set(contextId: string, sessionId: string): void {
     // Most tasks continue a known context: skip the write when nothing changes.
     if (this.get(contextId) === sessionId) return;
-    cachedStatement(this.db, "INSERT INTO a2a_contexts (context_id, session_id, updated_at) VALUES (?, ?, ?) ON CONFLICT(context_id) DO UPDATE SET session_id = excluded.session_id, updated_at = excluded.updated_at")
-      .run(contextId, sessionId, Date.now());
+    cachedStatement(
+      this.db,
+      "INSERT INTO a2a_contexts (context_id, session_id, updated_at) VALUES (?, ?, ?) ON CONFLICT(context_id) DO UPDATE SET session_id = excluded.session_id, updated_at = excluded.updated_at",
+    ).run(contextId, sessionId, Date.now());
   }
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server as NetServer, type Socket } from "node:net";
-import type { Server } from "@grpc/grpc-js";
+import type { Server, ServiceDefinition, UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { A2ARequestHandler, User } from "@a2a-js/sdk/server";
-import type { AuditInput } from "../audit/audit-record.ts";
+import type { ApiAuditSink } from "../audit/refusal-audit.ts";
 
 export interface GrpcEndpoint {
   port: number;
@@ -18,7 +18,15 @@ type Injector = { server: Server; inject(socket: Socket): void };
  * first connection, whose socket (paused until then) is handed to them, so a serve that no gRPC client
  * uses never carries them.
  */
-export async function startGrpc(host: string, port: number, requestHandler: A2ARequestHandler, token: string, user: User, audit: (input: AuditInput) => void, log: (line: string) => void): Promise<GrpcEndpoint> {
+export async function startGrpc(
+  host: string,
+  port: number,
+  requestHandler: A2ARequestHandler,
+  token: string,
+  user: User,
+  audit: ApiAuditSink,
+  log: (line: string) => void,
+): Promise<GrpcEndpoint> {
   let injector: Promise<Injector> | undefined;
   const listener = createServer({ pauseOnConnect: true }, (socket) => {
     injector ??= grpcInjector(requestHandler, token, user, audit).catch((error: Error) => {
@@ -26,9 +34,7 @@ export async function startGrpc(host: string, port: number, requestHandler: A2AR
       injector = undefined;
       throw error;
     });
-    injector
-      .then((grpc) => grpc.inject(socket))
-      .catch(() => socket.destroy());
+    injector.then((grpc) => grpc.inject(socket)).catch(() => socket.destroy());
   });
   const bound = await listen(listener, host, port);
   // After start-up, a failed accept (e.g. out of file descriptors) is reported, not fatal.
@@ -36,23 +42,47 @@ export async function startGrpc(host: string, port: number, requestHandler: A2AR
   return {
     port: bound,
     stop: async (graceMs) => {
-      await Promise.all([new Promise((resolve) => listener.close(resolve)), injector?.then((grpc) => stopGrpc(grpc.server, graceMs), () => undefined)]);
+      await Promise.all([
+        new Promise((resolve) => listener.close(resolve)),
+        injector?.then(
+          (grpc) => stopGrpc(grpc.server, graceMs),
+          () => undefined,
+        ),
+      ]);
     },
   };
 }
 
-async function grpcInjector(requestHandler: A2ARequestHandler, token: string, user: User, audit: (input: AuditInput) => void): Promise<Injector> {
-  const [{ Server, ServerCredentials }, { legacyGrpcService, LegacyA2AService }, { A2AService, grpcService }, { auditGrpcService }, { requireGrpcBearer }] = await Promise.all([
+async function grpcInjector(
+  requestHandler: A2ARequestHandler,
+  token: string,
+  user: User,
+  audit: ApiAuditSink,
+): Promise<Injector> {
+  const [
+    { Server, ServerCredentials },
+    { legacyGrpcService, LegacyA2AService },
+    { A2AService, grpcService },
+    { auditGrpcService },
+    { requireGrpcBearer },
+    { refuseMalformed },
+  ] = await Promise.all([
     import("@grpc/grpc-js"),
     import("@a2a-js/sdk/compat/v0_3/server/grpc"),
     import("@a2a-js/sdk/server/grpc"),
     import("../audit/grpc-audit.ts"),
     import("../server/grpc-auth.ts"),
+    import("./grpc-decoding.ts"),
   ]);
   const server = new Server();
   const userBuilder = async () => user;
-  server.addService(A2AService, auditGrpcService(requireGrpcBearer(grpcService({ requestHandler, userBuilder }), token), A2AService, audit));
-  server.addService(LegacyA2AService, auditGrpcService(requireGrpcBearer(legacyGrpcService({ requestHandler, userBuilder }), token), LegacyA2AService, audit));
+  // Audited outermost (refused calls too), then the bearer check, then undecodable requests refused.
+  const add = (serviceDefinition: ServiceDefinition, implementation: UntypedServiceImplementation) => {
+    const { definition, service } = refuseMalformed(serviceDefinition, implementation);
+    server.addService(definition, auditGrpcService(requireGrpcBearer(service, token), definition, audit));
+  };
+  add(A2AService, grpcService({ requestHandler, userBuilder }));
+  add(LegacyA2AService, legacyGrpcService({ requestHandler, userBuilder }));
   const connections = server.createConnectionInjector(ServerCredentials.createInsecure());
   return {
     server,
@@ -65,7 +95,8 @@ async function grpcInjector(requestHandler: A2ARequestHandler, token: string, us
 
 function listen(listener: NetServer, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const failed = (error: NodeJS.ErrnoException) => reject(new Error(error.code === "EADDRINUSE" ? "address already in use" : error.message));
+    const failed = (error: NodeJS.ErrnoException) =>
+      reject(new Error(error.code === "EADDRINUSE" ? "address already in use" : error.message));
     listener.once("error", failed);
     listener.listen(port, host, () => {
       listener.off("error", failed);

@@ -1,5 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { Role, TaskState, type Artifact, type Message, type Part, type Task, type TaskArtifactUpdateEvent, type TaskStatusUpdateEvent } from "@a2a-js/sdk";
+import {
+  Role,
+  TaskState,
+  type Artifact,
+  type Message,
+  type Part,
+  type StreamResponse,
+  type Task,
+  type TaskArtifactUpdateEvent,
+  type TaskStatusUpdateEvent,
+} from "@a2a-js/sdk";
 
 // Builders for the SDK's proto-shaped objects (every field present, enums as numbers).
 
@@ -12,11 +22,35 @@ export function dataPart(data: Record<string, unknown>): Part {
 }
 
 export function agentMessage(taskId: string, contextId: string, parts: Part[]): Message {
-  return { messageId: randomUUID(), contextId, taskId, role: Role.ROLE_AGENT, parts, metadata: undefined, extensions: [], referenceTaskIds: [] };
+  return {
+    messageId: randomUUID(),
+    contextId,
+    taskId,
+    role: Role.ROLE_AGENT,
+    parts,
+    metadata: undefined,
+    extensions: [],
+    referenceTaskIds: [],
+  };
 }
 
-export function statusEvent(taskId: string, contextId: string, state: TaskState, message?: Message): TaskStatusUpdateEvent {
+export function statusEvent(
+  taskId: string,
+  contextId: string,
+  state: TaskState,
+  message?: Message,
+): TaskStatusUpdateEvent {
   return { taskId, contextId, status: { state, message, timestamp: new Date().toISOString() }, metadata: undefined };
+}
+
+/** The task's stored status as the status update a stream sends (for an end that came without its event). */
+export function statusUpdateOf(task: Task): StreamResponse {
+  return {
+    payload: {
+      $case: "statusUpdate",
+      value: { taskId: task.id, contextId: task.contextId, status: task.status, metadata: undefined },
+    },
+  };
 }
 
 export function newTask(taskId: string, contextId: string, first: Message): Task {
@@ -30,7 +64,11 @@ export function newTask(taskId: string, contextId: string, first: Message): Task
   };
 }
 
-export function artifactEvent(taskId: string, contextId: string, artifact: Omit<Artifact, "artifactId" | "extensions" | "metadata">): TaskArtifactUpdateEvent {
+export function artifactEvent(
+  taskId: string,
+  contextId: string,
+  artifact: Omit<Artifact, "artifactId" | "extensions" | "metadata">,
+): TaskArtifactUpdateEvent {
   return {
     taskId,
     contextId,
@@ -59,5 +97,8 @@ export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set([
 /** `TASK_STATE_INPUT_REQUIRED` → `input-required`, for people. */
 export function stateName(state: TaskState | undefined): string {
   const name = state === undefined ? "TASK_STATE_UNSPECIFIED" : (TaskState[state] ?? "TASK_STATE_UNSPECIFIED");
-  return name.replace(/^TASK_STATE_/, "").toLowerCase().replace(/_/g, "-");
+  return name
+    .replace(/^TASK_STATE_/, "")
+    .toLowerCase()
+    .replace(/_/g, "-");
 }

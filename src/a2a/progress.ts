@@ -1,6 +1,6 @@
 import { TaskState } from "@a2a-js/sdk";
 import { isAbsolute, relative } from "node:path";
-import type { AgentEvent } from "../agent/events.ts";
+import type { AgentEvent } from "../contracts/agent-events.ts";
 import { dataPart, textPart } from "./messages.ts";
 import type { TaskRun } from "./task-run.ts";
 
@@ -27,14 +27,32 @@ export class ProgressPublisher {
         this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
         return;
       case "tool-running":
-        return this.report(`running ${event.tool}`, { type: "tool", state: "running", tool: event.tool, callId: event.callId });
+        return this.report(`running ${event.tool}`, {
+          type: "tool",
+          state: "running",
+          tool: event.tool,
+          callId: event.callId,
+        });
       case "tool-completed":
         this.collectFiles(event.metadata);
-        return this.report(`${event.tool} done${event.title ? `: ${event.title}` : ""}`, { type: "tool", state: "completed", tool: event.tool, callId: event.callId });
+        return this.report(`${event.tool} done${event.title ? `: ${event.title}` : ""}`, {
+          type: "tool",
+          state: "completed",
+          tool: event.tool,
+          callId: event.callId,
+        });
       case "tool-error":
-        return this.report(`${event.tool} failed: ${event.error}`, { type: "tool", state: "error", tool: event.tool, callId: event.callId });
+        return this.report(`${event.tool} failed: ${event.error}`, {
+          type: "tool",
+          state: "error",
+          tool: event.tool,
+          callId: event.callId,
+        });
       case "retry":
-        return this.report(`model request failed (${event.error}); retrying in ${Math.round(event.delayMs / 1000)}s`, { type: "retry", attempt: event.attempt });
+        return this.report(`model request failed (${event.error}); retrying in ${Math.round(event.delayMs / 1000)}s`, {
+          type: "retry",
+          attempt: event.attempt,
+        });
       default:
         return;
     }
@@ -50,13 +68,20 @@ export class ProgressPublisher {
     this.run.status(TaskState.TASK_STATE_WORKING, [textPart(text)]);
   }
 
+  /** A line of progress from outside the agent's own events (a swarm's sub-agents). */
+  note(text: string, data: Record<string, unknown>): void {
+    this.report(text, data);
+  }
+
   private report(text: string, data: Record<string, unknown>): void {
     this.flush();
     this.run.status(TaskState.TASK_STATE_WORKING, [textPart(text), dataPart(data)]);
   }
 
   private collectFiles(metadata: Record<string, unknown> | undefined): void {
-    const paths = [metadata?.path, ...(Array.isArray(metadata?.files) ? metadata.files : [])].filter((p): p is string => typeof p === "string");
+    const paths = [metadata?.path, ...(Array.isArray(metadata?.files) ? metadata.files : [])].filter(
+      (p): p is string => typeof p === "string",
+    );
     for (const path of paths) this.changedFiles.add(isAbsolute(path) ? relative(this.workspace, path) : path);
   }
 }

@@ -11,10 +11,17 @@ export function promptOf(message: Message): string | UserContent {
     const c = part.content;
     if (!c) continue;
     if (c.$case === "text") content.push({ type: "text", text: c.value });
-    else if (c.$case === "data") content.push({ type: "text", text: `\`\`\`json\n${JSON.stringify(c.value, null, 2)}\n\`\`\`` });
-    else if (c.$case === "url") content.push({ type: "text", text: `Attached file${part.filename ? ` ${part.filename}` : ""}: ${c.value}` });
-    else if (part.mediaType.startsWith("image/")) content.push({ type: "image", image: c.value, mediaType: part.mediaType });
-    else content.push({ type: "text", text: `File ${part.filename || "(unnamed)"}:\n${Buffer.from(c.value).toString("utf8")}` });
+    else if (c.$case === "data")
+      content.push({ type: "text", text: `\`\`\`json\n${JSON.stringify(c.value, null, 2)}\n\`\`\`` });
+    else if (c.$case === "url")
+      content.push({ type: "text", text: `Attached file${part.filename ? ` ${part.filename}` : ""}: ${c.value}` });
+    else if (part.mediaType.startsWith("image/"))
+      content.push({ type: "image", image: c.value, mediaType: part.mediaType });
+    else
+      content.push({
+        type: "text",
+        text: `File ${part.filename || "(unnamed)"}:\n${Buffer.from(c.value).toString("utf8")}`,
+      });
   }
   const onlyText = content.every((p) => p.type === "text");
   return onlyText ? content.map((p) => (p.type === "text" ? p.text : "")).join("\n\n") : content;

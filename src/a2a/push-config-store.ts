@@ -5,17 +5,58 @@ import type { PushNotificationStore, ServerCallContext, StoredPushNotificationCo
 import { cachedStatement, openDatabase, type Database } from "../storage/database.ts";
 import { webhookRefusal } from "./webhook-guard.ts";
 
+/**
+ * Push notification configs, with the A2A version each was registered over (0.3 webhooks keep getting
+ * 0.3-shaped bodies): SQLite (`SqlitePushConfigStore`) or PostgreSQL (`PostgresPushConfigStore`, with
+ * `[storage] url`). `save` resolves once the config is durable: the SDK's answer to the client follows it.
+ */
+export interface PushConfigStore extends PushNotificationStore {
+  /** The task's configs in the order they were first saved. */
+  loadWithMetadata(taskId: string, context?: ServerCallContext): Promise<StoredPushNotificationConfig[]>;
+}
+
+/** A config as stored: its body as ProtoJSON. */
+export interface PushConfigRow {
+  taskId: string;
+  id: string;
+  body: string;
+  wireVersion: string;
+}
+
+/**
+ * Checks the webhook URL against the SSRF guard and gives the config its id (the SDK reads a generated
+ * id back from the object it passed in) and task; the row to store.
+ */
+export async function checkedConfigRow(
+  taskId: string,
+  context: ServerCallContext,
+  config: TaskPushNotificationConfig,
+  allowPrivate: boolean,
+): Promise<PushConfigRow> {
+  const refusal = await webhookRefusal(config.url, allowPrivate);
+  if (refusal) throw new RequestMalformedError(refusal);
+  if (!config.id) config.id = randomUUID();
+  config.taskId = taskId;
+  return {
+    taskId,
+    id: config.id,
+    body: JSON.stringify(PushConfigJson.toJSON(config)),
+    wireVersion: context.requestedVersion,
+  };
+}
+
+export function storedConfig(row: { body: string; wire_version: string }): StoredPushNotificationConfig {
+  return { config: PushConfigJson.fromJSON(JSON.parse(row.body)), wireVersion: row.wire_version };
+}
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS a2a_push_configs (
   task_id TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, wire_version TEXT NOT NULL, created_at INTEGER NOT NULL,
   PRIMARY KEY (task_id, id)
 );`;
 
-/**
- * Push notification configs in SQLite, with the A2A version each was registered over (0.3 webhooks keep
- * getting 0.3-shaped bodies). Webhook URLs are checked against the SSRF guard when saved.
- */
-export class SqlitePushConfigStore implements PushNotificationStore {
+/** Push notification configs in the data dir's SQLite database. */
+export class SqlitePushConfigStore implements PushConfigStore {
   private readonly db: Database;
 
   constructor(
@@ -27,37 +68,30 @@ export class SqlitePushConfigStore implements PushNotificationStore {
   }
 
   async save(taskId: string, context: ServerCallContext, config: TaskPushNotificationConfig): Promise<void> {
-    const refusal = await webhookRefusal(config.url, this.allowPrivate);
-    if (refusal) throw new RequestMalformedError(refusal);
-    // The SDK reads the generated id back from the object it passed in.
-    if (!config.id) config.id = randomUUID();
-    config.taskId = taskId;
-    cachedStatement(this.db, 
-        `INSERT INTO a2a_push_configs (task_id, id, body, wire_version, created_at) VALUES (?, ?, ?, ?, ?)
+    const row = await checkedConfigRow(taskId, context, config, this.allowPrivate);
+    cachedStatement(
+      this.db,
+      `INSERT INTO a2a_push_configs (task_id, id, body, wire_version, created_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(task_id, id) DO UPDATE SET body = excluded.body, wire_version = excluded.wire_version`,
-      )
-      .run(taskId, config.id, JSON.stringify(PushConfigJson.toJSON(config)), context.requestedVersion, Date.now());
+    ).run(row.taskId, row.id, row.body, row.wireVersion, Date.now());
   }
 
   async load(taskId: string): Promise<TaskPushNotificationConfig[]> {
-    return this.configsFor(taskId).map((c) => c.config);
+    return (await this.loadWithMetadata(taskId)).map((c) => c.config);
   }
 
   async loadWithMetadata(taskId: string): Promise<StoredPushNotificationConfig[]> {
-    return this.configsFor(taskId);
+    const rows = cachedStatement(
+      this.db,
+      // First-saved order: two saves within one millisecond share created_at, never the rowid (kept by upserts).
+      "SELECT body, wire_version FROM a2a_push_configs WHERE task_id = ? ORDER BY rowid",
+    ).all(taskId) as Array<{ body: string; wire_version: string }>;
+    return rows.map(storedConfig);
   }
 
   async delete(taskId: string, _context: ServerCallContext, configId?: string): Promise<void> {
-    if (configId) cachedStatement(this.db, "DELETE FROM a2a_push_configs WHERE task_id = ? AND id = ?").run(taskId, configId);
+    if (configId)
+      cachedStatement(this.db, "DELETE FROM a2a_push_configs WHERE task_id = ? AND id = ?").run(taskId, configId);
     else cachedStatement(this.db, "DELETE FROM a2a_push_configs WHERE task_id = ?").run(taskId);
-  }
-
-  /** Synchronous, so the sender can queue deliveries in exactly the order events happen. */
-  configsFor(taskId: string): StoredPushNotificationConfig[] {
-    const rows = cachedStatement(this.db, "SELECT body, wire_version FROM a2a_push_configs WHERE task_id = ? ORDER BY created_at, id").all(taskId) as Array<{
-      body: string;
-      wire_version: string;
-    }>;
-    return rows.map((row) => ({ config: PushConfigJson.fromJSON(JSON.parse(row.body)), wireVersion: row.wire_version }));
   }
 }

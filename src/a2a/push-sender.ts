@@ -1,16 +1,15 @@
 import type { StreamResponse, Task } from "@a2a-js/sdk";
 import { V03PushNotificationSerializer } from "@a2a-js/sdk/compat/v0_3/server";
-import { V1PushNotificationSerializer, type PushNotificationSender, type PushNotificationSerializer } from "@a2a-js/sdk/server";
-import { cachedStatement, openDatabase, type Database } from "../storage/database.ts";
-import type { SqlitePushConfigStore } from "./push-config-store.ts";
+import {
+  V1PushNotificationSerializer,
+  type PushNotificationSender,
+  type PushNotificationSerializer,
+} from "@a2a-js/sdk/server";
+import type { PushConfigStore } from "./push-config-store.ts";
+import type { ClaimedEntry, OutboxEntry, PushOutbox } from "./push-outbox.ts";
+import { redactText } from "../util/redact.ts";
 import { urlRefusal } from "./webhook-guard.ts";
 import { postWebhook, publicOnlyLookup } from "./webhook-post.ts";
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS a2a_push_outbox (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, task_id TEXT NOT NULL, config_id TEXT NOT NULL, url TEXT NOT NULL,
-  headers TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, last_error TEXT
-);`;
 
 export interface PushDeliveryOptions {
   allowPrivate: boolean;
@@ -23,56 +22,73 @@ export interface PushDeliveryOptions {
   log?: (line: string) => void;
 }
 
-interface OutboxRow {
-  seq: number;
-  task_id: string;
-  config_id: string;
-  url: string;
-  headers: string;
-  body: string;
-  attempts: number;
-}
-
-const SERIALIZERS: Record<string, PushNotificationSerializer> = { "0.3": new V03PushNotificationSerializer(), "1.0": new V1PushNotificationSerializer() };
+const SERIALIZERS: Record<string, PushNotificationSerializer> = {
+  "0.3": new V03PushNotificationSerializer(),
+  "1.0": new V1PushNotificationSerializer(),
+};
 
 /**
- * Push delivery with an outbox: every task update is written to SQLite for each of the task's webhooks
- * (in event order), then POSTed; a failed POST is retried with exponential backoff, and what is still
- * queued when the process stops is delivered after the restart. So delivery is at least once, and in
- * order per webhook. Sends `Authorization: <scheme> <credentials>` (1.0) and the token header (0.3).
+ * Push delivery with an outbox: every task update is queued durably for each of the task's webhooks (in
+ * event order), then POSTed; a failed POST is retried with exponential backoff, and what is still queued
+ * when the process stops is delivered after the restart — or, with a shared outbox, by another replica.
+ * So delivery is at least once, and in order per webhook. Sends `Authorization: <scheme> <credentials>`
+ * (1.0) and the token header (0.3).
  */
 export class OutboxPushSender implements PushNotificationSender {
-  private readonly db: Database;
   private readonly options: Required<PushDeliveryOptions>;
+  /**
+   * The SDK does not wait for `send`: a task's updates are queued one after another, so they keep their order
+   * (a webhook belongs to one task). Tasks do not wait for each other: each has its own chain while it has any.
+   */
+  private readonly queues = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly poll: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | undefined;
   private again = false;
   private closed = false;
   private readonly inFlight = new Set<AbortController>();
 
   constructor(
-    dataDir: string,
-    private readonly configs: SqlitePushConfigStore,
+    private readonly configs: PushConfigStore,
+    private readonly outbox: PushOutbox,
     options: PushDeliveryOptions,
   ) {
-    this.db = openDatabase(dataDir, { synchronous: "FULL" });
-    this.db.exec(SCHEMA);
-    this.options = { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000, timeoutMs: 15_000, log: () => {}, ...options };
+    this.options = {
+      maxAttempts: 8,
+      baseDelayMs: 500,
+      maxDelayMs: 60_000,
+      timeoutMs: 15_000,
+      log: () => {},
+      ...options,
+    };
+    if (outbox.pollIntervalMs !== undefined) this.poll = setInterval(() => this.kick(), outbox.pollIntervalMs).unref();
   }
 
-  /** Queues the update for every webhook of its task; returns once it is durably queued. */
-  async send(update: StreamResponse, _context: unknown, task?: Task): Promise<void> {
+  /** Queues the update for every webhook of its task; resolves once it is durably queued. */
+  send(update: StreamResponse, _context: unknown, task?: Task): Promise<void> {
     const taskId = taskIdOf(update);
-    if (!taskId) return;
-    const insert = cachedStatement(this.db, "INSERT INTO a2a_push_outbox (task_id, config_id, url, headers, body, next_at) VALUES (?, ?, ?, ?, ?, ?)");
-    for (const { config, wireVersion } of this.configs.configsFor(taskId)) {
-      const { body, contentType } = (SERIALIZERS[wireVersion] ?? SERIALIZERS["1.0"]!).serialize(update, task);
-      const headers: Record<string, string> = { "content-type": contentType };
-      if (config.authentication?.scheme) headers.authorization = `${config.authentication.scheme} ${config.authentication.credentials}`.trim();
-      if (config.token) headers["x-a2a-notification-token"] = config.token;
-      insert.run(taskId, config.id, config.url, JSON.stringify(headers), body, Date.now());
-    }
-    this.kick();
+    if (!taskId) return Promise.resolve();
+    const queued = (this.queues.get(taskId) ?? Promise.resolve()).then(async () => {
+      const entries: OutboxEntry[] = [];
+      for (const { config, wireVersion } of await this.configs.loadWithMetadata(taskId)) {
+        const { body, contentType } = (SERIALIZERS[wireVersion] ?? SERIALIZERS["1.0"]!).serialize(update, task);
+        const headers: Record<string, string> = { "content-type": contentType };
+        if (config.authentication?.scheme)
+          headers.authorization = `${config.authentication.scheme} ${config.authentication.credentials}`.trim();
+        if (config.token) headers["x-a2a-notification-token"] = config.token;
+        entries.push({ taskId, configId: config.id, url: config.url, headers, body: redactText(body) });
+      }
+      if (entries.length === 0) return;
+      await this.outbox.enqueue(entries);
+      this.kick();
+    });
+    // A failed update is reported to its caller; the next one is queued all the same.
+    const tail = queued.catch(() => undefined);
+    this.queues.set(taskId, tail);
+    void tail.then(() => {
+      if (this.queues.get(taskId) === tail) this.queues.delete(taskId);
+    });
+    return queued;
   }
 
   /** Starts delivering whatever the outbox holds (also what an earlier process left behind). */
@@ -83,19 +99,23 @@ export class OutboxPushSender implements PushNotificationSender {
       return;
     }
     clearTimeout(this.timer);
-    this.pumping = this.pump().finally(() => {
-      this.pumping = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      } else this.scheduleNext();
-    });
+    this.pumping = this.pump()
+      .catch((error: Error) => this.options.log(`push delivery paused: ${error.message}`))
+      .finally(() => {
+        this.pumping = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        } else this.scheduleNext();
+      });
   }
 
-  /** Stops retrying; undelivered notifications stay in the outbox for the next start. */
+  /** Waits for the updates being queued, then stops retrying; undelivered notifications stay in the outbox. */
   async close(): Promise<void> {
+    await Promise.all(this.queues.values());
     this.closed = true;
     clearTimeout(this.timer);
+    clearInterval(this.poll);
     for (const controller of this.inFlight) controller.abort();
     await this.pumping;
   }
@@ -103,59 +123,57 @@ export class OutboxPushSender implements PushNotificationSender {
   /** Delivers the oldest due notification of every webhook, in parallel across webhooks, until none is due. */
   private async pump(): Promise<void> {
     while (!this.closed) {
-      const heads = cachedStatement(this.db, 
-          `SELECT o.* FROM a2a_push_outbox o JOIN (SELECT task_id, config_id, url, min(seq) AS seq FROM a2a_push_outbox GROUP BY task_id, config_id, url) h
-           ON o.seq = h.seq WHERE o.next_at <= ? ORDER BY o.seq`,
-        )
-        .all(Date.now()) as OutboxRow[];
+      const heads = await this.outbox.claimDue();
       if (heads.length === 0) return;
-      await Promise.all(heads.map((row) => this.deliver(row)));
+      await Promise.all(heads.map((entry) => this.deliver(entry)));
     }
   }
 
-  private async deliver(row: OutboxRow): Promise<void> {
+  private async deliver(entry: ClaimedEntry): Promise<void> {
     const controller = new AbortController();
     this.inFlight.add(controller);
     const timeout = setTimeout(() => controller.abort(), this.options.timeoutMs);
     let failure: string | undefined;
     try {
-      const refusal = urlRefusal(row.url, this.options.allowPrivate);
-      if (refusal) return this.drop(row, refusal);
+      const refusal = urlRefusal(entry.url, this.options.allowPrivate);
+      if (refusal) return await this.drop(entry, refusal);
       // A name is resolved once, by the connection, which refuses private addresses; a name that does not
       // resolve (DNS can fail for a moment) is a failure to retry.
       const lookup = this.options.allowPrivate ? undefined : publicOnlyLookup;
-      const status = await postWebhook(row.url, JSON.parse(row.headers) as Record<string, string>, row.body, controller.signal, lookup);
+      const status = await postWebhook(entry.url, entry.headers, entry.body, controller.signal, lookup);
       if (status < 200 || status >= 300) failure = `HTTP ${status}`;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "EPRIVATE") return this.drop(row, (error as Error).message);
+      if ((error as NodeJS.ErrnoException).code === "EPRIVATE") return await this.drop(entry, (error as Error).message);
       failure = (error as Error).message;
     } finally {
       clearTimeout(timeout);
       this.inFlight.delete(controller);
     }
     if (this.closed && failure) return;
-    if (!failure) return void cachedStatement(this.db, "DELETE FROM a2a_push_outbox WHERE seq = ?").run(row.seq);
-    const attempts = row.attempts + 1;
-    if (attempts >= this.options.maxAttempts) return this.drop(row, `${failure} after ${attempts} attempts`);
+    if (!failure) return await this.outbox.remove(entry.seq);
+    const attempts = entry.attempts + 1;
+    if (attempts >= this.options.maxAttempts) return await this.drop(entry, `${failure} after ${attempts} attempts`);
     const delay = Math.min(this.options.baseDelayMs * 2 ** (attempts - 1), this.options.maxDelayMs);
-    cachedStatement(this.db, "UPDATE a2a_push_outbox SET attempts = ?, next_at = ?, last_error = ? WHERE seq = ?").run(attempts, Date.now() + delay, failure, row.seq);
+    await this.outbox.retryLater(entry.seq, attempts, delay, failure);
   }
 
-  private drop(row: OutboxRow, reason: string): void {
-    cachedStatement(this.db, "DELETE FROM a2a_push_outbox WHERE seq = ?").run(row.seq);
-    this.options.log(`push notification for task ${row.task_id} to ${row.url} dropped: ${reason}`);
+  private async drop(entry: ClaimedEntry, reason: string): Promise<void> {
+    await this.outbox.remove(entry.seq);
+    // The origin only: a webhook's path or query often is its secret.
+    this.options.log(`push notification for task ${entry.taskId} to ${originOf(entry.url)} dropped: ${reason}`);
   }
 
   private scheduleNext(): void {
     if (this.closed) return;
-    // Only queue heads can be sent: a row behind a head that is backing off must not wake the pump (a busy loop).
-    const next = cachedStatement(
-      this.db,
-      "SELECT min(o.next_at) AS at FROM a2a_push_outbox o JOIN (SELECT min(seq) AS seq FROM a2a_push_outbox GROUP BY task_id, config_id, url) h ON o.seq = h.seq",
-    ).get() as { at: number | null };
-    if (next.at === null) return;
-    this.timer = setTimeout(() => this.kick(), Math.max(0, next.at - Date.now()));
-    this.timer.unref();
+    this.outbox.nextDueInMs().then(
+      (ms) => {
+        if (ms === undefined || this.closed || this.pumping) return;
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.kick(), ms);
+        this.timer.unref();
+      },
+      (error: Error) => this.options.log(`push delivery paused: ${error.message}`),
+    );
   }
 }
 
@@ -164,4 +182,12 @@ function taskIdOf(update: StreamResponse): string {
   if (!payload) return "";
   if (payload.$case === "task") return payload.value.id;
   return payload.value.taskId;
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "(invalid URL)";
+  }
 }

@@ -1,13 +1,24 @@
 import { z } from "zod";
 import type { Config } from "../config/schema.ts";
 import { controlPlaneKeys } from "../control-plane/config.ts";
-import { UserError } from "../util/errors.ts";
+import { UserError } from "../contracts/errors.ts";
+import { BINDINGS } from "./agent-card.ts";
 
 /** The `[server]` section of config.toml (this feature validates its own section). */
 export const serverSectionSchema = z
   .object({
     /** Deliver push notifications to private/loopback webhook addresses (off: SSRF guard, spec §13.2). */
     allow_private_push: z.boolean().default(false),
+    /** The binding the agent card names first (its preferred one; 0.3 cards: `preferredTransport`). */
+    preferred_transport: z.enum(BINDINGS).default("JSONRPC"),
+    /** Open HTTP connections served at once; beyond it requests get 503 (a small reserve still answers /health). */
+    max_connections: z.number().int().positive().default(1024),
+    /** A client must send its request headers within this, or the connection is dropped (slowloris). */
+    headers_timeout_secs: z.number().positive().default(10),
+    /** A client must send its whole request (headers and body) within this; streamed answers are not cut. */
+    request_timeout_secs: z.number().positive().default(60),
+    /** An idle keep-alive connection is closed after this. */
+    keep_alive_timeout_secs: z.number().positive().default(5),
     /** dispatch, worker heartbeat timeout, task timeout/attempts, stream keep-alive: see src/control-plane/config.ts. */
     ...controlPlaneKeys,
   })
@@ -20,5 +31,7 @@ export function serverSection(config: Config): ServerSection {
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const key = ["server", ...issue.path.map(String)].join(".");
-  throw new UserError(`invalid config [server]: ${issue.code === "unrecognized_keys" ? `unknown key '${issue.keys.join("', '")}'` : `'${key}': ${issue.message}`}`);
+  throw new UserError(
+    `invalid config [server]: ${issue.code === "unrecognized_keys" ? `unknown key '${issue.keys.join("', '")}'` : `'${key}': ${issue.message}`}`,
+  );
 }

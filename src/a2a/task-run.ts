@@ -1,5 +1,6 @@
 import { TaskState, type Part } from "@a2a-js/sdk";
 import { AgentEvent, type AgentExecutionEvent, type ExecutionEventBus } from "@a2a-js/sdk/server";
+import { redactStrings } from "../util/redact.ts";
 import { agentMessage, statusEvent } from "./messages.ts";
 
 /**
@@ -27,8 +28,9 @@ export class TaskRun {
     this.done = new Promise((resolve) => (this.markDone = resolve));
   }
 
+  /** Everything a task publishes (statuses, artifacts) goes out, and into the task store, redacted. */
   publish(event: AgentExecutionEvent): void {
-    if (!this.closed) this.bus.publish(event);
+    if (!this.closed) this.bus.publish(redactStrings(event));
   }
 
   status(state: TaskState, parts?: Part[]): void {

@@ -1,10 +1,21 @@
-import { Task as TaskJson, TaskState, type ListTasksRequest, type ListTasksResponse, type Task } from "@a2a-js/sdk";
-import { RequestMalformedError } from "@a2a-js/sdk/errors";
-import type { TaskStore } from "@a2a-js/sdk/server";
+import { TaskState, type ListTasksRequest, type ListTasksResponse, type Task } from "@a2a-js/sdk";
 import type { Statement } from "better-sqlite3";
 import { cachedStatement, openDatabase, type Database } from "../storage/database.ts";
 import { WalSync } from "../storage/wal-sync.ts";
-import { agentMessage, stateName, statusEvent, textPart } from "./messages.ts";
+import type { DurableTaskStore } from "./durable-task-store.ts";
+import {
+  DEFAULT_PAGE_SIZE,
+  UNFINISHED,
+  decodeCursor,
+  encodeCursor,
+  endTask,
+  interruptedText,
+  isUnfinished,
+  listedTask,
+  rowOf,
+  taskOf,
+  type TaskRow,
+} from "./task-rows.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS a2a_tasks (
@@ -14,22 +25,6 @@ CREATE TABLE IF NOT EXISTS a2a_tasks (
 CREATE INDEX IF NOT EXISTS a2a_tasks_by_time ON a2a_tasks(status_time, id);
 CREATE INDEX IF NOT EXISTS a2a_tasks_by_context ON a2a_tasks(context_id, status_time);`;
 
-/** States in which a task still has work going on (or waits for its client) in this process. */
-const UNFINISHED = [TaskState.TASK_STATE_SUBMITTED, TaskState.TASK_STATE_WORKING, TaskState.TASK_STATE_INPUT_REQUIRED, TaskState.TASK_STATE_AUTH_REQUIRED];
-
-interface PageCursor {
-  time: string;
-  id: string;
-}
-
-interface PendingRow {
-  id: string;
-  contextId: string;
-  state: number;
-  time: string;
-  body: string;
-}
-
 /**
  * The A2A task store in SQLite (`a2a_tasks`, body as ProtoJSON). Saves are group-committed: the saves
  * of one event-loop turn (every running task's updates) are written in one transaction, and each
@@ -37,19 +32,20 @@ interface PendingRow {
  * commits made while a sync runs), so nothing is acknowledged before it is durable. One bearer token
  * means one owner, so tasks are not scoped per user.
  */
-export class SqliteTaskStore implements TaskStore {
+export class SqliteTaskStore implements DurableTaskStore {
   private readonly db: Database;
   private readonly walSync: WalSync;
   private readonly upsert: Statement;
   private readonly select: Statement;
-  private pending = new Map<string, PendingRow>();
+  private pending = new Map<string, TaskRow>();
   private commit: Promise<void> | undefined;
 
   constructor(dataDir: string) {
     this.db = openDatabase(dataDir);
     this.walSync = new WalSync(this.db);
     this.db.exec(SCHEMA);
-    this.upsert = cachedStatement(this.db, 
+    this.upsert = cachedStatement(
+      this.db,
       `INSERT INTO a2a_tasks (id, context_id, state, status_time, body, updated_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET context_id = excluded.context_id, state = excluded.state, status_time = excluded.status_time,
        body = excluded.body, updated_at = excluded.updated_at`,
@@ -77,7 +73,7 @@ export class SqliteTaskStore implements TaskStore {
 
   async load(taskId: string): Promise<Task | undefined> {
     const body = this.pending.get(taskId)?.body ?? (this.select.get(taskId) as { body: string } | undefined)?.body;
-    return body ? TaskJson.fromJSON(JSON.parse(body)) : undefined;
+    return body ? taskOf(body) : undefined;
   }
 
   /** Newest status first; `pageToken` is an opaque keyset cursor, so pages stay stable under inserts. */
@@ -86,69 +82,82 @@ export class SqliteTaskStore implements TaskStore {
     const filters: Array<[string, unknown]> = [];
     if (params.contextId) filters.push(["context_id = ?", params.contextId]);
     if (params.status) filters.push(["state = ?", params.status]);
-    if (params.statusTimestampAfter) filters.push(["status_time > ?", new Date(params.statusTimestampAfter).toISOString()]);
+    if (params.statusTimestampAfter)
+      filters.push(["status_time > ?", new Date(params.statusTimestampAfter).toISOString()]);
     const where = (extra: string[] = []) => {
       const clauses = [...filters.map(([sql]) => sql), ...extra];
       return clauses.length ? `WHERE ${clauses.join(" AND ")}` : "";
     };
     const args = filters.map(([, value]) => value);
-    const totalSize = (cachedStatement(this.db, `SELECT count(*) AS n FROM a2a_tasks ${where()}`).get(...args) as { n: number }).n;
+    const totalSize = (
+      cachedStatement(this.db, `SELECT count(*) AS n FROM a2a_tasks ${where()}`).get(...args) as { n: number }
+    ).n;
 
-    const pageSize = params.pageSize ?? 50;
+    const pageSize = params.pageSize ?? DEFAULT_PAGE_SIZE;
     const cursor = params.pageToken ? decodeCursor(params.pageToken) : undefined;
     const after = cursor ? ["(status_time < ? OR (status_time = ? AND id < ?))"] : [];
     const afterArgs = cursor ? [cursor.time, cursor.time, cursor.id] : [];
-    const rows = cachedStatement(this.db, `SELECT id, status_time, body FROM a2a_tasks ${where(after)} ORDER BY status_time DESC, id DESC LIMIT ?`)
-      .all(...args, ...afterArgs, pageSize + 1) as Array<{ id: string; status_time: string; body: string }>;
+    const rows = cachedStatement(
+      this.db,
+      `SELECT id, status_time, body FROM a2a_tasks ${where(after)} ORDER BY status_time DESC, id DESC LIMIT ?`,
+    ).all(...args, ...afterArgs, pageSize + 1) as Array<{ id: string; status_time: string; body: string }>;
     const page = rows.slice(0, pageSize);
     const last = page.at(-1);
-    const tasks = page.map((row) => {
-      const task = TaskJson.fromJSON(JSON.parse(row.body));
-      if (!params.includeArtifacts) task.artifacts = [];
-      return task;
-    });
-    return { tasks, nextPageToken: rows.length > pageSize && last ? encodeCursor({ time: last.status_time, id: last.id }) : "", pageSize, totalSize };
+    const tasks = page.map((row) => listedTask(row.body, params));
+    return {
+      tasks,
+      nextPageToken: rows.length > pageSize && last ? encodeCursor({ time: last.status_time, id: last.id }) : "",
+      pageSize,
+      totalSize,
+    };
   }
 
   /**
    * After a crash or restart nothing is running any more: every task left unfinished is marked failed
    * with a status message that says why, so a client polling it learns the truth instead of waiting.
    */
-  failInterrupted(): Task[] {
-    const rows = cachedStatement(this.db, `SELECT body FROM a2a_tasks WHERE state IN (${UNFINISHED.join(",")})`).all() as Array<{ body: string }>;
-    const tasks = rows.map((row) => TaskJson.fromJSON(JSON.parse(row.body)));
-    return this.end(tasks, TaskState.TASK_STATE_FAILED, (was) => `the server stopped while this task was ${was}; it did not finish. Send the request again to retry.`);
-  }
-
-  /** Ends those of the tasks that are still unfinished in `state`, with `text` as the status message; resolves once durable. */
-  async endUnfinished(taskIds: string[], state: TaskState, text: string): Promise<Task[]> {
-    const tasks = (await Promise.all(taskIds.map((id) => this.load(id)))).filter((task): task is Task => task !== undefined && UNFINISHED.includes(task.status?.state ?? TaskState.TASK_STATE_UNSPECIFIED));
-    this.flush();
-    const ended = this.end(tasks, state, () => text);
-    await this.walSync.durable();
-    return ended;
-  }
-
-  private end(tasks: Task[], state: TaskState, text: (was: string) => string): Task[] {
+  async failInterrupted(): Promise<Task[]> {
+    const rows = cachedStatement(
+      this.db,
+      `SELECT body FROM a2a_tasks WHERE state IN (${UNFINISHED.join(",")})`,
+    ).all() as Array<{ body: string }>;
+    const tasks = rows.map((row) => taskOf(row.body));
     this.db.transaction(() => {
-      for (const task of tasks) {
-        const message = agentMessage(task.id, task.contextId, [textPart(text(stateName(task.status?.state)))]);
-        task.status = statusEvent(task.id, task.contextId, state, message).status;
-        task.history = [...task.history, message];
-        this.write(rowOf(task));
-      }
+      for (const task of tasks) this.write(rowOf(endTask(task, TaskState.TASK_STATE_FAILED, interruptedText(task))));
     })();
+    await this.walSync.durable();
+    return tasks;
+  }
+
+  async endUnfinished(taskIds: string[], state: TaskState, text: string): Promise<Task[]> {
+    const tasks = (await Promise.all(taskIds.map((id) => this.load(id)))).filter(
+      (task): task is Task => task !== undefined && isUnfinished(task.status?.state),
+    );
+    this.flush();
+    this.db.transaction(() => {
+      for (const task of tasks) this.write(rowOf(endTask(task, state, text)));
+    })();
+    await this.walSync.durable();
     return tasks;
   }
 
   /** Waits (up to `timeoutMs`) until the SDK has stored a terminal state for each of the tasks. */
   async settled(taskIds: string[], timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const pending = () => taskIds.filter((id) => {
-      const row = this.pending.get(id) ?? (cachedStatement(this.db, "SELECT state FROM a2a_tasks WHERE id = ?").get(id) as { state: number } | undefined);
-      return row !== undefined && UNFINISHED.includes(row.state);
-    });
+    const pending = () =>
+      taskIds.filter((id) => {
+        const row =
+          this.pending.get(id) ??
+          (cachedStatement(this.db, "SELECT state FROM a2a_tasks WHERE id = ?").get(id) as
+            { state: number } | undefined);
+        return row !== undefined && isUnfinished(row.state);
+      });
     while (pending().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  /** The process's one connection is shared with other stores: only this store's saves are awaited. */
+  async close(): Promise<void> {
+    await this.commit?.catch(() => undefined);
   }
 
   /** Writes every pending save in one transaction; if it fails they stay pending and the error propagates. */
@@ -159,26 +168,7 @@ export class SqliteTaskStore implements TaskStore {
     for (const row of rows) if (this.pending.get(row.id) === row) this.pending.delete(row.id);
   }
 
-  private write(row: PendingRow): void {
+  private write(row: TaskRow): void {
     this.upsert.run(row.id, row.contextId, row.state, row.time, row.body, Date.now());
   }
-}
-
-function rowOf(task: Task): PendingRow {
-  const state = task.status?.state ?? TaskState.TASK_STATE_UNSPECIFIED;
-  return { id: task.id, contextId: task.contextId, state, time: task.status?.timestamp ?? new Date().toISOString(), body: JSON.stringify(TaskJson.toJSON(task)) };
-}
-
-function encodeCursor(cursor: PageCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
-}
-
-function decodeCursor(token: string): PageCursor {
-  try {
-    const cursor = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as PageCursor;
-    if (typeof cursor.time === "string" && typeof cursor.id === "string") return cursor;
-  } catch {
-    // falls through to the error below
-  }
-  throw new RequestMalformedError(`invalid pageToken: ${token}`);
 }

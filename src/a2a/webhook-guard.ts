@@ -1,20 +1,6 @@
 import { lookup } from "node:dns/promises";
-import { BlockList, isIP } from "node:net";
-
-/** Loopback, private, link-local, CGNAT, multicast and reserved ranges a webhook must not point at. */
-const PRIVATE = new BlockList();
-for (const [net, prefix] of [
-  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12],
-  ["192.0.0.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["224.0.0.0", 4], ["240.0.0.0", 4],
-] as const) PRIVATE.addSubnet(net, prefix, "ipv4");
-for (const [net, prefix] of [["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8]] as const) PRIVATE.addSubnet(net, prefix, "ipv6");
-
-export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return PRIVATE.check(mapped[1]!, "ipv4");
-  const family = isIP(address);
-  return family === 0 ? true : PRIVATE.check(address, family === 4 ? "ipv4" : "ipv6");
-}
+import { isIP } from "node:net";
+import { isPrivateAddress } from "../util/private-address.ts";
 
 /**
  * Why a webhook URL is refused when a client registers it, or undefined: only http(s), and (unless
@@ -46,7 +32,8 @@ export function urlRefusal(url: string, allowPrivate: boolean): string | undefin
   } catch {
     return `push notification url is not a valid URL: ${url}`;
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return `push notification url must be http or https: ${url}`;
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
+    return `push notification url must be http or https: ${url}`;
   const host = webhookHost(url);
   return !allowPrivate && isIP(host) && isPrivateAddress(host) ? privateRefusal(url, host) : undefined;
 }

@@ -1,6 +1,6 @@
 import { generateText, type ModelMessage } from "ai";
 import type { ResolvedModel } from "../provider/resolve.ts";
-import type { SessionStore, StoredMessage } from "../session/store.ts";
+import type { StoredMessage } from "../contracts/agent-events.ts";
 import summarizePrompt from "./prompt/summarize.txt";
 
 const PRUNED = "[old tool output cleared to save context]";
@@ -28,7 +28,8 @@ export function pruneToolOutputs(messages: ModelMessage[]): { messages: ModelMes
     return {
       ...message,
       content: message.content.map((part) => {
-        if (part.type !== "tool-result" || part.output.type !== "text" || part.output.value.length < PRUNE_MIN_CHARS) return part;
+        if (part.type !== "tool-result" || part.output.type !== "text" || part.output.value.length < PRUNE_MIN_CHARS)
+          return part;
         pruned++;
         return { ...part, output: { type: "text" as const, value: PRUNED } };
       }),
@@ -38,21 +39,23 @@ export function pruneToolOutputs(messages: ModelMessage[]): { messages: ModelMes
 }
 
 /**
- * Summarises everything before the latest turns with the model and stores the summary, which then
- * stands in for those messages in the model's context. Returns false when there is nothing to fold.
+ * Summarises everything before the latest turns with the model: the summary message to store, which then
+ * stands in for the messages up to seq `summarizes` in the model's context. Undefined when there is
+ * nothing to fold.
  */
 export async function summarizeOlderTurns(
   model: ResolvedModel,
-  store: SessionStore,
-  sessionId: string,
   stored: StoredMessage[],
   tailTurns: number,
   signal: AbortSignal,
-): Promise<boolean> {
+): Promise<{ message: ModelMessage; summarizes: number } | undefined> {
   const summary = stored.findLast((m) => m.kind === "summary");
   const live = stored.filter((m) => m.kind === "message" && m.seq > (summary?.summarizes ?? 0));
-  const tailStart = tailStartIndex(live.map((m) => m.message), tailTurns);
-  if (tailStart <= 0) return false;
+  const tailStart = tailStartIndex(
+    live.map((m) => m.message),
+    tailTurns,
+  );
+  if (tailStart <= 0) return undefined;
   const folded = live.slice(0, tailStart);
   const input = [...(summary ? [summary.message] : []), ...pruneToolOutputs(folded.map((m) => m.message)).messages];
   const { text } = await generateText({
@@ -62,8 +65,10 @@ export async function summarizeOlderTurns(
     abortSignal: signal,
     maxRetries: 2,
   });
-  store.append(sessionId, { role: "user", content: `Summary of the earlier conversation:\n${text}` }, "summary", folded.at(-1)!.seq);
-  return true;
+  return {
+    message: { role: "user", content: `Summary of the earlier conversation:\n${text}` },
+    summarizes: folded.at(-1)!.seq,
+  };
 }
 
 /** Index of the first message of the latest `tailTurns` user turns (0 when there are fewer turns). */

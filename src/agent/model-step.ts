@@ -1,7 +1,14 @@
-import { jsonSchema, streamText, tool as aiTool, type AssistantModelMessage, type ModelMessage, type ToolSet } from "ai";
-import type { Tool } from "../tool/tool.ts";
+import {
+  jsonSchema,
+  streamText,
+  tool as aiTool,
+  type AssistantModelMessage,
+  type ModelMessage,
+  type ToolSet,
+} from "ai";
+import type { Tool } from "../contracts/tool.ts";
 import { compactInputSchema } from "../tool/tool-schema.ts";
-import type { AgentEvent } from "./events.ts";
+import type { AgentEvent } from "../contracts/agent-events.ts";
 import type { PendingCall } from "./tool-runner.ts";
 
 export interface StepOutcome {
@@ -15,10 +22,22 @@ export interface StepOutcome {
   emitted: boolean;
 }
 
+/** Declarations by tool: most tools are module constants, so a server builds each declaration once, not per task. */
+const declarations = new WeakMap<Tool, ToolSet[string]>();
+
 /** The tool declarations the model sees; execution stays with the agent loop (permissions, events). */
 export function toToolSet(tools: Tool[]): ToolSet {
   // Compact schemas: they go into every request (the loop validates arguments with zod itself).
-  return Object.fromEntries(tools.map((t) => [t.name, aiTool({ description: t.description.trim(), inputSchema: jsonSchema(compactInputSchema(t)) })]));
+  return Object.fromEntries(tools.map((t) => [t.name, declarationOf(t)]));
+}
+
+function declarationOf(tool: Tool): ToolSet[string] {
+  let declaration = declarations.get(tool);
+  if (!declaration) {
+    declaration = aiTool({ description: tool.description.trim(), inputSchema: jsonSchema(compactInputSchema(tool)) });
+    declarations.set(tool, declaration);
+  }
+  return declaration;
 }
 
 /** One model call: streams text/reasoning as events, collects tool calls, usage and the assistant message. */
@@ -53,7 +72,9 @@ export async function* streamStep(
         yield { type: "reasoning-delta", text: part.text };
         break;
       case "tool-call": {
-        const rejection = part.invalid ? `invalid call of ${part.toolName}: ${(part.error as Error | undefined)?.message ?? "bad arguments"}. Fix the arguments and call again.` : undefined;
+        const rejection = part.invalid
+          ? `invalid call of ${part.toolName}: ${(part.error as Error | undefined)?.message ?? "bad arguments"}. Fix the arguments and call again.`
+          : undefined;
         outcome.calls.push({ callId: part.toolCallId, tool: part.toolName, input: part.input, rejection });
         outcome.emitted = true;
         yield { type: "tool-pending", callId: part.toolCallId, tool: part.toolName, input: part.input };
@@ -78,4 +99,24 @@ export async function* streamStep(
 /** An assistant message holding what was streamed before an interruption, so the session stays whole. */
 export function partialAssistant(text: string): AssistantModelMessage {
   return { role: "assistant", content: [{ type: "text", text: text || "(interrupted)" }] };
+}
+
+/**
+ * Makes the router's call part of the step, as if the model had made it: a tool-call part on the step's
+ * assistant message (so the call's result has its call in the conversation) and a pending call.
+ */
+export function attachRoutedCall(
+  outcome: StepOutcome,
+  routed: { tool: string; input: Record<string, unknown> },
+  callId: string,
+): AgentEvent {
+  const part = { type: "tool-call" as const, toolCallId: callId, toolName: routed.tool, input: routed.input };
+  const assistant = outcome.messages.findLast((m) => m.role === "assistant");
+  if (assistant) {
+    const content =
+      typeof assistant.content === "string" ? [{ type: "text" as const, text: assistant.content }] : assistant.content;
+    assistant.content = [...content, part];
+  } else outcome.messages.push({ role: "assistant", content: [part] });
+  outcome.calls.push({ callId, tool: routed.tool, input: routed.input });
+  return { type: "tool-pending", callId, tool: routed.tool, input: routed.input };
 }

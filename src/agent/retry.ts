@@ -42,7 +42,8 @@ export function describeProviderError(error: unknown): string {
   }
   if (error instanceof Error) {
     const cause = (error as Error & { cause?: { code?: string } }).cause;
-    if (cause?.code === "ECONNREFUSED" || cause?.code === "ENOTFOUND") return `cannot reach the model provider (${cause.code}): ${firstLine(error.message)}`;
+    if (cause?.code === "ECONNREFUSED" || cause?.code === "ENOTFOUND")
+      return `cannot reach the model provider (${cause.code}): ${firstLine(error.message)}`;
     return firstLine(error.message);
   }
   return String(error);

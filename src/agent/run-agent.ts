@@ -1,83 +1,37 @@
 import type { ModelMessage, UserContent } from "ai";
 import { join } from "node:path";
-import { publishAgentEvents } from "../bus/agent-events.ts";
-import type { BusHandle } from "../bus/bus-handle.ts";
 import { costOf } from "../provider/catalog.ts";
-import type { ResolvedModel } from "../provider/resolve.ts";
 import { modelContext } from "../session/context.ts";
-import type { SessionInfo, SessionStore, StoredMessage } from "../session/store.ts";
+import type { MessageKind, StoredMessage } from "../contracts/agent-events.ts";
 import { guardPlanMode } from "../tool/plan-mode.ts";
-import type { PermissionRequest, PlanModeState, Tool, ToolContext, ToolHooks } from "../tool/tool.ts";
+import type { PlanModeState, ToolContext } from "../contracts/tool.ts";
 import { estimateTokens, pruneToolOutputs, summarizeOlderTurns, usableTokens } from "./compaction.ts";
 import { DOOM_LOOP_THRESHOLD, DoomLoopGuard } from "./doom-loop.ts";
-import type { AgentEvent, FinishReason, Usage } from "./events.ts";
-import { partialAssistant, streamStep, toToolSet, type StepOutcome } from "./model-step.ts";
-import { DEFAULT_RETRY, describeProviderError, isRetryable, retryDelay, type RetryPolicy } from "./retry.ts";
-import { runToolCalls } from "./tool-runner.ts";
-import { subAgentRunner, type ResolveAgent } from "./sub-agent.ts";
-
-export interface AgentOptions {
-  store: SessionStore;
-  session: SessionInfo;
-  model: ResolvedModel;
-  tools: Tool[];
-  system: string;
-  workspace: string;
-  dataDir: string;
-  signal?: AbortSignal;
-  maxSteps?: number;
-  /** Permission gate for every tool action; allows everything when absent. */
-  authorize?: (request: PermissionRequest) => Promise<void>;
-  retry?: RetryPolicy;
-  /** Services for tools (config, question, a custom sub-agent runner); see ToolHooks. */
-  hooks?: ToolHooks;
-  /** Agent profiles for the `task` tool's sub-agents; without it they run with this agent's setup. */
-  resolveAgent?: ResolveAgent;
-  /** Plan mode shared with the parent run: a sub-agent cannot edit while its parent is in plan mode. */
-  planMode?: PlanModeState;
-  /** Told everything the run (and its sub-agents) does, e.g. to keep the durable event log; nothing extra runs without it. */
-  observer?: AgentObserver;
-  /** When given, every event is also published on `agent.{id}.events`; nothing extra runs without it. */
-  bus?: BusHandle;
-}
-
-/** A passive listener: called synchronously, must not throw or block (queue the work instead). */
-export interface AgentObserver {
-  event(sessionId: string, event: AgentEvent): void;
-  /** Every message stored to the session, in store order. */
-  message(sessionId: string, message: StoredMessage): void;
-}
+import type { AgentEvent, FinishReason, Usage } from "../contracts/agent-events.ts";
+import { attachRoutedCall, partialAssistant, streamStep, toToolSet, type StepOutcome } from "./model-step.ts";
+import { DEFAULT_RETRY, describeProviderError, isRetryable, retryDelay } from "./retry.ts";
+import { runToolCalls, type ResultRouter } from "./tool-runner.ts";
+import type { AgentOptions } from "./agent-options.ts";
+import { subAgentRunner } from "./sub-agent.ts";
 
 export const DEFAULT_MAX_STEPS = 50;
 
 /**
  * The agent loop every front end shares: stores the user's message, then alternates model steps and
  * tool calls until the model answers without tools, the step budget runs out, the run is aborted, or
- * the model gets stuck repeating itself. Everything it does is reported as AgentEvents.
+ * the model gets stuck repeating itself. Everything it does is reported as AgentEvents — the session
+ * first, every stored message, compaction — so recorders, the bus and front ends all read one stream.
  */
-export function runAgent(input: string | UserContent, options: AgentOptions): AsyncGenerator<AgentEvent, void> {
-  const events = agentLoop(input, options);
-  return options.bus ? publishAgentEvents(events, options.bus, options.session.id) : events;
-}
-
-async function* agentLoop(input: string | UserContent, options: AgentOptions): AsyncGenerator<AgentEvent, void> {
-  const { observer, session } = options;
-  if (!observer) return yield* runLoop(input, options);
-  observer.event(session.id, { type: "session", sessionId: session.id, model: options.model.ref, resumed: session.messageCount > 0 });
-  for await (const event of runLoop(input, options)) {
-    observer.event(session.id, event);
-    yield event;
-  }
-}
-
-async function* runLoop(input: string | UserContent, options: AgentOptions): AsyncGenerator<AgentEvent, void> {
+export async function* runAgent(input: string | UserContent, options: AgentOptions): AsyncGenerator<AgentEvent, void> {
   const { store, session, model, workspace } = options;
+  yield { type: "session", sessionId: session.id, model: model.ref, resumed: session.messageCount > 0 };
   // The session's messages, loaded once and kept in step with every append (not re-read each step).
   const history = store.messages(session.id);
-  const persist = (message: ModelMessage) => {
-    const stored = store.append(session.id, message);
+  // The one way a message is stored: appended, kept in the history, and reported as an event.
+  const persist = (message: ModelMessage, kind?: MessageKind, summarizes?: number): AgentEvent => {
+    const stored = store.append(session.id, message, kind, summarizes);
     history.push(stored);
-    options.observer?.message(session.id, stored);
+    return { type: "message", message: stored };
   };
   const signal = options.signal ?? new AbortController().signal;
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
@@ -89,7 +43,7 @@ async function* runLoop(input: string | UserContent, options: AgentOptions): Asy
   const planMode: PlanModeState = options.planMode ?? { active: false };
   const toolContext: Omit<ToolContext, "callId"> = {
     supportsImages: model.info?.vision,
-    runSubAgent: subAgentRunner({ ...options, planMode }, runAgent),
+    runSubAgent: subAgentRunner({ ...options, planMode }, options.childRunner ?? runAgent),
     ...options.hooks,
     workspace,
     sessionId: session.id,
@@ -100,17 +54,37 @@ async function* runLoop(input: string | UserContent, options: AgentOptions): Asy
     authorize: guardPlanMode(options.authorize ?? (async () => {}), planMode),
   };
 
-  persist({ role: "user", content: input } as ModelMessage);
+  const task = textOf(input).slice(0, 2000);
+  const route: ResultRouter | undefined =
+    options.routeToolOutput &&
+    ((tool, toolInput, result) =>
+      options.routeToolOutput!({
+        tool,
+        input: toolInput,
+        output: result.output,
+        fullOutputPath: result.fullOutputPath,
+        contextWindow: model.contextWindow,
+        task,
+        signal,
+      }));
+
+  yield persist({ role: "user", content: input } as ModelMessage);
   if (!session.title) store.setTitle(session.id, titleOf(input));
 
   let finalText = "";
   let step = 0;
-  const finish = (reason: FinishReason): AgentEvent => ({ type: "finish", reason, text: finalText, steps: step, usage });
+  const finish = (reason: FinishReason): AgentEvent => ({
+    type: "finish",
+    reason,
+    text: finalText,
+    steps: step,
+    usage,
+  });
 
   while (step < maxSteps) {
     step++;
     if (signal.aborted) return yield finish("aborted");
-    const context = yield* compactIfNeeded(options, history, fixedTokens, signal);
+    const context = yield* compactIfNeeded(options, history, fixedTokens, signal, persist);
     yield { type: "step-start", step };
 
     let outcome: StepOutcome | undefined;
@@ -131,7 +105,7 @@ async function* runLoop(input: string | UserContent, options: AgentOptions): Asy
         }
       } catch (error) {
         if (signal.aborted) {
-          if (streamedText) persist(partialAssistant(streamedText));
+          if (streamedText) yield persist(partialAssistant(streamedText));
           return yield finish("aborted");
         }
         const policy = options.retry ?? DEFAULT_RETRY;
@@ -152,7 +126,14 @@ async function* runLoop(input: string | UserContent, options: AgentOptions): Asy
     usage.cost += cost ?? 0;
     store.recordUsage(session.id, step, model.ref, outcome.inputTokens, outcome.outputTokens, cost);
     yield { type: "usage", step, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens, cost };
-    for (const message of outcome.messages) persist(message);
+    if (outcome.calls.length === 0 && outcome.text && options.routeTextAnswer && options.tools.length) {
+      // The router is an improvement only: a failing one leaves the answer as it was.
+      const routed = await options
+        .routeTextAnswer({ text: outcome.text, tools: options.tools, signal })
+        .catch(() => undefined);
+      if (routed) yield attachRoutedCall(outcome, routed, `router_${session.id}_${step}`);
+    }
+    for (const message of outcome.messages) yield persist(message);
     if (outcome.text) finalText = outcome.text;
     if (outcome.calls.length === 0) return yield finish("stop");
 
@@ -165,11 +146,14 @@ async function* runLoop(input: string | UserContent, options: AgentOptions): Asy
         call.rejection = `this exact ${call.tool} call was made ${repeats} times in a row; it will give the same result. Try a different approach.`;
       }
     }
-    const results = yield* runToolCalls(outcome.calls, tools, toolContext);
-    persist({ role: "tool", content: results });
+    const results = yield* runToolCalls(outcome.calls, tools, toolContext, route);
+    yield persist({ role: "tool", content: results });
     if (signal.aborted) return yield finish("aborted");
     if (stuck) {
-      yield { type: "error", message: `stopped: the model repeated the same tool call ${DOOM_LOOP_THRESHOLD * 2} times` };
+      yield {
+        type: "error",
+        message: `stopped: the model repeated the same tool call ${DOOM_LOOP_THRESHOLD * 2} times`,
+      };
       return yield finish("doom-loop");
     }
   }
@@ -177,8 +161,34 @@ async function* runLoop(input: string | UserContent, options: AgentOptions): Asy
   yield finish("max-steps");
 }
 
+/**
+ * /compact: folds the session's older turns into a summary now, stored and reported like a run's
+ * (a `message` event, then `compaction`); nothing when there is only one turn.
+ */
+export async function* compactSession(
+  options: Pick<AgentOptions, "store" | "session" | "model" | "signal">,
+): AsyncGenerator<AgentEvent, void> {
+  const { store, session } = options;
+  const summary = await summarizeOlderTurns(
+    options.model,
+    store.messages(session.id),
+    1,
+    options.signal ?? new AbortController().signal,
+  );
+  if (!summary) return;
+  const stored = store.append(session.id, summary.message, "summary", summary.summarizes);
+  yield { type: "message", message: stored };
+  yield { type: "compaction", pruned: 0, summarized: true };
+}
+
 /** Keeps the context under the model's window: prune old tool outputs first, then summarise older turns. */
-async function* compactIfNeeded(options: AgentOptions, history: StoredMessage[], fixedTokens: number, signal: AbortSignal): AsyncGenerator<AgentEvent, ModelMessage[]> {
+async function* compactIfNeeded(
+  options: AgentOptions,
+  history: StoredMessage[],
+  fixedTokens: number,
+  signal: AbortSignal,
+  persist: (message: ModelMessage, kind: MessageKind, summarizes: number) => AgentEvent,
+): AsyncGenerator<AgentEvent, ModelMessage[]> {
   const limit = usableTokens(options.model.contextWindow);
   let messages = modelContext(history);
   if (fixedTokens + estimateTokens(messages) <= limit) return messages;
@@ -188,19 +198,22 @@ async function* compactIfNeeded(options: AgentOptions, history: StoredMessage[],
   // Keep the latest two turns verbatim if that is enough, else only the latest one.
   for (const tailTurns of [2, 1]) {
     if (fixedTokens + estimateTokens(messages) <= limit) break;
-    if (!(await summarizeOlderTurns(options.model, options.store, options.session.id, history, tailTurns, signal).catch(() => false))) continue;
+    const summary = await summarizeOlderTurns(options.model, history, tailTurns, signal).catch(() => undefined);
+    if (!summary) continue;
     summarized = true;
-    // The summary was appended to the store: take it into the in-memory history.
-    history.splice(0, history.length, ...options.store.messages(options.session.id));
+    yield persist(summary.message, "summary", summary.summarizes);
     messages = pruneToolOutputs(modelContext(history)).messages;
   }
   if (pruned.pruned || summarized) yield { type: "compaction", pruned: pruned.pruned, summarized };
   return messages;
 }
 
+function textOf(input: string | UserContent): string {
+  return typeof input === "string" ? input : input.map((p) => (p.type === "text" ? p.text : "")).join(" ");
+}
+
 function titleOf(input: string | UserContent): string {
-  const text = typeof input === "string" ? input : input.map((p) => (p.type === "text" ? p.text : "")).join(" ");
-  const line = text.trim().split("\n")[0] ?? "";
+  const line = textOf(input).trim().split("\n")[0] ?? "";
   return line.length > 80 ? `${line.slice(0, 77)}…` : line;
 }
 

@@ -1,12 +1,6 @@
-import type { SubAgentRequest, SubAgentResult } from "../tool/tool.ts";
-import { ToolError } from "../tool/tool.ts";
-import type { AgentEvent } from "./events.ts";
-import type { AgentOptions } from "./run-agent.ts";
-
-export type AgentRunner = (input: string, options: AgentOptions) => AsyncGenerator<AgentEvent, void>;
-
-/** What an agent profile changes for a sub-agent; undefined means there is no such profile. */
-export type ResolveAgent = (name: string) => Partial<Pick<AgentOptions, "tools" | "system" | "authorize">> | undefined;
+import type { SubAgentRequest, SubAgentResult } from "../contracts/tool.ts";
+import { ToolError } from "../contracts/tool.ts";
+import type { AgentOptions, AgentRunner } from "./agent-options.ts";
 
 /** Sub-agents may not start sub-agents of their own: it bounds the depth and the cost. */
 const NOT_FOR_SUB_AGENTS = "task";
@@ -15,7 +9,10 @@ const NOT_FOR_SUB_AGENTS = "task";
  * The `task` tool's default runner: a child session (parentId = the parent's) running the agent loop with
  * the chosen profile's tools, prompt and permissions; resolves with the child's final answer.
  */
-function withParentLimits(parent: AgentOptions["authorize"], own: AgentOptions["authorize"]): AgentOptions["authorize"] {
+function withParentLimits(
+  parent: AgentOptions["authorize"],
+  own: AgentOptions["authorize"],
+): AgentOptions["authorize"] {
   if (!parent || !own || parent === own) return own ?? parent;
   return async (request) => {
     await parent(request);
@@ -23,7 +20,10 @@ function withParentLimits(parent: AgentOptions["authorize"], own: AgentOptions["
   };
 }
 
-export function subAgentRunner(parent: AgentOptions, run: AgentRunner): (request: SubAgentRequest, signal: AbortSignal) => Promise<SubAgentResult> {
+export function subAgentRunner(
+  parent: AgentOptions,
+  run: AgentRunner,
+): (request: SubAgentRequest, signal: AbortSignal) => Promise<SubAgentResult> {
   return async (request, signal) => {
     const profile = parent.resolveAgent ? parent.resolveAgent(request.agent) : {};
     if (!profile) throw new ToolError(`unknown agent profile '${request.agent}'`);

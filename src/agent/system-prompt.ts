@@ -7,7 +7,10 @@ const MAX_INSTRUCTION_BYTES = 16 * 1024;
 
 /** The system prompt: the lean base, the environment, and the project's own instructions (AGENTS.md). */
 export function buildSystemPrompt(workspace: string, extra?: string): string {
-  const parts = [base.trim(), `Workspace: ${workspace}\nPlatform: ${process.platform}\nDate: ${new Date().toISOString().slice(0, 10)}`];
+  const parts = [
+    base.trim(),
+    `Workspace: ${workspace}\nPlatform: ${process.platform}\nDate: ${new Date().toISOString().slice(0, 10)}`,
+  ];
   if (extra) parts.push(extra.trim());
   const instructions = projectInstructions(workspace);
   if (instructions) parts.push(`Project instructions (${instructions.file}):\n${instructions.text}`);

@@ -4,6 +4,7 @@ import type { ArchiveConfig, Manifest, ManifestEntry } from "./types.ts";
 export interface ArchiveKeys {
   manifest: string;
   segment(sha256: string): string;
+  heads(sha256: string): string;
 }
 
 const HASH_KEY = /([0-9a-f]{64})\.jsonl$/;
@@ -13,6 +14,7 @@ export function archiveKeys(config: ArchiveConfig): ArchiveKeys {
   return {
     manifest: `${prefix}manifest.json`,
     segment: (sha256) => `${prefix}segments/${sha256}.jsonl`,
+    heads: (sha256) => `${prefix}heads/${sha256}.jsonl`,
   };
 }
 
@@ -29,5 +31,5 @@ export function emptyManifest(): Manifest {
 export function withEntries(manifest: Manifest, entries: ManifestEntry[]): Manifest {
   const bySegment = new Map(manifest.segments.map((entry) => [entry.segment, entry]));
   for (const entry of entries) bySegment.set(entry.segment, entry);
-  return { version: 1, segments: [...bySegment.values()].sort((a, b) => a.segment - b.segment) };
+  return { ...manifest, segments: [...bySegment.values()].sort((a, b) => a.segment - b.segment) };
 }

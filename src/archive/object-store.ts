@@ -35,7 +35,8 @@ export async function createS3Store(config: ArchiveConfig, credentials: ArchiveC
     responseChecksumValidation: "WHEN_REQUIRED",
   });
   const Bucket = config.bucket;
-  const isMissing = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+  const isMissing = (error: unknown) =>
+    (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
 
   return {
     async exists(key) {
@@ -60,7 +61,14 @@ export async function createS3Store(config: ArchiveConfig, credentials: ArchiveC
       );
     },
     async putJson(key, value) {
-      await client.send(new s3.PutObjectCommand({ Bucket, Key: key, Body: JSON.stringify(value, null, 2), ContentType: "application/json" }));
+      await client.send(
+        new s3.PutObjectCommand({
+          Bucket,
+          Key: key,
+          Body: JSON.stringify(value, null, 2),
+          ContentType: "application/json",
+        }),
+      );
     },
     async getJson<T>(key: string) {
       try {

@@ -5,8 +5,24 @@ export interface RetryOptions {
   retryable?: (error: unknown) => boolean;
 }
 
-const RETRYABLE_NAMES = new Set(["SlowDown", "RequestTimeout", "ThrottlingException", "InternalError", "ServiceUnavailable", "TimeoutError"]);
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+const RETRYABLE_NAMES = new Set([
+  "SlowDown",
+  "RequestTimeout",
+  "ThrottlingException",
+  "InternalError",
+  "ServiceUnavailable",
+  "TimeoutError",
+]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
 
 /**
  * Network failures, throttling and 5xx are worth another try; other answers (denied, missing) and

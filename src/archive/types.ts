@@ -25,9 +25,19 @@ export interface ManifestEntry {
   archived_at: string;
 }
 
+/** A file kept beside the segments (an audit writer's signed heads), named by its content hash. */
+export interface SideFile {
+  key: string;
+  sha256: string;
+  bytes: number;
+  archived_at: string;
+}
+
 export interface Manifest {
   version: 1;
   segments: ManifestEntry[];
+  /** The newest signed heads of an audit writer, as pushed last. */
+  heads?: SideFile;
 }
 
 export interface PushResult {

@@ -1,4 +1,4 @@
-import type { AgentEvent } from "../agent/events.ts";
+import type { AgentEvent } from "../contracts/agent-events.ts";
 import type { AuditInput } from "./audit-record.ts";
 import { summarizeArgs } from "./summarize.ts";
 
@@ -10,13 +10,29 @@ export const AGENT_ACTOR = "agent";
  * summarised arguments and outcome. `inputs` carries each call's arguments from its pending/running
  * event to its outcome. Other events belong to the event stream only.
  */
-export function auditOfAgentEvent(sessionId: string, event: AgentEvent, inputs: Map<string, unknown>): AuditInput | undefined {
+export function auditOfAgentEvent(
+  sessionId: string,
+  event: AgentEvent,
+  inputs: Map<string, unknown>,
+): AuditInput | undefined {
   const resource = `session/${sessionId}`;
   switch (event.type) {
     case "session":
-      return { actor: AGENT_ACTOR, action: "session.start", resource, status: event.resumed ? "resumed" : "started", details: { model: event.model } };
+      return {
+        actor: AGENT_ACTOR,
+        action: "session.start",
+        resource,
+        status: event.resumed ? "resumed" : "started",
+        details: { model: event.model },
+      };
     case "finish":
-      return { actor: AGENT_ACTOR, action: "session.end", resource, status: event.reason, details: { steps: event.steps, usage: event.usage } };
+      return {
+        actor: AGENT_ACTOR,
+        action: "session.end",
+        resource,
+        status: event.reason,
+        details: { steps: event.steps, usage: event.usage },
+      };
     case "tool-pending":
     case "tool-running":
       inputs.set(event.callId, event.input);
@@ -25,7 +41,8 @@ export function auditOfAgentEvent(sessionId: string, event: AgentEvent, inputs: 
     case "tool-error": {
       const args = summarizeArgs(inputs.get(event.callId));
       inputs.delete(event.callId);
-      const outcome = event.type === "tool-completed" ? { title: event.title ?? null } : { error: summarizeArgs(event.error) };
+      const outcome =
+        event.type === "tool-completed" ? { title: event.title ?? null } : { error: summarizeArgs(event.error) };
       return {
         actor: AGENT_ACTOR,
         action: "tool.execute",

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { AuditKey } from "./audit-key.ts";
 
 export interface AuditCorrelation {
   session_id: string | null;
@@ -7,7 +8,11 @@ export interface AuditCorrelation {
   relay_id: string | null;
 }
 
-/** One audit record as stored. `hash` seals every other field, `prev_hash` links it to the record before. */
+/**
+ * One audit record as stored. `hash` seals every other field, `prev_hash` links it to the record before.
+ * A keyed record names its key (`key_id`) and its `hash` is an HMAC only the key holder can compute; a
+ * legacy record (written before keys) has no `key_id` and a plain SHA-256 anyone can recompute.
+ */
 export interface AuditRecord extends AuditCorrelation {
   seq: number;
   ts: string;
@@ -17,6 +22,9 @@ export interface AuditRecord extends AuditCorrelation {
   status: string;
   details: unknown;
   prev_hash: string;
+  key_id?: string;
+  /** The serve replica that wrote it (its lease id), only when replicas share a database; sealed like the rest. */
+  replica_id?: string;
   hash: string;
 }
 
@@ -34,7 +42,11 @@ export function canonicalize(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonicalize);
   if (value && typeof value === "object") {
     const object = value as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(object).sort().map((key) => [key, canonicalize(object[key])]));
+    return Object.fromEntries(
+      Object.keys(object)
+        .sort()
+        .map((key) => [key, canonicalize(object[key])]),
+    );
   }
   return value;
 }
@@ -43,14 +55,25 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(canonicalize(value));
 }
 
-/** SHA-256 of the record's canonical bytes, leaving out only its own `hash`. */
-export function hashRecord(record: Omit<AuditRecord, "hash"> | AuditRecord): string {
+/**
+ * The seal of the record's canonical bytes, leaving out only its own `hash`: HMAC-SHA256 under `key`
+ * for a keyed record, SHA-256 for a legacy one.
+ */
+export function hashRecord(record: Omit<AuditRecord, "hash"> | AuditRecord, key?: AuditKey): string {
   const { hash: _ignored, ...body } = record as AuditRecord;
-  return createHash("sha256").update(canonicalJson(body)).digest("hex");
+  const bytes = canonicalJson(body);
+  if (body.key_id === undefined) return createHash("sha256").update(bytes).digest("hex");
+  if (!key) throw new Error("a keyed audit record needs the audit key");
+  return key.mac(bytes);
 }
 
-/** Builds the next link of the chain, in canonical key order, ready to append. */
-export function sealRecord(input: AuditInput, previous: { seq: number; hash: string }): AuditRecord {
+/** Builds the next link of the chain, keyed and in canonical key order, ready to append. */
+export function sealRecord(
+  input: AuditInput,
+  previous: { seq: number; hash: string },
+  key: AuditKey,
+  replicaId?: string,
+): AuditRecord {
   const body: Omit<AuditRecord, "hash"> = {
     seq: previous.seq + 1,
     ts: input.ts ?? new Date().toISOString(),
@@ -64,6 +87,8 @@ export function sealRecord(input: AuditInput, previous: { seq: number; hash: str
     relay_id: input.relay_id ?? null,
     details: input.details ?? null,
     prev_hash: previous.hash,
+    key_id: key.id,
+    ...(replicaId === undefined ? {} : { replica_id: replicaId }),
   };
-  return canonicalize({ ...body, hash: hashRecord(body) }) as AuditRecord;
+  return canonicalize({ ...body, hash: hashRecord(body, key) }) as AuditRecord;
 }

@@ -1,5 +1,5 @@
 import { apiActor } from "./actor.ts";
-import type { AuditInput } from "./audit-record.ts";
+import type { ApiAuditSink } from "./refusal-audit.ts";
 
 interface AnyCall {
   metadata: { get(key: string): unknown[] };
@@ -14,11 +14,15 @@ const UNAUTHENTICATED = 16;
 
 /**
  * Wraps every method of a gRPC service implementation so each call is recorded once it ends: actor,
- * RPC path from the service definition (`/<package.Service>/<Method>`), gRPC status code. Wrap outside
- * the auth guard to record refused calls:
- * `auditGrpcService(requireGrpcBearer(impl, token), A2AService, (r) => recorder.recordAudit(r))`.
+ * RPC path from the service definition (`/<package.Service>/<Method>`), gRPC status code; unauthenticated
+ * calls go to the sink's aggregation. Wrap outside the auth guard to record refused calls:
+ * `auditGrpcService(requireGrpcBearer(impl, token), A2AService, sink)`.
  */
-export function auditGrpcService<T extends object>(service: T, definition: Record<string, { path: string }>, record: (input: AuditInput) => void): T {
+export function auditGrpcService<T extends object>(
+  service: T,
+  definition: Record<string, { path: string }>,
+  sink: ApiAuditSink,
+): T {
   const wrapped: Record<string, AnyHandler> = {};
   for (const [method, handler] of Object.entries(service) as [string, AnyHandler][]) {
     wrapped[method] = (call, callback) => {
@@ -27,12 +31,14 @@ export function auditGrpcService<T extends object>(service: T, definition: Recor
         if (recorded) return;
         recorded = true;
         const authorization = call.metadata.get("authorization").map(String);
-        record({
+        const input = {
           actor: apiActor(authorization, code !== UNAUTHENTICATED, call.getPeer?.()),
           action: "api.grpc",
           resource: definition[method]?.path ?? `/${method}`,
           status: String(code),
-        });
+        };
+        if (code === UNAUTHENTICATED) sink.refused(input);
+        else sink.record(input);
       };
       if (typeof callback === "function") {
         return handler(call, (error, value) => {

@@ -2,7 +2,7 @@ import express, { Router } from "express";
 import { z } from "zod";
 import { InvalidCursorError } from "../events/log-index.ts";
 import type { MergedPage } from "../events/merged-query.ts";
-import { sendHttpError } from "../server/http-error.ts";
+import { sendHttpError } from "../contracts/http-error.ts";
 import type { AuditRecord } from "./audit-record.ts";
 import { AuditQuerySchema, queryAudit, recentAudit, withAuditViews } from "./read-audit.ts";
 
@@ -25,7 +25,10 @@ export function createAuditRouter(options: { dataDir: string }): Router {
     const parsed = RecentQuery.safeParse(req.query);
     if (!parsed.success) return sendHttpError(res, 400, describe(parsed.error));
     try {
-      answer(res, await withAuditViews(options.dataDir, (views) => recentAudit(views, parsed.data.limit, parsed.data.cursor)));
+      answer(
+        res,
+        await withAuditViews(options.dataDir, (views) => recentAudit(views, parsed.data.limit, parsed.data.cursor)),
+      );
     } catch (error) {
       if (error instanceof InvalidCursorError) return sendHttpError(res, 400, error.message);
       next(error);

@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { closeViews, openLogView, openLogViews, type LogView } from "../events/log-view.ts";
+import { closeViews, openLogViews, type LogView } from "../events/log-view.ts";
 import { mergedFind, type MergedPage } from "../events/merged-query.ts";
-import { auditDir } from "../events/paths.ts";
 import { slotDirs } from "../events/writer-slots.ts";
 import type { AuditRecord } from "./audit-record.ts";
-import { AUDIT_INDEX } from "./audit-trail.ts";
-import { verifyChain, type VerifyResult } from "./verify-chain.ts";
+import { AUDIT_INDEX } from "./audit-index.ts";
+import { auditDir } from "./paths.ts";
 
 const MAX_PAGE = 1000;
 const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "must be an ISO 8601 time");
@@ -46,20 +45,4 @@ export function queryAudit(views: LogView[], query: AuditQueryInput): Promise<Me
 /** The newest records of every slot first; page back in time with the cursor. */
 export function recentAudit(views: LogView[], limit: number, cursor?: string): Promise<MergedPage<AuditRecord>> {
   return mergedFind<AuditRecord>(views, { limit, cursor, order: "desc" });
-}
-
-export type SlotVerifyResult = VerifyResult & { stream: string };
-
-/** Verifies the hash chain of every slot (each writer keeps its own chain). */
-export async function verifyAudit(dataDir: string): Promise<SlotVerifyResult[]> {
-  const results: SlotVerifyResult[] = [];
-  for (const dir of slotDirs(auditDir(dataDir))) {
-    const view = await openLogView(dir, AUDIT_INDEX);
-    try {
-      results.push({ stream: view.name, ...(await verifyChain(view)) });
-    } finally {
-      await view.close();
-    }
-  }
-  return results;
 }

@@ -4,10 +4,11 @@ const MAX_DEPTH = 4;
 
 /**
  * A bounded copy of a tool's arguments for the audit trail: long strings cut (with how much was cut),
- * long arrays and objects shortened, deep nesting elided. Secrets are removed later by `redact`.
+ * long arrays and objects shortened, deep nesting elided. Secrets are removed later by `redactRecord`.
  */
 export function summarizeArgs(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…(+${value.length - MAX_STRING} chars)` : value;
+  if (typeof value === "string")
+    return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…(+${value.length - MAX_STRING} chars)` : value;
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_DEPTH) return Array.isArray(value) ? `[${value.length} items]` : "{…}";
   if (Array.isArray(value)) {

@@ -8,7 +8,8 @@ import type { BusHandle } from "./bus-handle.ts";
  */
 export function publishTasksOnBus(executor: AgentExecutor, handle: BusHandle): AgentExecutor {
   return {
-    execute: (context: RequestContext, events: ExecutionEventBus) => executor.execute(context, tee(events, context.taskId, handle)),
+    execute: (context: RequestContext, events: ExecutionEventBus) =>
+      executor.execute(context, tee(events, context.taskId, handle)),
     cancelTask: (taskId: string, events: ExecutionEventBus) => executor.cancelTask(taskId, tee(events, taskId, handle)),
   };
 }

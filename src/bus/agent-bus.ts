@@ -1,5 +1,6 @@
 import type { BusEnvelope, EnvelopeKind, OutgoingMessage } from "./envelope.ts";
 import type { SubscribeOptions, Subscription } from "./subscription.ts";
+import type { TaskHistory } from "./task-history.ts";
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -31,6 +32,8 @@ export interface AgentBus {
   getResult<T = unknown>(key: string): Promise<BusEnvelope<T> | undefined>;
   /** Resolves once everything published so far has reached the bus (and stored results are written). */
   flush(): Promise<void>;
+  /** NATS only: keeps the messages of `task.*` for replay; rejects when the server runs without JetStream. */
+  openTaskHistory?(): Promise<TaskHistory>;
   /** Ends every subscription and releases the connection. */
   close(): Promise<void>;
 }

@@ -20,7 +20,11 @@ export interface AgentNode {
 }
 
 /** Opens the bus the config names (`CODETETHER_BUS_URL` / `[bus] url`, else in-process) for the agent `agentId`. */
-export async function openAgentNode(config: { readonly [section: string]: unknown }, agentId: string, env: NodeJS.ProcessEnv = process.env): Promise<AgentNode> {
+export async function openAgentNode(
+  config: { readonly [section: string]: unknown },
+  agentId: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AgentNode> {
   const bus = await createBus(busOptionsFrom(config, env));
   const registry = new AgentRegistry(bus, { heartbeatMs: NODE_HEARTBEAT_MS });
   const handle = createBusHandle(bus, agentId);

@@ -164,7 +164,8 @@ export class AgentRegistry {
 
   #hear(delivery: Delivery): void {
     if (isLagged(delivery)) return;
-    const payload = delivery.payload as Partial<AgentJoinedPayload & AgentLeftPayload & AgentHeartbeatPayload> | undefined;
+    const payload = delivery.payload as
+      Partial<AgentJoinedPayload & AgentLeftPayload & AgentHeartbeatPayload> | undefined;
     const origin = payload?.registry;
     if (!origin || origin === this.id) return;
     switch (delivery.kind) {

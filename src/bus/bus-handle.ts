@@ -76,7 +76,12 @@ class AgentBusHandle implements BusHandle {
 
   publishTaskUpdate<T>(taskId: string, update: T, options: HandleMessageOptions = {}): BusEnvelope<T> {
     const { kind = "task_update", correlation } = options;
-    return this.publish({ topic: topics.task(taskId), kind, payload: update, correlation: { task_id: taskId, ...correlation } });
+    return this.publish({
+      topic: topics.task(taskId),
+      kind,
+      payload: update,
+      correlation: { task_id: taskId, ...correlation },
+    });
   }
 
   publish<T>(message: Omit<OutgoingMessage<T>, "sender">): BusEnvelope<T> {

@@ -1,12 +1,15 @@
 import { z } from "zod";
-import { UserError } from "../util/errors.ts";
+import { UserError } from "../contracts/errors.ts";
 import type { AgentBus } from "./agent-bus.ts";
 import { InProcessBus } from "./in-process-bus.ts";
 
 /** The `[bus]` section of config.toml. */
 export const busConfigSchema = z
   .object({
-    url: z.string().regex(/^(nats|tls):\/\//, "must start with nats:// or tls://").optional(),
+    url: z
+      .string()
+      .regex(/^(nats|tls):\/\//, "must start with nats:// or tls://")
+      .optional(),
     subject_prefix: z.string().min(1).optional(),
     results_bucket: z.string().min(1).optional(),
     queue_size: z.number().int().positive().optional(),
@@ -24,7 +27,10 @@ export interface CreateBusOptions {
 }
 
 /** Options from the environment (`CODETETHER_BUS_URL` wins) and the config's `[bus]` section. */
-export function busOptionsFrom(config: { readonly [section: string]: unknown }, env: NodeJS.ProcessEnv = process.env): CreateBusOptions {
+export function busOptionsFrom(
+  config: { readonly [section: string]: unknown },
+  env: NodeJS.ProcessEnv = process.env,
+): CreateBusOptions {
   const parsed = busConfigSchema.safeParse(config.bus ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -126,7 +126,8 @@ export class InProcessBus implements AgentBus {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const subscriptions of [...this.#exact.values()]) subscriptions.forEach((subscription) => subscription.close());
+    for (const subscriptions of [...this.#exact.values()])
+      subscriptions.forEach((subscription) => subscription.close());
     [...this.#wildcards].forEach(({ subscription }) => subscription.close());
     this.#results.clear();
   }

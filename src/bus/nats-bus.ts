@@ -1,8 +1,10 @@
-import type { KV, Msg, NatsConnection, Subscription as NatsSubscription } from "nats";
+import type { KV, NatsConnection, Subscription as NatsSubscription } from "nats";
 import { DEFAULT_REQUEST_TIMEOUT_MS, type AgentBus, type ReplyMessage, type RequestOptions } from "./agent-bus.ts";
 import { createEnvelope, type BusEnvelope, type OutgoingMessage } from "./envelope.ts";
 import { BusClosedError, BusError, BusNoResponderError, BusTimeoutError } from "./errors.ts";
 import { toKvKey } from "./kv-key.ts";
+import { decodeEnvelope as decode } from "./nats-codec.ts";
+import type { TaskHistory } from "./task-history.ts";
 import { QueuedSubscription, type SubscribeOptions, type Subscription } from "./subscription.ts";
 import { assertPattern, assertTopic, RESULTS_PREFIX } from "./topics.ts";
 
@@ -23,7 +25,6 @@ export interface NatsBusOptions {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /** Connects to NATS; the `nats` package is loaded only here, so the embedded bus never pays for it. */
 export async function connectNatsBus(options: NatsBusOptions): Promise<AgentBus> {
@@ -152,6 +153,12 @@ class NatsBus implements AgentBus {
     await this.#settleWrites();
   }
 
+  async openTaskHistory(): Promise<TaskHistory> {
+    this.#assertOpen();
+    const { openNatsTaskHistory } = await import("./nats-task-history.ts");
+    return openNatsTaskHistory(this.#connection, this.#prefix);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -185,7 +192,9 @@ class NatsBus implements AgentBus {
       .views.kv(this.#bucket, { history: 1 })
       .catch((error: unknown) => {
         this.#kv = undefined;
-        throw new BusError(`cannot open results bucket '${this.#bucket}' (is JetStream enabled?): ${(error as Error).message}`);
+        throw new BusError(
+          `cannot open results bucket '${this.#bucket}' (is JetStream enabled?): ${(error as Error).message}`,
+        );
       });
     return this.#kv;
   }
@@ -196,18 +205,5 @@ class NatsBus implements AgentBus {
 
   #assertOpen(): void {
     if (this.#closed || this.#connection.isClosed()) throw new BusClosedError();
-  }
-}
-
-/** Parses a message into an envelope; foreign publishers' messages are skipped with a warning. */
-function decode(msg: Msg): BusEnvelope | undefined {
-  try {
-    const envelope = JSON.parse(decoder.decode(msg.data)) as BusEnvelope;
-    if (typeof envelope?.kind !== "string" || typeof envelope.topic !== "string") throw new Error("not an envelope");
-    if (msg.reply) envelope.replyTo = msg.reply;
-    return envelope;
-  } catch {
-    process.emitWarning(`ignored a message on '${msg.subject}' that is not a CodeTether bus envelope`);
-    return undefined;
   }
 }

@@ -33,7 +33,12 @@ export interface ServeToolOptions {
 const TOOL_HOSTS_QUEUE = "tool-hosts";
 
 /** Hosts a tool on `tools.{name}`: each `tool_request` runs the handler and gets a `tool_response`. Close to stop. */
-export function serveTool<A, R>(bus: AgentBus, name: string, handler: ToolHandler<A, R>, options: ServeToolOptions = {}): Subscription {
+export function serveTool<A, R>(
+  bus: AgentBus,
+  name: string,
+  handler: ToolHandler<A, R>,
+  options: ServeToolOptions = {},
+): Subscription {
   const sender = options.sender ?? `tool:${name}`;
   const respond = async (request: BusEnvelope<ToolRequest<A>>): Promise<void> => {
     let payload: ToolResponse<R>;
@@ -42,7 +47,8 @@ export function serveTool<A, R>(bus: AgentBus, name: string, handler: ToolHandle
     } catch (error) {
       payload = { ok: false, error: error instanceof Error ? error.message.split("\n")[0]! : String(error) };
     }
-    if (!subscription.closed) bus.reply(request, { kind: "tool_response", sender, payload, correlation: request.correlation });
+    if (!subscription.closed)
+      bus.reply(request, { kind: "tool_response", sender, payload, correlation: request.correlation });
   };
   const subscription = bus.subscribe(topics.tool(name), {
     queueSize: options.queueSize,

@@ -6,6 +6,9 @@ export const topics = {
   agentEvents: (agentId: string) => `agent.${token(agentId, "agent id")}.events`,
   task: (taskId: string) => `task.${token(taskId, "task id")}`,
   swarm: (swarmId: string) => `swarm.${token(swarmId, "swarm id")}`,
+  relay: (relayId: string) => `relay.${token(relayId, "relay id")}`,
+  /** Requests to one serve replica (e.g. to cancel or answer a task it runs). */
+  replica: (replicaId: string) => `replica.${token(replicaId, "replica id")}`,
   broadcast: "broadcast",
   /** Result keys may be dotted (`results.swarm.abc`): each part is a token. */
   result: (key: string) => `results.${assertTopic(key)}`,

@@ -1,9 +1,22 @@
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type * as Vm from "node:vm";
 import { cacheDir } from "../config/paths.ts";
 import { baselineWasmOnly } from "../util/baseline-wasm.ts";
+import { leanFlagsForCodeCache, startLean } from "../util/lean-start.ts";
 
 /**
  * Loads a CommonJS bundle of dist/ (e.g. dist/run.cjs) with V8's code cache, so a command's code is
@@ -14,29 +27,30 @@ import { baselineWasmOnly } from "../util/baseline-wasm.ts";
  * version and the node flags. It is written at exit, after a successful run, so it holds the functions
  * the command really ran; V8 checks it again on load and a rejected one is rewritten. It is only read
  * from a directory and file of this user that nobody else can write (it is code). Without a usable
- * cache, or on a Node without the main-context loader for import() in scripts, the bundle still loads,
- * just compiled as usual.
+ * cache the bundle still loads, just compiled as usual. The bundle must not use import(): V8 drops a
+ * script's dynamic-import callback when the script comes from the cache (the build turns it into require()).
  */
 export function loadBundle<T>(file: string): T {
   const require = createRequire(file);
   // Loaded here, not at the top: this module is part of the command table every command (and --help) loads.
   const vm = require("node:vm") as typeof Vm;
-  const loader = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  if (!loader) return require(file) as T;
-
   // V8 rejects a cache made under other flags: set the bundle's flags before compiling, not during its run.
   baselineWasmOnly();
+  startLean();
   const stat = statSync(file);
   const flags = fnv1a([...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" "));
-  const cacheFile = join(cacheDir(), "code-cache", `${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}-${process.arch}-${flags}.bin`);
+  const cacheFile = join(
+    cacheDir(),
+    "code-cache",
+    `${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}-${process.arch}-${flags}.bin`,
+  );
   const cachedData = readIfOwn(cacheFile);
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`, {
-    filename: file,
-    cachedData,
-    importModuleDynamically: loader,
-  });
-  if (!cachedData || script.cachedDataRejected) process.once("exit", (code) => code === 0 && writeCache(cacheFile, script));
-  quietMainContextLoaderWarning();
+  const script = new vm.Script(
+    `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`,
+    { filename: file, cachedData },
+  );
+  if (!cachedData || script.cachedDataRejected)
+    process.once("exit", (code) => code === 0 && writeCache(cacheFile, script));
 
   const module = { exports: {} as T };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, file, join(file, ".."));
@@ -79,22 +93,10 @@ function writeCache(file: string, script: Vm.Script): void {
   try {
     mkdirSync(join(file, ".."), { recursive: true, mode: 0o700 }); // what readIfOwn expects
     const partial = `${file}.${process.pid}.tmp`;
+    leanFlagsForCodeCache();
     writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
     renameSync(partial, file);
   } catch {
     // read-only or full cache dir: run without a cache
   }
-}
-
-/**
- * The bundle's import() of ESM-only packages (ripgrep, MCP, …) goes through Node's main-context loader,
- * which is stable in practice but still flagged experimental in Node 20–22 and would print a warning
- * mid-run. Only that one warning is dropped.
- */
-function quietMainContextLoaderWarning(): void {
-  const emitWarning = process.emitWarning;
-  process.emitWarning = function (warning: string | Error, ...rest: unknown[]) {
-    if (String(warning).includes("USE_MAIN_CONTEXT_DEFAULT_LOADER")) return;
-    return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
-  } as typeof process.emitWarning;
 }

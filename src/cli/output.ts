@@ -3,7 +3,14 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
 }
 
-const CODES = { dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39], bold: [1, 22] } as const;
+const CODES = {
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+  bold: [1, 22],
+} as const;
 export type Style = keyof typeof CODES;
 
 export function painter(stream: NodeJS.WriteStream): (style: Style, text: string) => string {
@@ -12,6 +19,11 @@ export function painter(stream: NodeJS.WriteStream): (style: Style, text: string
 }
 
 /** Prints one value as JSON on its own line (the `--json` format of every command). */
+/** A problem that does not stop the command, on stderr. */
+export function printWarning(message: string): void {
+  process.stderr.write(`codetether: warning: ${message}\n`);
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }

@@ -1,36 +1,56 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { parse, stringify } from "smol-toml";
-import { UserError } from "../util/errors.ts";
+import type { z } from "zod";
+import { UserError } from "../contracts/errors.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
-import { validateConfig } from "./load.ts";
+import { describeIssue, issueKey } from "./describe-issue.ts";
+import { configSchema } from "./schema.ts";
 
 /**
- * Applies `a.b=value` to the config file: the value is read as a TOML value when it parses as one
- * (numbers, booleans, arrays, quoted strings), else as a bare string. The whole result is validated
- * before an atomic write. smol-toml does not keep comments, so a rewritten file loses them.
+ * Applies `a.b=value` assignments to the config file: a value is read as a TOML value when it parses
+ * as one (numbers, booleans, arrays, quoted strings), else as a bare string. The whole result is
+ * validated against `schema` before one atomic write, so a refused assignment changes nothing. smol-toml
+ * does not keep comments, so a rewritten file loses them. Returns the keys and values set.
  */
-export function setConfigValue(path: string, assignment: string): unknown {
+export function setConfigValues(
+  path: string,
+  assignments: string[],
+  schema: z.ZodType = configSchema,
+): Array<{ key: string; value: unknown }> {
+  const doc = readDocument(path);
+  const set = assignments.map((assignment) => assign(doc, assignment));
+  const result = schema.safeParse(doc);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const problem = describeIssue(issue, schema);
+    // A problem with what was just set is told as it is; one elsewhere in the file names the file.
+    const key = issueKey(issue);
+    const ofAssignment = set.some(({ key: k }) => k === key || k.startsWith(`${key}.`) || key.startsWith(`${k}.`));
+    throw new UserError(ofAssignment ? problem : `invalid config ${path}: ${problem}`);
+  }
+  // Through a symlink (a dotfiles repo) to the real file, keeping its permissions (0600 with tokens in it).
+  const target = existingRealPath(path);
+  writeFileAtomic(target, stringify(doc) + "\n", modeOf(target));
+  return set;
+}
+
+/** Sets one `a.b=value` in the document. */
+function assign(doc: Record<string, unknown>, assignment: string): { key: string; value: unknown } {
   const eq = assignment.indexOf("=");
   if (eq <= 0) throw new UserError(`expected key=value, got '${assignment}'`);
   const key = assignment.slice(0, eq).trim();
   const keys = key.split(".");
   if (keys.some((k) => !k)) throw new UserError(`invalid key '${key}'`);
-  const value = parseValue(assignment.slice(eq + 1).trim());
-
-  const doc = readDocument(path);
-  let node: Record<string, unknown> = doc;
+  let node = doc;
   for (const k of keys.slice(0, -1)) {
     const next = node[k];
     if (next === undefined) node[k] = {};
     else if (typeof next !== "object" || Array.isArray(next)) throw new UserError(`'${k}' in '${key}' is not a table`);
     node = node[k] as Record<string, unknown>;
   }
+  const value = parseValue(assignment.slice(eq + 1).trim());
   node[keys.at(-1)!] = value;
-  validateConfig(doc, path);
-  // Through a symlink (a dotfiles repo) to the real file, keeping its permissions (0600 with tokens in it).
-  const target = existingRealPath(path);
-  writeFileAtomic(target, stringify(doc) + "\n", modeOf(target));
-  return value;
+  return { key, value };
 }
 
 function existingRealPath(path: string): string {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse, TomlError } from "smol-toml";
-import type { z } from "zod";
-import { UserError } from "../util/errors.ts";
+import { UserError } from "../contracts/errors.ts";
+import { describeIssue } from "./describe-issue.ts";
 import { configPath } from "./paths.ts";
 import { configSchema, type Config } from "./schema.ts";
 
@@ -39,17 +39,9 @@ export function parseConfig(text: string, path: string): Config {
   return validateConfig(raw, path);
 }
 
-export function validateConfig(raw: unknown, path: string): Config {
+function validateConfig(raw: unknown, path: string): Config {
   const result = configSchema.safeParse(raw);
-  if (!result.success) throw new UserError(`invalid config ${path}: ${describeIssue(result.error.issues[0]!)}`);
+  if (!result.success)
+    throw new UserError(`invalid config ${path}: ${describeIssue(result.error.issues[0]!, configSchema)}`);
   return result.data;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const key = issue.path.map(String).join(".");
-  if (issue.code === "unrecognized_keys") {
-    const prefix = key ? `${key}.` : "";
-    return `unknown key ${issue.keys.map((k) => `'${prefix}${k}'`).join(", ")}`;
-  }
-  return `'${key}': ${issue.message}`;
 }

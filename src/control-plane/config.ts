@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Config } from "../config/schema.ts";
-import { UserError } from "../util/errors.ts";
+import { UserError } from "../contracts/errors.ts";
 
 /**
  * The control plane's keys of config.toml `[server]`. Exported as a shape so the serve feature's own
@@ -29,5 +29,7 @@ export function controlPlaneSettings(config: Config): ControlPlaneSettings {
   const result = controlPlaneSection.safeParse(config.server ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  throw new UserError(`invalid config [server]: '${["server", ...issue.path.map(String)].join(".")}': ${issue.message}`);
+  throw new UserError(
+    `invalid config [server]: '${["server", ...issue.path.map(String)].join(".")}': ${issue.message}`,
+  );
 }

@@ -1,18 +1,25 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import type { AgentEvent } from "../agent/events.ts";
+import type { AgentEvent } from "../contracts/agent-events.ts";
 import type { ControlPlaneSettings } from "./config.ts";
 import { ControlPlaneError } from "./errors.ts";
+import type { ControlPlaneFeed } from "./feed.ts";
+import { NewsRelay } from "./news-relay.ts";
 import { workerServes } from "./matching.ts";
-import { ControlPlaneStore } from "./store.ts";
-import type { Claim, HeartbeatReport, TaskInput, TaskOffer, TaskRecord, TaskStatus, WorkerRecord, WorkerRegistration } from "./types.ts";
+import type { ControlPlaneStore, TaskChange, TaskDecision } from "./store.ts";
+import type {
+  Claim,
+  HeartbeatReport,
+  TaskNews,
+  TaskInput,
+  TaskRecord,
+  TaskStatus,
+  WorkerRecord,
+  WorkerRegistration,
+} from "./types.ts";
 import { TERMINAL_STATUSES } from "./types.ts";
 
-/** What happens to one task, for whoever waits on it (the A2A dispatcher). */
-export type TaskNews =
-  | { type: "output"; runId: string; events: AgentEvent[] }
-  | { type: "requeued"; attempt: number; reason: string }
-  | { type: "finished"; task: TaskRecord };
+export type { TaskNews } from "./types.ts";
 
 export interface ReleaseRequest {
   task_id: string;
@@ -31,150 +38,193 @@ export interface OutputRequest {
 }
 
 export interface ControlPlaneOptions {
-  dataDir: string;
+  store: ControlPlaneStore;
   settings: ControlPlaneSettings;
+  /** The other serve replicas sharing the store (PostgreSQL); none on SQLite. */
+  feed?: ControlPlaneFeed;
+  log?: (line: string) => void;
 }
 
 /**
  * The worker control plane of `serve`: registered workers, the durable task queue with claims, and the
- * lease rule (a worker whose heartbeats lapse loses its claims). Every state change is written to SQLite
- * before it is acknowledged; listeners (task streams, dispatcher) hear about it after the commit.
+ * lease rule (a worker whose heartbeats lapse loses its claims). Every state change is committed to the
+ * store before it is acknowledged; listeners (task streams, dispatcher) hear about it after the commit,
+ * here and, through the feed, on the other replicas.
  */
 export class ControlPlane {
   readonly store: ControlPlaneStore;
   readonly settings: ControlPlaneSettings;
+  readonly #feed: ControlPlaneFeed | undefined;
   readonly #offers = new EventEmitter();
   readonly #news = new EventEmitter();
-  readonly #openStreams = new Map<string, number>();
-  readonly #sweeper: NodeJS.Timeout;
+  readonly #timers: NodeJS.Timeout[] = [];
+  #sweeping: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
 
-  constructor(options: ControlPlaneOptions) {
+  private constructor(options: ControlPlaneOptions) {
     this.settings = options.settings;
-    this.store = new ControlPlaneStore(options.dataDir);
-    this.store.forgiveDowntime(Date.now());
+    this.store = options.store;
+    this.#feed = options.feed;
     this.#offers.setMaxListeners(0);
     this.#news.setMaxListeners(0);
     const timeoutMs = this.settings.worker_heartbeat_timeout_secs * 1000;
-    this.#sweeper = setInterval(() => this.sweep(), Math.max(50, Math.min(timeoutMs / 4, 5000)));
-    this.#sweeper.unref();
+    const sweepMs = Math.max(50, Math.min(timeoutMs / 4, 5000));
+    // A failed sweep (database briefly away) is retried on the next tick.
+    const swept = (error: Error) => options.log?.(`could not release lapsed workers' tasks: ${error.message}`);
+    this.#timers.push(setInterval(() => void this.sweep().catch(swept), sweepMs).unref());
+    if (this.#feed) {
+      const relay = new NewsRelay(this.store, (taskId) => this.#news.listenerCount(taskId) > 0);
+      this.#feed.subscribe((message) =>
+        message.kind === "offer"
+          ? this.#offers.emit("offer")
+          : relay.relay(message, (news) => this.#tell(message.task_id, news)),
+      );
+      this.#timers.push(setInterval(() => this.#offers.emit("offer"), this.#feed.pollMs).unref());
+    }
   }
 
-  register(registration: WorkerRegistration): WorkerRecord {
-    this.store.upsertWorker(registration, Date.now());
-    return this.store.getWorker(registration.worker_id)!;
+  /** The control plane on a store, its own downtime forgiven to the workers before the first sweep. */
+  static async open(options: ControlPlaneOptions): Promise<ControlPlane> {
+    await options.store.forgiveDowntime(Date.now());
+    return new ControlPlane(options);
   }
 
-  /** Records a heartbeat; answers with the worker's tasks somebody asked to cancel. */
-  heartbeat(workerId: string, report: HeartbeatReport): { cancel_task_ids: string[] } {
-    this.requireWorker(workerId);
-    this.store.touchWorker(workerId, Date.now(), report);
-    return { cancel_task_ids: this.store.cancelRequested(workerId) };
+  async register(registration: WorkerRegistration): Promise<WorkerRecord> {
+    const worker = await this.store.upsertWorker(registration, Date.now());
+    return presence(worker, await this.store.streamingWorkers());
   }
 
-  workers(): WorkerRecord[] {
-    return this.store.listWorkers();
+  /** Records a heartbeat; answers with the worker's tasks somebody asked to cancel (on any replica). */
+  async heartbeat(workerId: string, report: HeartbeatReport): Promise<{ cancel_task_ids: string[] }> {
+    await this.requireWorker(workerId);
+    await this.store.touchWorker(workerId, Date.now(), report);
+    return { cancel_task_ids: await this.store.cancelRequested(workerId) };
   }
 
-  /** Online workers with a task stream open right now. */
-  connectedWorkers(): WorkerRecord[] {
-    return this.workers().filter((worker) => worker.online && (this.#openStreams.get(worker.worker_id) ?? 0) > 0);
+  async workers(): Promise<WorkerRecord[]> {
+    const [workers, streaming] = await Promise.all([this.store.listWorkers(), this.store.streamingWorkers()]);
+    return workers.map((worker) => presence(worker, streaming));
   }
 
-  isConnected(workerId: string): boolean {
-    return this.connectedWorkers().some((worker) => worker.worker_id === workerId);
+  /** Online workers: a task stream open right now and heartbeats not lapsed. */
+  async connectedWorkers(): Promise<WorkerRecord[]> {
+    return (await this.workers()).filter((worker) => worker.online);
+  }
+
+  async isConnected(workerId: string): Promise<boolean> {
+    return (await this.connectedWorkers()).some((worker) => worker.worker_id === workerId);
   }
 
   /** Whether a connected worker could run this task (the `auto` dispatch rule). */
-  hasWorkerFor(input: TaskInput): boolean {
-    return this.connectedWorkers().some((worker) => workerServes(worker, input));
+  async hasWorkerFor(input: TaskInput): Promise<boolean> {
+    return (await this.connectedWorkers()).some((worker) => workerServes(worker, input));
   }
 
-  requireWorker(workerId: string | undefined): WorkerRecord {
+  async requireWorker(workerId: string | undefined): Promise<WorkerRecord> {
     if (!workerId) throw new ControlPlaneError(400, "missing worker id: send the X-Worker-ID header");
-    const worker = this.store.getWorker(workerId);
-    if (!worker) throw new ControlPlaneError(404, `unknown worker '${workerId}': register first (POST /v1/agent/workers/register)`);
+    const worker = await this.store.getWorker(workerId);
+    if (!worker)
+      throw new ControlPlaneError(
+        404,
+        `unknown worker '${workerId}': register first (POST /v1/agent/workers/register)`,
+      );
     return worker;
   }
 
-  createTask(input: TaskInput): TaskRecord {
-    const { task, seq } = this.store.transaction(() => {
-      const task = this.store.insertTask(input, Date.now());
-      return { task, seq: this.store.addOffer(task.id) };
-    });
-    this.#offer({ seq, task });
+  async createTask(input: TaskInput): Promise<TaskRecord> {
+    const { task } = await this.store.createTask(input, Date.now());
+    this.#offer();
     return task;
   }
 
-  task(taskId: string): TaskRecord {
-    const task = this.store.getTask(taskId);
-    if (!task) throw new ControlPlaneError(404, `unknown task '${taskId}'`);
-    return task;
+  async task(taskId: string): Promise<TaskRecord> {
+    return known(await this.store.getTask(taskId), taskId);
   }
 
   /** Takes a pending task for a worker; the same worker claiming again gets its existing claim back. */
-  claim(workerId: string | undefined, taskId: string): Claim {
-    const worker = this.requireWorker(workerId);
-    const claimed = this.store.transaction(() => {
-      const task = this.task(taskId);
-      if (task.status === "running" && task.worker_id === worker.worker_id) return task;
-      if (task.status === "running") throw new ControlPlaneError(409, `task '${taskId}' is held by worker '${task.worker_id}'`);
+  async claim(workerId: string | undefined, taskId: string): Promise<Claim> {
+    const worker = await this.requireWorker(workerId);
+    const { task: claimed } = await this.store.changeTask(taskId, Date.now(), (found): TaskDecision => {
+      const task = known(found, taskId);
+      if (task.status === "running" && task.worker_id === worker.worker_id) return { type: "keep" };
+      if (task.status === "running")
+        throw new ControlPlaneError(409, `task '${taskId}' is held by worker '${task.worker_id}'`);
       if (task.status !== "pending") throw new ControlPlaneError(409, `task '${taskId}' is already ${task.status}`);
-      if (!workerServes(worker, task)) throw new ControlPlaneError(409, `worker '${worker.worker_id}' does not serve the workspace or capabilities task '${taskId}' needs${task.pinned_worker ? `, or is not worker '${task.pinned_worker}' it is pinned to` : ""}`);
+      if (!workerServes(worker, task))
+        throw new ControlPlaneError(
+          409,
+          `worker '${worker.worker_id}' does not serve the workspace or capabilities task '${taskId}' needs${task.pinned_worker ? `, or is not worker '${task.pinned_worker}' it is pinned to` : ""}`,
+        );
       // Claiming is a sign of life: the lease starts now, even for a worker the sweep had marked offline.
-      this.store.touchWorker(worker.worker_id, Date.now());
-      return this.store.updateTask(taskId, { status: "running", worker_id: worker.worker_id, run_id: randomUUID(), attempts: task.attempts + 1 }, Date.now());
+      return {
+        type: "update",
+        update: { status: "running", worker_id: worker.worker_id, run_id: randomUUID(), attempts: task.attempts + 1 },
+        touchWorker: worker.worker_id,
+      };
     });
-    return { task: claimed, run_id: claimed.run_id!, attempt: claimed.attempts, timeout_ms: this.settings.task_timeout_secs * 1000 };
+    return {
+      task: claimed,
+      run_id: claimed.run_id!,
+      attempt: claimed.attempts,
+      timeout_ms: this.settings.task_timeout_secs * 1000,
+    };
   }
 
   /** Ends a claim: a final status, or `pending` to give the task back. Repeating a release is harmless. */
-  release(workerId: string | undefined, request: ReleaseRequest): TaskRecord {
-    const worker = this.requireWorker(workerId);
-    const outcome = this.store.transaction(() => {
-      const task = this.task(request.task_id);
-      if (TERMINAL_STATUSES.includes(task.status) && task.worker_id === worker.worker_id && task.status === request.status) return { task, seq: undefined };
-      this.#requireHolder(task, worker.worker_id, request.run_id);
-      if (request.status === "pending" && !task.cancel_requested) return this.#requeue(task.id, Date.now());
+  async release(workerId: string | undefined, request: ReleaseRequest): Promise<TaskRecord> {
+    const worker = await this.requireWorker(workerId);
+    const change = await this.store.changeTask(request.task_id, Date.now(), (found): TaskDecision => {
+      const task = known(found, request.task_id);
+      if (
+        TERMINAL_STATUSES.includes(task.status) &&
+        task.worker_id === worker.worker_id &&
+        task.status === request.status
+      )
+        return { type: "keep" };
+      requireHolder(task, worker.worker_id, request.run_id);
+      if (request.status === "pending" && !task.cancel_requested) return { type: "requeue" };
       const status = request.status === "pending" ? "cancelled" : request.status;
-      const finished = this.store.updateTask(
-        task.id,
-        { status, result: request.result ?? null, error: request.error ?? null, session_id: request.session_id ?? null },
-        Date.now(),
-      );
-      return { task: finished, seq: undefined };
+      return {
+        type: "update",
+        update: {
+          status,
+          result: request.result ?? null,
+          error: request.error ?? null,
+          session_id: request.session_id ?? null,
+        },
+      };
     });
-    if (outcome.seq !== undefined) {
-      this.#tell(outcome.task.id, { type: "requeued", attempt: outcome.task.attempts, reason: `worker '${worker.worker_id}' gave the task back` });
-      this.#offer({ seq: outcome.seq, task: outcome.task });
-    } else {
-      this.#tell(outcome.task.id, { type: "finished", task: outcome.task });
-    }
-    return outcome.task;
+    if (change.changed) this.#announce(change, `worker '${worker.worker_id}' gave the task back`);
+    return change.task;
   }
 
   /** Stores events a worker streamed for its run and passes them on; answers whether to cancel the run. */
-  output(workerId: string | undefined, request: OutputRequest): { cancel: boolean } {
-    const worker = this.requireWorker(workerId);
-    const task = this.task(request.task_id);
-    this.#requireHolder(task, worker.worker_id, request.run_id);
-    if (this.store.addOutput(task.id, request.run_id, request.batch, request.events)) {
+  async output(workerId: string | undefined, request: OutputRequest): Promise<{ cancel: boolean }> {
+    const worker = await this.requireWorker(workerId);
+    const task = await this.task(request.task_id);
+    requireHolder(task, worker.worker_id, request.run_id);
+    if (await this.store.addOutput(task.id, request.run_id, request.batch, request.events)) {
       this.#tell(task.id, { type: "output", runId: request.run_id, events: request.events });
+      this.#feed?.publish({ kind: "output", task_id: task.id, run_id: request.run_id, batch: request.batch });
     }
     return { cancel: task.cancel_requested };
   }
 
-  /** Cancels a pending task now; a running one is cancelled by its worker (told on its next post). */
-  cancel(taskId: string): TaskRecord {
-    const task = this.task(taskId);
-    if (TERMINAL_STATUSES.includes(task.status)) throw new ControlPlaneError(409, `task '${taskId}' is already ${task.status}`);
-    if (task.status === "running") return this.store.updateTask(taskId, { status: "running", cancel_requested: true }, Date.now());
-    const cancelled = this.store.updateTask(taskId, { status: "cancelled", error: "cancelled before a worker claimed it" }, Date.now());
-    this.#tell(taskId, { type: "finished", task: cancelled });
-    return cancelled;
+  /** Cancels a pending task now; a running one is cancelled by its worker (told on its next heartbeat or post). */
+  async cancel(taskId: string): Promise<TaskRecord> {
+    const change = await this.store.changeTask(taskId, Date.now(), (found): TaskDecision => {
+      const task = known(found, taskId);
+      if (TERMINAL_STATUSES.includes(task.status))
+        throw new ControlPlaneError(409, `task '${taskId}' is already ${task.status}`);
+      if (task.status === "running") return { type: "update", update: { status: "running", cancel_requested: true } };
+      return { type: "update", update: { status: "cancelled", error: "cancelled before a worker claimed it" } };
+    });
+    if (change.task.status === "cancelled") this.#announce(change, "");
+    return change.task;
   }
 
-  /** Every offer made from now on; returns the unsubscribe. */
-  onOffer(listener: (offer: TaskOffer) => void): () => void {
+  /** Called whenever offers may have been made (here or on another replica); returns the unsubscribe. */
+  onOffer(listener: () => void): () => void {
     this.#offers.on("offer", listener);
     return () => this.#offers.off("offer", listener);
   }
@@ -185,68 +235,103 @@ export class ControlPlane {
     return () => this.#news.off(taskId, listener);
   }
 
-  /** Counts a worker's open task stream (for `connected`); call the result when it closes. */
-  streamOpened(workerId: string): () => void {
-    this.#openStreams.set(workerId, (this.#openStreams.get(workerId) ?? 0) + 1);
-    return () => this.#openStreams.set(workerId, (this.#openStreams.get(workerId) ?? 1) - 1);
+  /** Counts a worker's open task stream (for `connected`, on every replica); resolves to the call for when it closes. */
+  async streamOpened(workerId: string): Promise<() => Promise<void>> {
+    await this.store.countStream(workerId, 1);
+    return () => this.store.countStream(workerId, -1);
   }
 
   /** Takes the claims of workers whose heartbeats lapsed: re-queued, or failed after too many attempts. */
-  sweep(now = Date.now()): void {
+  sweep(now = Date.now()): Promise<void> {
+    // One sweep at a time here; the store keeps sweeps of other replicas from releasing a task twice.
+    this.#sweeping ??= this.#sweep(now).finally(() => (this.#sweeping = undefined));
+    return this.#sweeping;
+  }
+
+  async #sweep(now: number): Promise<void> {
     const cutoff = now - this.settings.worker_heartbeat_timeout_secs * 1000;
-    for (const worker of this.store.lapsedWorkers(cutoff)) {
-      const reason = `worker '${worker.worker_id}' stopped heartbeating`;
-      const changes = this.store.transaction(() => {
-        this.store.setWorkerOffline(worker.worker_id);
-        const requeued = this.store.tasksOfWorker(worker.worker_id, "running").map((task) => {
-          if (task.cancel_requested) {
-            return { task: this.store.updateTask(task.id, { status: "cancelled", error: `${reason}; the task was being cancelled` }, now), seq: undefined };
-          }
-          if (task.attempts >= this.settings.task_max_attempts) {
-            const error = `${reason}; gave up after ${task.attempts} attempts`;
-            return { task: this.store.updateTask(task.id, { status: "failed", error }, now), seq: undefined };
-          }
-          return this.#requeue(task.id, now);
-        });
-        // Tasks pinned to the lost worker (a context's later turn) would wait for it forever.
-        const pinned = this.store.listTasks("pending", -1).filter((task) => task.pinned_worker === worker.worker_id);
-        return [...requeued, ...pinned.map((task) => this.#requeue(task.id, now))];
-      });
-      for (const { task, seq } of changes) {
-        if (seq === undefined) {
-          this.#tell(task.id, { type: "finished", task });
-          continue;
-        }
-        this.#tell(task.id, { type: "requeued", attempt: task.attempts, reason });
-        this.#offer({ seq, task });
-      }
+    const lapsed = await this.store.releaseLapsed(cutoff, now, (task, worker): TaskDecision => {
+      const reason = stoppedHeartbeating(worker);
+      // Tasks pinned to the lost worker (a context's later turn) would wait for it forever.
+      if (task.status === "pending") return { type: "requeue" };
+      if (task.cancel_requested)
+        return { type: "update", update: { status: "cancelled", error: `${reason}; the task was being cancelled` } };
+      if (task.attempts >= this.settings.task_max_attempts)
+        return {
+          type: "update",
+          update: { status: "failed", error: `${reason}; gave up after ${task.attempts} attempts` },
+        };
+      return { type: "requeue" };
+    });
+    for (const { worker, changes } of lapsed) {
+      for (const change of changes) this.#announce(change, stoppedHeartbeating(worker));
     }
   }
 
-  /** Back to the queue, for any worker: a pinned task's worker gave it back or was lost, so its session is not to be had. */
-  #requeue(taskId: string, now: number): { task: TaskRecord; seq: number } {
-    this.store.unpinTask(taskId);
-    const task = this.store.updateTask(taskId, { status: "pending", worker_id: null, run_id: null }, now);
-    return { task, seq: this.store.addOffer(taskId) };
+  /** Stops sweeping and listening, then closes the store; closing again waits for the first close. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
   }
 
-  close(): void {
-    clearInterval(this.#sweeper);
+  async #close(): Promise<void> {
+    for (const timer of this.#timers) clearInterval(timer);
+    await this.#sweeping?.catch(() => undefined);
     this.#offers.removeAllListeners();
     this.#news.removeAllListeners();
+    await this.#feed?.close();
+    await this.store.close();
   }
 
-  #requireHolder(task: TaskRecord, workerId: string, runId: string | undefined): void {
-    if (task.status !== "running") throw new ControlPlaneError(409, `task '${task.id}' is ${task.status}, not claimed by worker '${workerId}'`);
-    if (task.worker_id !== workerId) throw new ControlPlaneError(409, `task '${task.id}' is held by worker '${task.worker_id}', not '${workerId}'`);
-    if (runId !== undefined && runId !== task.run_id) throw new ControlPlaneError(409, `run '${runId}' of task '${task.id}' is stale: the current run is '${task.run_id}'`);
+  /** A committed change, told here and to the other replicas: back in the queue (an offer), or ended. */
+  #announce(change: TaskChange, reason: string): void {
+    const { task } = change;
+    if (change.seq !== undefined) {
+      this.#tell(task.id, { type: "requeued", attempt: task.attempts, reason });
+      this.#feed?.publish({ kind: "requeued", task_id: task.id, attempt: task.attempts, reason });
+      this.#offer();
+    } else {
+      this.#tell(task.id, { type: "finished", task });
+      this.#feed?.publish({ kind: "finished", task_id: task.id });
+    }
   }
 
-  #offer(offer: TaskOffer): void {
-    this.#offers.emit("offer", offer);
+  #offer(): void {
+    this.#offers.emit("offer");
+    this.#feed?.publish({ kind: "offer" });
   }
 
   #tell(taskId: string, news: TaskNews): void {
     this.#news.emit(taskId, news);
   }
+}
+
+/**
+ * The stored flag only says the lease holds (heartbeats not lapsed); a worker whose task stream closed
+ * (it stopped, or lost the connection) is offline too, at once, not when its lease runs out.
+ */
+function presence(worker: WorkerRecord, streaming: Set<string>): WorkerRecord {
+  return { ...worker, online: worker.online && streaming.has(worker.worker_id) };
+}
+
+/** Why a lapsed worker's tasks were ended or re-queued: the same words in the task and in the news. */
+function stoppedHeartbeating(worker: WorkerRecord): string {
+  return `worker '${worker.worker_id}' stopped heartbeating`;
+}
+
+function known(task: TaskRecord | undefined, taskId: string): TaskRecord {
+  if (!task) throw new ControlPlaneError(404, `unknown task '${taskId}'`);
+  return task;
+}
+
+function requireHolder(task: TaskRecord, workerId: string, runId: string | undefined): void {
+  if (task.status !== "running")
+    throw new ControlPlaneError(409, `task '${task.id}' is ${task.status}, not claimed by worker '${workerId}'`);
+  if (task.worker_id !== workerId)
+    throw new ControlPlaneError(409, `task '${task.id}' is held by worker '${task.worker_id}', not '${workerId}'`);
+  if (runId !== undefined && runId !== task.run_id)
+    throw new ControlPlaneError(
+      409,
+      `run '${runId}' of task '${task.id}' is stale: the current run is '${task.run_id}'`,
+    );
 }

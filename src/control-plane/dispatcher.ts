@@ -1,4 +1,4 @@
-import type { AgentEvent } from "../agent/events.ts";
+import type { AgentEvent } from "../contracts/agent-events.ts";
 import type { DispatchMode } from "./config.ts";
 import type { ControlPlane, TaskNews } from "./control-plane.ts";
 import type { TaskInput, TaskRecord } from "./types.ts";
@@ -11,7 +11,7 @@ export const A2A_TASK_KEY = "a2a_task_id";
 /**
  * The hook the A2A executor uses to run a task on the workers instead of in serve:
  *
- *   const events = dispatcher.shouldDispatch(input) ? dispatcher.run(input, signal) : runAgent(prompt, options);
+ *   const events = (await dispatcher.shouldDispatch(input)) ? dispatcher.run(input, signal) : runAgent(prompt, options);
  *   for await (const event of events) …   // the same AgentEvents either way
  *
  * `run` queues the task, yields the events its worker streams back as they arrive, and ends with exactly
@@ -25,49 +25,55 @@ export class TaskDispatcher {
   ) {}
 
   /** `local`: never; `workers`: always (the task waits for a worker); `auto`: when a connected worker serves it. */
-  shouldDispatch(input: TaskInput): boolean {
+  async shouldDispatch(input: TaskInput): Promise<boolean> {
     if (this.mode === "local") return false;
-    return this.mode === "workers" || this.plane.hasWorkerFor(input);
+    return this.mode === "workers" || (await this.plane.hasWorkerFor(input));
   }
 
   /**
    * Cancels the queued or running worker tasks of these A2A tasks: after a restart of serve they were
    * marked failed, and nobody waits for their output any more.
    */
-  abandon(a2aTaskIds: string[]): number {
+  async abandon(a2aTaskIds: string[]): Promise<number> {
     const ids = new Set(a2aTaskIds);
     let cancelled = 0;
-    for (const task of [...this.plane.store.listTasks("pending", -1), ...this.plane.store.listTasks("running", -1)]) {
+    const { store } = this.plane;
+    for (const task of [...(await store.listTasks("pending", -1)), ...(await store.listTasks("running", -1))]) {
       const of = task.metadata?.[A2A_TASK_KEY];
       if (typeof of !== "string" || !ids.has(of)) continue;
-      this.plane.cancel(task.id);
-      cancelled++;
+      // Another replica may have ended it meanwhile: only what is still open counts.
+      if (
+        await this.plane.cancel(task.id).then(
+          () => true,
+          () => false,
+        )
+      )
+        cancelled++;
     }
     return cancelled;
   }
 
   /** Whether the worker is connected now (a context pinned to it can continue there). */
-  isConnected(workerId: string): boolean {
+  isConnected(workerId: string): Promise<boolean> {
     return this.plane.isConnected(workerId);
   }
 
   /** `onEnd` hears the task as it ended: which worker ran it, in which session. */
-  async *run(input: TaskInput, signal?: AbortSignal, onEnd?: (task: TaskRecord) => void): AsyncGenerator<AgentEvent, TaskRecord> {
+  async *run(
+    input: TaskInput,
+    signal?: AbortSignal,
+    onEnd?: (task: TaskRecord) => void,
+  ): AsyncGenerator<AgentEvent, TaskRecord> {
     const news: TaskNews[] = [];
     let wake: (() => void) | undefined;
-    const task = this.plane.createTask(input);
-    // Subscribed in the same turn as the task was created: no worker news can come before it.
+    const task = await this.plane.createTask(input);
+    // Subscribed right after the commit, before any I/O is handled: no worker news can come before it.
     const unsubscribe = this.plane.onTask(task.id, (item) => {
       news.push(item);
       wake?.();
     });
-    const cancel = () => {
-      try {
-        this.plane.cancel(task.id);
-      } catch {
-        // Already finished: nothing left to cancel.
-      }
-    };
+    // Already finished: nothing left to cancel.
+    const cancel = () => void this.plane.cancel(task.id).catch(() => undefined);
     signal?.addEventListener("abort", cancel, { once: true });
     if (signal?.aborted) cancel();
     // The run's own finish is held back until the task ends: a lost run's finish must not end the stream.
@@ -83,7 +89,12 @@ export class TaskDispatcher {
           }
         } else if (item.type === "requeued") {
           lastFinish = undefined;
-          yield { type: "retry", attempt: item.attempt + 1, delayMs: 0, error: `${item.reason}; the task went back to the queue` };
+          yield {
+            type: "retry",
+            attempt: item.attempt + 1,
+            delayMs: 0,
+            error: `${item.reason}; the task went back to the queue`,
+          };
         } else {
           onEnd?.(item.task);
           yield* finalEvents(item.task, lastFinish);
@@ -99,7 +110,8 @@ export class TaskDispatcher {
 
 function finalEvents(task: TaskRecord, runFinish: Extract<AgentEvent, { type: "finish" }> | undefined): AgentEvent[] {
   const base = { steps: runFinish?.steps ?? 0, usage: runFinish?.usage ?? NO_USAGE };
-  if (task.status === "completed") return [runFinish ?? { type: "finish", reason: "stop", text: task.result ?? "", ...base }];
+  if (task.status === "completed")
+    return [runFinish ?? { type: "finish", reason: "stop", text: task.result ?? "", ...base }];
   if (task.status === "cancelled") return [{ type: "finish", reason: "aborted", text: runFinish?.text ?? "", ...base }];
   return [
     { type: "error", message: task.error ?? "the worker reported a failure" },

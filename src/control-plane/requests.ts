@@ -2,7 +2,12 @@ import { z } from "zod";
 import { ControlPlaneError } from "./errors.ts";
 
 const name = z.string().trim().min(1).max(200);
-const id = z.string().trim().min(1).max(200).regex(/^[^\s/]+$/, "must not contain spaces or slashes");
+const id = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[^\s/]+$/, "must not contain spaces or slashes");
 const names = z.array(name).max(100);
 
 // Bodies are strict: a misspelt field is a 400, not a silently ignored value.
@@ -72,9 +77,13 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  if (issue.code === "unrecognized_keys") throw new ControlPlaneError(400, `unknown field '${issue.keys.join("', '")}'`);
+  if (issue.code === "unrecognized_keys")
+    throw new ControlPlaneError(400, `unknown field '${issue.keys.join("', '")}'`);
   const field = issue.path.map(String).join(".") || "body";
-  throw new ControlPlaneError(400, isMissing(body, issue.path) ? `missing field '${field}'` : `invalid '${field}': ${issue.message}`);
+  throw new ControlPlaneError(
+    400,
+    isMissing(body, issue.path) ? `missing field '${field}'` : `invalid '${field}': ${issue.message}`,
+  );
 }
 
 function isMissing(body: object, path: readonly PropertyKey[]): boolean {

@@ -1,4 +1,4 @@
-import type { Response } from "express";
+import type { Request, Response } from "express";
 
 /** A Server-Sent Events response: frames with ids, comments to keep proxies and clients from timing out. */
 export class SseResponse {
@@ -34,4 +34,16 @@ export class SseResponse {
   #write(frame: string): void {
     if (!this.#res.writableEnded && !this.#res.destroyed) this.#res.write(frame);
   }
+}
+
+/**
+ * The stream position to resume after: `Last-Event-ID` (or `?last_event_id=`), else the beginning; an id
+ * that is not a non-negative integer becomes the router's own 400 error.
+ */
+export function lastEventId(req: Request, invalid: (message: string) => Error): number {
+  const raw =
+    req.header("last-event-id") ?? (typeof req.query.last_event_id === "string" ? req.query.last_event_id : undefined);
+  if (raw === undefined || raw.trim() === "") return 0;
+  if (!/^\d+$/.test(raw.trim())) throw invalid(`invalid Last-Event-ID '${raw}': expected a non-negative integer`);
+  return Number(raw.trim());
 }

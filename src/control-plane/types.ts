@@ -1,3 +1,5 @@
+import type { AgentEvent } from "../contracts/agent-events.ts";
+
 /** A task's lifecycle: pending → running (claimed) → completed | failed | cancelled; a lost claim goes back to pending. */
 export type TaskStatus = "pending" | "running" | "completed" | "failed" | "cancelled";
 
@@ -55,7 +57,10 @@ export interface HeartbeatReport {
 export interface WorkerRecord extends WorkerRegistration {
   registered_at: number;
   last_seen: number;
-  /** False once its heartbeats lapsed (its claims were released); a heartbeat revives it. */
+  /**
+   * True while its task stream is open and its heartbeats have not lapsed (a lapse releases its claims;
+   * a heartbeat revives it).
+   */
   online: boolean;
   heartbeat?: HeartbeatReport;
 }
@@ -73,3 +78,9 @@ export interface TaskOffer {
   seq: number;
   task: TaskRecord;
 }
+
+/** What happens to one task, for whoever waits on it (the A2A dispatcher). */
+export type TaskNews =
+  | { type: "output"; runId: string; events: AgentEvent[] }
+  | { type: "requeued"; attempt: number; reason: string }
+  | { type: "finished"; task: TaskRecord };

@@ -16,7 +16,10 @@ export interface FollowEventsOptions {
  * slot's files (the writers may be other processes, so there is nothing to wait on in this one).
  * A slot created later is read from its start. Each poll's new events are yielded in time order.
  */
-export async function* followEvents(dataDir: string, options: FollowEventsOptions): AsyncGenerator<MergedEntry<StreamEvent>> {
+export async function* followEvents(
+  dataDir: string,
+  options: FollowEventsOptions,
+): AsyncGenerator<MergedEntry<StreamEvent>> {
   const base = eventsDir(dataDir);
   const positions = new Map<string, LogPosition>(slotDirs(base).map((dir) => [dir, new LogReader(dir).end()]));
   while (!options.signal.aborted) {
@@ -28,7 +31,14 @@ export async function* followEvents(dataDir: string, options: FollowEventsOption
         position = { segment: raw.segment, offset: raw.offset + raw.length };
         const record = parseEvent(raw.bytes);
         if (!record || (options.session && record.session_id !== options.session)) continue;
-        batch.push({ stream: basename(dir), segment: raw.segment, offset: raw.offset, length: raw.length, ts: Date.parse(record.ts), record });
+        batch.push({
+          stream: basename(dir),
+          segment: raw.segment,
+          offset: raw.offset,
+          length: raw.length,
+          ts: Date.parse(record.ts),
+          record,
+        });
       }
       positions.set(dir, position);
       await reader.close();

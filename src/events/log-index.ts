@@ -1,6 +1,15 @@
 import Database from "better-sqlite3";
+import { privateFiles, sqliteFiles } from "../storage/private-files.ts";
 import { join } from "node:path";
-import { openLog, type AppendLog, type LogEntry, type LogLocation, type LogOptions, type LogPosition } from "./log/index.ts";
+import {
+  openLog,
+  type AppendLog,
+  type LogEntry,
+  type LogLocation,
+  type LogOptions,
+  type LogPosition,
+  type RetentionPolicy,
+} from "./log/index.ts";
 
 /** What the index keeps of a record: its time (ms) and the values of the filterable columns. */
 export interface IndexedFields {
@@ -40,7 +49,10 @@ export interface IndexSpec<T> {
 export function indexSpec<T extends { ts: string }>(columns: readonly (keyof T & string)[]): IndexSpec<T> {
   return {
     columns,
-    project: (record) => ({ ts: Date.parse(record.ts), columns: Object.fromEntries(columns.map((column) => [column, record[column] as string | null])) }),
+    project: (record) => ({
+      ts: Date.parse(record.ts),
+      columns: Object.fromEntries(columns.map((column) => [column, record[column] as string | null])),
+    }),
   };
 }
 
@@ -49,16 +61,37 @@ export function indexPath(dir: string): string {
   return join(dir, "index.sqlite");
 }
 
+export interface IndexedLogOptions extends LogOptions {
+  /** Old closed segments are removed by this policy (see AppendLog.retain), their index rows first. */
+  retention?: RetentionPolicy;
+}
+
 /**
  * Opens the log in `dir` as its writer with its index caught up, then lets `build` finish the
- * object on top; if anything fails, both are closed before the error propagates.
+ * object on top, then applies the retention policy; if anything fails, both are closed before the
+ * error propagates.
  */
-export async function openIndexedLog<T, R>(dir: string, spec: IndexSpec<T>, options: LogOptions, build: (log: AppendLog<T>, index: LogIndex<T>) => Promise<R> | R): Promise<R> {
+export async function openIndexedLog<T, R>(
+  dir: string,
+  spec: IndexSpec<T>,
+  options: IndexedLogOptions,
+  build: (log: AppendLog<T>, index: LogIndex<T>) => Promise<R> | R,
+): Promise<R> {
   const log = await openLog<T>(dir, options);
   const index = new LogIndex<T>(indexPath(dir), spec.columns, spec.project);
   try {
     await index.catchUp(log);
-    return await build(log, index);
+    const built = await build(log, index);
+    const policy = options.retention;
+    if (policy)
+      await log.retain({
+        ...policy,
+        beforeRemove: async (segments) => {
+          await policy.beforeRemove?.(segments);
+          index.forget(segments.at(-1)!);
+        },
+      });
+    return built;
   } catch (error) {
     index.close();
     await log.close();
@@ -78,6 +111,7 @@ export class LogIndex<T> {
   private readonly insert: Database.Statement | undefined; // absent on a read-only index
   private queued: unknown[][] = [];
   private failed = false;
+  private readonly bySession: boolean;
 
   /** `readonly`: a reader's view of the index another process keeps (it must exist; add/catchUp are not for it). */
   constructor(
@@ -87,7 +121,9 @@ export class LogIndex<T> {
     options: { readonly?: boolean } = {},
   ) {
     for (const column of columns) if (!COLUMN_NAME.test(column)) throw new Error(`bad index column ${column}`);
+    this.bySession = columns.includes("session_id");
     this.db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    if (!options.readonly) privateFiles(...sqliteFiles(path));
     this.db.pragma("busy_timeout = 2000");
     if (options.readonly) {
       this.insert = undefined;
@@ -101,14 +137,24 @@ export class LogIndex<T> {
     for (const column of [...columns, "ts"]) {
       this.db.exec(`CREATE INDEX IF NOT EXISTS entries_${column} ON entries (${column}, segment, offset)`);
     }
+    if (this.bySession)
+      this.db.exec("CREATE TABLE IF NOT EXISTS removed (session_id TEXT PRIMARY KEY, bytes INTEGER NOT NULL)");
     const names = ["segment", "offset", "length", "ts", ...columns];
-    this.insert = this.db.prepare(`INSERT OR IGNORE INTO entries (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})`);
+    this.insert = this.db.prepare(
+      `INSERT OR IGNORE INTO entries (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})`,
+    );
   }
 
   add(location: LogLocation, record: T): void {
     if (!this.insert) throw new Error("a read-only index cannot add records");
     const fields = this.project(record);
-    this.queued.push([location.segment, location.offset, location.length, fields.ts, ...this.columns.map((column) => fields.columns[column] ?? null)]);
+    this.queued.push([
+      location.segment,
+      location.offset,
+      location.length,
+      fields.ts,
+      ...this.columns.map((column) => fields.columns[column] ?? null),
+    ]);
     if (this.queued.length === 1) setImmediate(() => this.writeQueued());
   }
 
@@ -122,7 +168,10 @@ export class LogIndex<T> {
       this.db.transaction(() => rows.forEach((row) => this.insert!.run(...row)))();
     } catch (error) {
       // The log holds the records; the next open's catchUp indexes them. Lookups miss them until then.
-      if (!this.failed) process.emitWarning(`index ${this.db.name} could not be written (${(error as Error).message}); it is rebuilt from the log on the next start`);
+      if (!this.failed)
+        process.emitWarning(
+          `index ${this.db.name} could not be written (${(error as Error).message}); it is rebuilt from the log on the next start`,
+        );
       this.failed = true;
     }
   }
@@ -150,6 +199,37 @@ export class LogIndex<T> {
     return added;
   }
 
+  /**
+   * Drops the rows of segments 1..`through` (about to be removed by retention), remembering per session
+   * how many bytes they held, so that offsets into a session's byte stream stay what they were.
+   */
+  forget(through: number): void {
+    this.writeQueued();
+    this.db.transaction(() => {
+      if (this.bySession)
+        this.db
+          .prepare(
+            `INSERT INTO removed (session_id, bytes) SELECT session_id, SUM(length) FROM entries
+            WHERE segment <= ? AND session_id IS NOT NULL GROUP BY session_id
+            ON CONFLICT (session_id) DO UPDATE SET bytes = bytes + excluded.bytes`,
+          )
+          .run(through);
+      this.db.prepare("DELETE FROM entries WHERE segment <= ?").run(through);
+    })();
+  }
+
+  /** The bytes of the session's records removed by retention (0 for an index written before retention). */
+  removedBytes(sessionId: string): number {
+    if (!this.bySession) return 0;
+    try {
+      const row = this.db.prepare("SELECT bytes FROM removed WHERE session_id = ?").get(sessionId) as
+        { bytes: number } | undefined;
+      return row?.bytes ?? 0;
+    } catch {
+      return 0; // a reader's view of an index whose writer never removed anything: no such table
+    }
+  }
+
   find(query: IndexQuery): IndexPage {
     this.writeQueued();
     const where: string[] = [];
@@ -175,8 +255,10 @@ export class LogIndex<T> {
     }
     const direction = query.order === "asc" ? "ASC" : "DESC";
     const rows = this.db
-      .prepare(`SELECT segment, offset, length, ts FROM entries ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-        ORDER BY segment ${direction}, offset ${direction} LIMIT ?`)
+      .prepare(
+        `SELECT segment, offset, length, ts FROM entries ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+        ORDER BY segment ${direction}, offset ${direction} LIMIT ?`,
+      )
       .all(...params, query.limit + 1) as IndexedLocation[];
     const locations = rows.slice(0, query.limit);
     const last = locations[locations.length - 1];
@@ -189,9 +271,9 @@ export class LogIndex<T> {
   }
 
   private indexedEnd(): LogPosition | undefined {
-    const row = this.db.prepare("SELECT segment, offset, length FROM entries ORDER BY segment DESC, offset DESC LIMIT 1").get() as
-      | LogLocation
-      | undefined;
+    const row = this.db
+      .prepare("SELECT segment, offset, length FROM entries ORDER BY segment DESC, offset DESC LIMIT 1")
+      .get() as LogLocation | undefined;
     return row && { segment: row.segment, offset: row.offset + row.length };
   }
 }
@@ -224,6 +306,28 @@ export interface RecordPage<T> {
 
 /** Reads the records behind an index page, in page order: one positioned read each. */
 export async function readPage<T>(log: AppendLog<T>, page: IndexPage): Promise<RecordPage<T>> {
-  const entries = await Promise.all(page.locations.map(async ({ ts: _ts, ...location }) => ({ ...location, record: await log.read(location) })));
+  const found = await readPresent(page.locations, (location) => log.read(location));
+  const entries = found.map(({ ts: _ts, ...entry }) => entry);
   return page.nextCursor === undefined ? { entries } : { entries, nextCursor: page.nextCursor };
+}
+
+/**
+ * Each location with its record read, in order, leaving out those whose segment retention removed
+ * between the index lookup and the read.
+ */
+export async function readPresent<L, T>(
+  locations: L[],
+  read: (location: L) => Promise<T>,
+): Promise<(L & { record: T })[]> {
+  const entries = await Promise.all(
+    locations.map(async (location) => {
+      try {
+        return { ...location, record: await read(location) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        throw error;
+      }
+    }),
+  );
+  return entries.filter((entry) => entry !== undefined);
 }

@@ -8,6 +8,8 @@ export interface LogView {
   name: string;
   dir: string;
   find(query: IndexQuery): IndexPage;
+  /** The bytes of the session's records that retention removed from this slot. */
+  removedBytes(sessionId: string): number;
   readRaw(location: LogLocation): Promise<Buffer>;
   rawEntries(from?: LogPosition): AsyncGenerator<RawEntry>;
   close(): Promise<void>;
@@ -26,6 +28,7 @@ export async function openLogView<T>(dir: string, spec: IndexSpec<T>): Promise<L
         name,
         dir,
         find: (query) => index.find(query),
+        removedBytes: (sessionId) => index.removedBytes(sessionId),
         readRaw: (location) => log.readRaw(location),
         rawEntries: (from) => log.rawEntries(from),
         close: async () => {
@@ -43,6 +46,7 @@ export async function openLogView<T>(dir: string, spec: IndexSpec<T>): Promise<L
     name,
     dir,
     find: (query) => index.find(query),
+    removedBytes: (sessionId) => index.removedBytes(sessionId),
     readRaw: (location) => reader.readRaw(location),
     rawEntries: (from) => reader.rawEntries(from),
     close: async () => {

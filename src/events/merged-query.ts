@@ -1,4 +1,4 @@
-import { InvalidCursorError, type IndexQuery } from "./log-index.ts";
+import { InvalidCursorError, readPresent, type IndexQuery } from "./log-index.ts";
 import type { LogView } from "./log-view.ts";
 
 /** A record's place in one of several slots: `stream` names the slot, the location is inside it. */
@@ -30,16 +30,27 @@ type SlotCursors = Record<string, string | null>;
  * One page of locations over several slots' indexes, merged by time: each slot is asked for a page,
  * the first `limit` of the merge are kept, and the cursor remembers per slot how far it was taken.
  */
-export function mergedLocations(views: LogView[], query: MergedQuery): { locations: MergedLocation[]; nextCursor?: string } {
+export function mergedLocations(
+  views: LogView[],
+  query: MergedQuery,
+): { locations: MergedLocation[]; nextCursor?: string } {
   const cursors = query.cursor ? decodeCursor(query.cursor) : {};
   const pages: { view: LogView; hasMore: boolean; locations: MergedLocation[] }[] = [];
   for (const view of views) {
     const cursor = cursors[view.name];
     if (cursor === null) continue;
     const page = view.find({ ...query, cursor });
-    pages.push({ view, hasMore: page.nextCursor !== undefined, locations: page.locations.map((location) => ({ stream: view.name, ...location })) });
+    pages.push({
+      view,
+      hasMore: page.nextCursor !== undefined,
+      locations: page.locations.map((location) => ({ stream: view.name, ...location })),
+    });
   }
-  const { merged, counts } = mergeHeads(pages.map((page) => page.locations), query.order === "asc" ? 1 : -1, query.limit);
+  const { merged, counts } = mergeHeads(
+    pages.map((page) => page.locations),
+    query.order === "asc" ? 1 : -1,
+    query.limit,
+  );
   const next: SlotCursors = { ...cursors };
   let more = false;
   for (const [i, { view, hasMore, locations }] of pages.entries()) {
@@ -51,15 +62,18 @@ export function mergedLocations(views: LogView[], query: MergedQuery): { locatio
   return more ? { locations: merged, nextCursor: encodeCursor(next) } : { locations: merged };
 }
 
-/** `mergedLocations` with the records read (one positioned read each). */
+/** `mergedLocations` with the records read (one positioned read each; those removed meanwhile left out). */
 export async function mergedFind<T>(views: LogView[], query: MergedQuery): Promise<MergedPage<T>> {
   const page = mergedLocations(views, query);
-  const entries = await Promise.all(page.locations.map(async (location) => ({ ...location, record: await readRecord<T>(views, location) })));
+  const entries = await readPresent(page.locations, (location) => readRecord<T>(views, location));
   return page.nextCursor === undefined ? { entries } : { entries, nextCursor: page.nextCursor };
 }
 
 /** Every matching location, oldest first, across all slots. */
-export function allLocations(views: LogView[], query: Omit<MergedQuery, "limit" | "order" | "cursor">): MergedLocation[] {
+export function allLocations(
+  views: LogView[],
+  query: Omit<MergedQuery, "limit" | "order" | "cursor">,
+): MergedLocation[] {
   const all: MergedLocation[] = [];
   let cursor: string | undefined;
   do {
@@ -85,7 +99,11 @@ export function readLine(views: LogView[], location: MergedLocation): Promise<Bu
  * K-way merge by time that keeps each slot's own order (a clock step back inside one slot cannot
  * reorder it), so what is taken from each slot is a prefix of its page; ties go to the earlier slot.
  */
-function mergeHeads(lists: MergedLocation[][], sign: 1 | -1, limit: number): { merged: MergedLocation[]; counts: number[] } {
+function mergeHeads(
+  lists: MergedLocation[][],
+  sign: 1 | -1,
+  limit: number,
+): { merged: MergedLocation[]; counts: number[] } {
   const counts = lists.map(() => 0);
   const merged: MergedLocation[] = [];
   while (merged.length < limit) {

@@ -4,8 +4,3 @@ import { join } from "node:path";
 export function eventsDir(dataDir: string): string {
   return join(dataDir, "events");
 }
-
-/** Where the audit trail's writer slots live: `<data dir>/audit/writer-N/`. */
-export function auditDir(dataDir: string): string {
-  return join(dataDir, "audit");
-}

@@ -1,6 +1,6 @@
 import type { ModelMessage } from "ai";
-import type { StoredMessage } from "../session/store.ts";
-import { UserError } from "../util/errors.ts";
+import type { StoredMessage } from "../contracts/agent-events.ts";
+import { UserError } from "../contracts/errors.ts";
 import { closeViews, openLogViews, type LogView } from "./log-view.ts";
 import { allLocations, mergedFind, readRecord, type MergedEntry } from "./merged-query.ts";
 import { eventsDir } from "./paths.ts";
@@ -18,8 +18,15 @@ export async function withEventViews<R>(dataDir: string, read: (views: LogView[]
 }
 
 /** The newest `limit` events (of one session if given), oldest first. */
-export async function recentEvents(views: LogView[], options: { session?: string; limit: number }): Promise<MergedEntry<StreamEvent>[]> {
-  const page = await mergedFind<StreamEvent>(views, { equals: { session_id: options.session }, order: "desc", limit: options.limit });
+export async function recentEvents(
+  views: LogView[],
+  options: { session?: string; limit: number },
+): Promise<MergedEntry<StreamEvent>[]> {
+  const page = await mergedFind<StreamEvent>(views, {
+    equals: { session_id: options.session },
+    order: "desc",
+    limit: options.limit,
+  });
   return page.entries.reverse();
 }
 
@@ -30,8 +37,11 @@ export async function recentEvents(views: LogView[], options: { session?: string
  */
 export async function replayTranscript(views: LogView[], sessionId: string): Promise<ModelMessage[]> {
   const locations = allLocations(views, { equals: { session_id: sessionId, type: "message" } });
-  if (locations.length === 0) throw new UserError(`no recorded events for session ${sessionId} (see: codetether events tail)`);
-  const stored = await Promise.all(locations.map(async (location) => (await readRecord<StreamEvent<StoredMessage>>(views, location)).data));
+  if (locations.length === 0)
+    throw new UserError(`no recorded events for session ${sessionId} (see: codetether events tail)`);
+  const stored = await Promise.all(
+    locations.map(async (location) => (await readRecord<StreamEvent<StoredMessage>>(views, location)).data),
+  );
   return stored
     .sort((a, b) => a.seq - b.seq)
     .filter((message) => message.kind === "message")

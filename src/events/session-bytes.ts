@@ -9,16 +9,19 @@ export interface PlacedRecord extends MergedLocation {
 /**
  * The byte layout of one session's stream, from the index alone (no record is read): offsets into it
  * are stable while the session only grows, so a client continues from the last offset it received.
+ * Records that retention removed keep their bytes at the start of the stream (`removed`), unreadable.
  */
 export class SessionBytes {
   readonly records: PlacedRecord[];
+  readonly removed: number;
   readonly total: number;
 
   constructor(
     private readonly views: LogView[],
     sessionId: string,
   ) {
-    let start = 0;
+    this.removed = views.reduce((sum, view) => sum + view.removedBytes(sessionId), 0);
+    let start = this.removed;
     this.records = allLocations(views, { equals: { session_id: sessionId } }).map((location) => {
       const placed = { ...location, start };
       start += location.length;
@@ -35,7 +38,9 @@ export class SessionBytes {
   /** The bytes [first, last] (inclusive, as in HTTP Range), reading only the records they overlap. */
   async read(first: number, last: number): Promise<Buffer> {
     const overlapping = this.records.filter((record) => record.start <= last && record.start + record.length > first);
-    const lines = await Promise.all(overlapping.map(async (record) => Buffer.concat([await readLine(this.views, record), NEWLINE])));
+    const lines = await Promise.all(
+      overlapping.map(async (record) => Buffer.concat([await readLine(this.views, record), NEWLINE])),
+    );
     const from = overlapping[0]?.start ?? first;
     return Buffer.concat(lines).subarray(first - from, last + 1 - from);
   }

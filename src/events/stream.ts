@@ -1,5 +1,6 @@
-import { indexSpec, LogIndex, openIndexedLog, readPage, type RecordPage } from "./log-index.ts";
-import { type AppendLog, type FollowOptions, type LogEntry, type LogLocation, type LogOptions } from "./log/index.ts";
+import { indexSpec, LogIndex, openIndexedLog, readPage, type IndexedLogOptions, type RecordPage } from "./log-index.ts";
+import { type AppendLog, type FollowOptions, type LogEntry, type LogLocation } from "./log/index.ts";
+import { redactStrings } from "../util/redact.ts";
 
 /** One event of the stream. The correlation ids are null where the event has no such context. */
 export interface StreamEvent<D = unknown> {
@@ -10,6 +11,8 @@ export interface StreamEvent<D = unknown> {
   type: string;
   ts: string;
   data: D;
+  /** The serve replica that wrote it (its lease id), only when replicas share a database. */
+  replica_id?: string;
 }
 
 export type NewStreamEvent<D = unknown> = Pick<StreamEvent<D>, "type"> &
@@ -35,18 +38,32 @@ const DEFAULT_PAGE = 100;
 /** What the sidecar index of an event stream keeps of each event. */
 export const EVENT_INDEX = indexSpec<StreamEvent>(["session_id", "okr_id", "okr_run_id", "relay_id", "type"]);
 
+/** `replicaId`: stamped on every event this writer appends (see StreamEvent.replica_id). */
+export interface EventStreamOptions extends IndexedLogOptions {
+  replicaId?: string;
+}
+
 /** Opens the event stream stored in `dir`: JSONL segments plus `index.sqlite` beside them. */
-export async function openEventStream(dir: string, options: LogOptions = {}): Promise<EventStream> {
-  return openIndexedLog<StreamEvent, EventStream>(dir, EVENT_INDEX, options, (log, index) => new EventStream(log, index));
+export async function openEventStream(
+  dir: string,
+  { replicaId, ...options }: EventStreamOptions = {},
+): Promise<EventStream> {
+  return openIndexedLog<StreamEvent, EventStream>(
+    dir,
+    EVENT_INDEX,
+    options,
+    (log, index) => new EventStream(log, index, replicaId),
+  );
 }
 
 export class EventStream {
   constructor(
     private readonly log: AppendLog<StreamEvent>,
     private readonly index: LogIndex<StreamEvent>,
+    private readonly replicaId?: string,
   ) {}
 
-  /** Resolves once the event is durable, with where it was written. */
+  /** Resolves once the event is durable, with where it was written; secrets in its data are redacted. */
   async append<D>(input: NewStreamEvent<D>): Promise<LogEntry<StreamEvent<D>>> {
     const event: StreamEvent<D> = {
       session_id: input.session_id ?? null,
@@ -55,7 +72,8 @@ export class EventStream {
       relay_id: input.relay_id ?? null,
       type: input.type,
       ts: input.ts ?? new Date().toISOString(),
-      data: input.data as D,
+      data: redactStrings(input.data) as D,
+      ...(this.replicaId === undefined ? {} : { replica_id: this.replicaId }),
     };
     if (Number.isNaN(Date.parse(event.ts))) throw new TypeError(`event ts is not a date: ${event.ts}`);
     const location = await this.log.append(event);
@@ -70,7 +88,10 @@ export class EventStream {
   /** Matching events oldest first, by index lookup; page on with the returned `nextCursor`. */
   query(filter: StreamFilter, page: PageRequest = {}): Promise<RecordPage<StreamEvent>> {
     const { from, to, ...equals } = filter;
-    return readPage(this.log, this.index.find({ equals, from, to, cursor: page.cursor, limit: page.limit ?? DEFAULT_PAGE, order: "asc" }));
+    return readPage(
+      this.log,
+      this.index.find({ equals, from, to, cursor: page.cursor, limit: page.limit ?? DEFAULT_PAGE, order: "asc" }),
+    );
   }
 
   /** One session's events in order, without scanning the rest of the stream. */

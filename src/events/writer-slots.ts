@@ -1,6 +1,6 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { LogBusyError } from "./log/index.ts";
+import { listSegments, LogBusyError, segmentPath } from "./log/index.ts";
 
 const SLOT_NAME = /^writer-(\d+)$/;
 
@@ -27,4 +27,12 @@ export function slotDirs(baseDir: string): string[] {
     .filter((slot) => Number.isInteger(slot.n))
     .sort((a, b) => a.n - b.n)
     .map((slot) => join(baseDir, slot.name));
+}
+
+/** The bytes of every segment of every slot under `baseDir`. */
+export function slotsBytes(baseDir: string): number {
+  let bytes = 0;
+  for (const dir of slotDirs(baseDir))
+    for (const segment of listSegments(dir)) bytes += statSync(segmentPath(dir, segment)).size;
+  return bytes;
 }

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { Socket } from "node:net";
 import { pathToFileURL } from "node:url";
 import type { MessageConnection } from "vscode-jsonrpc/node";
-import { ToolError } from "../tool/tool.ts";
+import { ToolError } from "../contracts/tool.ts";
 import type { LanguageServerConfig } from "./config.ts";
 import { languageIdOf } from "./language-id.ts";
 import type { Diagnostic } from "./protocol.ts";
@@ -29,69 +29,104 @@ const CLIENT_CAPABILITIES = {
 };
 
 /**
- * One language server process spoken to over stdio with JSON-RPC. Its pipes are unref'd while idle so
- * a finished run can exit; they are ref'd while a request or a diagnostics wait is in flight.
+ * One language server process spoken to over stdio with JSON-RPC. The process exists from construction
+ * on, so it can be ended at any time (a run that finishes while the server is still starting must not
+ * wait for it); `ready` settles once it answered `initialize`, and a server that fails to start is ended.
+ * Its pipes are unref'd while idle so a finished run can exit; they are ref'd while a request or a
+ * diagnostics wait is in flight.
  */
 export class LanguageServerClient {
+  /** Resolves once the server is initialised; rejects with a ToolError when it could not start. */
+  readonly ready: Promise<void>;
+  private readonly child: ChildProcess;
+  private connection: MessageConnection | undefined;
   private readonly documents = new Map<string, { version: number; text: string }>();
   private readonly diagnostics = new Map<string, Diagnostic[]>();
   private readonly publishListeners = new Set<(uri: string) => void>();
   private busy = 0;
+  private initialized = false;
   private exited = false;
+  private killed = false;
   /** Set when a first wait ended with no publish at all: this server doesn't push diagnostics. */
   private silent = false;
+  /** Ends the server with this process, however it ends (also inside a process 'exit' handler). */
+  private readonly killOnExit = () => this.kill();
 
-  private constructor(
+  constructor(
     readonly config: LanguageServerConfig,
-    private readonly child: ChildProcess,
-    private readonly connection: MessageConnection,
+    workspace: string,
+    env: NodeJS.ProcessEnv,
   ) {
-    connection.onNotification("textDocument/publishDiagnostics", (params: { uri: string; diagnostics: Diagnostic[] }) => {
-      this.diagnostics.set(params.uri, params.diagnostics);
-      for (const listener of this.publishListeners) listener(params.uri);
-    });
-    // Servers ask the client things (configuration, progress tokens); answering null keeps them going.
-    connection.onRequest(() => null);
-    child.on("exit", () => {
-      this.exited = true;
-      connection.dispose();
-      for (const listener of this.publishListeners) listener("");
-    });
-  }
-
-  static async start(config: LanguageServerConfig, workspace: string): Promise<LanguageServerClient> {
-    const child = spawn(config.command, config.args, {
+    this.child = spawn(config.command, config.args, {
       cwd: workspace,
-      env: { ...process.env, ...config.env },
+      env: { ...env, ...config.env },
       stdio: ["pipe", "pipe", "ignore"],
-      // Its own process group, so shutdown also ends the helpers it spawns (tsserver).
+      // Its own process group, so kill() also ends the helpers it spawns (tsserver).
       detached: true,
     });
+    process.on("exit", this.killOnExit);
+    this.child.on("exit", () => {
+      this.exited = true;
+      this.connection?.dispose();
+      for (const listener of this.publishListeners) listener("");
+      // Helpers it left behind in its group (a crashed tsls's tsserver) go with it.
+      this.kill();
+    });
+    this.ready = this.initialize(workspace).catch((error: unknown) => {
+      this.kill();
+      throw error instanceof ToolError
+        ? error
+        : new ToolError(`cannot start language server '${config.name}': ${(error as Error).message}`);
+    });
+    this.ready.catch(() => {}); // the caller that needs the server sees the failure
+  }
+
+  private async initialize(workspace: string): Promise<void> {
+    const { config, child } = this;
     const spawned = await new Promise<Error | undefined>((resolve) => {
       child.once("spawn", () => resolve(undefined));
       child.once("error", resolve);
     });
-    if (spawned) throw new ToolError(`cannot start language server '${config.name}' (${config.command}): ${spawned.message}`);
+    if (spawned)
+      throw new ToolError(`cannot start language server '${config.name}' (${config.command}): ${spawned.message}`);
     // Loaded only when a language server starts: every edit tool imports this module.
     const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = await import("vscode-jsonrpc/node");
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createMessageConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
+    this.connection = connection;
+    connection.onNotification(
+      "textDocument/publishDiagnostics",
+      (params: { uri: string; diagnostics: Diagnostic[] }) => {
+        this.diagnostics.set(params.uri, params.diagnostics);
+        for (const listener of this.publishListeners) listener(params.uri);
+      },
+    );
+    // Servers ask the client things (configuration, progress tokens); answering null keeps them going.
+    connection.onRequest(() => null);
     connection.onError(() => {});
     connection.listen();
-    const client = new LanguageServerClient(config, child, connection);
-    client.setRef(false);
+    this.setRef(false);
     const root = pathToFileURL(workspace).href;
-    await client.request("initialize", {
+    await this.request("initialize", {
       processId: process.pid,
       rootUri: root,
       workspaceFolders: [{ uri: root, name: "workspace" }],
       capabilities: CLIENT_CAPABILITIES,
     });
     await connection.sendNotification("initialized", {});
-    return client;
+    this.initialized = true;
   }
 
-  get alive(): boolean {
-    return !this.exited;
+  /** Initialised and still running. */
+  get usable(): boolean {
+    return this.initialized && !this.exited;
+  }
+
+  /** It had started, then exited (crashed, or was ended): worth starting again. */
+  get lost(): boolean {
+    return this.initialized && this.exited;
   }
 
   /** Sends a request; fails with a ToolError on timeout or when the server is gone. */
@@ -100,10 +135,18 @@ export class LanguageServerClient {
     return this.hold(async () => {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ToolError(`language server '${this.config.name}' did not answer ${method} within ${REQUEST_TIMEOUT_MS / 1000} s`)), REQUEST_TIMEOUT_MS);
+        timer = setTimeout(
+          () =>
+            reject(
+              new ToolError(
+                `language server '${this.config.name}' did not answer ${method} within ${REQUEST_TIMEOUT_MS / 1000} s`,
+              ),
+            ),
+          REQUEST_TIMEOUT_MS,
+        );
       });
       try {
-        return await Promise.race([this.connection.sendRequest<T>(method, params), timeout]);
+        return await Promise.race([this.connection!.sendRequest<T>(method, params), timeout]);
       } catch (error) {
         if (error instanceof ToolError) throw error;
         throw new ToolError(`language server '${this.config.name}' failed ${method}: ${(error as Error).message}`);
@@ -123,42 +166,53 @@ export class LanguageServerClient {
     if (open?.text === text) return { uri, changed: false };
     if (!open) {
       this.documents.set(uri, { version: 1, text });
-      await this.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: languageIdOf(path), version: 1, text } });
+      await this.connection!.sendNotification("textDocument/didOpen", {
+        textDocument: { uri, languageId: languageIdOf(path), version: 1, text },
+      });
     } else {
       const version = open.version + 1;
       this.documents.set(uri, { version, text });
-      await this.connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ text }] });
+      await this.connection!.sendNotification("textDocument/didChange", {
+        textDocument: { uri, version },
+        contentChanges: [{ text }],
+      });
     }
     return { uri, changed: true };
   }
 
-  /** The file's diagnostics after the server has seen its current text. */
-  async currentDiagnostics(path: string): Promise<Diagnostic[]> {
+  /**
+   * The file's diagnostics after the server has seen its current text, waiting for them as long as the
+   * server usually takes, and never longer than `budgetMs` (a stuck pipe or a slow server included).
+   */
+  async currentDiagnostics(path: string, budgetMs?: number): Promise<Diagnostic[]> {
     const uri = pathToFileURL(path).href;
     const seenBefore = this.diagnostics.has(uri);
     return this.hold(async () => {
       const published = this.waitForPublish(uri, seenBefore ? LATER_DIAGNOSTICS_MS : FIRST_DIAGNOSTICS_MS);
-      const { changed } = await this.sync(path);
-      if ((!changed && seenBefore) || this.silent) published.cancel();
-      await published.done;
+      const budget = budgetMs === undefined ? undefined : setTimeout(published.cancel, budgetMs);
+      const synced = this.sync(path).then(({ changed }) => {
+        if ((!changed && seenBefore) || this.silent) published.cancel();
+      });
+      synced.catch(() => {}); // when the wait ends first, a late failure has nobody to tell
+      try {
+        await Promise.race([synced, published.done]);
+        await published.done;
+      } finally {
+        clearTimeout(budget);
+        published.cancel();
+      }
       if (this.diagnostics.size === 0) this.silent = true;
       return this.diagnostics.get(uri) ?? [];
     });
   }
 
-  /** Asks the server to shut down, then ends its process group. */
-  async shutdown(): Promise<void> {
-    if (!this.exited) {
-      await Promise.race([this.request("shutdown", null).catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
-      await this.connection.sendNotification("exit").catch(() => {});
-    }
-    this.kill();
-  }
-
-  /** Ends the server's whole process group now (also safe inside a process 'exit' handler). */
+  /** Ends the server's whole process group now: servers hold nothing worth a polite shutdown's wait. */
   kill(): void {
+    if (this.killed) return;
+    this.killed = true;
+    process.off("exit", this.killOnExit);
     try {
-      if (this.child.pid && !this.exited) process.kill(-this.child.pid, "SIGKILL");
+      if (this.child.pid) process.kill(-this.child.pid, "SIGKILL");
     } catch {
       // already gone
     }

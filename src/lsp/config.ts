@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { z } from "zod";
-import { ToolError } from "../tool/tool.ts";
+import { ToolError } from "../contracts/tool.ts";
 
 /** One `[lsp.<name>]` table of config.toml. */
 const serverSchema = z
@@ -13,7 +13,7 @@ const serverSchema = z
   })
   .strict();
 
-const lspSectionSchema = z.record(z.string(), serverSchema);
+export const lspSectionSchema = z.record(z.string(), serverSchema);
 
 export interface LanguageServerConfig {
   name: string;
@@ -41,7 +41,8 @@ function builtinTypescript(): LanguageServerConfig {
  */
 export function languageServers(section: unknown): LanguageServerConfig[] {
   const parsed = lspSectionSchema.safeParse(section ?? {});
-  if (!parsed.success) throw new ToolError(`invalid [lsp] config: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
+  if (!parsed.success)
+    throw new ToolError(`invalid [lsp] config: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
   const servers = new Map<string, LanguageServerConfig>([["typescript", builtinTypescript()]]);
   for (const [name, entry] of Object.entries(parsed.data)) {
     if (entry.enabled === false) {
@@ -52,7 +53,13 @@ export function languageServers(section: unknown): LanguageServerConfig[] {
     const command = entry.command ?? base?.command;
     const extensions = entry.extensions?.map(normalizeExtension) ?? base?.extensions;
     if (!command || !extensions) throw new ToolError(`[lsp.${name}] needs command and extensions`);
-    servers.set(name, { name, command, args: entry.args ?? (entry.command ? [] : (base?.args ?? [])), extensions, env: entry.env });
+    servers.set(name, {
+      name,
+      command,
+      args: entry.args ?? (entry.command ? [] : (base?.args ?? [])),
+      extensions,
+      env: entry.env,
+    });
   }
   return [...servers.values()];
 }

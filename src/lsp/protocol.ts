@@ -45,5 +45,6 @@ export interface SymbolInformation {
 }
 
 export interface Hover {
-  contents: string | { kind?: string; language?: string; value: string } | Array<string | { language: string; value: string }>;
+  contents:
+    string | { kind?: string; language?: string; value: string } | Array<string | { language: string; value: string }>;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Config } from "../config/schema.ts";
-import { UserError } from "../util/errors.ts";
+import { UserError } from "../contracts/errors.ts";
 
 /** One `[mcp.<name>]` table: a local server started with `command`, or a remote one at `url`. */
 export const mcpServerSchema = z
@@ -17,7 +17,9 @@ export const mcpServerSchema = z
     timeout: z.number().int().positive().default(10_000),
   })
   .strict()
-  .refine((s) => Boolean(s.command) !== Boolean(s.url), { message: "set either 'command' (stdio) or 'url' (streamable HTTP)" });
+  .refine((s) => Boolean(s.command) !== Boolean(s.url), {
+    message: "set either 'command' (stdio) or 'url' (streamable HTTP)",
+  });
 
 export type McpServerConfig = z.infer<typeof mcpServerSchema>;
 
@@ -29,7 +31,8 @@ export function mcpServers(config: Config): Array<{ name: string; server: McpSer
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = ["mcp", ...issue.path.map(String)].join(".");
-    const what = issue.code === "unrecognized_keys" ? `unknown key ${issue.keys.map((k) => `'${k}'`).join(", ")}` : issue.message;
+    const what =
+      issue.code === "unrecognized_keys" ? `unknown key ${issue.keys.map((k) => `'${k}'`).join(", ")}` : issue.message;
     throw new UserError(`invalid config [mcp]: '${where}': ${what}`);
   }
   return Object.entries(parsed.data).map(([name, server]) => ({ name, server }));

@@ -49,10 +49,16 @@ async function initialise(client: Client, transport: Transport): Promise<McpTool
   return tools;
 }
 
-async function createTransport(server: McpServerConfig, workspace: string): Promise<{ transport: Transport; stderrTail: () => string }> {
+async function createTransport(
+  server: McpServerConfig,
+  workspace: string,
+): Promise<{ transport: Transport; stderrTail: () => string }> {
   if (server.url) {
     const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
-    return { transport: new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: server.headers } }), stderrTail: () => "" };
+    return {
+      transport: new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: server.headers } }),
+      stderrTail: () => "",
+    };
   }
   const { StdioClientTransport, getDefaultEnvironment } = await import("@modelcontextprotocol/sdk/client/stdio.js");
   const transport = new StdioClientTransport({

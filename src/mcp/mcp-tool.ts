@@ -2,7 +2,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Tool as McpToolInfo } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { truncateOutput } from "../tool/truncate.ts";
-import { defineTool, ToolError, type Tool, type ToolAttachment } from "../tool/tool.ts";
+import { defineTool, ToolError, type Tool, type ToolAttachment } from "../contracts/tool.ts";
 import { mcpToolName } from "./tool-name.ts";
 
 const MAX_DESCRIPTION = 1024;
@@ -12,9 +12,9 @@ const CALL_TIMEOUT_MS = 5 * 60_000;
 /**
  * One MCP server tool as an agent tool named `<server>_<tool>`. The server's JSON Schema reaches the
  * model unchanged (carried as zod metadata, which JSON Schema generation merges in); the server
- * validates arguments itself, so locally any object passes.
+ * validates arguments itself, so locally any object passes. `callTimeoutMs` bounds each call.
  */
-export function mcpTool(server: string, client: Client, info: McpToolInfo): Tool {
+export function mcpTool(server: string, client: Client, info: McpToolInfo, callTimeoutMs = CALL_TIMEOUT_MS): Tool {
   const name = mcpToolName(server, info.name);
   const { $schema: _schema, $id: _id, ...inputSchema } = info.inputSchema as Record<string, unknown>;
   return defineTool({
@@ -22,11 +22,14 @@ export function mcpTool(server: string, client: Client, info: McpToolInfo): Tool
     description: (info.description ?? info.title ?? `${info.name} from MCP server ${server}`).slice(0, MAX_DESCRIPTION),
     kind: "other",
     parameters: z.looseObject({}).meta(inputSchema),
+    targets: (args) => [{ target: JSON.stringify(args) }],
     async execute(args, ctx) {
-      await ctx.authorize({ tool: name, kind: "other", target: JSON.stringify(args) });
       let result;
       try {
-        result = await client.callTool({ name: info.name, arguments: args }, undefined, { signal: ctx.signal, timeout: CALL_TIMEOUT_MS });
+        result = await client.callTool({ name: info.name, arguments: args }, undefined, {
+          signal: ctx.signal,
+          timeout: callTimeoutMs,
+        });
       } catch (error) {
         throw new ToolError(`MCP server ${server} failed on ${info.name}: ${(error as Error).message}`);
       }
@@ -46,7 +49,10 @@ type McpContent =
   | { type: "resource_link"; uri: string; name?: string };
 
 /** Text parts joined; images become attachments; resources are shown by their text or their URI. */
-function renderContent(content: McpContent[] = [], structured: unknown): { text: string; attachments: ToolAttachment[] } {
+function renderContent(
+  content: McpContent[] = [],
+  structured: unknown,
+): { text: string; attachments: ToolAttachment[] } {
   const parts: string[] = [];
   const attachments: ToolAttachment[] = [];
   for (const item of content) {

@@ -34,7 +34,11 @@ export interface DelegateResult {
  * Hands a task to an A2A peer and follows its stream to the end (a terminal or interrupted state).
  * Aborting the signal cancels the peer's task.
  */
-export async function delegateTask(peerUrl: string, prompt: string, options: DelegateOptions = {}): Promise<DelegateResult> {
+export async function delegateTask(
+  peerUrl: string,
+  prompt: string,
+  options: DelegateOptions = {},
+): Promise<DelegateResult> {
   const { client } = await connectA2A(peerUrl, { token: options.token });
   const message: Message = {
     messageId: randomUUID(),
@@ -46,10 +50,19 @@ export async function delegateTask(peerUrl: string, prompt: string, options: Del
     extensions: [],
     referenceTaskIds: [],
   };
-  const result: DelegateResult = { taskId: options.taskId ?? "", contextId: "", state: "submitted", answer: "", progress: [] };
+  const result: DelegateResult = {
+    taskId: options.taskId ?? "",
+    contextId: "",
+    state: "submitted",
+    answer: "",
+    progress: [],
+  };
   let statusText = "";
   try {
-    const stream = client.sendMessageStream({ tenant: "", message, configuration: undefined, metadata: undefined }, { signal: options.signal });
+    const stream = client.sendMessageStream(
+      { tenant: "", message, configuration: undefined, metadata: undefined },
+      { signal: options.signal },
+    );
     for await (const { payload } of stream) {
       if (!payload) continue;
       if (payload.$case === "message") {
@@ -60,7 +73,8 @@ export async function delegateTask(peerUrl: string, prompt: string, options: Del
         if (payload.value.artifact?.name === "answer") result.answer = partsText(payload.value.artifact.parts);
         continue;
       }
-      const { taskId, contextId, status } = payload.$case === "task" ? { ...payload.value, taskId: payload.value.id } : payload.value;
+      const { taskId, contextId, status } =
+        payload.$case === "task" ? { ...payload.value, taskId: payload.value.id } : payload.value;
       Object.assign(result, { taskId, contextId });
       result.state = stateName(status?.state);
       const text = textOf(status?.message);
@@ -79,7 +93,10 @@ export async function delegateTask(peerUrl: string, prompt: string, options: Del
 }
 
 function partsText(parts: Part[]): string {
-  return parts.map((part) => (part.content?.$case === "text" ? part.content.value : "")).filter(Boolean).join("\n");
+  return parts
+    .map((part) => (part.content?.$case === "text" ? part.content.value : ""))
+    .filter(Boolean)
+    .join("\n");
 }
 
 function isEnded(state: string): boolean {

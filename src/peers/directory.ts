@@ -33,28 +33,13 @@ export function discoveryDirectory(discovery: PeerDiscovery, options: DirectoryO
   };
 }
 
-// One per process: `spawn` installs its live discovery; otherwise CODETETHER_A2A_PEERS is read on demand.
-let installed: PeerDirectory | undefined;
-let fromEnv: { seeds: string; directory: PeerDirectory } | undefined;
-
-/** Makes `directory` the one the `a2a` tool uses (spawn's discovery loop); undefined uninstalls. */
-export function installPeerDirectory(directory: PeerDirectory | undefined): void {
-  installed = directory;
-}
-
-/** True when this process has peers to offer the model: the tool is only registered then. */
-export function peersConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
-  return installed !== undefined || Boolean(env.CODETETHER_A2A_PEERS?.trim());
-}
-
-/** The installed directory, else one over `CODETETHER_A2A_PEERS` (cards fetched when asked, at most every 30 s). */
-export function activePeerDirectory(env: NodeJS.ProcessEnv = process.env): PeerDirectory | undefined {
-  if (installed) return installed;
+/**
+ * The directory over `CODETETHER_A2A_PEERS` (cards fetched when the tool asks, at most every 30 s), or
+ * undefined when the variable names no peer. Front ends pass it to the agent factory.
+ */
+export function peersFromEnv(env: NodeJS.ProcessEnv = process.env): PeerDirectory | undefined {
   const raw = env.CODETETHER_A2A_PEERS?.trim();
   if (!raw) return undefined;
-  if (fromEnv?.seeds !== raw) {
-    const discovery = new PeerDiscovery({ seeds: peerSeeds([], { CODETETHER_A2A_PEERS: raw }), maxFailures: 1 });
-    fromEnv = { seeds: raw, directory: discoveryDirectory(discovery, { token: resolvePeerToken({ dataDir: dataDir(env), env }), maxAgeMs: 30_000 }) };
-  }
-  return fromEnv.directory;
+  const discovery = new PeerDiscovery({ seeds: peerSeeds([], { CODETETHER_A2A_PEERS: raw }), maxFailures: 1 });
+  return discoveryDirectory(discovery, { token: resolvePeerToken({ dataDir: dataDir(env), env }), maxAgeMs: 30_000 });
 }

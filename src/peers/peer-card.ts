@@ -1,5 +1,6 @@
 import type { AgentSkill } from "../bus/agent-card.ts";
 import type { AgentRegistry } from "../bus/agent-registry.ts";
+import { nodeFetch } from "../provider/node-fetch.ts";
 
 /** What discovery keeps of a peer's A2A agent card. */
 export interface PeerCard {
@@ -21,12 +22,19 @@ export function cardUrls(seed: string): string[] {
 }
 
 /** Fetches and reads a peer's public agent card (spec 1.0 or 0.3 shape); throws a one-line error. */
-export async function fetchPeerCard(seed: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<PeerCard> {
+export async function fetchPeerCard(
+  seed: string,
+  options: { timeoutMs?: number; signal?: AbortSignal; fetch?: typeof fetch } = {},
+): Promise<PeerCard> {
+  const get = options.fetch ?? fetch;
   const failures: string[] = [];
   for (const url of cardUrls(seed)) {
-    const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs ?? 3_000), ...(options.signal ? [options.signal] : [])]);
+    const signal = AbortSignal.any([
+      AbortSignal.timeout(options.timeoutMs ?? 3_000),
+      ...(options.signal ? [options.signal] : []),
+    ]);
     try {
-      const response = await fetch(url, { headers: { accept: "application/json", "a2a-version": "1.0" }, signal });
+      const response = await get(url, { headers: { accept: "application/json", "a2a-version": "1.0" }, signal });
       if (!response.ok) {
         failures.push(`${url} answered HTTP ${response.status}`);
         continue;
@@ -56,7 +64,11 @@ function readCard(json: unknown, seed: string): PeerCard {
   const endpoint = httpInterfaces.find((i) => i.protocolBinding === "JSONRPC") ?? httpInterfaces[0];
   const skills = (Array.isArray(card.skills) ? card.skills : [])
     .filter((s) => typeof s.id === "string")
-    .map((s) => ({ id: s.id as string, name: typeof s.name === "string" ? s.name : (s.id as string), ...(Array.isArray(s.tags) ? { tags: s.tags.filter((t): t is string => typeof t === "string") } : {}) }));
+    .map((s) => ({
+      id: s.id as string,
+      name: typeof s.name === "string" ? s.name : (s.id as string),
+      ...(Array.isArray(s.tags) ? { tags: s.tags.filter((t): t is string => typeof t === "string") } : {}),
+    }));
   return {
     name: card.name,
     description: typeof card.description === "string" ? card.description : "",
@@ -74,8 +86,11 @@ export function describeFetchError(error: unknown): string {
   return cause?.message ?? (error as Error).message;
 }
 
-/** Registers a server's own agent in its registry, with the card it serves (read back, so both agree). */
+/**
+ * Registers a server's own agent in its registry, with the card it serves (read back, so both agree). Over
+ * node:http (nodeFetch): the global fetch would load undici into every idle serve just for this one request.
+ */
 export async function registerOwnCard(registry: AgentRegistry, url: string): Promise<void> {
-  const own = await fetchPeerCard(url);
+  const own = await fetchPeerCard(url, { fetch: nodeFetch });
   registry.register({ name: own.name, description: own.description, url: own.url, skills: own.skills });
 }

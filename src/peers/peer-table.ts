@@ -50,7 +50,14 @@ export class PeerTable {
 
   recordSuccess(seed: string, card: PeerCard, latencyMs: number, self = false): PeerEntry {
     const entry = this.#entry(seed);
-    Object.assign(entry, { ...card, state: self ? "self" : "live", lastSeen: new Date().toISOString(), latencyMs, failures: 0, lastError: undefined });
+    Object.assign(entry, {
+      ...card,
+      state: self ? "self" : "live",
+      lastSeen: new Date().toISOString(),
+      latencyMs,
+      failures: 0,
+      lastError: undefined,
+    });
     return entry;
   }
 

@@ -7,7 +7,9 @@ import { join } from "node:path";
  * token (`CODETETHER_AUTH_TOKEN` or `<data dir>/auth-token`) — peers started with one shared
  * `CODETETHER_AUTH_TOKEN` thus reach each other with no further setup. Never generates one.
  */
-export function resolvePeerToken(options: { explicit?: string; dataDir?: string; env?: NodeJS.ProcessEnv } = {}): string | undefined {
+export function resolvePeerToken(
+  options: { explicit?: string; dataDir?: string; env?: NodeJS.ProcessEnv } = {},
+): string | undefined {
   const env = options.env ?? process.env;
   const candidates = [options.explicit, env.CODETETHER_PEER_TOKEN, env.CODETETHER_AUTH_TOKEN];
   const given = candidates.map((token) => token?.trim()).find(Boolean);

@@ -1,4 +1,4 @@
-import { UserError } from "../util/errors.ts";
+import { UserError } from "../contracts/errors.ts";
 
 /**
  * The peer seed URLs: the given ones (`--peer`, repeatable), then `CODETETHER_A2A_PEERS`
@@ -17,6 +17,7 @@ function checkSeed(seed: string): string {
   } catch {
     throw new UserError(`invalid peer URL '${seed}': use e.g. http://localhost:4096/a2a`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UserError(`invalid peer URL '${seed}': only http and https peers are supported`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new UserError(`invalid peer URL '${seed}': only http and https peers are supported`);
   return seed.replace(/\/+$/, "");
 }

@@ -32,10 +32,18 @@ CREATE TABLE IF NOT EXISTS permission_approvals (
  * "Always" answers persisted per project in the data directory's SQLite database, keyed by the
  * workspace path, so they survive restarts without writing into the user's repository.
  */
-export function sqliteApprovals(dataDir: string, workspace: string, db: Database = openDatabase(dataDir)): ApprovalStore {
+export function sqliteApprovals(
+  dataDir: string,
+  workspace: string,
+  db: Database = openDatabase(dataDir),
+): ApprovalStore {
   db.exec(SCHEMA);
-  const select = db.prepare("SELECT permission, pattern FROM permission_approvals WHERE workspace = ? ORDER BY created_at");
-  const insert = db.prepare("INSERT OR IGNORE INTO permission_approvals (workspace, permission, pattern, created_at) VALUES (?, ?, ?, ?)");
+  const select = db.prepare(
+    "SELECT permission, pattern FROM permission_approvals WHERE workspace = ? ORDER BY created_at",
+  );
+  const insert = db.prepare(
+    "INSERT OR IGNORE INTO permission_approvals (workspace, permission, pattern, created_at) VALUES (?, ?, ?, ?)",
+  );
   return {
     list: () => select.all(workspace) as Approval[],
     add: (approvals) => {

@@ -15,6 +15,9 @@ export function autoApproveAsk(level: AutoApprove): AskCallback {
     const safe = !request.external && (request.kind === "read" || request.kind === "edit");
     if (level === "safe" && safe) return { reply: "once" };
     const hint = level === "safe" ? "--auto-approve all" : safe ? "--auto-approve safe or all" : "--auto-approve all";
-    return { reply: "reject", reason: `nobody can approve it in a non-interactive run; rerun with ${hint} or allow it in config.toml [permission]` };
+    return {
+      reply: "reject",
+      reason: `nobody can approve it in a non-interactive run; rerun with ${hint} or allow it in config.toml [permission]`,
+    };
   };
 }

@@ -1,17 +1,23 @@
-import type { PermissionRequest } from "../tool/tool.ts";
-import { ToolError } from "../tool/tool.ts";
-import { memoryApprovals, type ApprovalStore } from "./approvals.ts";
-import { alwaysApproval, commandApprovalPattern, describeRequest, permissionKeys, targetForms } from "./request-scope.ts";
+import type { PermissionRequest } from "../contracts/tool.ts";
+import { ToolError } from "../contracts/tool.ts";
+import { memoryApprovals, type Approval, type ApprovalStore } from "./approvals.ts";
+import {
+  alwaysApprovals,
+  commandApprovalPattern,
+  describeRequest,
+  permissionKeys,
+  targetForms,
+} from "./request-scope.ts";
 import { DEFAULT_RULES, type PermissionAction, type PermissionRule } from "./rules.ts";
 import { simpleCommands } from "./shell-commands.ts";
 import { matchWildcard } from "./wildcard.ts";
 
-/** One question for a person: may this request go ahead? `approval` is what "always" would record. */
+/** One question for a person: may this request go ahead? `approvals` is what "always" would record. */
 export interface AskRequest {
   request: PermissionRequest;
   /** The permission key that asked (`external_directory`, `read`, `bash`, a tool name). */
   permission: string;
-  approval: { permission: string; pattern: string };
+  approvals: Approval[];
 }
 
 export type AskReply = { reply: "once" } | { reply: "always" } | { reply: "reject"; reason?: string };
@@ -51,12 +57,17 @@ export class PermissionEngine {
     this.approvals = options.approvals ?? memoryApprovals();
   }
 
-  /** The decisions a request needs, in the order they are settled (outside-the-workspace first). */
+  /** The decisions a request needs, in the order they are settled (outside the workspace or network first). */
   decide(request: PermissionRequest): PermissionDecision[] {
     const targets = targetForms(request, this.options.workspace);
     const decisions: PermissionDecision[] = [];
     if (request.external) decisions.push(this.evaluate(["external_directory"], [request.target]));
-    decisions.push(request.kind === "execute" ? this.evaluateCommandLine(permissionKeys(request), request.target) : this.evaluate(permissionKeys(request), targets));
+    if (request.private) decisions.push(this.evaluate(["private_network"], [request.target]));
+    decisions.push(
+      request.kind === "execute"
+        ? this.evaluateCommandLine(permissionKeys(request), request.target)
+        : this.evaluate(permissionKeys(request), targets),
+    );
     return decisions;
   }
 
@@ -77,26 +88,50 @@ export class PermissionEngine {
     const commands = simpleCommands(line);
     if (!commands) {
       const decision = this.evaluate(keys, [line], (rule) => rule.pattern === "*");
-      const guarded = this.rules.some((r) => r.pattern !== "*" && r.action !== "allow" && keys.some((k) => matchWildcard(k, r.permission)));
+      const guarded = this.rules.some(
+        (r) => r.pattern !== "*" && r.action !== "allow" && keys.some((k) => matchWildcard(k, r.permission)),
+      );
       return decision.action === "allow" && guarded ? { ...decision, action: "ask" } : decision;
     }
     const decisions = (commands.length ? commands : [line]).map((command) => this.evaluate(keys, [command]));
     return decisions.reduce((strictest, d) => (STRICTNESS[d.action] > STRICTNESS[strictest.action] ? d : strictest));
   }
 
-  private evaluate(keys: string[], targets: string[], usable: (rule: PermissionRule) => boolean = () => true): PermissionDecision {
-    const rule = this.rules.findLast((r) => usable(r) && keys.some((k) => matchWildcard(k, r.permission)) && targets.some((t) => matchWildcard(t, r.pattern)));
-    return { action: rule?.action ?? "ask", permission: rule && !rule.permission.includes("*") ? rule.permission : keys[0]!, rule };
+  private evaluate(
+    keys: string[],
+    targets: string[],
+    usable: (rule: PermissionRule) => boolean = () => true,
+  ): PermissionDecision {
+    const rule = this.rules.findLast(
+      (r) =>
+        usable(r) &&
+        keys.some((k) => matchWildcard(k, r.permission)) &&
+        targets.some((t) => matchWildcard(t, r.pattern)),
+    );
+    return {
+      action: rule?.action ?? "ask",
+      permission: rule && !rule.permission.includes("*") ? rule.permission : keys[0]!,
+      rule,
+    };
   }
 
   private settleAsk(request: PermissionRequest, permission: string): Promise<void> {
     const turn = this.asking.then(async () => {
       if (this.approved(request, permission)) return;
-      const approval = alwaysApproval(request, permission);
-      const answer = this.options.ask ? await this.options.ask({ request, permission, approval }) : { reply: "reject" as const };
-      if (answer.reply === "always") this.approvals.add([approval]);
+      const keys = permissionKeys(request);
+      const approvals = alwaysApprovals(
+        request,
+        permission,
+        (command) => this.evaluate(keys, [command]).action !== "allow" && !this.approvedCommand(keys, command),
+      );
+      const answer = this.options.ask
+        ? await this.options.ask({ request, permission, approvals })
+        : { reply: "reject" as const };
+      if (answer.reply === "always") this.approvals.add(approvals);
       if (answer.reply === "reject") {
-        throw new ToolError(`permission denied: ${describeRequest(request)} needs approval${answer.reason ? ` (${answer.reason})` : ""}`);
+        throw new ToolError(
+          `permission denied: ${describeRequest(request)} needs approval${answer.reason ? ` (${answer.reason})` : ""}`,
+        );
       }
     });
     this.asking = turn.catch(() => {});
@@ -104,21 +139,36 @@ export class PermissionEngine {
   }
 
   private approved(request: PermissionRequest, permission: string): boolean {
-    const keys = permission === "external_directory" ? [permission] : permissionKeys(request);
-    const approvals = this.approvals.list().filter((a) => keys.includes(a.permission));
-    const matches = (target: string) => approvals.some((a) => matchWildcard(target, a.pattern));
-    if (request.kind === "execute" && permission !== "external_directory") {
-      // Like the rules: every simple command approved (`git status *` must not cover `git status; rm …`).
+    const scoped = permission === "external_directory" || permission === "private_network";
+    const keys = scoped ? [permission] : permissionKeys(request);
+    if (request.kind === "execute" && !scoped) {
+      // Like the rules: every simple command allowed by a rule or approved (`git status *` must not
+      // cover `git status; rm …`).
       const commands = simpleCommands(request.target);
-      return commands ? commands.length > 0 && commands.every(matches) : approvals.some((a) => a.pattern === commandApprovalPattern(request.target));
+      if (!commands) return this.approvalsFor(keys).some((a) => a.pattern === commandApprovalPattern(request.target));
+      return (
+        commands.length > 0 &&
+        commands.every((c) => this.evaluate(keys, [c]).action === "allow" || this.approvedCommand(keys, c))
+      );
     }
-    return targetForms(request, this.options.workspace).some(matches);
+    const approvals = this.approvalsFor(keys);
+    return targetForms(request, this.options.workspace).some((t) => approvals.some((a) => matchWildcard(t, a.pattern)));
+  }
+
+  private approvedCommand(keys: string[], command: string): boolean {
+    return this.approvalsFor(keys).some((a) => matchWildcard(command, a.pattern));
+  }
+
+  private approvalsFor(keys: string[]): Approval[] {
+    return this.approvals.list().filter((a) => keys.includes(a.permission));
   }
 }
 
 const STRICTNESS: Record<PermissionAction, number> = { allow: 0, ask: 1, deny: 2 };
 
 function denialMessage(request: PermissionRequest, decision: PermissionDecision): string {
-  const why = decision.rule ? `rule ${decision.rule.permission} "${decision.rule.pattern}" = deny, from ${decision.rule.source}` : "denied";
+  const why = decision.rule
+    ? `rule ${decision.rule.permission} "${decision.rule.pattern}" = deny, from ${decision.rule.source}`
+    : "denied";
   return `permission denied: ${describeRequest(request)} (${why}). Do not retry it; choose another approach or tell the user.`;
 }

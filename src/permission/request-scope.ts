@@ -1,11 +1,16 @@
 import { statSync } from "node:fs";
 import { dirname, isAbsolute, relative, sep } from "node:path";
-import type { PermissionRequest, ToolKind } from "../tool/tool.ts";
+import type { PermissionRequest, ToolKind } from "../contracts/tool.ts";
 import type { Approval } from "./approvals.ts";
 import { simpleCommands } from "./shell-commands.ts";
 
 /** Group keys a rule can name instead of each tool: every read tool is `read`, every edit tool `edit`… */
-const GROUP_OF_KIND: Partial<Record<ToolKind, string>> = { read: "read", edit: "edit", execute: "bash", network: "network" };
+const GROUP_OF_KIND: Partial<Record<ToolKind, string>> = {
+  read: "read",
+  edit: "edit",
+  execute: "bash",
+  network: "network",
+};
 
 /** The permission keys a request answers to: its tool name, then its group. */
 export function permissionKeys(request: PermissionRequest): string[] {
@@ -21,14 +26,28 @@ export function targetForms(request: PermissionRequest, workspace: string): stri
   return inside ? [request.target, rel] : [request.target];
 }
 
-/** The standing approval an "always" answer records: broad enough to stop repeated prompts, no broader. */
-export function alwaysApproval(request: PermissionRequest, permission: string): Approval {
+/**
+ * The standing approvals an "always" answer records: broad enough to stop repeated prompts, no broader.
+ * A command line gets one per simple command that `needsApproval` (`echo hi && ls`: `echo hi *`, `ls *`),
+ * since a line is approved when each of its commands is.
+ */
+export function alwaysApprovals(
+  request: PermissionRequest,
+  permission: string,
+  needsApproval: (command: string) => boolean = () => true,
+): Approval[] {
   // The folder a path is in, or the folder itself (listing /home/me/proj must not approve all of /home/me).
-  if (permission === "external_directory") return { permission, pattern: `${isDirectory(request.target) ? request.target : dirname(request.target)}/*` };
-  if (request.kind === "execute") return { permission: request.tool, pattern: commandApprovalPattern(request.target) };
-  if (request.kind === "network") return { permission: request.tool, pattern: `${originOf(request.target)}/*` };
-  if (isPathKind(request.kind)) return { permission: request.tool, pattern: request.target };
-  return { permission: request.tool, pattern: "*" };
+  if (permission === "external_directory")
+    return [{ permission, pattern: `${isDirectory(request.target) ? request.target : dirname(request.target)}/*` }];
+  if (permission === "private_network") return [{ permission, pattern: `${originOf(request.target)}/*` }];
+  if (request.kind === "execute") {
+    const commands = simpleCommands(request.target)?.filter(needsApproval);
+    const lines = commands?.length ? commands : [request.target];
+    return [...new Set(lines.map(commandApprovalPattern))].map((pattern) => ({ permission: request.tool, pattern }));
+  }
+  if (request.kind === "network") return [{ permission: request.tool, pattern: `${originOf(request.target)}/*` }];
+  if (isPathKind(request.kind)) return [{ permission: request.tool, pattern: request.target }];
+  return [{ permission: request.tool, pattern: "*" }];
 }
 
 /** How a request reads in a message: `bash \`npm test\``, `write_file on src/a.ts`. */

@@ -20,7 +20,8 @@ export function simpleCommands(line: string): string[] | undefined {
       i++;
       continue;
     }
-    if (char === "`" || (char === "$" && next === "(") || ((char === "<" || char === ">") && next === "(" && !quote)) return undefined;
+    if (char === "`" || (char === "$" && next === "(") || ((char === "<" || char === ">") && next === "(" && !quote))
+      return undefined;
     if (quote === '"') {
       if (char === '"') quote = undefined;
       current += char;

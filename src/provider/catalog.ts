@@ -21,7 +21,13 @@ export interface ProviderInfo {
   models: ModelInfo[];
 }
 
-const m = (id: string, contextWindow: number, inputPrice?: number, outputPrice?: number, vision = false): ModelInfo => ({
+const m = (
+  id: string,
+  contextWindow: number,
+  inputPrice?: number,
+  outputPrice?: number,
+  vision = false,
+): ModelInfo => ({
   id,
   contextWindow,
   inputPrice,

@@ -1,4 +1,7 @@
-type HeadersInit = Record<string, string> | Iterable<readonly [string, string]> | { forEach(callback: (value: string, name: string) => void): void };
+type HeadersInit =
+  | Record<string, string>
+  | Iterable<readonly [string, string]>
+  | { forEach(callback: (value: string, name: string) => void): void };
 
 /**
  * The part of WHATWG `Headers` the AI SDK's request code uses (case-insensitive names, get/set/entries
@@ -12,7 +15,9 @@ export class Headers {
   constructor(init?: HeadersInit) {
     if (!init) return;
     if (typeof (init as { forEach?: unknown }).forEach === "function" && !Array.isArray(init)) {
-      (init as { forEach(callback: (value: string, name: string) => void): void }).forEach((value, name) => this.append(name, value));
+      (init as { forEach(callback: (value: string, name: string) => void): void }).forEach((value, name) =>
+        this.append(name, value),
+      );
     } else if (Symbol.iterator in init) {
       for (const [name, value] of init as Iterable<readonly [string, string]>) this.append(name, value);
     } else {

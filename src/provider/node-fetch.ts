@@ -5,6 +5,8 @@ import { Headers } from "./light-headers.ts";
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 20;
+/** How a connection the server had closed answers a request written to it ("socket hang up" is ECONNRESET). */
+const RESET = new Set(["ECONNRESET", "EPIPE"]);
 /** As undici's header and body timeouts: a connection silent this long is dead. */
 const IDLE_TIMEOUT_MS = 300_000;
 
@@ -20,43 +22,93 @@ type Send = (url: URL, options: RequestOptions, onResponse: (res: IncomingMessag
  */
 export async function nodeFetch(input: string | URL | globalThis.Request, init: RequestInit = {}): Promise<Response> {
   const body = init.body ?? undefined;
-  if ((typeof input !== "string" && !(input instanceof URL)) || (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array))) {
+  if (
+    (typeof input !== "string" && !(input instanceof URL)) ||
+    (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array))
+  ) {
     return globalThis.fetch(input, init);
   }
   const headers = Object.fromEntries(new Headers(init.headers as ConstructorParameters<typeof Headers>[0]));
-  return send(new URL(input), (init.method ?? "GET").toUpperCase(), headers, body, init.signal ?? undefined, 0);
+  const method = (init.method ?? "GET").toUpperCase();
+  return send({ url: new URL(input), method, headers, body, signal: init.signal ?? undefined }, 0);
 }
 
-async function send(url: URL, method: string, headers: Record<string, string>, body: string | Uint8Array | undefined, signal: AbortSignal | undefined, redirects: number): Promise<Response> {
+/** One request to send: sent again as is on a fresh connection, and (changed as fetch does) to a redirect. */
+interface Outgoing {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body: string | Uint8Array | undefined;
+  signal: AbortSignal | undefined;
+}
+
+async function send(outgoing: Outgoing, redirects: number): Promise<Response> {
+  const { url, method, body, signal } = outgoing;
   const request = await requestFor(url);
   signal?.throwIfAborted(); // also covers an abort while node:https was loading
-  const res = await new Promise<IncomingMessage>((resolve, reject) => {
-    const length = body === undefined ? {} : { "content-length": String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength) };
-    const onAbort = () => req.destroy(signal!.reason as Error);
-    // Once the response is here, an abort ends its body instead (see toResponse).
-    const req = request(url, { method, headers: { ...headers, ...length } }, (res) => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve(res);
-    });
-    signal?.addEventListener("abort", onAbort, { once: true });
-    req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(new Error(`${url.host} sent nothing for ${IDLE_TIMEOUT_MS / 1000} s`)));
-    req.on("error", (error) => {
-      signal?.removeEventListener("abort", onAbort);
-      reject(signal?.aborted ? signal.reason : new TypeError("fetch failed", { cause: error }));
-    });
-    req.end(body);
+  const exchange = (pooled: boolean) => respond(request, outgoing, pooled);
+  const res = await exchange(true).catch((error: unknown) => {
+    if (!(error instanceof StaleConnection)) throw error;
+    return exchange(false);
   });
   const location = res.headers.location;
   if (REDIRECTS.has(res.statusCode ?? 0) && location) {
     res.resume();
     const next = new URL(location, url);
     // Not TypeErrors ("fetch failed" is a network error the AI SDK retries): a redirect will not change.
-    if (next.origin !== url.origin) throw new Error(`${url.origin} redirects to ${next.origin}; use that address as base_url`);
+    if (next.origin !== url.origin)
+      throw new Error(`${url.origin} redirects to ${next.origin}; use that address as base_url`);
     if (redirects >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects from ${url.href}`);
     const keepsBody = res.statusCode === 307 || res.statusCode === 308;
-    return send(next, keepsBody ? method : method === "HEAD" ? "HEAD" : "GET", headers, keepsBody ? body : undefined, signal, redirects + 1);
+    return send(
+      {
+        ...outgoing,
+        url: next,
+        method: keepsBody ? method : method === "HEAD" ? "HEAD" : "GET",
+        body: keepsBody ? body : undefined,
+      },
+      redirects + 1,
+    );
   }
   return toResponse(res, url, signal);
+}
+
+/** The server had closed the idle pooled connection a request went out on: the request never reached it. */
+class StaleConnection extends Error {}
+
+/**
+ * One request and its response head. On a pooled connection, Node drops an idle connection a second before the
+ * server's announced keep-alive timeout; if our event loop was busy longer than that (a stall under load, a heap
+ * snapshot), the request can go out on a connection the server has already closed, and is reset unread. That is
+ * a StaleConnection, sent once more on a new connection (Node's advice for `reusedSocket`, what browsers do): the
+ * requests sent here (model calls, listings, cards) change nothing at the server, so repeating one is safe.
+ */
+function respond(request: Send, outgoing: Outgoing, pooled: boolean): Promise<IncomingMessage> {
+  const { url, method, headers, body, signal } = outgoing;
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    const length =
+      body === undefined
+        ? {}
+        : { "content-length": String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength) };
+    const onAbort = () => req.destroy(signal!.reason as Error);
+    const options: RequestOptions = { method, headers: { ...headers, ...length }, ...(pooled ? {} : { agent: false }) };
+    // Once the response is here, an abort ends its body instead (see toResponse).
+    const req = request(url, options, (res) => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve(res);
+    });
+    signal?.addEventListener("abort", onAbort, { once: true });
+    req.setTimeout(IDLE_TIMEOUT_MS, () =>
+      req.destroy(new Error(`${url.host} sent nothing for ${IDLE_TIMEOUT_MS / 1000} s`)),
+    );
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      signal?.removeEventListener("abort", onAbort);
+      if (signal?.aborted) reject(signal.reason);
+      else if (pooled && req.reusedSocket && RESET.has(error.code ?? "")) reject(new StaleConnection());
+      else reject(new TypeError("fetch failed", { cause: error }));
+    });
+    req.end(body);
+  });
 }
 
 async function requestFor(url: URL): Promise<Send> {
@@ -111,7 +163,14 @@ function decoded(res: IncomingMessage): Readable {
   const encoding = res.headers["content-encoding"]?.trim().toLowerCase();
   if (!encoding || encoding === "identity") return res;
   const zlib = createRequire(import.meta.url)("node:zlib") as typeof import("node:zlib");
-  const decoder = encoding === "gzip" || encoding === "x-gzip" ? zlib.createGunzip() : encoding === "deflate" ? zlib.createInflate() : encoding === "br" ? zlib.createBrotliDecompress() : undefined;
+  const decoder =
+    encoding === "gzip" || encoding === "x-gzip"
+      ? zlib.createGunzip()
+      : encoding === "deflate"
+        ? zlib.createInflate()
+        : encoding === "br"
+          ? zlib.createBrotliDecompress()
+          : undefined;
   if (!decoder) return res;
   // pipeline passes an error of the response on to the decoder, where whoever reads the body sees it.
   return pipeline(res, decoder, () => {});

@@ -2,9 +2,17 @@ import type { LanguageModel } from "ai";
 import type { Config, ProviderConfig } from "../config/schema.ts";
 import { resolveCredentials, envKeyNames, type Credentials } from "../secrets/credentials.ts";
 import { vaultFromEnv } from "../secrets/vault.ts";
-import { UserError } from "../util/errors.ts";
+import { UserError } from "../contracts/errors.ts";
 import { nodeFetch } from "./node-fetch.ts";
-import { DEFAULT_CONTEXT_WINDOW, PROVIDERS, findModel, findProvider, type ModelInfo, type ProviderInfo, type ProviderKind } from "./catalog.ts";
+import {
+  DEFAULT_CONTEXT_WINDOW,
+  PROVIDERS,
+  findModel,
+  findProvider,
+  type ModelInfo,
+  type ProviderInfo,
+  type ProviderKind,
+} from "./catalog.ts";
 
 export interface ResolvedModel {
   /** `provider/model`. */
@@ -30,17 +38,21 @@ export function parseModelRef(ref: string): { providerId: string; modelId?: stri
  * provider that has a key (the seed's default, moonshotai, first). Throws first-run guidance when none.
  */
 export async function resolveModel(ref: string | undefined, config: Config, env = process.env): Promise<ResolvedModel> {
-  const chosen = ref ?? defaultRef(config) ?? (await firstProviderWithKey(config, env));
+  const chosen = ref ?? defaultModelRef(config) ?? (await firstProviderWithKey(config, env));
   if (!chosen) throw new UserError(noProviderGuidance(), 2);
   const { providerId, modelId: requested } = parseModelRef(chosen);
   const info = findProvider(providerId);
   const providerConfig = config.providers[providerId];
   if (!info && providerConfig?.type !== "openai-compatible") {
-    const known = [...PROVIDERS.map((p) => p.id), ...Object.keys(config.providers)].join(", ");
+    // A built-in with a [providers.<id>] table (e.g. a base_url override) is one provider, listed once.
+    const known = [...new Set([...PROVIDERS.map((p) => p.id), ...Object.keys(config.providers)])].join(", ");
     throw new UserError(`unknown provider '${providerId}' in model '${chosen}' (known: ${known})`);
   }
   const modelId = requested ?? providerConfig?.model ?? info?.defaultModel;
-  if (!modelId) throw new UserError(`no model given for provider '${providerId}': use -m ${providerId}/<model> or set providers.${providerId}.model`);
+  if (!modelId)
+    throw new UserError(
+      `no model given for provider '${providerId}': use -m ${providerId}/<model> or set providers.${providerId}.model`,
+    );
   const credentials = await resolveCredentials(providerId, info, providerConfig, env);
   const kind: ProviderKind = info?.kind ?? "openai-compatible";
   if (!credentials.apiKey && kind !== "bedrock" && !(providerConfig?.type && providerConfig.base_url)) {
@@ -68,7 +80,15 @@ const MAX_CACHED_MODELS = 16;
 
 async function cachedLanguageModel(...args: Parameters<typeof createLanguageModel>): Promise<LanguageModel> {
   const [kind, providerId, modelId, info, config, credentials, env] = args;
-  const key = JSON.stringify([kind, providerId, modelId, baseUrlOf(info, config, credentials), credentials.apiKey, kind === "bedrock" ? env.AWS_REGION : ""]);
+  const key = JSON.stringify([
+    kind,
+    providerId,
+    modelId,
+    baseUrlOf(info, config, credentials),
+    credentials.apiKey,
+    kind === "bedrock" ? env.AWS_REGION : "",
+    config?.store,
+  ]);
   let model = languageModels.get(key);
   if (!model) {
     model = await createLanguageModel(...args);
@@ -78,7 +98,8 @@ async function cachedLanguageModel(...args: Parameters<typeof createLanguageMode
   return model;
 }
 
-function defaultRef(config: Config): string | undefined {
+/** The model `[default]` names (`provider/model`, or a provider alone), if any. */
+export function defaultModelRef(config: Config): string | undefined {
   const { provider, model } = config.default;
   if (model?.includes("/")) return model;
   if (provider) return model ? `${provider}/${model}` : provider;
@@ -89,7 +110,9 @@ async function firstProviderWithKey(config: Config, env: NodeJS.ProcessEnv): Pro
   const custom = Object.entries(config.providers).find(([, p]) => p.type === "openai-compatible");
   if (custom) return custom[0];
   if (vaultFromEnv(env)) return PROVIDERS[0]!.id;
-  const withKey = PROVIDERS.find((p) => p.kind !== "bedrock" && envKeyNames(p, config.providers[p.id]).some((k) => env[k]));
+  const withKey = PROVIDERS.find(
+    (p) => p.kind !== "bedrock" && envKeyNames(p, config.providers[p.id]).some((k) => env[k]),
+  );
   return withKey?.id;
 }
 
@@ -108,7 +131,15 @@ async function createLanguageModel(
   switch (kind) {
     case "openai": {
       const { createOpenAI } = await import("@ai-sdk/openai");
-      return createOpenAI({ apiKey, baseURL, fetch })(modelId);
+      const model = createOpenAI({ apiKey, baseURL, fetch })(modelId);
+      if (config?.store) return model;
+      // Without server-side storage the Responses API cannot resolve earlier turns sent as item
+      // references (a compatible server never can): send the conversation itself, as codex does.
+      const { defaultSettingsMiddleware, wrapLanguageModel } = await import("ai");
+      return wrapLanguageModel({
+        model,
+        middleware: defaultSettingsMiddleware({ settings: { providerOptions: { openai: { store: false } } } }),
+      });
     }
     case "anthropic": {
       const { createAnthropic } = await import("@ai-sdk/anthropic");
@@ -130,14 +161,24 @@ async function createLanguageModel(
   }
 }
 
-function baseUrlOf(info: ProviderInfo | undefined, config: ProviderConfig | undefined, credentials: Credentials): string | undefined {
+function baseUrlOf(
+  info: ProviderInfo | undefined,
+  config: ProviderConfig | undefined,
+  credentials: Credentials,
+): string | undefined {
   return config?.base_url ?? credentials.baseURL ?? info?.baseURL;
 }
 
-function missingKeyMessage(providerId: string, info: ProviderInfo | undefined, config: ProviderConfig | undefined): string {
+function missingKeyMessage(
+  providerId: string,
+  info: ProviderInfo | undefined,
+  config: ProviderConfig | undefined,
+): string {
   const vars = envKeyNames(info, config);
   const vault = vaultFromEnv();
-  const where = vault ? `vault secret ${vault.mount}/${vault.secretsPath}/${providerId} (field api_key)` : `${vars.join(" or ") || "an API key variable"}`;
+  const where = vault
+    ? `vault secret ${vault.mount}/${vault.secretsPath}/${providerId} (field api_key)`
+    : `${vars.join(" or ") || "an API key variable"}`;
   return `no API key for provider '${providerId}': set ${where}`;
 }
 
@@ -148,6 +189,6 @@ export function noProviderGuidance(): string {
     "  or store keys in Vault: export VAULT_ADDR=… VAULT_TOKEN=…; vault kv put secret/codetether/providers/<provider> api_key=…",
     "  or use a local OpenAI-compatible server: codetether config --set providers.ollama.type=openai-compatible \\",
     "       && codetether config --set providers.ollama.base_url=http://localhost:11434/v1 && codetether config --set providers.ollama.model=qwen3",
-    "then: codetether run -m <provider>/<model> \"your task\"",
+    'then: codetether run -m <provider>/<model> "your task"',
   ].join("\n");
 }

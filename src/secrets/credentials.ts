@@ -1,7 +1,8 @@
 import type { ProviderConfig } from "../config/schema.ts";
 import type { ProviderInfo } from "../provider/catalog.ts";
 import { readVaultSecret, vaultFromEnv } from "./vault.ts";
-import { UserError } from "../util/errors.ts";
+import { UserError } from "../contracts/errors.ts";
+import { rememberSecret } from "../util/redact.ts";
 
 export interface Credentials {
   apiKey?: string;
@@ -21,11 +22,28 @@ export async function resolveCredentials(
   config: ProviderConfig | undefined,
   env = process.env,
 ): Promise<Credentials> {
+  const credentials = await findCredentials(providerId, info, config, env);
+  // Whatever its name or source, a key the process holds is redacted from everything recorded.
+  rememberSecret(credentials.apiKey);
+  return credentials;
+}
+
+async function findCredentials(
+  providerId: string,
+  info: ProviderInfo | undefined,
+  config: ProviderConfig | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<Credentials> {
   const vault = vaultFromEnv(env);
   const envFallback = env.CODETETHER_DISABLE_ENV_FALLBACK !== "1";
   if (vault) {
     const secret = await readVaultSecret(vault, providerId);
-    if (secret?.api_key) return { apiKey: secret.api_key, baseURL: secret.base_url, source: `vault:${vault.mount}/${vault.secretsPath}/${providerId}` };
+    if (secret?.api_key)
+      return {
+        apiKey: secret.api_key,
+        baseURL: secret.base_url,
+        source: `vault:${vault.mount}/${vault.secretsPath}/${providerId}`,
+      };
     if (!envFallback) {
       throw new UserError(`no api_key in vault secret ${vault.mount}/${vault.secretsPath}/${providerId}`);
     }

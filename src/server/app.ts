@@ -1,11 +1,14 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import { bearerMatches, UNAUTHENTICATED_MESSAGE } from "./bearer.ts";
-import { sendHttpError, statusOfError } from "./http-error.ts";
+import { sendHttpError, statusOfError } from "../contracts/http-error.ts";
+import { escapeForLog } from "../util/log-escape.ts";
 
 export interface ServerAppOptions {
   /** The bearer token every route except /health and the public (discovery) paths requires. */
   token: string;
   version: string;
+  /** Where a failed request's error is reported (one line; escaped by the caller). Default: stderr. */
+  log?: (line: string) => void;
 }
 
 /** A middleware or an error handler (4 arguments), as Express's `use` takes them. */
@@ -18,7 +21,10 @@ export interface ServerApp {
    * control plane, audit, bus…): `mount("/v1/audit", auditRouter)`. Mount order is request order.
    */
   mount(path: string, ...handlers: Handler[]): void;
-  /** Mounts handlers reachable without a token: only for discovery documents (the agent card). */
+  /**
+   * Mounts handlers reachable without a token: only discovery documents (the agent card) and middleware
+   * that lets every request on (e.g. one fixing the answers' media type, 401 included).
+   */
   mountPublic(path: string, ...handlers: Handler[]): void;
 }
 
@@ -40,7 +46,9 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   app.use(requireBearer(options.token));
   app.use(protectedRoutes);
   app.use((req, res) => sendHttpError(res, 404, `no route for ${req.method} ${req.path}`));
-  app.use(lastResortErrors);
+  app.use(
+    lastResortErrors(options.log ?? ((line) => process.stderr.write(`codetether serve: ${escapeForLog(line)}\n`))),
+  );
 
   return {
     app,
@@ -58,9 +66,11 @@ export function requireBearer(token: string): RequestHandler {
   };
 }
 
-const lastResortErrors: ErrorRequestHandler = (error, _req, res, _next) => {
-  const status = statusOfError(error);
-  if (status >= 500) process.stderr.write(`codetether serve: ${error instanceof Error ? error.message : String(error)}\n`);
-  if (res.headersSent) return void res.end();
-  sendHttpError(res, status, status >= 500 ? "internal server error" : (error as Error).message);
-};
+function lastResortErrors(log: (line: string) => void): ErrorRequestHandler {
+  return (error, _req, res, _next) => {
+    const status = statusOfError(error);
+    if (status >= 500) log(error instanceof Error ? error.message : String(error));
+    if (res.headersSent) return void res.end();
+    sendHttpError(res, status, status >= 500 ? "internal server error" : (error as Error).message);
+  };
+}

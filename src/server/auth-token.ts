@@ -1,7 +1,9 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { privateDir } from "../storage/private-files.ts";
+import { readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { rememberSecret } from "../util/redact.ts";
 
 export interface AuthToken {
   token: string;
@@ -17,15 +19,26 @@ export interface AuthToken {
  * hostname and the time) written there with mode 0600. There is deliberately no way to run without one.
  */
 export function resolveAuthToken(dataDir: string, env = process.env): AuthToken {
+  const auth = findAuthToken(dataDir, env);
+  rememberSecret(auth.token);
+  return auth;
+}
+
+function findAuthToken(dataDir: string, env: NodeJS.ProcessEnv): AuthToken {
   const fromEnv = env.CODETETHER_AUTH_TOKEN?.trim();
   if (fromEnv) return { token: fromEnv, source: "env" };
   const path = join(dataDir, "auth-token");
   const saved = readSaved(path);
   if (saved) return { token: saved, source: "file", path };
   const token = createHmac("sha256", randomBytes(32)).update(`${hostname()}:${Date.now()}`).digest("hex");
-  mkdirSync(dataDir, { recursive: true });
+  privateDir(dataDir);
   writeFileSync(path, `${token}\n`, { mode: 0o600 });
   return { token, source: "generated", path };
+}
+
+/** The token a serve on `dataDir` uses, if it has one already (never generates one): for local clients. */
+export function existingAuthToken(dataDir: string, env = process.env): string | undefined {
+  return env.CODETETHER_AUTH_TOKEN?.trim() || readSaved(join(dataDir, "auth-token"));
 }
 
 function readSaved(path: string): string | undefined {

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { ModelMessage } from "ai";
+import type { MessageKind, StoredMessage } from "../contracts/agent-events.ts";
 import { cachedStatement, openDatabase, type Database } from "../storage/database.ts";
+import { redactStrings } from "../util/redact.ts";
 
 export interface SessionInfo {
   id: string;
@@ -15,17 +17,6 @@ export interface SessionInfo {
   outputTokens: number;
   cost: number;
   messageCount: number;
-}
-
-export type MessageKind = "message" | "summary";
-
-export interface StoredMessage {
-  seq: number;
-  kind: MessageKind;
-  message: ModelMessage;
-  createdAt: number;
-  /** For a summary: the last seq it replaces in the model's context. */
-  summarizes?: number;
 }
 
 const SCHEMA = `
@@ -61,13 +52,16 @@ interface SessionRow {
 }
 
 const SELECT_SESSION = `SELECT s.*, (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id AND m.kind = 'message') AS message_count FROM sessions s`;
+const INSERT_MESSAGE =
+  "INSERT INTO messages (session_id, seq, kind, role, content, summarizes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
 /** Sessions, their messages (AI SDK ModelMessage JSON) and per-step usage, in SQLite. */
 export class SessionStore {
   private constructor(private readonly db: Database) {}
 
-  static open(dataDir: string): SessionStore {
-    const db = openDatabase(dataDir);
+  /** With `save: false` sessions live in this process's memory only: nothing is written to the data dir. */
+  static open(dataDir: string, options: { save?: boolean } = {}): SessionStore {
+    const db = openDatabase(dataDir, { memory: options.save === false });
     db.exec(SCHEMA);
     return new SessionStore(db);
   }
@@ -75,8 +69,10 @@ export class SessionStore {
   create(init: { directory: string; model: string; agent: string; title?: string; parentId?: string }): SessionInfo {
     const now = Date.now();
     const id = `ses_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
-    cachedStatement(this.db, `INSERT INTO sessions (id, title, directory, model, agent, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(id, init.title ?? "", init.directory, init.model, init.agent, init.parentId ?? null, now, now);
+    cachedStatement(
+      this.db,
+      `INSERT INTO sessions (id, title, directory, model, agent, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(id, init.title ?? "", init.directory, init.model, init.agent, init.parentId ?? null, now, now);
     return this.get(id)!;
   }
 
@@ -86,22 +82,53 @@ export class SessionStore {
   }
 
   latest(directory: string): SessionInfo | undefined {
-    const row = cachedStatement(this.db, `${SELECT_SESSION} WHERE s.directory = ? AND s.parent_id IS NULL ORDER BY s.updated_at DESC, s.rowid DESC LIMIT 1`)
-      .get(directory) as SessionRow | undefined;
+    const row = cachedStatement(
+      this.db,
+      `${SELECT_SESSION} WHERE s.directory = ? AND s.parent_id IS NULL ORDER BY s.updated_at DESC, s.rowid DESC LIMIT 1`,
+    ).get(directory) as SessionRow | undefined;
     return row && toInfo(row);
   }
 
-  list(options: { directory?: string; limit?: number } = {}): SessionInfo[] {
-    const where = options.directory ? `WHERE s.directory = ?` : "";
+  /** Newest first; `topLevel` leaves out sub-agent sessions (those with a parent). */
+  list(options: { directory?: string; limit?: number; topLevel?: boolean } = {}): SessionInfo[] {
+    const conditions = [
+      ...(options.directory ? ["s.directory = ?"] : []),
+      ...(options.topLevel ? ["s.parent_id IS NULL"] : []),
+    ];
+    const where = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
     const params = options.directory ? [options.directory] : [];
-    const rows = cachedStatement(this.db, `${SELECT_SESSION} ${where} ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ?`)
-      .all(...params, options.limit ?? 50) as SessionRow[];
+    const rows = cachedStatement(
+      this.db,
+      `${SELECT_SESSION} ${where} ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ?`,
+    ).all(...params, options.limit ?? 50) as SessionRow[];
     return rows.map(toInfo);
   }
 
+  /** Deletes a session with its messages, usage and sub-agent sessions; returns the ids deleted. */
+  delete(id: string): string[] {
+    const children = (
+      cachedStatement(this.db, `SELECT id FROM sessions WHERE parent_id = ?`).all(id) as { id: string }[]
+    ).map((row) => row.id);
+    return this.db.transaction(() => {
+      const deleted = children.flatMap((child) => this.delete(child));
+      for (const table of ["messages", "usage"])
+        cachedStatement(this.db, `DELETE FROM ${table} WHERE session_id = ?`).run(id);
+      const { changes } = cachedStatement(this.db, `DELETE FROM sessions WHERE id = ?`).run(id);
+      return changes ? [...deleted, id] : deleted;
+    })();
+  }
+
   messages(sessionId: string): StoredMessage[] {
-    const rows = cachedStatement(this.db, `SELECT seq, kind, content, summarizes, created_at FROM messages WHERE session_id = ? ORDER BY seq`)
-      .all(sessionId) as { seq: number; kind: MessageKind; content: string; summarizes: number | null; created_at: number }[];
+    const rows = cachedStatement(
+      this.db,
+      `SELECT seq, kind, content, summarizes, created_at FROM messages WHERE session_id = ? ORDER BY seq`,
+    ).all(sessionId) as {
+      seq: number;
+      kind: MessageKind;
+      content: string;
+      summarizes: number | null;
+      created_at: number;
+    }[];
     return rows.map((r) => ({
       seq: r.seq,
       kind: r.kind,
@@ -111,26 +138,95 @@ export class SessionStore {
     }));
   }
 
-  append(sessionId: string, message: ModelMessage, kind: MessageKind = "message", summarizes?: number): StoredMessage {
+  /** Stores the message redacted of secrets and returns what was stored (what the run keeps in its history). */
+  append(sessionId: string, original: ModelMessage, kind: MessageKind = "message", summarizes?: number): StoredMessage {
+    const message = redactStrings(original);
     const now = Date.now();
     const insert = this.db.transaction(() => {
-      const { next } = cachedStatement(this.db, `SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM messages WHERE session_id = ?`).get(sessionId) as { next: number };
-      cachedStatement(this.db, `INSERT INTO messages (session_id, seq, kind, role, content, summarizes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-        .run(sessionId, next, kind, message.role, JSON.stringify(message), summarizes ?? null, now);
+      const { next } = cachedStatement(
+        this.db,
+        `SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM messages WHERE session_id = ?`,
+      ).get(sessionId) as { next: number };
+      cachedStatement(this.db, INSERT_MESSAGE).run(
+        sessionId,
+        next,
+        kind,
+        message.role,
+        JSON.stringify(message),
+        summarizes ?? null,
+        now,
+      );
       cachedStatement(this.db, `UPDATE sessions SET updated_at = ? WHERE id = ?`).run(now, sessionId);
       return next;
     });
     // IMMEDIATE: it reads then writes; a deferred one fails at once with SQLITE_BUSY when another
     // process (serve, a worker, the TUI) wrote in between, instead of waiting its turn.
-    return { seq: insert.immediate(), kind, message, createdAt: now, ...(summarizes !== undefined ? { summarizes } : {}) };
+    return {
+      seq: insert.immediate(),
+      kind,
+      message,
+      createdAt: now,
+      ...(summarizes !== undefined ? { summarizes } : {}),
+    };
   }
 
-  recordUsage(sessionId: string, step: number, model: string, inputTokens: number, outputTokens: number, cost?: number): void {
+  /**
+   * Makes the local copy of a session exactly `info` with `messages` (the shared database's, with
+   * `[storage] url`): one transaction, so a turn never starts on half of another replica's conversation.
+   */
+  adopt(info: SessionInfo, messages: StoredMessage[]): void {
     this.db.transaction(() => {
-      cachedStatement(this.db, `INSERT INTO usage (session_id, step, model, input_tokens, output_tokens, cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-        .run(sessionId, step, model, inputTokens, outputTokens, cost ?? null, Date.now());
-      cachedStatement(this.db, `UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, cost = cost + ? WHERE id = ?`)
-        .run(inputTokens, outputTokens, cost ?? 0, sessionId);
+      cachedStatement(
+        this.db,
+        `INSERT INTO sessions (id, title, directory, model, agent, parent_id, created_at, updated_at, input_tokens, output_tokens, cost)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET title = excluded.title, model = excluded.model, agent = excluded.agent,
+           updated_at = excluded.updated_at, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost`,
+      ).run(
+        info.id,
+        info.title,
+        info.directory,
+        info.model,
+        info.agent,
+        info.parentId,
+        info.createdAt,
+        info.updatedAt,
+        info.inputTokens,
+        info.outputTokens,
+        info.cost,
+      );
+      cachedStatement(this.db, `DELETE FROM messages WHERE session_id = ?`).run(info.id);
+      const insert = cachedStatement(this.db, INSERT_MESSAGE);
+      for (const m of messages)
+        insert.run(
+          info.id,
+          m.seq,
+          m.kind,
+          m.message.role,
+          JSON.stringify(m.message),
+          m.summarizes ?? null,
+          m.createdAt,
+        );
+    })();
+  }
+
+  recordUsage(
+    sessionId: string,
+    step: number,
+    model: string,
+    inputTokens: number,
+    outputTokens: number,
+    cost?: number,
+  ): void {
+    this.db.transaction(() => {
+      cachedStatement(
+        this.db,
+        `INSERT INTO usage (session_id, step, model, input_tokens, output_tokens, cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(sessionId, step, model, inputTokens, outputTokens, cost ?? null, Date.now());
+      cachedStatement(
+        this.db,
+        `UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, cost = cost + ? WHERE id = ?`,
+      ).run(inputTokens, outputTokens, cost ?? 0, sessionId);
     })();
   }
 

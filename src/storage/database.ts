@@ -1,5 +1,5 @@
-import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
+import { privateDir, privateFiles, sqliteFiles } from "./private-files.ts";
 import { join } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 
@@ -16,6 +16,8 @@ export interface DatabaseOptions {
    * That fsync runs on the main thread; a hot store commits on NORMAL and waits for WalSync instead.
    */
   synchronous?: "NORMAL" | "FULL";
+  /** Nothing on disk: the process's one in-memory database, for what must not be kept (`[session] auto_save = false`). */
+  memory?: boolean;
 }
 
 /**
@@ -25,14 +27,15 @@ export interface DatabaseOptions {
  * approvals) does not pay for one on every write.
  */
 export function openDatabase(dataDir: string, options: DatabaseOptions = {}): Database {
-  const path = join(dataDir, "codetether.db");
+  const path = options.memory ? ":memory:" : join(dataDir, "codetether.db");
   const synchronous = options.synchronous ?? "NORMAL";
   const key = `${synchronous} ${path}`;
   const existing = open.get(key);
   if (existing?.open) return existing;
-  mkdirSync(dataDir, { recursive: true });
+  if (!options.memory) privateDir(dataDir);
   const Sqlite = require("better-sqlite3") as typeof BetterSqlite3;
   const db = new Sqlite(path);
+  if (!options.memory) privateFiles(...sqliteFiles(path));
   db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma("busy_timeout = 5000");

@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { privateFiles, sqliteFiles } from "./private-files.ts";
 import { existsSync } from "node:fs";
 
 /**
@@ -8,6 +9,7 @@ import { existsSync } from "node:fs";
  */
 export function holdExclusive(path: string): (() => void) | undefined {
   const db = new Database(path);
+  privateFiles(...sqliteFiles(path));
   try {
     db.pragma("busy_timeout = 0");
     db.pragma("locking_mode = EXCLUSIVE");

@@ -1,5 +1,4 @@
-import type { Tool } from "./tool.ts";
-import { a2aTool, peersConfigured } from "./builtin/a2a.ts";
+import type { Tool } from "../contracts/tool.ts";
 import { applyPatchTool } from "./builtin/apply-patch.ts";
 import { bashTool } from "./builtin/bash.ts";
 import { batchTool } from "./builtin/batch.ts";
@@ -27,7 +26,7 @@ export { loadSkills } from "./builtin/skills.ts";
 /**
  * The default tool set, in the order the model sees them. Pass the workspace's skills (loadSkills) so
  * the skill tool's description lists them. The names rlm, prd, ralph and swarm are reserved for the
- * orchestration features.
+ * orchestration features; `a2a` is added by the agent factory when there are peers to hire.
  */
 export function builtinTools(skills: Skill[] = []): Tool[] {
   return [
@@ -53,7 +52,5 @@ export function builtinTools(skills: Skill[] = []): Tool[] {
     skillTool(skills),
     planEnterTool,
     planExitTool,
-    // Only when there are peers to hire: the default schema stays small.
-    ...(peersConfigured() ? [a2aTool] : []),
   ] as Tool[];
 }

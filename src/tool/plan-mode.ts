@@ -1,4 +1,4 @@
-import { ToolError, type PermissionRequest, type PlanModeState } from "./tool.ts";
+import { ToolError, type PermissionRequest, type PlanModeState } from "../contracts/tool.ts";
 
 /** What plan mode refuses: anything that changes files or runs commands. */
 const BLOCKED_IN_PLAN_MODE = new Set(["edit", "execute"]);
@@ -10,7 +10,9 @@ export function guardPlanMode(
 ): (request: PermissionRequest) => Promise<void> {
   return async (request) => {
     if (state.active && BLOCKED_IN_PLAN_MODE.has(request.kind)) {
-      throw new ToolError(`plan mode: ${request.tool} is not allowed until the plan is approved; finish the plan, then call plan_exit`);
+      throw new ToolError(
+        `plan mode: ${request.tool} is not allowed until the plan is approved; finish the plan, then call plan_exit`,
+      );
     }
     await authorize(request);
   };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Tool } from "./tool.ts";
+import type { Tool } from "../contracts/tool.ts";
 
 /** JSON-schema noise that costs request bytes and tells the model little (zod validates anyway). */
 const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);

@@ -16,10 +16,15 @@ export interface TruncateOptions {
 
 /** The one truncation used by every tool: cut to the limits and say where the full output is. */
 export function truncateOutput(text: string, options: TruncateOptions): string {
+  return truncateToFile(text, options).text;
+}
+
+/** truncateOutput, also giving the file that holds the full output when it was cut (for the agent's RLM routing). */
+export function truncateToFile(text: string, options: TruncateOptions): { text: string; fullOutputPath?: string } {
   const maxLines = options.maxLines ?? MAX_LINES;
   const maxBytes = options.maxBytes ?? MAX_BYTES;
   const lines = text.split("\n");
-  if (lines.length <= maxLines && Buffer.byteLength(text) <= maxBytes) return text;
+  if (lines.length <= maxLines && Buffer.byteLength(text) <= maxBytes) return { text };
 
   const ordered = options.keep === "tail" ? [...lines].reverse() : lines;
   const kept: string[] = [];
@@ -34,8 +39,9 @@ export function truncateOutput(text: string, options: TruncateOptions): string {
 
   mkdirSync(options.outputDir, { recursive: true });
   const file = join(options.outputDir, `${options.name}-${Date.now().toString(36)}.txt`);
-  writeFileSync(file, text);
+  writeFileSync(file, text, { mode: 0o600 });
   const omitted = lines.length - kept.length;
   const hint = `[output truncated: ${omitted} of ${lines.length} lines omitted; full output in ${file} (use read_file with offset, or grep)]`;
-  return options.keep === "tail" ? `${hint}\n${kept.join("\n")}` : `${kept.join("\n")}\n${hint}`;
+  const cut = options.keep === "tail" ? `${hint}\n${kept.join("\n")}` : `${kept.join("\n")}\n${hint}`;
+  return { text: cut, fullOutputPath: file };
 }

@@ -1,5 +1,6 @@
 import { lstatSync, readlinkSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import type { PermissionTarget } from "../contracts/tool.ts";
 
 export interface ResolvedPath {
   absolute: string;
@@ -17,6 +18,35 @@ export function resolveWorkspacePath(workspace: string, input: string): Resolved
   const rel = relative(root, real);
   const external = rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel);
   return { absolute, display: external ? absolute : relative(workspace, absolute) || ".", external };
+}
+
+/** A resolved path as a permission target: what the runner authorizes is the path the tool acts on. */
+export interface PathTarget extends ResolvedPath, PermissionTarget {
+  external: boolean;
+}
+
+/** A path tool's `targets`: its one path argument, resolved. */
+export function pathTarget(workspace: string, input: string): PathTarget {
+  const resolved = resolveWorkspacePath(workspace, input);
+  return { ...resolved, target: resolved.absolute };
+}
+
+/**
+ * A reading tool's targets: the path, and when it is a symlink also the file it leads to, so a link
+ * named notes.txt that points at .env is judged as .env is. The tool acts on the first.
+ */
+export function followedPathTargets(workspace: string, input: string): PathTarget[] {
+  const link = pathTarget(workspace, input);
+  if (!isSymlink(link.absolute)) return [link];
+  return [link, pathTarget(workspace, realOfNearestExisting(link.absolute))];
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function realOrSelf(path: string): string {
@@ -40,7 +70,8 @@ function realOfNearestExisting(path: string, hops = 0): string {
       return resolve(realpathSync(current), ...[...rest].reverse());
     } catch {
       const target = danglingTarget(current);
-      if (target !== undefined && hops < 40) return realOfNearestExisting(resolve(dirname(current), target, ...[...rest].reverse()), hops + 1);
+      if (target !== undefined && hops < 40)
+        return realOfNearestExisting(resolve(dirname(current), target, ...[...rest].reverse()), hops + 1);
       const parent = dirname(current);
       if (parent === current) return path;
       rest.push(current.slice(parent.length + (parent.endsWith(sep) ? 0 : 1)));

@@ -4,28 +4,40 @@ import type { Layout } from "./chat/entry-view.tsx";
 import { runSlashCommand, type CommandContext, type Overlay } from "./commands/run-command.ts";
 import { completeSlash, parseSlash } from "./commands/slash-commands.ts";
 import { APPROVAL_CHOICES, ApprovalPrompt } from "./components/approval-prompt.tsx";
+import { diffRows } from "./chat/diff-view.tsx";
 import { layoutQuestion, QuestionPrompt } from "./components/question-prompt.tsx";
 import { Header } from "./components/header.tsx";
 import { InputBox } from "./components/input-box.tsx";
-import { LiveView } from "./components/live-view.tsx";
+import { QueuedPrompts } from "./components/queued-prompts.tsx";
 import { handlePickerKey, NEW_PICKER, Picker, type PickerItem, type PickerState } from "./components/picker.tsx";
 import { ScrollbackView } from "./components/scrollback-view.tsx";
 import { StatusLine } from "./components/status-line.tsx";
 import { useRefState } from "./components/use-ref-state.ts";
 import { useTerminalSize } from "./components/use-terminal-size.ts";
-import { tokenAtCursor } from "./input/editor.ts";
+import { editorOf, tokenAtCursor } from "./input/editor.ts";
 import { HistoryCursor, type PromptHistory } from "./input/history.ts";
 import type { KeyPress } from "./input/keys.ts";
 import type { FileIndex } from "./input/mentions.ts";
-import { EMPTY_PROMPT, handlePromptKey, type Completion, type PromptState } from "./input/prompt-keys.ts";
+import {
+  EMPTY_PROMPT,
+  handlePromptKey,
+  type Completion,
+  type PromptImage,
+  type PromptState,
+} from "./input/prompt-keys.ts";
 import { useKeys } from "./input/use-keys.ts";
+import { useImagePaste } from "./input/use-image-paste.ts";
+import { attachTypedImages, imagesShown } from "./input/prompt-images.ts";
+import { useResizeRedraw } from "./use-resize-redraw.ts";
 import { gitBranch } from "./session/git-branch.ts";
 import type { TuiSession } from "./session/tui-session.ts";
 import { ThemeProvider } from "./theme/theme-context.tsx";
 import type { ThemeStore } from "./theme/theme-store.ts";
 import { HelpPanel } from "./views/help-panel.tsx";
-import { handleInspectorKey, InspectorView, NEW_INSPECTOR, type InspectorState } from "./views/inspector-view.tsx";
+import { handleInspectorKey, NEW_INSPECTOR, type InspectorState } from "./views/inspector-view.tsx";
 import { modelItems, sessionItems } from "./views/picker-items.ts";
+import { handleSwarmKey, NEW_SWARM_VIEW, type SwarmViewState } from "./views/swarm-view.tsx";
+import { MainView } from "./views/main-view.tsx";
 import { nextView, type ViewId } from "./views/view-ids.ts";
 
 export interface AppProps {
@@ -51,6 +63,7 @@ export function App({ session, themes, history, files, initialLayout = "webview"
   const [overlay, setOverlay] = useState<Overlay>("none");
   const [picker, setPicker, pickerRef] = useRefState<PickerState>(NEW_PICKER);
   const [inspector, setInspector] = useState<InspectorState>(NEW_INSPECTOR);
+  const [swarmView, setSwarmView] = useState<SwarmViewState>(NEW_SWARM_VIEW);
   const [prompt, setPrompt, promptRef] = useRefState<PromptState>(EMPTY_PROMPT);
   const [approvalChoice, setApprovalChoice] = useState(0);
   const [rejectReason, setRejectReason, reasonRef] = useRefState<string | undefined>(undefined);
@@ -76,6 +89,8 @@ export function App({ session, themes, history, files, initialLayout = "webview"
     session.info(themeChanged ? `theme: ${theme.name}` : `layout: ${layout}`);
   }, [theme, layout, session]);
 
+  useResizeRedraw(columns, session);
+
   useEffect(() => {
     if (!flash) return;
     const timer = setTimeout(() => setFlash(undefined), QUIT_WINDOW_MS);
@@ -93,11 +108,20 @@ export function App({ session, themes, history, files, initialLayout = "webview"
   useEffect(() => {
     let current = true;
     const { token, start } = tokenAtCursor(prompt.editor);
-    const offer = (completions: Completion[]) => current && setPrompt((p) => (p.editor === prompt.editor ? { ...p, completions, selected: 0 } : p));
+    const offer = (completions: Completion[]) =>
+      current && setPrompt((p) => (p.editor === prompt.editor ? { ...p, completions, selected: 0 } : p));
     if (token.startsWith("/") && start === 0 && !prompt.editor.text.includes(" ")) {
-      offer(completeSlash(token).map((c) => ({ value: `/${c.name}${c.args ? " " : ""}`, label: `/${c.name}`, hint: c.coming ? `coming · ${c.description}` : c.description })));
+      offer(
+        completeSlash(token).map((c) => ({
+          value: `/${c.name}${c.args ? " " : ""}`,
+          label: `/${c.name}`,
+          hint: c.description,
+        })),
+      );
     } else if (token.startsWith("@")) {
-      void files.complete(token.slice(1)).then((paths) => offer(paths.map((p) => ({ value: `@${p} `, label: `@${p}` }))));
+      void files
+        .complete(token.slice(1))
+        .then((paths) => offer(paths.map((p) => ({ value: `@${p} `, label: `@${p}` }))));
     } else if (prompt.completions.length) {
       offer([]);
     }
@@ -121,23 +145,43 @@ export function App({ session, themes, history, files, initialLayout = "webview"
     },
     openOverlay: (o) => {
       setOverlay(o);
-      setPicker(NEW_PICKER);
+      // The model picker opens on the current model.
+      const current =
+        o === "model"
+          ? modelItems(session.config, process.env, session.listedModels()).findIndex(
+              (item) => item.value === snapshot.model.ref,
+            )
+          : -1;
+      setPicker({ ...NEW_PICKER, selected: Math.max(0, current) });
       setScroll(0);
     },
+    copy: (text) => write(`\x1b]52;c;${Buffer.from(text).toString("base64")}\x07`),
     quit: exit,
   };
 
-  const submit = (text: string) => {
+  const imageKey = useImagePaste({
+    config: session.config,
+    workspace: session.workspace,
+    promptRef,
+    setPrompt,
+    setFlash,
+  });
+
+  const submit = (text: string, images: readonly PromptImage[]) => {
     history.add(text);
     const slash = parseSlash(text);
     if (slash) void runSlashCommand(slash.name, slash.args, commands);
-    else void session.submit(text);
+    else if (text.startsWith("!") && text.slice(1).trim()) void session.shell(text.slice(1).trim());
+    else void session.submit(text, images);
   };
 
   const pickerItems = (): PickerItem[] => {
-    if (overlay === "model") return modelItems(session.config);
+    if (overlay === "model") return modelItems(session.config, process.env, session.listedModels());
     if (overlay === "sessions") return sessionItems(session.sessions(), snapshot.session.id);
-    if (overlay === "themes") return themes.names().map((name) => ({ value: name, label: name, hint: name === theme.name ? "current" : undefined }));
+    if (overlay === "themes")
+      return themes
+        .names()
+        .map((name) => ({ value: name, label: name, hint: name === theme.name ? "current" : undefined }));
     return [];
   };
 
@@ -159,8 +203,12 @@ export function App({ session, themes, history, files, initialLayout = "webview"
       return;
     }
     if (key.name === "escape") return void session.interrupt();
-    if (key.name === "left" || key.name === "right") return setApprovalChoice((c) => (c + (key.name === "left" ? 2 : 1)) % 3);
-    const choice = key.name === "return" ? APPROVAL_CHOICES[approvalChoice] : APPROVAL_CHOICES.find((c) => c.key === key.name && !key.ctrl);
+    if (key.name === "left" || key.name === "right")
+      return setApprovalChoice((c) => (c + (key.name === "left" ? 2 : 1)) % 3);
+    const choice =
+      key.name === "return"
+        ? APPROVAL_CHOICES[approvalChoice]
+        : APPROVAL_CHOICES.find((c) => c.key === key.name && !key.ctrl);
     if (!choice) return;
     if (choice.reply === "reject") setRejectReason("");
     else approval.answer({ reply: choice.reply });
@@ -177,7 +225,8 @@ export function App({ session, themes, history, files, initialLayout = "webview"
     };
     if (key.name === "escape") return done(undefined);
     if (key.name === "return") return done(typed.trim() || options[answerChoice]);
-    if ((key.name === "up" || key.name === "down") && options.length) return setAnswerChoice((c) => (c + (key.name === "up" ? options.length - 1 : 1)) % options.length);
+    if ((key.name === "up" || key.name === "down") && options.length)
+      return setAnswerChoice((c) => (c + (key.name === "up" ? options.length - 1 : 1)) % options.length);
     if (key.name === "backspace") return setAnswer(typed.slice(0, -1));
     if (key.text && !key.ctrl && !key.meta) return setAnswer(typed + key.text.replace(/\n/g, " "));
   };
@@ -194,7 +243,8 @@ export function App({ session, themes, history, files, initialLayout = "webview"
     if (snapshot.question) return handleQuestionKey(key);
     if (overlay !== "none") {
       if (overlay === "help") {
-        if (key.name === "escape" || key.name === "return" || key.name === "q" || key.text === "?") return closeOverlay();
+        if (key.name === "escape" || key.name === "return" || key.name === "q" || key.text === "?")
+          return closeOverlay();
         return scrollKeys(key);
       }
       const outcome = handlePickerKey(pickerRef.current, key, pickerItems());
@@ -203,10 +253,13 @@ export function App({ session, themes, history, files, initialLayout = "webview"
       return setPicker(outcome.state);
     }
     if (key.ctrl && key.name === "b") return setLayout((l) => (l === "webview" ? "classic" : "webview"));
-    if (key.ctrl && key.name === "m") return commands.openOverlay("model");
+    // Ctrl+M is Enter to a terminal without the kitty keyboard protocol: Ctrl+O works in every terminal.
+    if (key.ctrl && (key.name === "m" || key.name === "o")) return commands.openOverlay("model");
     if (key.ctrl && key.name === "l") return session.reprint();
+    if ((key.ctrl && key.name === "s") || key.name === "f2") return setView(view === "swarm" ? "chat" : "swarm");
     if (view !== "chat") {
       if (key.name === "escape" || (key.name === "q" && !key.ctrl)) return commands.setView("chat");
+      if (view === "swarm") return setSwarmView((s) => handleSwarmKey(s, key, snapshot.swarm?.rows.length ?? 0));
       return setInspector((s) => handleInspectorKey(s, key, snapshot.timeline.length));
     }
     if (scrollKeys(key)) return;
@@ -217,12 +270,20 @@ export function App({ session, themes, history, files, initialLayout = "webview"
     }
     if (key.name === "tab" && prompt.completions.length === 0) return cycleAgent(key.shift ? -1 : 1);
     if (key.text === "?" && prompt.editor.text === "") return commands.openOverlay("help");
-    const result = handlePromptKey(prompt, key, historyCursor);
-    setPrompt(result.state);
-    if (result.submit !== undefined) {
-      setScroll(0);
-      submit(result.submit);
+    // ↑ on an empty prompt takes the last queued message back to edit (or drop) before history.
+    if (key.name === "up" && prompt.editor.text === "" && snapshot.queued.length) {
+      const queued = session.unqueueLast();
+      return setPrompt({ ...EMPTY_PROMPT, editor: editorOf(queued?.text ?? ""), images: queued?.images ?? [] });
     }
+    if (imageKey(key)) return;
+    const result = handlePromptKey(prompt, key, historyCursor);
+    if (result.submit === undefined) return setPrompt(result.state);
+    // Image paths typed by hand are attached when the prompt is sent.
+    const typed = attachTypedImages({ ...prompt, editor: editorOf(result.submit) }, session.workspace);
+    if ("error" in typed) return setFlash(typed.error);
+    setPrompt(result.state);
+    setScroll(0);
+    submit(typed.editor.text.trimEnd(), imagesShown(typed.editor.text, typed.images));
   };
 
   const scrollKeys = (key: KeyPress): boolean => {
@@ -245,8 +306,17 @@ export function App({ session, themes, history, files, initialLayout = "webview"
   const width = Math.max(20, columns);
   const headerRows = layout === "webview" ? 1 : 0;
   // A question may be long (a plan to approve): it gets what leaves the live view 3 rows, and no more.
-  const question = snapshot.question ? layoutQuestion(snapshot.question.request, width, rows - headerRows - 2 - 3, answerChoice) : undefined;
-  const inputRows = snapshot.approval ? 6 : question ? question.rows : Math.min(8, prompt.editor.text.split("\n").length) + 2 + prompt.completions.length;
+  const question = snapshot.question
+    ? layoutQuestion(snapshot.question.request, width, rows - headerRows - 2 - 3, answerChoice)
+    : undefined;
+  // An edit's diff shows in the approval, leaving the live view at least 3 rows.
+  const maxDiffLines = Math.max(3, rows - headerRows - 2 - 3 - 7);
+  const approvalDiff = snapshot.approval?.diff;
+  const inputRows = snapshot.approval
+    ? 6 + (approvalDiff ? diffRows(approvalDiff, maxDiffLines) : 0)
+    : question
+      ? question.rows
+      : Math.min(8, prompt.editor.text.split("\n").length) + 2 + prompt.completions.length + snapshot.queued.length;
   const mainRows = Math.max(3, rows - inputRows - headerRows - 2);
   return (
     <ThemeProvider value={theme}>
@@ -264,17 +334,37 @@ export function App({ session, themes, history, files, initialLayout = "webview"
           />
         ) : (
           <>
-            {view === "inspector" ? (
-              <InspectorView items={snapshot.timeline} state={inspector} maxRows={mainRows - 2} width={width} />
-            ) : (
-              <LiveView entries={snapshot.live} layout={layout} width={width} maxRows={mainRows} scroll={scroll} />
-            )}
+            <MainView
+              view={view}
+              snapshot={snapshot}
+              session={session}
+              inspector={inspector}
+              swarmView={swarmView}
+              layout={layout}
+              width={width}
+              rows={mainRows}
+              scroll={scroll}
+            />
             {snapshot.approval ? (
-              <ApprovalPrompt approval={snapshot.approval} selected={approvalChoice} reason={rejectReason} />
+              <ApprovalPrompt
+                approval={snapshot.approval}
+                selected={approvalChoice}
+                reason={rejectReason}
+                maxDiffLines={maxDiffLines}
+              />
             ) : snapshot.question ? (
-              <QuestionPrompt question={snapshot.question} layout={question!} typed={answer} selected={answerChoice} width={width} />
+              <QuestionPrompt
+                question={snapshot.question}
+                layout={question!}
+                typed={answer}
+                selected={answerChoice}
+                width={width}
+              />
             ) : view === "chat" ? (
-              <InputBox prompt={prompt} busy={snapshot.busy} agent={snapshot.agent} width={width} />
+              <>
+                <QueuedPrompts queued={snapshot.queued} width={width} />
+                <InputBox prompt={prompt} busy={snapshot.busy} agent={snapshot.agent} width={width} />
+              </>
             ) : null}
           </>
         )}

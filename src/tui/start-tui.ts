@@ -1,6 +1,6 @@
 import { loadConfig } from "../config/load.ts";
 import { dataDir } from "../config/paths.ts";
-import { UserError } from "../util/errors.ts";
+import { UserError } from "../contracts/errors.ts";
 import type { Layout } from "./chat/entry-view.tsx";
 import { PromptHistory } from "./input/history.ts";
 import { FileIndex } from "./input/mentions.ts";
@@ -23,7 +23,10 @@ export interface TuiOptions {
 /** `codetether tui` (and bare `codetether` in a terminal): the interactive UI until the user quits. */
 export async function startTui(options: TuiOptions): Promise<void> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new UserError('the TUI needs an interactive terminal; for scripts and pipes use: codetether run "your task"', 2);
+    throw new UserError(
+      'the TUI needs an interactive terminal; for scripts and pipes use: codetether run "your task"',
+      2,
+    );
   }
   const loaded = loadConfig(options.config);
   const dir = dataDir();
@@ -38,6 +41,12 @@ export async function startTui(options: TuiOptions): Promise<void> {
     continueLatest: options.continue,
     maxSteps: options.maxSteps,
   });
+  // A database that does not answer must not keep the TUI from starting: the offer is only a hint.
+  await (
+    await import("./commands/orchestrate.ts")
+  )
+    .offerInterruptedRuns(session, dir)
+    .catch((error: Error) => session.info(`interrupted runs not checked: ${error.message}`, "warning"));
   const themes = new ThemeStore({
     configPath: loaded.path,
     initial: loaded.config.ui.theme,
@@ -49,7 +58,13 @@ export async function startTui(options: TuiOptions): Promise<void> {
   process.stdout.write(BRACKETED_PASTE_ON);
   try {
     const app = render(
-      createElement(App, { session, themes, history: new PromptHistory(join(dir, "tui-history.jsonl")), files: new FileIndex(workspace), initialLayout: options.layout }),
+      createElement(App, {
+        session,
+        themes,
+        history: new PromptHistory(join(dir, "tui-history.jsonl")),
+        files: new FileIndex(workspace),
+        initialLayout: options.layout,
+      }),
       // Ctrl+C is ours (first press clears, second quits); the kitty protocol, where the terminal has it, tells Ctrl+M from Enter.
       { exitOnCtrlC: false, kittyKeyboard: { mode: "auto" } },
     );
@@ -60,7 +75,9 @@ export async function startTui(options: TuiOptions): Promise<void> {
     await session.close();
   }
   const { session: info } = session.getSnapshot();
-  process.stdout.write(`session ${info.id}${info.title ? ` · ${info.title}` : ""}\nresume with: codetether tui --session ${info.id}\n`);
+  process.stdout.write(
+    `session ${info.id}${info.title ? ` · ${info.title}` : ""}\nresume with: codetether tui --session ${info.id}\n`,
+  );
   // Provider connections may keep sockets alive for a while; the user asked to leave now.
   process.exit(0);
 }
@@ -72,7 +89,11 @@ export async function startTui(options: TuiOptions): Promise<void> {
  * only while these modules load, so tools' child processes still see the user's environment.
  */
 export async function loadInk() {
-  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION, NODE_ENV: process.env.NODE_ENV };
+  const saved = {
+    CI: process.env.CI,
+    CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION,
+    NODE_ENV: process.env.NODE_ENV,
+  };
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
   process.env.NODE_ENV = "production";

@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import { setV8Flags } from "./v8-flags.ts";
 
 /**
  * Keeps WebAssembly on V8's baseline compiler. The wasm we run is undici's HTTP parser (behind fetch)
@@ -7,6 +7,5 @@ import { createRequire } from "node:module";
  * model-sized streams and terminal-sized layouts.
  */
 export function baselineWasmOnly(): void {
-  // node:v8 is required on use: the command table (and so --help) imports this module.
-  (createRequire(import.meta.url)("node:v8") as typeof import("node:v8")).setFlagsFromString("--liftoff-only");
+  setV8Flags("--liftoff-only");
 }

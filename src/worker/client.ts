@@ -1,4 +1,4 @@
-import type { AgentEvent } from "../agent/events.ts";
+import type { AgentEvent } from "../contracts/agent-events.ts";
 import type { Claim, HeartbeatReport, TaskRecord } from "../control-plane/types.ts";
 
 /** A non-2xx answer of the control plane, with the message it gave. */
@@ -71,7 +71,10 @@ export class ControlPlaneClient {
 
   /** Opens the SSE task stream after the given event id; the caller reads and closes the body. */
   async openTaskStream(afterSeq: number, signal: AbortSignal): Promise<Response> {
-    const headers = this.headers({ accept: "text/event-stream", ...(afterSeq > 0 ? { "last-event-id": String(afterSeq) } : {}) });
+    const headers = this.headers({
+      accept: "text/event-stream",
+      ...(afterSeq > 0 ? { "last-event-id": String(afterSeq) } : {}),
+    });
     const response = await fetch(`${this.server}/v1/worker/tasks/stream`, { headers, signal });
     if (!response.ok) throw await statusError(response);
     return response;

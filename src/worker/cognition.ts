@@ -1,4 +1,6 @@
-import { envFlag, positiveNumber } from "./env.ts";
+import { dataDir } from "../config/paths.ts";
+import { existingAuthToken } from "../server/auth-token.ts";
+import { envFlag, positiveNumber } from "../util/env-values.ts";
 
 /** Cognition sharing in heartbeats (the seed's "social by default" table). */
 export interface CognitionSharing {
@@ -15,9 +17,30 @@ export function cognitionSharingFromEnv(env: NodeJS.ProcessEnv): CognitionSharin
     enabled: envFlag(env, `${prefix}SHARE_ENABLED`, true),
     sourceUrl: (env[`${prefix}SOURCE_URL`]?.trim() || "http://127.0.0.1:4096").replace(/\/+$/, ""),
     includeThoughts: envFlag(env, `${prefix}INCLUDE_THOUGHTS`, true),
-    thoughtMaxChars: positiveNumber(env[`${prefix}THOUGHT_MAX_CHARS`], `${prefix}THOUGHT_MAX_CHARS`, 480, { integer: true }),
+    thoughtMaxChars: positiveNumber(env[`${prefix}THOUGHT_MAX_CHARS`], `${prefix}THOUGHT_MAX_CHARS`, 480, {
+      integer: true,
+    }),
     timeoutMs: positiveNumber(env[`${prefix}TIMEOUT_MS`], `${prefix}TIMEOUT_MS`, 2500, { integer: true }),
   };
+}
+
+/**
+ * The token to read the cognition source with. The serve the worker works for gets the worker's token;
+ * any other source (by default a local `codetether serve` on 127.0.0.1:4096) gets that serve's own token
+ * (CODETETHER_AUTH_TOKEN, else its data dir's token file): the upstream token never goes elsewhere.
+ */
+export function cognitionSourceToken(
+  sourceUrl: string,
+  server: string,
+  serverToken: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  try {
+    if (new URL(sourceUrl).origin === new URL(server).origin) return serverToken;
+    return existingAuthToken(dataDir(env), env);
+  } catch {
+    return undefined; // a bad source URL or an unreadable token file: that read fails, the beat goes on
+  }
 }
 
 /** What a heartbeat carries: the status's scalar fields and, when allowed, the truncated latest thought. */
@@ -44,7 +67,10 @@ export async function readCognition(sharing: CognitionSharing, token?: string): 
     if (!response.ok) return undefined;
     const body: unknown = await response.json();
     if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
-    const report: CognitionReport = { source: sharing.sourceUrl, status: scalarFields(body as Record<string, unknown>) };
+    const report: CognitionReport = {
+      source: sharing.sourceUrl,
+      status: scalarFields(body as Record<string, unknown>),
+    };
     const thought = thoughtText((body as Record<string, unknown>).latest_thought);
     if (sharing.includeThoughts && thought) report.latest_thought = truncate(thought, sharing.thoughtMaxChars);
     return report;

@@ -3,9 +3,9 @@ import { hostname } from "node:os";
 import { resolve } from "node:path";
 import type { AutoApprove } from "../permission/auto-approve.ts";
 import { AUTO_APPROVE_LEVELS } from "../permission/auto-approve.ts";
-import { UserError } from "../util/errors.ts";
+import { UserError } from "../contracts/errors.ts";
 import { cognitionSharingFromEnv, type CognitionSharing } from "./cognition.ts";
-import { envFlag, positiveNumber } from "./env.ts";
+import { envFlag, positiveNumber } from "../util/env-values.ts";
 
 /** The flags of `codetether worker` as commander gives them (strings; env fallbacks applied here). */
 export interface WorkerFlags {
@@ -37,7 +37,11 @@ export interface WorkerOptions {
 }
 
 /** Flags win over environment variables, which win over defaults; every bad value is a one-line error. */
-export function resolveWorkerOptions(flags: WorkerFlags, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): WorkerOptions {
+export function resolveWorkerOptions(
+  flags: WorkerFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): WorkerOptions {
   const server = (flags.server ?? env.CODETETHER_SERVER)?.trim();
   if (!server) throw new UserError("no server to work for: pass --server URL or set CODETETHER_SERVER");
   let url: URL;
@@ -46,10 +50,12 @@ export function resolveWorkerOptions(flags: WorkerFlags, env: NodeJS.ProcessEnv 
   } catch {
     throw new UserError(`invalid --server '${server}': expected a URL such as http://host:4096`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UserError(`invalid --server '${server}': use http:// or https://`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new UserError(`invalid --server '${server}': use http:// or https://`);
 
   const autoApprove = (flags.autoApprove ?? env.CODETETHER_WORKER_AUTO_APPROVE ?? "safe") as AutoApprove;
-  if (!AUTO_APPROVE_LEVELS.includes(autoApprove)) throw new UserError(`invalid --auto-approve '${autoApprove}': use all, safe or none`);
+  if (!AUTO_APPROVE_LEVELS.includes(autoApprove))
+    throw new UserError(`invalid --auto-approve '${autoApprove}': use all, safe or none`);
 
   const httpServer = flags.httpServer !== false && !envFlag(env, "CODETETHER_WORKER_HTTP_DISABLED", false);
   return {
@@ -57,23 +63,39 @@ export function resolveWorkerOptions(flags: WorkerFlags, env: NodeJS.ProcessEnv 
     token: (flags.token ?? env.CODETETHER_TOKEN)?.trim() || undefined,
     name: (flags.name ?? env.CODETETHER_WORKER_NAME)?.trim() || hostname(),
     workspaces: workspacesOf(flags.workspaces ?? env.CODETETHER_WORKER_WORKSPACES, cwd),
-    maxConcurrentTasks: positiveNumber(flags.maxConcurrentTasks ?? env.CODETETHER_WORKER_MAX_CONCURRENT_TASKS, "--max-concurrent-tasks", 4, { integer: true }),
+    maxConcurrentTasks: positiveNumber(
+      flags.maxConcurrentTasks ?? env.CODETETHER_WORKER_MAX_CONCURRENT_TASKS,
+      "--max-concurrent-tasks",
+      4,
+      { integer: true },
+    ),
     autoApprove,
     capabilities: ["agent"],
     probe: httpServer
       ? {
           host: (flags.hostname ?? env.CODETETHER_WORKER_HOST)?.trim() || "0.0.0.0",
-          port: positiveNumber(flags.port ?? env.CODETETHER_WORKER_PORT, "--port", 8080, { integer: true, allowZero: true }),
+          port: positiveNumber(flags.port ?? env.CODETETHER_WORKER_PORT, "--port", 8080, {
+            integer: true,
+            allowZero: true,
+          }),
         }
       : undefined,
-    heartbeatIntervalMs: positiveNumber(env.CODETETHER_WORKER_HEARTBEAT_INTERVAL_SECS, "CODETETHER_WORKER_HEARTBEAT_INTERVAL_SECS", 30) * 1000,
-    shutdownGraceMs: positiveNumber(env.CODETETHER_WORKER_SHUTDOWN_GRACE_SECS, "CODETETHER_WORKER_SHUTDOWN_GRACE_SECS", 25, { allowZero: true }) * 1000,
+    heartbeatIntervalMs:
+      positiveNumber(env.CODETETHER_WORKER_HEARTBEAT_INTERVAL_SECS, "CODETETHER_WORKER_HEARTBEAT_INTERVAL_SECS", 30) *
+      1000,
+    shutdownGraceMs:
+      positiveNumber(env.CODETETHER_WORKER_SHUTDOWN_GRACE_SECS, "CODETETHER_WORKER_SHUTDOWN_GRACE_SECS", 25, {
+        allowZero: true,
+      }) * 1000,
     cognition: cognitionSharingFromEnv(env),
   };
 }
 
 function workspacesOf(list: string | undefined, cwd: string): string[] {
-  const entries = (list ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  const entries = (list ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const paths = (entries.length ? entries : [cwd]).map((entry) => resolve(cwd, entry));
   for (const path of paths) {
     let isDirectory = false;
@@ -82,7 +104,8 @@ function workspacesOf(list: string | undefined, cwd: string): string[] {
     } catch {
       // Reported below.
     }
-    if (!isDirectory) throw new UserError(`workspace not found: ${path} (--workspaces takes existing directories, comma-separated)`);
+    if (!isDirectory)
+      throw new UserError(`workspace not found: ${path} (--workspaces takes existing directories, comma-separated)`);
   }
   return [...new Set(paths)];
 }

@@ -1,4 +1,4 @@
-import type { AgentEvent } from "../agent/events.ts";
+import type { AgentEvent } from "../contracts/agent-events.ts";
 import { Backoff } from "./backoff.ts";
 import { type ControlPlaneClient, isRetryable } from "./client.ts";
 
@@ -36,7 +36,8 @@ export class OutputSender {
   push(event: AgentEvent): void {
     if (this.#lost) return;
     const last = this.#pending.at(-1);
-    if (last && (event.type === "text-delta" || event.type === "reasoning-delta") && last.type === event.type) last.text += event.text;
+    if (last && (event.type === "text-delta" || event.type === "reasoning-delta") && last.type === event.type)
+      last.text += event.text;
     else this.#pending.push({ ...event });
     if (this.#pending.length >= MAX_BATCH || event.type === "finish") this.#flushNow();
     else this.#timer ??= setTimeout(() => this.#flushNow(), FLUSH_DELAY_MS);

@@ -18,7 +18,11 @@ export interface ProbeHandlers {
  * The worker's HTTP probes for Kubernetes and platforms: `/health` (alive), `/ready` (registered and
  * the task stream connected, else 503), `/worker/status`, and `POST /task` to wake the loop.
  */
-export async function startProbeServer(host: string, port: number, handlers: ProbeHandlers): Promise<{ server: Server; url: string }> {
+export async function startProbeServer(
+  host: string,
+  port: number,
+  handlers: ProbeHandlers,
+): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://probe").pathname;
     const route = `${req.method} ${path}`;

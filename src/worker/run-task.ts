@@ -1,12 +1,12 @@
-import { prepareAgent } from "../agent/prepare.ts";
-import { runAgent } from "../agent/run-agent.ts";
-import type { AgentEvent } from "../agent/events.ts";
+import { prepareAgent } from "../app/agent-factory.ts";
+import type { AgentServices } from "../app/agent-factory.ts";
+import { isLiveEvent, type AgentEvent } from "../contracts/agent-events.ts";
 import type { BusHandle } from "../bus/index.ts";
 import type { Config } from "../config/schema.ts";
 import { sameWorkspace } from "../control-plane/matching.ts";
 import type { Claim } from "../control-plane/types.ts";
 import { autoApproveAsk, type AutoApprove } from "../permission/auto-approve.ts";
-import { errorMessage } from "../util/errors.ts";
+import { errorMessage } from "../contracts/errors.ts";
 import type { ReleaseBody } from "./client.ts";
 
 export interface TaskRunSetup {
@@ -16,6 +16,8 @@ export interface TaskRunSetup {
   autoApprove: AutoApprove;
   /** The task's agent on the worker's bus: its events go out on `agent.{id}.events`, progress on `task.{id}`. */
   handle: BusHandle;
+  /** The worker's services its tasks' agents share (its durable-log writer, language servers, peers). */
+  services: Omit<AgentServices, "bus">;
   /** Every event, in order (the output sender streams them to the control plane). */
   emit(event: AgentEvent): void;
   signal: AbortSignal;
@@ -28,8 +30,10 @@ export type RunOutcome = Pick<ReleaseBody, "status" | "result" | "error" | "sess
 /** Runs a claimed task with the agent core in the workspace it names (else the worker's first one). */
 export async function runClaimedTask(claim: Claim, setup: TaskRunSetup): Promise<RunOutcome> {
   const { task } = claim;
-  const workspace = (task.workspace && setup.workspaces.find((w) => sameWorkspace(w, task.workspace!))) || setup.workspaces[0]!;
-  const progress = (state: string, detail?: Record<string, unknown>) => setup.handle.publishTaskUpdate(task.id, { state, run_id: claim.run_id, ...detail });
+  const workspace =
+    (task.workspace && setup.workspaces.find((w) => sameWorkspace(w, task.workspace!))) || setup.workspaces[0]!;
+  const progress = (state: string, detail?: Record<string, unknown>) =>
+    setup.handle.publishTaskUpdate(task.id, { state, run_id: claim.run_id, ...detail });
   progress("working", { workspace, attempt: claim.attempt });
 
   let prepared: Awaited<ReturnType<typeof prepareAgent>>;
@@ -44,6 +48,7 @@ export async function runClaimedTask(claim: Claim, setup: TaskRunSetup): Promise
       newIfMissing: true,
       ask: autoApproveAsk(setup.autoApprove),
       onWarning: setup.warn,
+      services: { ...setup.services, bus: setup.handle },
     });
   } catch (error) {
     const message = errorMessage(error);
@@ -52,15 +57,12 @@ export async function runClaimedTask(claim: Claim, setup: TaskRunSetup): Promise
     return { status: "failed", error: message, aborted: false };
   }
 
-  const emit = (event: AgentEvent) => {
-    setup.emit(event);
-    setup.handle.publishEvent(event);
-  };
-  emit({ type: "session", sessionId: prepared.session.id, model: prepared.model.ref, resumed: prepared.resumed });
+  // What the control plane streams to the task's client; stored messages stay in the session and the log.
+  const emit = (event: AgentEvent) => isLiveEvent(event) && setup.emit(event);
   let finish: Extract<AgentEvent, { type: "finish" }> | undefined;
   let lastError: string | undefined;
   try {
-    for await (const event of runAgent(task.prompt, { ...prepared, workspace, dataDir: setup.dataDir, signal: setup.signal, maxSteps: setup.config.default.max_steps })) {
+    for await (const event of prepared.run(task.prompt, { signal: setup.signal })) {
       emit(event);
       if (event.type === "error") lastError = event.message;
       if (event.type === "finish") finish = event;

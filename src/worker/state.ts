@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { privateDir } from "../storage/private-files.ts";
 import { join } from "node:path";
 
 interface SavedState {
@@ -22,7 +23,7 @@ export class WorkerState {
     const saved = readSaved(this.path);
     this.workerId = explicitId ?? saved?.worker_id ?? randomUUID();
     this.#cursor = saved?.worker_id === this.workerId ? saved.cursor : 0;
-    mkdirSync(dir, { recursive: true });
+    privateDir(dir);
     this.#write();
   }
 
@@ -39,7 +40,9 @@ export class WorkerState {
   #write(): void {
     // Write-then-rename: a crash leaves the old cursor or the new one, never half a file.
     const temp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify({ worker_id: this.workerId, cursor: this.#cursor } satisfies SavedState));
+    writeFileSync(temp, JSON.stringify({ worker_id: this.workerId, cursor: this.#cursor } satisfies SavedState), {
+      mode: 0o600,
+    });
     renameSync(temp, this.path);
   }
 }

@@ -1,7 +1,7 @@
 import type { TaskRecord } from "../control-plane/types.ts";
 import { Backoff } from "./backoff.ts";
 import { type ControlPlaneClient, HttpStatusError } from "./client.ts";
-import { readSse } from "./sse-reader.ts";
+import { readSse } from "../util/sse-reader.ts";
 
 export interface TaskStreamHandlers {
   /** Where to resume: the last event id fully handled. */
@@ -56,8 +56,10 @@ export class TaskStream {
       } catch (error) {
         if (this.#stop.signal.aborted) break;
         reason = (error as Error).message;
-        if (error instanceof HttpStatusError && error.status === 404) await this.handlers.unknownWorker().catch(() => {});
-        else if (error instanceof HttpStatusError && (error.status === 401 || error.status === 403)) return this.handlers.fatal(`the server refused the task stream: ${reason}`);
+        if (error instanceof HttpStatusError && error.status === 404)
+          await this.handlers.unknownWorker().catch(() => {});
+        else if (error instanceof HttpStatusError && (error.status === 401 || error.status === 403))
+          return this.handlers.fatal(`the server refused the task stream: ${reason}`);
       }
       this.handlers.disconnected(reason);
       this.#waitCut = new AbortController();

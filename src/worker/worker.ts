@@ -1,12 +1,13 @@
 import { hostname } from "node:os";
+import type { AgentServices } from "../app/agent-factory.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AgentBus, AgentRegistry } from "../bus/index.ts";
 import type { Config } from "../config/schema.ts";
 import type { Claim, TaskRecord } from "../control-plane/types.ts";
-import { errorMessage } from "../util/errors.ts";
+import { errorMessage } from "../contracts/errors.ts";
 import { Backoff } from "./backoff.ts";
 import { ControlPlaneClient, HttpStatusError, isRetryable, type ReleaseBody } from "./client.ts";
-import { readCognition } from "./cognition.ts";
+import { cognitionSourceToken, readCognition } from "./cognition.ts";
 import type { WorkerOptions } from "./options.ts";
 import { OutputSender } from "./output-sender.ts";
 import type { ProbeStatus } from "./probe-server.ts";
@@ -29,6 +30,8 @@ export interface WorkerDeps {
   dataDir: string;
   bus: AgentBus;
   registry: AgentRegistry;
+  /** Shared by its tasks' agents: the writer of the durable logs (each would take a writer slot), language servers. */
+  services: Omit<AgentServices, "bus">;
   log(message: string): void;
 }
 
@@ -68,7 +71,12 @@ export class Worker {
 
   /** Registers (retrying until serve answers), then starts heartbeats and the task stream. */
   async start(): Promise<void> {
-    this.deps.registry.register({ name: this.agentName, description: "CodeTether worker", url: this.deps.options.server, skills: [] });
+    this.deps.registry.register({
+      name: this.agentName,
+      description: "CodeTether worker",
+      url: this.deps.options.server,
+      skills: [],
+    });
     await this.#registerUntilDone();
     if (this.#stopping) return;
     this.#heartbeatTimer = setInterval(() => void this.heartbeat(), this.deps.options.heartbeatIntervalMs);
@@ -116,7 +124,8 @@ export class Worker {
       .list()
       .filter((card) => !card.remote && card.name !== this.agentName)
       .map((card) => ({ name: card.name, url: card.url }));
-    const cognition = await readCognition(this.deps.options.cognition, this.deps.options.token);
+    const { cognition: sharing, server, token } = this.deps.options;
+    const cognition = await readCognition(sharing, cognitionSourceToken(sharing.sourceUrl, server, token));
     try {
       const answer = await this.client.heartbeat({
         status: this.#status(),
@@ -210,7 +219,11 @@ export class Worker {
 
   /** Claims backlog offers, oldest first, while there is room. */
   #pump(): void {
-    while (!this.#stopping && this.#backlog.size > 0 && this.#running.size + this.#claiming.size < this.deps.options.maxConcurrentTasks) {
+    while (
+      !this.#stopping &&
+      this.#backlog.size > 0 &&
+      this.#running.size + this.#claiming.size < this.deps.options.maxConcurrentTasks
+    ) {
       const [taskId, offer] = [...this.#backlog.entries()].reduce((a, b) => (b[1].seq < a[1].seq ? b : a));
       this.#backlog.delete(taskId);
       this.#claiming.set(taskId, offer.seq);
@@ -258,7 +271,10 @@ export class Worker {
         this.#stopRun(task.id, "claim-lost");
       },
     });
-    const { handle } = this.deps.registry.spawnEphemeral(`task-${task.id}`, { description: `worker task ${task.id}`, correlation: { task_id: task.id } });
+    const { handle } = this.deps.registry.spawnEphemeral(`task-${task.id}`, {
+      description: `worker task ${task.id}`,
+      correlation: { task_id: task.id },
+    });
     try {
       const outcome = await runClaimedTask(claim, {
         config: this.deps.config,
@@ -266,6 +282,7 @@ export class Worker {
         workspaces: this.deps.options.workspaces,
         autoApprove: this.deps.options.autoApprove,
         handle,
+        services: this.deps.services,
         emit: (event) => sender.push(event),
         signal: running.controller.signal,
         warn: (message) => this.deps.log(`task ${task.id}: warning: ${message}`),
@@ -299,7 +316,10 @@ export class Worker {
         return;
       } catch (error) {
         if (!isRetryable(error)) return this.deps.log(`task ${body.task_id}: release refused: ${errorMessage(error)}`);
-        if (this.#abandoned) return this.deps.log(`task ${body.task_id}: not released (serve unreachable); it is requeued when its lease expires`);
+        if (this.#abandoned)
+          return this.deps.log(
+            `task ${body.task_id}: not released (serve unreachable); it is requeued when its lease expires`,
+          );
         await backoff.wait();
       }
     }
@@ -311,7 +331,14 @@ function releaseOf(claim: Claim, outcome: RunOutcome, stopReason: StopReason | u
   const { aborted, ...result } = outcome;
   const base = { task_id: claim.task.id, run_id: claim.run_id, session_id: outcome.session_id };
   if (aborted && stopReason === "shutdown") return { ...base, status: "pending" };
-  if (aborted && stopReason === "cancelled") return { ...base, status: "cancelled", error: "cancelled", result: outcome.result };
-  if (aborted && stopReason === "timed-out") return { ...base, status: "failed", error: `timed out after ${Math.round(claim.timeout_ms / 1000)} s`, result: outcome.result };
+  if (aborted && stopReason === "cancelled")
+    return { ...base, status: "cancelled", error: "cancelled", result: outcome.result };
+  if (aborted && stopReason === "timed-out")
+    return {
+      ...base,
+      status: "failed",
+      error: `timed out after ${Math.round(claim.timeout_ms / 1000)} s`,
+      result: outcome.result,
+    };
   return { ...base, ...result };
 }

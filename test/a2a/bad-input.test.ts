@@ -4,7 +4,11 @@ import { useServe, TOKEN } from "./serve-process.ts";
 
 const running = useServe();
 
-async function post(path: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+async function post(
+  path: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${running.serve.endpoints.http}${path}`, {
     method: "POST",
     headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...headers },
@@ -22,12 +26,87 @@ const JSON_RPC_CASES: Array<[string, string, Record<string, string>, number, num
   ["wrong jsonrpc version", rpc({ jsonrpc: "1.0", id: 1, method: "tasks/get", params: { id: "x" } }), {}, 200, -32600],
   ["unknown 0.3 method", rpc({ jsonrpc: "2.0", id: 1, method: "tasks/explode", params: {} }), {}, 200, -32601],
   ["unknown 1.0 method", rpc({ jsonrpc: "2.0", id: 1, method: "Explode", params: {} }), V1, 200, -32601],
-  ["invalid 0.3 params", rpc({ jsonrpc: "2.0", id: 1, method: "message/send", params: { message: 5 } }), {}, 200, -32602],
+  [
+    "invalid 0.3 params",
+    rpc({ jsonrpc: "2.0", id: 1, method: "message/send", params: { message: 5 } }),
+    {},
+    200,
+    -32602,
+  ],
   ["invalid 1.0 params", rpc({ jsonrpc: "2.0", id: 1, method: "SendMessage", params: "x" }), V1, 200, -32602],
   ["unsupported content type", "hello", { "content-type": "text/plain" }, 200, -32005],
-  ["unsupported A2A version", rpc({ jsonrpc: "2.0", id: 1, method: "GetTask", params: { id: "x" } }), { "a2a-version": "9.9" }, 200, -32009],
+  [
+    "unsupported A2A version",
+    rpc({ jsonrpc: "2.0", id: 1, method: "GetTask", params: { id: "x" } }),
+    { "a2a-version": "9.9" },
+    200,
+    -32009,
+  ],
   ["oversized body", rpc({ jsonrpc: "2.0", id: 1, method: "message/send", params: { pad: HUGE } }), {}, 413, -32600],
+  [
+    "task id not a string (0.3)",
+    rpc({ jsonrpc: "2.0", id: 1, method: "tasks/get", params: { id: 5 } }),
+    {},
+    200,
+    -32602,
+  ],
+  [
+    "task id not a string (1.0)",
+    rpc({ jsonrpc: "2.0", id: 1, method: "GetTask", params: { id: { a: 1 } } }),
+    V1,
+    200,
+    -32602,
+  ],
+  [
+    "null part (1.0)",
+    rpc({ jsonrpc: "2.0", id: 1, method: "SendMessage", params: { message: { messageId: "m", parts: [null] } } }),
+    V1,
+    200,
+    -32602,
+  ],
+  [
+    "push config set without a config (0.3)",
+    rpc({ jsonrpc: "2.0", id: 1, method: "tasks/pushNotificationConfig/set", params: { taskId: "x" } }),
+    {},
+    200,
+    -32602,
+  ],
+  [
+    "push config create without a url (1.0)",
+    rpc({ jsonrpc: "2.0", id: 1, method: "CreateTaskPushNotificationConfig", params: { taskId: "x" } }),
+    V1,
+    200,
+    -32602,
+  ],
+  ["batch (A2A has none)", rpc([{ jsonrpc: "2.0", id: 1, method: "GetTask", params: { id: "x" } }]), V1, 200, -32600],
 ];
+
+const DEEP = (n: number) => "[".repeat(n) + "1" + "]".repeat(n);
+
+test("JSON-RPC id nested 10,000 deep → -32600 with id null", async () => {
+  const res = await post("/a2a", `{"jsonrpc":"2.0","id":${DEEP(10_000)},"method":"GetTask","params":{"id":"x"}}`, V1);
+  assert.ok(res.status < 500);
+  assert.equal(res.body.id, null);
+  assert.equal(res.body.error.code, -32600);
+});
+
+for (const id of [{ x: 1 }, [1], 1.5, "forged\nline", "x".repeat(300)]) {
+  test(`JSON-RPC invalid id ${JSON.stringify(id).slice(0, 20)} → -32600 answered with id null`, async () => {
+    const res = await post("/a2a", rpc({ jsonrpc: "2.0", id, method: "GetTask", params: { id: "x" } }), V1);
+    assert.equal(res.body.id, null);
+    assert.equal(res.body.error.code, -32600);
+  });
+}
+
+test("a JSON-RPC notification (no id) gets no response", async () => {
+  const res = await fetch(`${running.serve.endpoints.http}/a2a`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...V1 },
+    body: rpc({ jsonrpc: "2.0", method: "GetTask", params: { id: "x" } }),
+  });
+  assert.equal(res.status, 204);
+  assert.equal(await res.text(), "");
+});
 
 for (const [label, body, headers, status, code] of JSON_RPC_CASES) {
   test(`JSON-RPC ${label} → ${code}`, async () => {
@@ -38,25 +117,44 @@ for (const [label, body, headers, status, code] of JSON_RPC_CASES) {
   });
 }
 
-const REST_CASES: Array<[string, string, number]> = [
+const REST_CASES: Array<[string, string, number, string?]> = [
   ["malformed JSON", "{not json", 400],
   ["invalid params", JSON.stringify({ message: 3 }), 400],
   ["oversized body", JSON.stringify({ pad: HUGE }), 413],
+  ["null part", JSON.stringify({ message: { messageId: "m", role: "ROLE_USER", parts: [null] } }), 400],
+  [
+    "null part (0.3)",
+    JSON.stringify({ message: { messageId: "m", role: "user", parts: [null] } }),
+    400,
+    "/v1/message:send",
+  ],
+  ["message nested 10,000 deep", `{"message":${DEEP(10_000)}}`, 400],
+  ["push config without a url", "{}", 400, "/tasks/x/pushNotificationConfigs"],
+  ["a body that is not an object", "1.5", 400, "/tasks/x:cancel"],
 ];
 
-for (const [label, body, status] of REST_CASES) {
+for (const [label, body, status, route = "/message:send"] of REST_CASES) {
   test(`REST ${label} → ${status} with an error body`, async () => {
-    const res = await post("/a2a/rest/message:send", body, V1);
+    const res = await post(`/a2a/rest${route}`, body, V1);
     assert.equal(res.status, status);
     assert.equal(res.body.error.code, status);
-    assert.equal(typeof res.body.error.message, "string");
+    assert.equal(res.body.error.status, "INVALID_ARGUMENT");
+    assert.doesNotMatch(res.body.error.message, /Cannot read|is not a function|internal/);
   });
 }
 
 test("after all that the server still serves", async () => {
   const health = await fetch(`${running.serve.endpoints.http}/health`);
   assert.equal(health.status, 200);
-  const res = await post("/a2a", rpc({ jsonrpc: "2.0", id: 7, method: "message/send", params: { message: { kind: "message", messageId: "m1", role: "user", parts: [{ kind: "text", text: "hi" }] } } }));
+  const res = await post(
+    "/a2a",
+    rpc({
+      jsonrpc: "2.0",
+      id: 7,
+      method: "message/send",
+      params: { message: { kind: "message", messageId: "m1", role: "user", parts: [{ kind: "text", text: "hi" }] } },
+    }),
+  );
   assert.equal(res.body.id, 7);
   assert.equal(res.body.result.status.state, "completed");
   assert.equal(running.serve.child.exitCode, null);

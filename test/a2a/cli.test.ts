@@ -8,7 +8,8 @@ import { startV03EchoAgent } from "./v03-echo-agent.ts";
 
 const running = useServe();
 
-const a2a = (...args: string[]) => runCli(running.serve.sandbox, ["a2a", ...args], { env: { CODETETHER_AUTH_TOKEN: TOKEN } });
+const a2a = (...args: string[]) =>
+  runCli(running.serve.sandbox, ["a2a", ...args], { env: { CODETETHER_AUTH_TOKEN: TOKEN } });
 
 function scripted(...texts: string[]): string {
   const tag = `tag-${randomUUID()}`;
@@ -36,7 +37,14 @@ for (const transport of ["jsonrpc", "rest", "grpc"]) {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), "The answer.");
     assert.match(r.stderr, /completed task \S+ · context \S+/);
-    const json = await a2a("send", running.serve.endpoints.http, scripted("JSON answer."), "--transport", transport, "--json");
+    const json = await a2a(
+      "send",
+      running.serve.endpoints.http,
+      scripted("JSON answer."),
+      "--transport",
+      transport,
+      "--json",
+    );
     const task = jsonLines(json.stdout)[0]!;
     assert.equal(task.status.state, "TASK_STATE_COMPLETED");
     assert.equal(task.artifacts.find((a: { name: string }) => a.name === "answer").parts[0].text, "JSON answer.");
@@ -62,7 +70,10 @@ test("a2a get and cancel", async () => {
   running.fake.push({ match: { lastUserContains: tag }, hang: true, items: [{ text: "…" }] });
   const peer = await v1Peer(running.serve.endpoints.http, TOKEN, "JSONRPC");
   const task = await peer.send(tag, { immediate: true });
-  await waitFor(() => running.fake.requests.find((r) => r.prompt.users.some((u) => u.includes(tag))), "the model request");
+  await waitFor(
+    () => running.fake.requests.find((r) => r.prompt.users.some((u) => u.includes(tag))),
+    "the model request",
+  );
   const got = await a2a("get", running.serve.endpoints.http, task.id, "--json");
   assert.equal(jsonLines(got.stdout)[0]!.status.state, "TASK_STATE_WORKING");
   const canceled = await a2a("cancel", running.serve.endpoints.http, task.id);
@@ -74,7 +85,10 @@ test("a2a get and cancel", async () => {
 
 test("a2a send --stream --json prints only JSON lines and exits 1 when the task fails", async () => {
   const tag = `fail-${randomUUID()}`;
-  running.fake.push({ match: { lastUserContains: tag }, error: { status: 401, body: { error: { message: "bad key" } } } });
+  running.fake.push({
+    match: { lastUserContains: tag },
+    error: { status: 401, body: { error: { message: "bad key" } } },
+  });
   const r = await a2a("send", running.serve.endpoints.http, tag, "--stream", "--json");
   assert.equal(r.code, 1, r.stdout);
   for (const line of r.stdout.trim().split("\n")) assert.doesNotThrow(() => JSON.parse(line), line);
@@ -84,7 +98,14 @@ test("errors are one line with a non-zero exit", async () => {
   const missing = await a2a("get", running.serve.endpoints.http, "no-such-task");
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^codetether: get failed: .*not found/im);
-  const wrongToken = await runCli(running.serve.sandbox, ["a2a", "send", running.serve.endpoints.http, "hi", "--token", "wrong"]);
+  const wrongToken = await runCli(running.serve.sandbox, [
+    "a2a",
+    "send",
+    running.serve.endpoints.http,
+    "hi",
+    "--token",
+    "wrong",
+  ]);
   assert.equal(wrongToken.code, 1);
   assert.match(wrongToken.stderr, /^codetether: send failed: .*(401|unauth)/im);
   const unreachable = await a2a("card", "http://127.0.0.1:9");

@@ -17,7 +17,11 @@ after(async () => {
 function hang(): { prompt: string; reached: () => Promise<unknown> } {
   const tag = `hang-${randomUUID()}`;
   fake.push({ match: { lastUserContains: tag }, hang: true, items: [{ text: "working on it" }] });
-  return { prompt: tag, reached: () => waitFor(() => fake.requests.find((r) => r.prompt.users.some((u) => u.includes(tag))), "the model request") };
+  return {
+    prompt: tag,
+    reached: () =>
+      waitFor(() => fake.requests.find((r) => r.prompt.users.some((u) => u.includes(tag))), "the model request"),
+  };
 }
 
 test("kill -9 with tasks running: after restart every acknowledged task is there with a truthful state", async () => {
@@ -48,7 +52,9 @@ test("kill -9 with tasks running: after restart every acknowledged task is there
         const after = await again.get(task.id);
         assert.equal(after.state, "failed", "a task cut off by the crash is not silently lost");
       }
-      const raw = await fetch(`${second.endpoints.rest}/tasks/${acknowledged[0]!.id}`, { headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" } });
+      const raw = await fetch(`${second.endpoints.rest}/tasks/${acknowledged[0]!.id}`, {
+        headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" },
+      });
       assert.match(JSON.stringify(await raw.json()), /server stopped while this task was (working|submitted)/);
       const listed = await again.list!(50);
       for (const id of [finished.id, ...acknowledged.map((t) => t.id)]) assert.ok(listed.ids.includes(id), id);
@@ -89,7 +95,10 @@ test("SIGTERM cancels running tasks, stores their state, exits 0", async () => {
 test("a second serve on the same data dir refuses to start and leaves the first one's running task alone", async () => {
   const { serve: first, peer, task: running } = await serveWithRunningTask("JSONRPC");
   try {
-    await assert.rejects(startServe({ fake, sandbox: first.sandbox }), /another codetether serve is using the data directory/);
+    await assert.rejects(
+      startServe({ fake, sandbox: first.sandbox }),
+      /another codetether serve is using the data directory/,
+    );
     assert.equal((await peer.get(running.id)).state, "working", "the running task was not marked failed");
   } finally {
     await first.kill();
@@ -103,7 +112,8 @@ test("kill -9 with a task queued for workers: after restart the A2A task is fail
   const sandbox = first.sandbox;
   const queued = async (http: string) => {
     const res = await fetch(`${http}/v1/agent/tasks`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    return ((await res.json()) as { tasks: Array<{ id: string; status: string; metadata?: Record<string, unknown> }> }).tasks;
+    return ((await res.json()) as { tasks: Array<{ id: string; status: string; metadata?: Record<string, unknown> }> })
+      .tasks;
   };
   try {
     const peer = await v1Peer(first.endpoints.http, TOKEN, "JSONRPC");

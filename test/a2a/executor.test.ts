@@ -24,7 +24,10 @@ after(async () => {
 
 function toolThenAnswer(tool: string, input: Record<string, unknown>, answer: string): string {
   const tag = `tag-${randomUUID()}`;
-  fake.push({ match: { lastUserContains: tag }, items: [{ tool, input }] }, { match: { lastUserContains: tag }, items: [{ text: answer }] });
+  fake.push(
+    { match: { lastUserContains: tag }, items: [{ tool, input }] },
+    { match: { lastUserContains: tag }, items: [{ text: answer }] },
+  );
   return tag;
 }
 
@@ -32,7 +35,9 @@ test("a permission ask pauses the task in input-required; 'yes' resumes the same
   const prompt = toolThenAnswer("bash", { command: "echo approved-run" }, "bash ran");
   const paused = await peer.send(prompt);
   assert.equal(paused.state, "input-required");
-  const question = await fetch(`${serve.endpoints.rest}/tasks/${paused.id}`, { headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" } }).then(bodyOf);
+  const question = await fetch(`${serve.endpoints.rest}/tasks/${paused.id}`, {
+    headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" },
+  }).then(bodyOf);
   assert.match(JSON.stringify(question.status.message), /Permission needed: bash `echo approved-run`/);
   const resumed = await peer.send("yes", { taskId: paused.id, contextId: paused.contextId });
   assert.equal(resumed.id, paused.id);
@@ -67,9 +72,14 @@ test("changed files come back as an artifact", async () => {
 
 test("a model failure ends the task failed with a readable message", async () => {
   const tag = `tag-${randomUUID()}`;
-  fake.push({ match: { lastUserContains: tag }, error: { status: 400, body: { error: { message: "context too long for this model" } } } });
+  fake.push({
+    match: { lastUserContains: tag },
+    error: { status: 400, body: { error: { message: "context too long for this model" } } },
+  });
   const task = await peer.send(tag);
   assert.equal(task.state, "failed");
-  const raw = await fetch(`${serve.endpoints.rest}/tasks/${task.id}`, { headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" } }).then(bodyOf);
+  const raw = await fetch(`${serve.endpoints.rest}/tasks/${task.id}`, {
+    headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" },
+  }).then(bodyOf);
   assert.match(JSON.stringify(raw.status.message), /context too long/);
 });

@@ -17,7 +17,14 @@ function scripted(answer: string): string {
 function hanging(): { prompt: string; reached: () => Promise<unknown> } {
   const tag = `hang-${randomUUID()}`;
   running.fake.push({ match: { lastUserContains: tag }, hang: true, items: [{ text: "starting…" }] });
-  return { prompt: tag, reached: () => waitFor(() => running.fake.requests.find((r) => r.prompt.users.some((u) => u.includes(tag))), "the model request") };
+  return {
+    prompt: tag,
+    reached: () =>
+      waitFor(
+        () => running.fake.requests.find((r) => r.prompt.users.some((u) => u.includes(tag))),
+        "the model request",
+      ),
+  };
 }
 
 async function collect(events: AsyncGenerator<PeerEvent>): Promise<PeerEvent[]> {
@@ -30,7 +37,9 @@ const PEERS: Array<[string, () => Promise<Peer>]> = [
   ["1.0 JSONRPC", () => v1Peer(running.serve.endpoints.http, TOKEN, "JSONRPC")],
   ["1.0 HTTP+JSON", () => v1Peer(running.serve.endpoints.http, TOKEN, "HTTP+JSON")],
   ["1.0 GRPC", () => v1Peer(running.serve.endpoints.http, TOKEN, "GRPC")],
-  ["0.3 JSONRPC", () => v03Peer(running.serve.endpoints.http, TOKEN)],
+  ["0.3 JSONRPC", () => v03Peer(running.serve.endpoints.http, TOKEN, "JSONRPC")],
+  ["0.3 HTTP+JSON", () => v03Peer(running.serve.endpoints.http, TOKEN, "HTTP+JSON")],
+  ["0.3 GRPC", () => v03Peer(running.serve.endpoints.http, TOKEN, "GRPC")],
 ];
 
 for (const [name, connect] of PEERS) {
@@ -73,7 +82,9 @@ for (const [name, connect] of PEERS) {
     test("a contextId continues the same session (multi-turn)", async () => {
       const first = await peer.send(scripted("first reply"));
       const secret = `remember-${randomUUID()}`;
-      const second = await peer.send(scripted("second reply").replace("please answer", secret), { contextId: first.contextId });
+      const second = await peer.send(scripted("second reply").replace("please answer", secret), {
+        contextId: first.contextId,
+      });
       assert.equal(second.contextId, first.contextId);
       assert.equal(second.state, "completed");
       const request = running.fake.requests.find((r) => r.prompt.users.some((u) => u.includes(secret)))!;

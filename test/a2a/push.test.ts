@@ -1,38 +1,19 @@
 import assert from "node:assert/strict";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { test } from "node:test";
-import { isPrivateAddress } from "../../src/a2a/webhook-guard.ts";
+import { isPrivateAddress } from "../../src/util/private-address.ts";
 import { bodyOf, startServe, useServe, TOKEN, waitFor } from "./serve-process.ts";
-
-interface Delivery {
-  headers: IncomingHttpHeaders;
-  body: any;
-  status: number;
-}
-
-/** A webhook receiver that answers 503 to its first `failFirst` requests. */
-async function startReceiver(failFirst: number): Promise<{ url: string; deliveries: Delivery[]; server: Server }> {
-  const deliveries: Delivery[] = [];
-  const server = createServer((req, res) => {
-    let raw = "";
-    req.setEncoding("utf8").on("data", (c: string) => (raw += c));
-    req.on("end", () => {
-      const status = deliveries.length < failFirst ? 503 : 200;
-      deliveries.push({ headers: req.headers, body: JSON.parse(raw), status });
-      res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, deliveries, server };
-}
+import { deliveredState, startReceiver } from "./webhook-receiver.ts";
 
 const running = useServe();
 
 async function rpc(method: string, params: unknown, version?: string): Promise<any> {
   const headers: Record<string, string> = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
   if (version) headers["a2a-version"] = version;
-  const res = await fetch(`${running.serve.endpoints.jsonrpc}`, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const res = await fetch(`${running.serve.endpoints.jsonrpc}`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
   return res.json();
 }
 
@@ -53,10 +34,14 @@ test("1.0 webhook: every update delivered in order with Authorization, retried a
       assert.equal(d.headers.authorization, "Bearer hook-secret");
       assert.match(String(d.headers["content-type"]), /^application\/a2a\+json/);
     }
-    const states = delivered.map((d) => d.body.task?.status?.state ?? d.body.statusUpdate?.status?.state ?? "artifact");
+    const states = delivered.map(deliveredState);
     assert.equal(states[0], "TASK_STATE_SUBMITTED", "the first notification is the task");
     assert.equal(states.at(-1), "TASK_STATE_COMPLETED", "order is kept across retries");
-    assert.ok(delivered.every((d) => (d.body.task?.id ?? d.body.statusUpdate?.taskId ?? d.body.artifactUpdate?.taskId) === taskId));
+    assert.ok(
+      delivered.every(
+        (d) => (d.body.task?.id ?? d.body.statusUpdate?.taskId ?? d.body.artifactUpdate?.taskId) === taskId,
+      ),
+    );
   } finally {
     receiver.server.close();
   }
@@ -65,11 +50,22 @@ test("1.0 webhook: every update delivered in order with Authorization, retried a
 test("0.3 webhook: 0.3-shaped task snapshots with the token header", async () => {
   const receiver = await startReceiver(0);
   try {
-    const message = { kind: "message", messageId: "m-push-2", role: "user", parts: [{ kind: "text", text: "push 0.3" }] };
-    const sent = await rpc("message/send", { message, configuration: { blocking: true, pushNotificationConfig: { url: receiver.url, token: "tok-03" } } });
+    const message = {
+      kind: "message",
+      messageId: "m-push-2",
+      role: "user",
+      parts: [{ kind: "text", text: "push 0.3" }],
+    };
+    const sent = await rpc("message/send", {
+      message,
+      configuration: { blocking: true, pushNotificationConfig: { url: receiver.url, token: "tok-03" } },
+    });
     assert.equal(sent.result.status.state, "completed");
     // 0.3 webhooks get the task snapshot (kind "task") after every update.
-    const last = await waitFor(() => receiver.deliveries.find((d) => d.body.kind === "task" && d.body.status.state === "completed"), "the completed notification");
+    const last = await waitFor(
+      () => receiver.deliveries.find((d) => d.body.kind === "task" && d.body.status.state === "completed"),
+      "the completed notification",
+    );
     assert.equal(last.headers["x-a2a-notification-token"], "tok-03");
     assert.match(String(last.headers["content-type"]), /^application\/json/);
     assert.equal(last.body.id, sent.result.id);
@@ -82,8 +78,23 @@ test("webhooks on private or loopback addresses are refused unless allowed", asy
   const guarded = await startServe({ fake: running.fake, allowPrivatePush: false });
   try {
     const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
-    const body = (url: string) => JSON.stringify({ jsonrpc: "2.0", id: 1, method: "message/send", params: { message: { kind: "message", messageId: `m-${url}`, role: "user", parts: [{ kind: "text", text: "x" }] }, configuration: { pushNotificationConfig: { url } } } });
-    for (const url of ["http://127.0.0.1:9/hook", "http://localhost:9/hook", "http://10.1.2.3/hook", "http://[::1]:9/hook", "file:///etc/passwd"]) {
+    const body = (url: string) =>
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "message/send",
+        params: {
+          message: { kind: "message", messageId: `m-${url}`, role: "user", parts: [{ kind: "text", text: "x" }] },
+          configuration: { pushNotificationConfig: { url } },
+        },
+      });
+    for (const url of [
+      "http://127.0.0.1:9/hook",
+      "http://localhost:9/hook",
+      "http://10.1.2.3/hook",
+      "http://[::1]:9/hook",
+      "file:///etc/passwd",
+    ]) {
       const res = await bodyOf(await fetch(guarded.endpoints.jsonrpc, { method: "POST", headers, body: body(url) }));
       assert.ok(res.error, `${url} must be refused`);
       assert.match(res.error.message, /private|loopback|http or https/);
@@ -95,10 +106,23 @@ test("webhooks on private or loopback addresses are refused unless allowed", asy
 });
 
 test("the address guard classifies public and private addresses", () => {
-  for (const address of ["127.0.0.1", "10.0.0.8", "172.20.1.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1"]) {
+  for (const address of [
+    "127.0.0.1",
+    "10.0.0.8",
+    "172.20.1.1",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "0.0.0.0",
+    "::1",
+    "fd00::1",
+    "fe80::1",
+    "::ffff:127.0.0.1",
+  ]) {
     assert.equal(isPrivateAddress(address), true, address);
   }
-  for (const address of ["8.8.8.8", "1.1.1.1", "2606:4700::1111", "::ffff:8.8.8.8"]) assert.equal(isPrivateAddress(address), false, address);
+  for (const address of ["8.8.8.8", "1.1.1.1", "2606:4700::1111", "::ffff:8.8.8.8"])
+    assert.equal(isPrivateAddress(address), false, address);
 });
 
 test("a task cut off by a crash is reported failed to its webhook when the server starts again", async () => {
@@ -108,15 +132,31 @@ test("a task cut off by a crash is reported failed to its webhook when the serve
     const tag = `crash-push-${Date.now()}`;
     running.fake.push({ match: { lastUserContains: tag }, hang: true, items: [{ text: "working" }] });
     const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "a2a-version": "1.0" };
-    const params = { message: { messageId: `m-${tag}`, role: "ROLE_USER", parts: [{ text: tag }] }, configuration: { returnImmediately: true, taskPushNotificationConfig: { url: receiver.url } } };
-    const res = await fetch(first.endpoints.jsonrpc, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "SendMessage", params }) });
+    const params = {
+      message: { messageId: `m-${tag}`, role: "ROLE_USER", parts: [{ text: tag }] },
+      configuration: { returnImmediately: true, taskPushNotificationConfig: { url: receiver.url } },
+    };
+    const res = await fetch(first.endpoints.jsonrpc, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "SendMessage", params }),
+    });
     const taskId = ((await res.json()) as any).result.task.id as string;
-    await waitFor(() => (running.fake.requests.some((r) => r.prompt.users.some((u) => u.includes(tag))) ? true : undefined), "the model request");
+    await waitFor(
+      () => (running.fake.requests.some((r) => r.prompt.users.some((u) => u.includes(tag))) ? true : undefined),
+      "the model request",
+    );
     await first.kill();
 
     const second = await startServe({ fake: running.fake, sandbox: first.sandbox });
     try {
-      await waitFor(() => receiver.deliveries.find((d) => d.body.statusUpdate?.taskId === taskId && d.body.statusUpdate.status.state === "TASK_STATE_FAILED"), "the failed notification after the restart");
+      await waitFor(
+        () =>
+          receiver.deliveries.find(
+            (d) => d.body.statusUpdate?.taskId === taskId && d.body.statusUpdate.status.state === "TASK_STATE_FAILED",
+          ),
+        "the failed notification after the restart",
+      );
     } finally {
       await second.stop();
     }
@@ -132,10 +172,21 @@ async function pausedTaskWithWebhook(tag: string) {
   const serve = await startServe({ fake: running.fake, toml: '[permission]\nbash = "ask"\n' });
   running.fake.push({ match: { lastUserContains: tag }, items: [{ tool: "bash", input: { command: "echo never" } }] });
   const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "a2a-version": "1.0" };
-  const call = (method: string, params: unknown) => fetch(serve.endpoints.jsonrpc, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) }).then((res) => res.json() as Promise<any>);
-  const sent = await call("SendMessage", { message: { messageId: `m-${tag}`, role: "ROLE_USER", parts: [{ text: tag }] }, configuration: { taskPushNotificationConfig: { url: receiver.url } } });
+  const call = (method: string, params: unknown) =>
+    fetch(serve.endpoints.jsonrpc, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    }).then((res) => res.json() as Promise<any>);
+  const sent = await call("SendMessage", {
+    message: { messageId: `m-${tag}`, role: "ROLE_USER", parts: [{ text: tag }] },
+    configuration: { taskPushNotificationConfig: { url: receiver.url } },
+  });
   const task = sent.result.task;
-  const states = () => receiver.deliveries.filter((d) => d.body.statusUpdate?.taskId === task.id).map((d) => d.body.statusUpdate.status.state);
+  const states = () =>
+    receiver.deliveries
+      .filter((d) => d.body.statusUpdate?.taskId === task.id)
+      .map((d) => d.body.statusUpdate.status.state);
   const cleanup = () => {
     receiver.server.close();
     serve.sandbox.cleanup();

@@ -15,6 +15,9 @@ export interface Endpoints {
   rest: string;
   grpc: string;
   card: string;
+  /** Serve's agent id on the bus, and with a shared database its replica id. */
+  agent: string;
+  replica?: string;
   tokenSource: string;
   tokenFile?: string;
   token?: string;
@@ -46,13 +49,19 @@ export interface ServeSetup {
 
 export async function startServe(setup: ServeSetup): Promise<ServeProcess> {
   const sandbox = setup.sandbox ?? makeSandbox();
-  sandbox.writeConfig(`${fakeProviderToml(setup.fake.url)}[server]\nallow_private_push = ${setup.allowPrivatePush ?? true}\n${setup.toml ?? ""}`);
+  sandbox.writeConfig(
+    `${fakeProviderToml(setup.fake.url)}[server]\nallow_private_push = ${setup.allowPrivatePush ?? true}\n${setup.toml ?? ""}`,
+  );
   const env = { ...sandbox.env, CODETETHER_AUTH_TOKEN: TOKEN, ...setup.env };
-  const child = spawn(process.execPath, [CLI, "serve", "--json", "--port", "0", "--grpc-port", "0", "-m", "fake/fake-model", ...(setup.args ?? [])], {
-    cwd: sandbox.workspace,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, "serve", "--json", "--port", "0", "--grpc-port", "0", "-m", "fake/fake-model", ...(setup.args ?? [])],
+    {
+      cwd: sandbox.workspace,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   const lines = createInterface({ input: child.stdout! });
@@ -82,7 +91,11 @@ export async function startServe(setup: ServeSetup): Promise<ServeProcess> {
 }
 
 /** Polls until `check` returns a value (tests never fail on timing: the limit is generous). */
-export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -97,8 +110,21 @@ export async function bodyOf(res: Response): Promise<any> {
   return res.json();
 }
 
+/** Registers a file's before/after hooks: one fake model for the file's tests, closed after them. */
+export function useFakeModel(): { readonly fake: FakeModel } {
+  const running = {} as { fake: FakeModel };
+  before(async () => {
+    running.fake = await startFakeModel();
+  });
+  after(() => running.fake.close());
+  return running;
+}
+
 /** Registers a file's before/after hooks: one fake model and one `serve` subprocess on it, stopped and cleaned up after. */
-export function useServe(setup: Omit<ServeSetup, "fake"> = {}): { readonly fake: FakeModel; readonly serve: ServeProcess } {
+export function useServe(setup: Omit<ServeSetup, "fake"> = {}): {
+  readonly fake: FakeModel;
+  readonly serve: ServeProcess;
+} {
   const running = {} as { fake: FakeModel; serve: ServeProcess };
   before(async () => {
     running.fake = await startFakeModel();

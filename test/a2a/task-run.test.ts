@@ -44,18 +44,38 @@ test("asks made at once (parallel tool calls) are put to the client one at a tim
 });
 
 test("a run ends even when its last event cannot be published; the bus mirror never fails a task", async () => {
-  const failing = { publish: () => { throw new Error("MAX_PAYLOAD_EXCEEDED"); } } as unknown as ExecutionEventBus;
+  const failing = {
+    publish: () => {
+      throw new Error("MAX_PAYLOAD_EXCEEDED");
+    },
+  } as unknown as ExecutionEventBus;
   const run = new TaskRun("t2", "c2", failing);
-  assert.throws(() => run.finish({ kind: "statusUpdate", data: { taskId: "t2", contextId: "c2", status: { state: TaskState.TASK_STATE_COMPLETED } } } as AgentExecutionEvent));
+  assert.throws(() =>
+    run.finish({
+      kind: "statusUpdate",
+      data: { taskId: "t2", contextId: "c2", status: { state: TaskState.TASK_STATE_COMPLETED } },
+    } as AgentExecutionEvent),
+  );
   assert.equal(run.finished, true);
   await run.done;
 
   const { publishTasksOnBus } = await import("../../src/bus/a2a-task-events.ts");
   const published: AgentExecutionEvent[] = [];
   const executor = publishTasksOnBus(
-    { execute: async (_context, events) => events.publish({ kind: "message" } as AgentExecutionEvent), cancelTask: async () => {} },
-    { closed: false, publishTaskUpdate: () => { throw new Error("MAX_PAYLOAD_EXCEEDED"); } } as never,
+    {
+      execute: async (_context, events) => events.publish({ kind: "message" } as AgentExecutionEvent),
+      cancelTask: async () => {},
+    },
+    {
+      closed: false,
+      publishTaskUpdate: () => {
+        throw new Error("MAX_PAYLOAD_EXCEEDED");
+      },
+    } as never,
   );
-  await executor.execute({ taskId: "t3" } as never, { publish: (e: AgentExecutionEvent) => published.push(e) } as unknown as ExecutionEventBus);
+  await executor.execute(
+    { taskId: "t3" } as never,
+    { publish: (e: AgentExecutionEvent) => published.push(e) } as unknown as ExecutionEventBus,
+  );
   assert.equal(published.length, 1);
 });

@@ -9,8 +9,21 @@ import { agentCardHandler, jsonRpcHandler, UserBuilder } from "a2a-sdk-v03/serve
 const echo: AgentExecutor = {
   execute: async (context, bus) => {
     const text = context.userMessage.parts.map((p) => (p.kind === "text" ? p.text : "")).join("");
-    const reply: Message = { kind: "message", messageId: randomUUID(), role: "agent", parts: [{ kind: "text", text: `echo: ${text}` }], taskId: context.taskId, contextId: context.contextId };
-    bus.publish({ kind: "task", id: context.taskId, contextId: context.contextId, status: { state: "completed", message: reply, timestamp: new Date().toISOString() }, history: [context.userMessage] });
+    const reply: Message = {
+      kind: "message",
+      messageId: randomUUID(),
+      role: "agent",
+      parts: [{ kind: "text", text: `echo: ${text}` }],
+      taskId: context.taskId,
+      contextId: context.contextId,
+    };
+    bus.publish({
+      kind: "task",
+      id: context.taskId,
+      contextId: context.contextId,
+      status: { state: "completed", message: reply, timestamp: new Date().toISOString() },
+      history: [context.userMessage],
+    });
     bus.finished();
   },
   cancelTask: async () => {},

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { z } from "zod";
-import { parseMarkdownWithFrontmatter } from "../../src/agent/profiles/frontmatter.ts";
+import { parseMarkdownWithFrontmatter } from "../../src/util/frontmatter.ts";
 import { listProfiles, profileTools, resolveProfile } from "../../src/agent/profiles/resolve.ts";
-import { defineTool, type Tool } from "../../src/tool/tool.ts";
+import { defineTool, type Tool } from "../../src/contracts/tool.ts";
 
 const root = mkdtempSync(join(tmpdir(), "codetether-profiles-"));
 const workspace = join(root, "ws");
@@ -46,7 +46,56 @@ Review carefully.
   });
   assert.equal(doc.body, "Review carefully.");
   assert.throws(() => parseMarkdownWithFrontmatter("---\nname reviewer\n---\n"), /line 2: expected 'key: value'/);
-  assert.throws(() => parseMarkdownWithFrontmatter("---\ntools:\n---\n"), /line 2: a key without a value/);
+});
+
+test("frontmatter is YAML: quoted commas and colons, comments, escapes, folded and literal blocks", () => {
+  const doc = parseMarkdownWithFrontmatter(`---
+description: >-
+  Reviews diffs
+  before merge.
+model: fake/fake-model # the cheap one
+tools: [read_file, "grep, then read"]
+permission:
+  bash:
+    "git log: *": allow
+    "echo \\"hi\\"": deny
+notes: |
+  line one
+  line two
+---
+Body.
+`);
+  assert.deepEqual(doc.data, {
+    description: "Reviews diffs before merge.",
+    model: "fake/fake-model",
+    tools: ["read_file", "grep, then read"],
+    permission: { bash: { "git log: *": "allow", 'echo "hi"': "deny" } },
+    notes: "line one\nline two\n",
+  });
+  assert.equal(doc.body, "Body.");
+});
+
+test("invalid YAML frontmatter is one line with the file's line number", () => {
+  const error = (text: string) => {
+    try {
+      parseMarkdownWithFrontmatter(text);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "no error";
+  };
+  assert.equal(
+    error("---\nname: x\ndescription: Use when: reviewing\n---\n"),
+    "line 3: Nested mappings are not allowed in compact mappings (quote a value that contains ': ')",
+  );
+  assert.equal(error("---\nname: x\nname: y\n---\n"), "line 3: Map keys must be unique");
+  assert.equal(error('---\ntools: [a, "b\n---\n'), 'line 2: Missing closing "quote');
+  const dir = join(root, "yaml-ws", ".codetether", "agents");
+  writeAgent(dir, "broken.md", "---\ndescription: x\n  mode: subagent\n---\n");
+  assert.throws(
+    () => listProfiles(join(root, "yaml-ws"), env),
+    /^UserError: invalid agent file .*broken\.md: line 2: [^\n]+$/,
+  );
 });
 
 test("built-in build, plan and explore; plan and explore deny edits and bash", () => {
@@ -59,8 +108,16 @@ test("built-in build, plan and explore; plan and explore deny edits and bash", (
 
 test("custom agents from the user's and the project's folders; the project's wins", () => {
   writeAgent(userAgents, "reviewer.md", "---\ndescription: user reviewer\n---\nUser prompt.");
-  writeAgent(userAgents, "docs.md", "---\ndescription: docs writer\ntools: [read_file, write_file]\nmodel: fake/fake-model\n---\nWrite docs.");
-  writeAgent(projectAgents, "reviewer.md", "---\ndescription: project reviewer\nmode: subagent\npermission:\n  edit: deny\n---\nProject prompt.");
+  writeAgent(
+    userAgents,
+    "docs.md",
+    "---\ndescription: docs writer\ntools: [read_file, write_file]\nmodel: fake/fake-model\n---\nWrite docs.",
+  );
+  writeAgent(
+    projectAgents,
+    "reviewer.md",
+    "---\ndescription: project reviewer\nmode: subagent\npermission:\n  edit: deny\n---\nProject prompt.",
+  );
   const reviewer = resolveProfile("reviewer", workspace, env);
   assert.equal(reviewer.description, "project reviewer");
   assert.equal(reviewer.prompt, "Project prompt.");
@@ -71,11 +128,14 @@ test("custom agents from the user's and the project's folders; the project's win
 });
 
 test("an unknown agent is a one-line error listing the known ones", () => {
-  assert.throws(() => resolveProfile("nope", workspace, env), (error: Error) => {
-    assert.equal(error.name, "UserError");
-    assert.match(error.message, /^unknown agent 'nope'; known agents: build, docs, explore, plan, reviewer$/);
-    return true;
-  });
+  assert.throws(
+    () => resolveProfile("nope", workspace, env),
+    (error: Error) => {
+      assert.equal(error.name, "UserError");
+      assert.match(error.message, /^unknown agent 'nope'; known agents: build, docs, explore, plan, reviewer$/);
+      return true;
+    },
+  );
 });
 
 test("a bad agent file is a one-line error naming the file and key", () => {
@@ -87,9 +147,19 @@ test("a bad agent file is a one-line error naming the file and key", () => {
 });
 
 test("profileTools applies the allow list, then the deny list, with globs", () => {
-  const tool = (name: string): Tool => defineTool({ name, description: name, kind: "other", parameters: z.object({}), execute: async () => ({ output: "" }) }) as Tool;
+  const tool = (name: string): Tool =>
+    defineTool({
+      name,
+      description: name,
+      kind: "other",
+      parameters: z.object({}),
+      execute: async () => ({ output: "" }),
+    }) as Tool;
   const tools = ["read_file", "write_file", "bash", "gh_issues", "gh_delete"].map(tool);
-  const names = (allow?: string[], deny?: string[]) => profileTools({ name: "x", description: "x", mode: "all", source: "t", tools: { allow, deny } }, tools).map((t) => t.name);
+  const names = (allow?: string[], deny?: string[]) =>
+    profileTools({ name: "x", description: "x", mode: "all", source: "t", tools: { allow, deny } }, tools).map(
+      (t) => t.name,
+    );
   assert.deepEqual(names(), ["read_file", "write_file", "bash", "gh_issues", "gh_delete"]);
   assert.deepEqual(names(["read_file", "gh_*"]), ["read_file", "gh_issues", "gh_delete"]);
   assert.deepEqual(names(["gh_*"], ["gh_delete"]), ["gh_issues"]);

@@ -1,26 +1,23 @@
 import assert from "node:assert/strict";
 import { appendFileSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import S3rver from "s3rver";
 import { createArchiver, type ArchiveConfig } from "../../src/archive/index.ts";
 import { listSegments, openLog, segmentPath } from "../../src/events/log/index.ts";
 import { tempDir } from "../events/temp-dir.ts";
+import { useS3rver } from "../support/s3rver.ts";
 
 const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
-const serverDir = tempDir("codetether-s3rver-");
-let server: S3rver;
-let endpoint: string;
+const s3 = useS3rver("archive");
 
-before(async () => {
-  server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: serverDir, configureBuckets: [{ name: "archive", configs: [] }] });
-  const { port } = await server.run();
-  endpoint = `http://127.0.0.1:${port}`;
+const configFor = (prefix: string): ArchiveConfig => ({
+  endpoint: s3.endpoint,
+  bucket: "archive",
+  prefix,
+  region: "us-east-1",
+  forcePathStyle: true,
 });
-after(() => server.close());
-
-const configFor = (prefix: string): ArchiveConfig => ({ endpoint, bucket: "archive", prefix, region: "us-east-1", forcePathStyle: true });
 
 async function writeLog(records: number, dir = tempDir()): Promise<string> {
   const log = await openLog(dir, { segmentBytes: 200, fsync: { batchMs: 1, maxBatch: 1000 } });
@@ -34,7 +31,10 @@ test("push uploads closed segments under content-hash keys and lists them in the
   const segments = listSegments(dir);
   const archiver = createArchiver(configFor("logs/a"), credentials);
   const pushed = await archiver.push(dir);
-  assert.deepEqual(pushed.uploaded.map((entry) => entry.segment), segments.slice(0, -1));
+  assert.deepEqual(
+    pushed.uploaded.map((entry) => entry.segment),
+    segments.slice(0, -1),
+  );
   assert.deepEqual(pushed.skipped, []);
   const listed = await archiver.list();
   assert.deepEqual(listed, pushed.uploaded);
@@ -51,7 +51,10 @@ test("push is idempotent, and only sends segments closed since the last push", a
   assert.deepEqual(again.skipped, first.uploaded);
   await writeLog(10, dir);
   const third = await archiver.push(dir);
-  assert.deepEqual(third.uploaded.map((entry) => entry.segment), listSegments(dir).slice(first.uploaded.length, -1));
+  assert.deepEqual(
+    third.uploaded.map((entry) => entry.segment),
+    listSegments(dir).slice(first.uploaded.length, -1),
+  );
   assert.equal((await archiver.list()).length, listSegments(dir).length - 1);
 });
 
@@ -59,8 +62,14 @@ test("an object already stored under its hash is not uploaded again (manifest lo
   const dir = await writeLog(12);
   await createArchiver(configFor("logs/c"), credentials).push(dir);
   const sameContent = createArchiver(configFor("logs/c"), credentials);
-  const client = new S3Client({ endpoint, region: "us-east-1", forcePathStyle: true, credentials });
-  await client.send(new PutObjectCommand({ Bucket: "archive", Key: "logs/c/manifest.json", Body: JSON.stringify({ version: 1, segments: [] }) }));
+  const client = new S3Client({ endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials });
+  await client.send(
+    new PutObjectCommand({
+      Bucket: "archive",
+      Key: "logs/c/manifest.json",
+      Body: JSON.stringify({ version: 1, segments: [] }),
+    }),
+  );
   const pushed = await sameContent.push(dir);
   assert.deepEqual(pushed.uploaded, []);
   assert.equal(pushed.skipped.length, listSegments(dir).length - 1);
@@ -80,7 +89,7 @@ test("fetch by segment or key restores the exact bytes; a corrupt object is refu
   assert.equal(byKey.bytes, second!.bytes);
   await assert.rejects(archiver.fetch(999, restored), /not in the archive/);
 
-  const client = new S3Client({ endpoint, region: "us-east-1", forcePathStyle: true, credentials });
+  const client = new S3Client({ endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials });
   await client.send(new PutObjectCommand({ Bucket: "archive", Key: first!.key, Body: "tampered\n" }));
   rmSync(restored);
   await assert.rejects(archiver.fetch(1, restored), /corrupt/);
@@ -96,6 +105,8 @@ test("a closed segment that changed after archiving is refused, not re-archived"
 });
 
 test("an unreachable endpoint is reported after the retries", async () => {
-  const archiver = createArchiver({ ...configFor("x"), endpoint: "http://127.0.0.1:1" }, credentials, { retry: { attempts: 3, baseMs: 20 } });
+  const archiver = createArchiver({ ...configFor("x"), endpoint: "http://127.0.0.1:1" }, credentials, {
+    retry: { attempts: 3, baseMs: 20 },
+  });
   await assert.rejects(archiver.list(), /ECONNREFUSED/);
 });

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isRetryableS3Error, withRetry } from "../../src/archive/retry.ts";
 
-const httpError = (status: number, name = "Error") => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+const httpError = (status: number, name = "Error") =>
+  Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
 
 test("retries transient failures until one succeeds", async () => {
   let calls = 0;
@@ -19,10 +20,26 @@ test("retries transient failures until one succeeds", async () => {
 
 test("gives up after the last attempt, and at once on a non-retryable answer", async () => {
   let calls = 0;
-  await assert.rejects(withRetry(async () => { calls++; throw httpError(500); }, { attempts: 4, baseMs: 1 }));
+  await assert.rejects(
+    withRetry(
+      async () => {
+        calls++;
+        throw httpError(500);
+      },
+      { attempts: 4, baseMs: 1 },
+    ),
+  );
   assert.equal(calls, 4);
   calls = 0;
-  await assert.rejects(withRetry(async () => { calls++; throw httpError(403, "AccessDenied"); }, { baseMs: 1 }));
+  await assert.rejects(
+    withRetry(
+      async () => {
+        calls++;
+        throw httpError(403, "AccessDenied");
+      },
+      { baseMs: 1 },
+    ),
+  );
   assert.equal(calls, 1);
 });
 

@@ -2,10 +2,11 @@
 // prints "seq segment offset length" for each one once it is acknowledged. Runs until killed.
 import { openAuditTrail } from "../../src/audit/index.ts";
 import type { FsyncPolicy } from "../../src/events/log/index.ts";
+import { TEST_AUDIT_KEY } from "../support/audit-key.ts";
 
 const [dir, mode] = process.argv.slice(2) as [string, "always" | "batched"];
 const fsync: FsyncPolicy = mode === "always" ? "always" : { batchMs: 2, maxBatch: 256 };
-const trail = await openAuditTrail(dir, { fsync, segmentBytes: 16 * 1024 });
+const trail = await openAuditTrail(dir, TEST_AUDIT_KEY, { fsync, segmentBytes: 16 * 1024 });
 const IN_FLIGHT = 64;
 
 async function appendForever(): Promise<never> {

@@ -5,9 +5,10 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { test } from "node:test";
 import { openAuditTrail } from "../../src/audit/index.ts";
-import { auditDir } from "../../src/events/paths.ts";
+import { auditDir } from "../../src/audit/paths.ts";
 import { tempDir } from "../events/temp-dir.ts";
 import { CLI } from "../support/cli.ts";
+import { TEST_AUDIT_KEY, TEST_AUDIT_SECRET } from "../support/audit-key.ts";
 
 const WRITER = fileURLToPath(new URL("./crash-writer.ts", import.meta.url));
 
@@ -21,7 +22,9 @@ interface Ack {
 /** Runs the writer until it has acknowledged `target` records, then kill -9's it mid-stream. */
 function runAndKill(dir: string, mode: string, target: number): Promise<Ack[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", WRITER, dir, mode], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", WRITER, dir, mode], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const acks: Ack[] = [];
     let pending = "";
     let stderr = "";
@@ -43,7 +46,10 @@ function runAndKill(dir: string, mode: string, target: number): Promise<Ack[]> {
   });
 }
 
-for (const [mode, target] of [["always", 200], ["batched", 2000]] as const) {
+for (const [mode, target] of [
+  ["always", 200],
+  ["batched", 2000],
+] as const) {
   test(`kill -9 mid-stream (fsync ${mode}): every acknowledged record survives and the chain verifies`, async () => {
     const dataDir = tempDir("codetether-crash-");
     const dir = join(auditDir(dataDir), "writer-1");
@@ -51,12 +57,17 @@ for (const [mode, target] of [["always", 200], ["batched", 2000]] as const) {
     assert.ok(acks.length >= target);
 
     // The CLI recovers the dead writer's slot (torn tail cut) and verifies the whole chain.
-    const cli = await promisify(execFile)(process.execPath, [CLI, "audit", "verify", "--json"], { env: { ...process.env, CODETETHER_DATA_DIR: dataDir } });
-    const [fromCli] = cli.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const cli = await promisify(execFile)(process.execPath, [CLI, "audit", "verify", "--json"], {
+      env: { ...process.env, CODETETHER_DATA_DIR: dataDir, CODETETHER_AUDIT_KEY: TEST_AUDIT_SECRET },
+    });
+    const [fromCli] = cli.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     assert.equal(fromCli.ok, true, cli.stdout);
     assert.ok(fromCli.last_seq >= Math.max(...acks.map((ack) => ack.seq)));
 
-    const trail = await openAuditTrail(dir, { segmentBytes: 16 * 1024 });
+    const trail = await openAuditTrail(dir, TEST_AUDIT_KEY, { segmentBytes: 16 * 1024 });
     const verified = await trail.verify();
     assert.ok(verified.ok, JSON.stringify(verified));
     assert.ok(verified.last_seq >= Math.max(...acks.map((ack) => ack.seq)));

@@ -13,13 +13,17 @@ describe("publishAgentEvents", () => {
     const bus = new InProcessBus();
     const watcher = bus.subscribe(topics.agentEvents("a1"));
     const seen: string[] = [];
-    for await (const event of publishAgentEvents(events("one", "two"), createBusHandle(bus, "a1"), "s1")) seen.push(event);
+    for await (const event of publishAgentEvents(events("one", "two"), createBusHandle(bus, "a1"), "s1"))
+      seen.push(event);
     assert.deepEqual(seen, ["one", "two"]);
     const published = (await takeDeliveries(watcher, 2)) as BusEnvelope[];
-    assert.deepEqual(published.map((e) => [e.kind, e.sender, e.payload, e.correlation?.session_id]), [
-      ["event", "a1", "one", "s1"],
-      ["event", "a1", "two", "s1"],
-    ]);
+    assert.deepEqual(
+      published.map((e) => [e.kind, e.sender, e.payload, e.correlation?.session_id]),
+      [
+        ["event", "a1", "one", "s1"],
+        ["event", "a1", "two", "s1"],
+      ],
+    );
     await bus.close();
   });
 

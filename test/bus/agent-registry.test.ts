@@ -9,7 +9,12 @@ const reviewer = {
   url: "http://127.0.0.1:9000",
   skills: [{ id: "code-review", name: "Code Review", tags: ["review"] }],
 };
-const fixer = { name: "fixer", description: "fixes bugs", url: "http://127.0.0.1:9001", skills: [{ id: "debugging", name: "Debugging" }] };
+const fixer = {
+  name: "fixer",
+  description: "fixes bugs",
+  url: "http://127.0.0.1:9001",
+  skills: [{ id: "debugging", name: "Debugging" }],
+};
 
 /** Lets queued callback deliveries (the registry's discovery) run. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -30,8 +35,14 @@ describe("AgentRegistry", () => {
       const card = registry.register(reviewer);
       registry.register(fixer);
       assert.ok(!Number.isNaN(Date.parse(card.lastSeen)));
-      assert.deepEqual(registry.list().map((c) => c.name), ["reviewer", "fixer"]);
-      assert.deepEqual(registry.findBySkill("debugging").map((c) => c.name), ["fixer"]);
+      assert.deepEqual(
+        registry.list().map((c) => c.name),
+        ["reviewer", "fixer"],
+      );
+      assert.deepEqual(
+        registry.findBySkill("debugging").map((c) => c.name),
+        ["fixer"],
+      );
       assert.deepEqual(registry.findBySkill("deployment"), []);
       assert.throws(() => registry.register(reviewer), /already registered/);
       registry.close();
@@ -45,7 +56,10 @@ describe("AgentRegistry", () => {
       assert.equal(registry.unregister("reviewer"), true);
       assert.equal(registry.unregister("reviewer"), false);
       const [joined, left] = (await takeDeliveries(broadcast, 2)) as BusEnvelope[];
-      assert.deepEqual([joined!.kind, joined!.sender, (joined!.payload as { card: { url: string } }).card.url], ["agent_joined", "reviewer", reviewer.url]);
+      assert.deepEqual(
+        [joined!.kind, joined!.sender, (joined!.payload as { card: { url: string } }).card.url],
+        ["agent_joined", "reviewer", reviewer.url],
+      );
       assert.deepEqual([left!.kind, left!.payload], ["agent_left", { registry: registry.id, name: "reviewer" }]);
     }));
 
@@ -73,7 +87,10 @@ describe("AgentRegistry", () => {
       await settle();
       assert.equal(here.get("reviewer")?.remote, true);
       assert.equal(here.get("fixer")?.remote, undefined);
-      assert.deepEqual(there.findBySkill("debugging").map((c) => [c.name, c.remote]), [["fixer", true]]);
+      assert.deepEqual(
+        there.findBySkill("debugging").map((c) => [c.name, c.remote]),
+        [["fixer", true]],
+      );
 
       const before = here.get("reviewer")!.lastSeen;
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -93,7 +110,10 @@ describe("AgentRegistry", () => {
       early.register(reviewer);
       const late = new AgentRegistry(bus);
       await settle();
-      assert.deepEqual(late.list().map((c) => [c.name, c.remote]), [["reviewer", true]]);
+      assert.deepEqual(
+        late.list().map((c) => [c.name, c.remote]),
+        [["reviewer", true]],
+      );
       late.close();
       early.close();
     }));
@@ -106,10 +126,19 @@ describe("AgentRegistry", () => {
       alive.register(fixer);
       crashed.register(reviewer);
       await settle();
-      assert.deepEqual(here.list().map((c) => c.name).sort(), ["fixer", "reviewer"]);
+      assert.deepEqual(
+        here
+          .list()
+          .map((c) => c.name)
+          .sort(),
+        ["fixer", "reviewer"],
+      );
       // `crashed` never heartbeats (as if its process died without announcing the leave).
       await waitFor(() => !here.get("reviewer"), "the silent registry's agent to expire");
-      assert.deepEqual(here.list().map((c) => c.name), ["fixer"]);
+      assert.deepEqual(
+        here.list().map((c) => c.name),
+        ["fixer"],
+      );
       for (const registry of [here, alive, crashed]) registry.close();
     }));
 

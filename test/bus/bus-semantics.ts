@@ -102,7 +102,12 @@ export function describeBusSemantics(name: string, fixture: BusFixture, skip?: s
       bus.subscribe("agent.responder", {
         onDelivery: (delivery) => {
           if (delivery.kind === "lagged") return;
-          bus.reply(delivery, { kind: "message", sender: "responder", payload: { echo: delivery.payload }, correlation: delivery.correlation });
+          bus.reply(delivery, {
+            kind: "message",
+            sender: "responder",
+            payload: { echo: delivery.payload },
+            correlation: delivery.correlation,
+          });
         },
       });
       await bus.flush();
@@ -122,7 +127,8 @@ export function describeBusSemantics(name: string, fixture: BusFixture, skip?: s
       const started = Date.now();
       await assert.rejects(
         bus.request({ topic: "agent.silent", kind: "message", sender: "asker", payload: null }, { timeoutMs: 50 }),
-        (error: unknown) => error instanceof BusTimeoutError && error.message === "no reply on 'agent.silent' within 50 ms",
+        (error: unknown) =>
+          error instanceof BusTimeoutError && error.message === "no reply on 'agent.silent' within 50 ms",
       );
       assert.ok(Date.now() - started < 1_500);
     });
@@ -177,7 +183,8 @@ export function describeBusSemantics(name: string, fixture: BusFixture, skip?: s
       const bus = await openBus(t);
       const plain = bus.subscribe("swarm.q");
       const received: unknown[] = [];
-      const collect = (delivery: Delivery) => void received.push(delivery.kind === "lagged" ? "lagged" : delivery.payload);
+      const collect = (delivery: Delivery) =>
+        void received.push(delivery.kind === "lagged" ? "lagged" : delivery.payload);
       bus.subscribe("swarm.q", { queue: "workers", onDelivery: collect });
       bus.subscribe("swarm.q", { queue: "workers", onDelivery: collect });
       await bus.flush();
@@ -199,7 +206,10 @@ export function describeBusSemantics(name: string, fixture: BusFixture, skip?: s
       alice.publishEvent({ type: "text", delta: "x" });
       alice.publishTaskUpdate("t5", { state: "working" });
       const received = (await nextDelivery(bob.receive())) as BusEnvelope;
-      assert.deepEqual([received.topic, received.kind, received.sender, received.payload], ["agent.bob", "message", "alice", { text: "hi" }]);
+      assert.deepEqual(
+        [received.topic, received.kind, received.sender, received.payload],
+        ["agent.bob", "message", "alice", { text: "hi" }],
+      );
       assert.deepEqual(received.correlation, { session_id: "sess1" });
       const event = (await nextDelivery(events)) as BusEnvelope;
       assert.deepEqual([event.topic, event.kind], ["agent.alice.events", "event"]);

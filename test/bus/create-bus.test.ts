@@ -11,16 +11,27 @@ describe("createBus options", () => {
 
   it("takes the URL from CODETETHER_BUS_URL before config [bus] url", () => {
     const config = { bus: { url: "nats://config:4222", queue_size: 64 } };
-    assert.deepEqual(busOptionsFrom(config, {}), { url: "nats://config:4222", subjectPrefix: undefined, resultsBucket: undefined, queueSize: 64 });
+    assert.deepEqual(busOptionsFrom(config, {}), {
+      url: "nats://config:4222",
+      subjectPrefix: undefined,
+      resultsBucket: undefined,
+      queueSize: 64,
+    });
     assert.equal(busOptionsFrom(config, { CODETETHER_BUS_URL: "nats://env:4222" }).url, "nats://env:4222");
   });
 
   it("rejects bad config with a one-line message", () => {
-    assert.throws(() => busOptionsFrom({ bus: { url: "http://x" } }, {}), /^UserError: invalid \[bus\] config: url must start with nats:\/\/ or tls:\/\/$/);
+    assert.throws(
+      () => busOptionsFrom({ bus: { url: "http://x" } }, {}),
+      /^UserError: invalid \[bus\] config: url must start with nats:\/\/ or tls:\/\/$/,
+    );
     assert.throws(() => busOptionsFrom({}, { CODETETHER_BUS_URL: "redis://x" }), /invalid bus URL 'redis:\/\/x'/);
   });
 
   it("says which server it could not reach", async () => {
-    await assert.rejects(createBus({ url: "nats://127.0.0.1:1" }), /^BusError: cannot connect to the NATS bus at nats:\/\/127\.0\.0\.1:1: /);
+    await assert.rejects(
+      createBus({ url: "nats://127.0.0.1:1" }),
+      /^BusError: cannot connect to the NATS bus at nats:\/\/127\.0\.0\.1:1: /,
+    );
   });
 });

@@ -4,7 +4,10 @@ import type { Delivery, Subscription } from "../../src/bus/index.ts";
 export async function nextDelivery(subscription: Subscription, timeoutMs = 2_000): Promise<Delivery> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`nothing delivered on '${subscription.pattern}' in ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`nothing delivered on '${subscription.pattern}' in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     const result = await Promise.race([subscription.next(), timeout]);

@@ -5,29 +5,18 @@ import { after, before, describe, it } from "node:test";
 import { AgentRegistry, InProcessBus, topics } from "../../src/bus/index.ts";
 import { mountBusRoutes } from "../../src/bus/http/mount.ts";
 import { createServerApp } from "../../src/server/app.ts";
+import { readSse } from "../../src/util/sse-reader.ts";
 
 const TOKEN = "test-token";
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 /** Reads server-sent events from a streaming response, one parsed `{event, data}` at a time. */
 function sseReader(response: Response) {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
+  const events = readSse(response.body!)[Symbol.asyncIterator]();
   return async function next(): Promise<{ event: string; data: any }> {
-    for (;;) {
-      const end = buffer.indexOf("\n\n");
-      if (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const lines = block.split("\n").filter((line) => !line.startsWith(":"));
-        if (lines.length === 0) continue;
-        const field = (name: string) => lines.find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
-        return { event: field("event") ?? "message", data: JSON.parse(field("data") ?? "null") };
-      }
-      const { value, done } = await reader.read();
-      if (done) throw new Error("stream ended");
-      buffer += value;
-    }
+    const { value, done } = await events.next();
+    if (done) throw new Error("stream ended");
+    return { event: value.event, data: JSON.parse(value.data) };
   };
 }
 
@@ -52,7 +41,11 @@ describe("bus HTTP routes", () => {
   });
 
   it("requires the bearer token on every bus route", async () => {
-    for (const [method, path] of [["GET", "/v1/bus/stream?topics=broadcast"], ["POST", "/v1/bus/publish"], ["GET", "/v1/agents"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/v1/bus/stream?topics=broadcast"],
+      ["POST", "/v1/bus/publish"],
+      ["GET", "/v1/agents"],
+    ] as const) {
       const response = await fetch(`${base}${path}`, { method });
       assert.equal(response.status, 401, `${method} ${path}`);
     }
@@ -60,34 +53,61 @@ describe("bus HTTP routes", () => {
 
   it("streams messages matching wildcard topics and publishes over HTTP", async () => {
     const controller = new AbortController();
-    const response = await fetch(`${base}/v1/bus/stream?topics=agent.*.events,task.>`, { headers: auth, signal: controller.signal });
+    const response = await fetch(`${base}/v1/bus/stream?topics=agent.*.events,task.>`, {
+      headers: auth,
+      signal: controller.signal,
+    });
     assert.equal(response.status, 200);
     assert.match(response.headers.get("content-type") ?? "", /text\/event-stream/);
     const next = sseReader(response);
     // The stream subscribes before it sends its headers: publishing now cannot be missed.
     bus.publish({ topic: "agent.a1", kind: "message", sender: "s", payload: "not streamed" });
-    bus.publish({ topic: topics.agentEvents("a1"), kind: "event", sender: "a1", payload: { type: "text-delta", text: "hi" } });
+    bus.publish({
+      topic: topics.agentEvents("a1"),
+      kind: "event",
+      sender: "a1",
+      payload: { type: "text-delta", text: "hi" },
+    });
     const published = await fetch(`${base}/v1/bus/publish`, {
       method: "POST",
       headers: { ...auth, "content-type": "application/json" },
-      body: JSON.stringify({ topic: "task.t1.extra", kind: "task_update", payload: { state: "working" }, correlation: { task_id: "t1" } }),
+      body: JSON.stringify({
+        topic: "task.t1.extra",
+        kind: "task_update",
+        payload: { state: "working" },
+        correlation: { task_id: "t1" },
+      }),
     });
     assert.equal(published.status, 202);
     const { id } = (await published.json()) as { id: string };
     const first = await next();
-    assert.deepEqual([first.event, first.data.topic, first.data.payload], ["event", "agent.a1.events", { type: "text-delta", text: "hi" }]);
+    assert.deepEqual(
+      [first.event, first.data.topic, first.data.payload],
+      ["event", "agent.a1.events", { type: "text-delta", text: "hi" }],
+    );
     const second = await next();
-    assert.deepEqual([second.event, second.data.id, second.data.sender, second.data.correlation], ["task_update", id, "http", { task_id: "t1" }]);
+    assert.deepEqual(
+      [second.event, second.data.id, second.data.sender, second.data.correlation],
+      ["task_update", id, "http", { task_id: "t1" }],
+    );
     controller.abort();
   });
 
   it("rejects bad topics and bodies with a 400 and a message", async () => {
     const stream = await fetch(`${base}/v1/bus/stream?topics=agent..x`, { headers: auth });
     assert.equal(stream.status, 400);
-    assert.match(((await stream.json()) as { error: { message: string } }).error.message, /invalid subscription pattern/);
+    assert.match(
+      ((await stream.json()) as { error: { message: string } }).error.message,
+      /invalid subscription pattern/,
+    );
     const none = await fetch(`${base}/v1/bus/stream`, { headers: auth });
     assert.equal(none.status, 400);
-    for (const body of [{ topic: "agent.*", payload: 1 }, { topic: "broadcast", kind: "agent_left", payload: 1 }, { payload: 1 }, "not json"]) {
+    for (const body of [
+      { topic: "agent.*", payload: 1 },
+      { topic: "broadcast", kind: "agent_left", payload: 1 },
+      { payload: 1 },
+      "not json",
+    ]) {
       const response = await fetch(`${base}/v1/bus/publish`, {
         method: "POST",
         headers: { ...auth, "content-type": "application/json" },
@@ -100,9 +120,20 @@ describe("bus HTTP routes", () => {
 
   it("lists local and remote agents on /v1/agents", async () => {
     registry.register({ name: "planner", description: "plans", url: "http://127.0.0.1:1/a2a", skills: [] });
-    registry.upsertRemote({ name: "reviewer", description: "reviews", url: "http://127.0.0.1:2/a2a", skills: [{ id: "code-review", name: "Code Review" }] });
+    registry.upsertRemote({
+      name: "reviewer",
+      description: "reviews",
+      url: "http://127.0.0.1:2/a2a",
+      skills: [{ id: "code-review", name: "Code Review" }],
+    });
     const response = await fetch(`${base}/v1/agents`, { headers: auth });
     const { agents } = (await response.json()) as { agents: { name: string; remote?: boolean }[] };
-    assert.deepEqual(agents.map((a) => [a.name, a.remote ?? false]), [["planner", false], ["reviewer", true]]);
+    assert.deepEqual(
+      agents.map((a) => [a.name, a.remote ?? false]),
+      [
+        ["planner", false],
+        ["reviewer", true],
+      ],
+    );
   });
 });

@@ -35,11 +35,19 @@ describe("nats: between two connections", { skip }, () => {
       const here = new AgentRegistry(a);
       const there = new AgentRegistry(b);
       await Promise.all([a.flush(), b.flush()]);
-      there.register({ name: "remote-reviewer", description: "reviews", url: "http://peer:9000", skills: [{ id: "code-review", name: "Code Review" }] });
+      there.register({
+        name: "remote-reviewer",
+        description: "reviews",
+        url: "http://peer:9000",
+        skills: [{ id: "code-review", name: "Code Review" }],
+      });
       await b.flush();
       await a.flush(); // the server routed the announcement before answering b, so it reaches a before this round trip ends
       await new Promise((resolve) => setImmediate(resolve));
-      assert.deepEqual(here.findBySkill("code-review").map((c) => [c.name, c.remote]), [["remote-reviewer", true]]);
+      assert.deepEqual(
+        here.findBySkill("code-review").map((c) => [c.name, c.remote]),
+        [["remote-reviewer", true]],
+      );
       there.close();
       here.close();
     }));

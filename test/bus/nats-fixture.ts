@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Socket } from "node:net";
 import { connect } from "nats";
 import { createBus, type AgentBus } from "../../src/bus/index.ts";
+import { taskStreamName } from "../../src/bus/nats-task-history.ts";
 
 export const NATS_URL = "nats://127.0.0.1:4222";
 
@@ -24,13 +25,18 @@ export function natsFixture() {
   const run = randomUUID().replaceAll("-", "");
   const options = { url: NATS_URL, subjectPrefix: `cttest_${run}`, resultsBucket: `cttest_${run}` };
   return {
+    /** The run's subject prefix (for a CLI's `[bus] subject_prefix`). */
+    prefix: options.subjectPrefix,
     open: (): Promise<AgentBus> => createBus(options),
-    /** Deletes the run's results bucket, if one was created. */
+    /** The run's task history stream (made by `openTaskHistory`). */
+    taskStream: taskStreamName(options.subjectPrefix),
+    /** Deletes the run's results bucket and task history stream, if they were created. */
     async cleanUp(): Promise<void> {
       const connection = await connect({ servers: NATS_URL });
       try {
         const manager = await connection.jetstreamManager();
         await manager.streams.delete(`KV_${options.resultsBucket}`).catch(() => false);
+        await manager.streams.delete(taskStreamName(options.subjectPrefix)).catch(() => false);
       } finally {
         await connection.close();
       }

@@ -8,7 +8,15 @@ const matches = (pattern: string, topic: string) => patternMatcher(pattern)(topi
 describe("topics", () => {
   it("builds the seed's topic names", () => {
     assert.deepEqual(
-      [topics.agent("a"), topics.agentEvents("a"), topics.task("t"), topics.swarm("s"), topics.broadcast, topics.result("k.x"), topics.tool("bash")],
+      [
+        topics.agent("a"),
+        topics.agentEvents("a"),
+        topics.task("t"),
+        topics.swarm("s"),
+        topics.broadcast,
+        topics.result("k.x"),
+        topics.tool("bash"),
+      ],
       ["agent.a", "agent.a.events", "task.t", "swarm.s", "broadcast", "results.k.x", "tools.bash"],
     );
   });

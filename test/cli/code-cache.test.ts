@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
-import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { LogBusyError } from "../../src/events/log/index.ts";
-import { UserError } from "../../src/util/errors.ts";
-import { runCli, useFakeModelSandbox } from "../support/cli.ts";
+import { UserError } from "../../src/contracts/errors.ts";
+import { fakeProviderToml, jsonLines, runCli, useFakeModelSandbox } from "../support/cli.ts";
+import { mcpStdioCommand } from "../support/mcp-server.ts";
 
 const t = useFakeModelSandbox({ configure: true });
 const cacheFiles = () => {
@@ -49,8 +52,103 @@ test("run stores its compiled code after a successful run, reuses it, and replac
   assert.equal(statSync(cache).mode & 0o777, 0o600);
 });
 
+test("a run that outlasts its lean first second still leaves a cache the next run accepts", async () => {
+  for (const cache of cacheFiles()) rmSync(cache);
+  // Past the first second V8's usual flags return; the cache must still be stamped with the lean ones.
+  t.fake.push({ items: [{ text: "slow ok" }], delayMs: 1500 });
+  const slow = await runCli(t.sandbox, ["run", "-m", "fake/fake-model", "hi"]);
+  assert.equal(slow.code, 0, slow.stderr);
+  const [cache] = cacheFiles();
+  assert.ok(cache, "the slow run wrote a cache");
+  const written = statSync(cache).mtimeMs;
+  assert.equal((await run()).code, 0);
+  assert.equal(statSync(cache).mtimeMs, written, "the next run rejected the slow run's cache and rewrote it");
+});
+
+/** A page for webfetch; any other request gets the error a Bedrock endpoint sends for an unknown model. */
+async function startWebAndBedrock() {
+  const server = createServer((req, res) => {
+    if (req.method === "GET" && req.url === "/page") {
+      res.writeHead(200, { "content-type": "text/html" }).end("<h1>Cached page</h1>");
+      return;
+    }
+    req.resume();
+    res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ message: "no such model here" }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
+
+// Tools and providers whose code run.cjs loads only when used: from the code cache they once failed with
+// 'A dynamic import callback was not specified', on every run after the first.
+test("every provider and the lazily loaded tools work on the cold run and on the run from the code cache", async () => {
+  const web = await startWebAndBedrock();
+  try {
+    const { command, args } = mcpStdioCommand();
+    t.sandbox.writeConfig(
+      `${fakeProviderToml(t.fake.url)}[mcp.local]\ncommand = ${JSON.stringify(command)}\nargs = ${JSON.stringify(args)}\n` +
+        `[providers.bedrock]\nbase_url = "${web.url}"\n` +
+        fakeProviderToml(t.fake.url, "openai") +
+        fakeProviderToml(t.fake.url, "anthropic") +
+        fakeProviderToml(t.fake.url, "google") +
+        `[permission.private_network]\n"${web.url}/*" = "allow"\n`,
+    );
+    writeFileSync(join(t.sandbox.workspace, "retry.ts"), "export function retryWithBackoff() {}\n");
+    const bedrockEnv = { AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "secret", AWS_REGION: "us-east-1" };
+    const tools = ["grep", "codesearch", "webfetch", "local_echo"];
+    let written = 0;
+    for (const pass of ["cold", "warm"]) {
+      // A failed run writes no cache: on the cold pass this runs without one, on the warm pass from it.
+      const bedrock = await runCli(t.sandbox, ["run", "-m", "bedrock/some.model-v1", "hi"], { env: bedrockEnv });
+      assert.notEqual(bedrock.code, 0);
+      assert.match(bedrock.stderr, /no such model here/, `${pass}: ${bedrock.stderr}`);
+      assert.doesNotMatch(bedrock.stderr, /dynamic import/, pass);
+
+      // Every other provider (bundled, not loaded lazily) answers on both passes too.
+      for (const [model, env] of [
+        ["openai", "OPENAI_API_KEY"],
+        ["anthropic", "ANTHROPIC_API_KEY"],
+        ["google", "GEMINI_API_KEY"],
+        ["fake/fake-model", ""],
+      ] as const) {
+        t.fake.push(`${model} answers`);
+        const r = await runCli(t.sandbox, ["run", "-m", model, "hi"], { env: env ? { [env]: "test-key" } : {} });
+        assert.equal(r.code, 0, `${pass} ${model}: ${r.stderr}`);
+        assert.equal(r.stdout.trim(), `${model} answers`, `${pass} ${model}`);
+      }
+
+      t.fake.push(
+        [
+          { tool: "grep", input: { pattern: "retryWithBackoff" } },
+          { tool: "codesearch", input: { query: "retry backoff" } },
+          { tool: "webfetch", input: { url: `${web.url}/page` } },
+          { tool: "local_echo", input: { text: "ping" } },
+        ],
+        "done",
+      );
+      const r = await runCli(t.sandbox, ["run", "--json", "-m", "fake/fake-model", "use the tools"]);
+      assert.equal(r.code, 0, `${pass}: ${r.stderr}`);
+      const completed = jsonLines(r.stdout).filter((e) => e.type === "tool-completed");
+      assert.deepEqual(completed.map((e) => e.tool).sort(), [...tools].sort(), `${pass}: ${r.stdout}`);
+      const results = JSON.stringify(t.fake.requests.at(-1)!.body.messages);
+      for (const expected of ["retry.ts", "Cached page", "echo: ping"])
+        assert.ok(results.includes(expected), `${pass}: ${results}`);
+      assert.doesNotMatch(results, /dynamic import/, pass);
+      const [cache] = cacheFiles();
+      assert.ok(cache, `${pass}: a successful run leaves a code cache`);
+      if (pass === "cold") written = statSync(cache).mtimeMs;
+      else assert.equal(statSync(cache).mtimeMs, written, "the warm run used the cache (not rewritten)");
+    }
+  } finally {
+    web.close();
+  }
+});
+
 test("a UserError from another copy of the class (run's bundle) is still a UserError", () => {
-  const fromOtherCopy = Object.assign(new Error("session not found: x"), { [Symbol.for("codetether.UserError")]: true, exitCode: 2 });
+  const fromOtherCopy = Object.assign(new Error("session not found: x"), {
+    [Symbol.for("codetether.UserError")]: true,
+    exitCode: 2,
+  });
   assert.ok(fromOtherCopy instanceof UserError);
   assert.ok(!(new Error("plain") instanceof UserError));
   const busy = new LogBusyError("/tmp/log", 1);

@@ -21,7 +21,12 @@ afterEach(async () => {
 const providers: Array<{ id: "openai" | "anthropic" | "google"; env: string; format: FormatName; path: RegExp }> = [
   { id: "openai", env: "OPENAI_API_KEY", format: "openai-responses", path: /^\/v1\/responses/ },
   { id: "anthropic", env: "ANTHROPIC_API_KEY", format: "anthropic", path: /^\/v1\/messages/ },
-  { id: "google", env: "GEMINI_API_KEY", format: "gemini", path: /^\/v1beta\/models\/gemini-2\.5-pro:streamGenerateContent/ },
+  {
+    id: "google",
+    env: "GEMINI_API_KEY",
+    format: "gemini",
+    path: /^\/v1beta\/models\/gemini-2\.5-pro:streamGenerateContent/,
+  },
 ];
 
 for (const p of providers) {
@@ -41,10 +46,41 @@ for (const p of providers) {
   });
 }
 
+test("openai: run -c sends the earlier turns themselves, not item references a stateless server cannot resolve", async () => {
+  sandbox.writeConfig(fakeProviderToml(fake.url, "openai"));
+  // gpt-5 reasons before it answers: the SDK refers back to such an answer by its item ids when storing.
+  fake.push([{ reasoning: "thinking it over" }, { text: "the first answer" }], "the second answer");
+  const env = { OPENAI_API_KEY: "k" };
+  assert.equal((await runCli(sandbox, ["run", "-m", "openai", "the first prompt"], { env })).code, 0);
+  const r = await runCli(sandbox, ["run", "-m", "openai", "-c", "the second prompt"], { env });
+  assert.equal(r.code, 0, r.stderr);
+  const continued = fake.requests[1]!;
+  assert.deepEqual(continued.prompt.users, ["the first prompt", "the second prompt"]);
+  const input = JSON.stringify(continued.body.input);
+  assert.match(input, /the first answer/);
+  assert.doesNotMatch(input, /item_reference/);
+  assert.equal(continued.body.store, false);
+});
+
+test("openai: [providers.openai] store = true keeps responses on the server and refers back to them", async () => {
+  sandbox.writeConfig(`${fakeProviderToml(fake.url, "openai")}store = true\n`);
+  fake.push([{ reasoning: "thinking it over" }, { text: "the first answer" }], "the second answer");
+  const env = { OPENAI_API_KEY: "k" };
+  assert.equal((await runCli(sandbox, ["run", "-m", "openai", "the first prompt"], { env })).code, 0);
+  assert.equal((await runCli(sandbox, ["run", "-m", "openai", "-c", "the second prompt"], { env })).code, 0);
+  const input = fake.requests[1]!.body.input as Array<{ type?: string }>;
+  assert.ok(
+    input.some((item) => item.type === "item_reference"),
+    JSON.stringify(input),
+  );
+});
+
 test("the key is read from the provider's environment variable and sent to the provider", async () => {
   sandbox.writeConfig(fakeProviderToml(fake.url, "anthropic"));
   fake.push("ok");
-  await runCli(sandbox, ["run", "-m", "anthropic/claude-sonnet-4-20250514", "hi"], { env: { ANTHROPIC_API_KEY: "sk-ant-env" } });
+  await runCli(sandbox, ["run", "-m", "anthropic/claude-sonnet-4-20250514", "hi"], {
+    env: { ANTHROPIC_API_KEY: "sk-ant-env" },
+  });
   assert.equal(fake.requests[0]!.headers["x-api-key"], "sk-ant-env");
 });
 
@@ -54,7 +90,9 @@ test("without -m, the first provider with a key is used; CODETETHER_DISABLE_ENV_
   const r = await runCli(sandbox, ["run", "hi"], { env: { OPENAI_API_KEY: "k" } });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(fake.requests[0]!.model, "gpt-5");
-  const off = await runCli(sandbox, ["run", "-m", "openai", "hi"], { env: { OPENAI_API_KEY: "k", CODETETHER_DISABLE_ENV_FALLBACK: "1" } });
+  const off = await runCli(sandbox, ["run", "-m", "openai", "hi"], {
+    env: { OPENAI_API_KEY: "k", CODETETHER_DISABLE_ENV_FALLBACK: "1" },
+  });
   assert.equal(off.code, 2);
   assert.match(off.stderr, /no API key for provider 'openai'/);
 });
@@ -63,6 +101,17 @@ test("a missing key names the variable to set", async () => {
   const r = await runCli(sandbox, ["run", "-m", "zai", "hi"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /no API key for provider 'zai': set ZAI_API_KEY/);
+});
+
+test("an unknown provider is one line naming each known provider once (a built-in's own table included)", async () => {
+  sandbox.writeConfig(`${fakeProviderToml(fake.url, "openai")}${fakeProviderToml(fake.url)}`);
+  const r = await runCli(sandbox, ["run", "-m", "nope/x", "hi"]);
+  assert.equal(r.code, 1);
+  const known = /^codetether: unknown provider 'nope' in model 'nope\/x' \(known: (.*)\)$/.exec(r.stderr.trim())?.[1];
+  assert.ok(known, r.stderr);
+  const names = known.split(", ");
+  assert.deepEqual(names, [...new Set(names)]);
+  assert.ok(names.includes("openai") && names.includes("fake"), known);
 });
 
 test("a custom provider without a key (local server) works, and api_key_env is honoured", async () => {
@@ -78,7 +127,10 @@ test.describe("vault", () => {
   beforeEach(async () => {
     vault = await startVault({
       token: "root-token",
-      secrets: { "secret/codetether/providers/openai": { api_key: "sk-from-vault" }, "kv/team/anthropic": { api_key: "sk-ant-vault", base_url: `${fake.url}/v1` } },
+      secrets: {
+        "secret/codetether/providers/openai": { api_key: "sk-from-vault" },
+        "kv/team/anthropic": { api_key: "sk-ant-vault", base_url: `${fake.url}/v1` },
+      },
     });
   });
   afterEach(() => vault.close());
@@ -86,7 +138,9 @@ test.describe("vault", () => {
   test("keys come from Vault KV v2 before the environment", async () => {
     sandbox.writeConfig(fakeProviderToml(fake.url, "openai"));
     fake.push("ok");
-    const r = await runCli(sandbox, ["run", "-m", "openai", "hi"], { env: { VAULT_ADDR: vault.url, VAULT_TOKEN: "root-token", OPENAI_API_KEY: "sk-env" } });
+    const r = await runCli(sandbox, ["run", "-m", "openai", "hi"], {
+      env: { VAULT_ADDR: vault.url, VAULT_TOKEN: "root-token", OPENAI_API_KEY: "sk-env" },
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(fake.requests[0]!.headers.authorization, "Bearer sk-from-vault");
   });
@@ -100,12 +154,21 @@ test.describe("vault", () => {
   });
 
   test("a wrong token, a missing secret and an unreachable Vault are clear errors naming the path", async () => {
-    const denied = await runCli(sandbox, ["run", "-m", "openai", "hi"], { env: { VAULT_ADDR: vault.url, VAULT_TOKEN: "wrong" } });
+    const denied = await runCli(sandbox, ["run", "-m", "openai", "hi"], {
+      env: { VAULT_ADDR: vault.url, VAULT_TOKEN: "wrong" },
+    });
     assert.equal(denied.code, 1);
     assert.match(denied.stderr, /vault denied access to secret\/codetether\/providers\/openai \(403\)/);
-    const missing = await runCli(sandbox, ["run", "-m", "zai", "hi"], { env: { VAULT_ADDR: vault.url, VAULT_TOKEN: "root-token", CODETETHER_DISABLE_ENV_FALLBACK: "1" } });
+    const missing = await runCli(sandbox, ["run", "-m", "zai", "hi"], {
+      env: { VAULT_ADDR: vault.url, VAULT_TOKEN: "root-token", CODETETHER_DISABLE_ENV_FALLBACK: "1" },
+    });
     assert.match(missing.stderr, /no api_key in vault secret secret\/codetether\/providers\/zai/);
-    const down = await runCli(sandbox, ["run", "-m", "openai", "hi"], { env: { VAULT_ADDR: "http://127.0.0.1:9", VAULT_TOKEN: "t" } });
-    assert.match(down.stderr, /vault unreachable at http:\/\/127\.0\.0\.1:9 reading secret\/codetether\/providers\/openai/);
+    const down = await runCli(sandbox, ["run", "-m", "openai", "hi"], {
+      env: { VAULT_ADDR: "http://127.0.0.1:9", VAULT_TOKEN: "t" },
+    });
+    assert.match(
+      down.stderr,
+      /vault unreachable at http:\/\/127\.0\.0\.1:9 reading secret\/codetether\/providers\/openai/,
+    );
   });
 });

@@ -3,8 +3,9 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { openAuditTrail } from "../../src/audit/index.ts";
-import { auditDir, eventsDir } from "../../src/events/paths.ts";
+import { openAuditTrail, resolveAuditKey } from "../../src/audit/index.ts";
+import { auditDir } from "../../src/audit/paths.ts";
+import { eventsDir } from "../../src/events/paths.ts";
 import { openEventStream } from "../../src/events/stream.ts";
 import { segmentPath } from "../../src/events/log/index.ts";
 import { transcript } from "../../src/session/context.ts";
@@ -49,7 +50,10 @@ test("events replay rebuilds the session store's transcript from the stream alon
   assert.match(text.stdout, /\[tool call write_file/);
   const missing = await runCli(sandbox, ["events", "replay", "ses_nope"]);
   assert.equal(missing.code, 1);
-  assert.equal(missing.stderr.trim(), "codetether: no recorded events for session ses_nope (see: codetether events tail)");
+  assert.equal(
+    missing.stderr.trim(),
+    "codetether: no recorded events for session ses_nope (see: codetether events tail)",
+  );
 });
 
 test("events tail shows the session's events with correlation fields, oldest first", async () => {
@@ -59,9 +63,14 @@ test("events tail shows the session's events with correlation fields, oldest fir
   const types = records.map((record) => record.type);
   assert.equal(types[0], "session");
   assert.equal(types.at(-1), "finish");
-  for (const type of ["message", "text", "tool-running", "tool-completed", "usage", "step-start"]) assert.ok(types.includes(type), type);
+  for (const type of ["message", "text", "tool-running", "tool-completed", "usage", "step-start"])
+    assert.ok(types.includes(type), type);
   assert.ok(!types.includes("text-delta"), "deltas are coalesced");
-  for (const record of records) assert.deepEqual([record.session_id, record.okr_id, record.okr_run_id, record.relay_id], [sessionId, null, null, null]);
+  for (const record of records)
+    assert.deepEqual(
+      [record.session_id, record.okr_id, record.okr_run_id, record.relay_id],
+      [sessionId, null, null, null],
+    );
   const last = await runCli(sandbox, ["events", "tail", "-n", "2"]);
   assert.equal(last.stdout.trim().split("\n").length, 2);
   assert.match(last.stdout, /finish/);
@@ -75,7 +84,13 @@ test("the audit trail holds the session lifecycle and every tool execution; veri
   // The first step's two tool calls run in parallel: their records are in completion order.
   assert.deepEqual(
     [described[0], ...described.slice(1, 3).sort(), ...described.slice(3)],
-    [`session.start session/${sessionId} started`, "tool.execute tool/list_dir success", "tool.execute tool/read_file success", "tool.execute tool/write_file success", `session.end session/${sessionId} stop`],
+    [
+      `session.start session/${sessionId} started`,
+      "tool.execute tool/list_dir success",
+      "tool.execute tool/read_file success",
+      "tool.execute tool/write_file success",
+      `session.end session/${sessionId} stop`,
+    ],
   );
   assert.deepEqual(records[3]!.details.args, { path: "b.txt", content: "beta" });
   const tools = await runCli(sandbox, ["audit", "query", "--action", "tool.execute", "--resource", "tool/write_file"]);
@@ -93,8 +108,11 @@ test("the audit trail holds the session lifecycle and every tool execution; veri
   writeFileSync(path, bytes);
   const broken = await runCli(sandbox, ["audit", "verify"]);
   assert.equal(broken.code, 1);
-  assert.match(broken.stderr, /^codetether: audit trail broken: record 2 edited \(record 2 does not match its hash\) in writer-1\/00000001\.jsonl at byte \d+; 1 records before it verified\n$/);
-  const trail = await openAuditTrail(join(auditDir(sandbox.dataDir), "writer-1"));
+  assert.match(
+    broken.stderr,
+    /^codetether: audit trail broken: record 2 edited \(record 2 does not match its HMAC \(edited, or sealed without the key\)\) in writer-1\/00000001\.jsonl at byte \d+; 1 records before it verified\n$/,
+  );
+  const trail = await openAuditTrail(join(auditDir(sandbox.dataDir), "writer-1"), await resolveAuditKey(sandbox.env));
   const result = await trail.verify();
   await trail.close();
   assert.ok(!result.ok && result.seq === 2);
@@ -103,9 +121,15 @@ test("the audit trail holds the session lifecycle and every tool execution; veri
 test("piped into a reader that stops early (| head -1), the CLI ends quietly with 0, not an EPIPE stack", async () => {
   // More output than a pipe holds, so the CLI is still writing when head has gone.
   const stream = await openEventStream(join(eventsDir(sandbox.dataDir), "writer-9"));
-  await Promise.all(Array.from({ length: 3000 }, (_, i) => stream.append({ type: "bulk", data: { i, pad: "x".repeat(200) } })));
+  await Promise.all(
+    Array.from({ length: 3000 }, (_, i) => stream.append({ type: "bulk", data: { i, pad: "x".repeat(200) } })),
+  );
   await stream.close();
-  const r = spawnSync("bash", ["-c", `"${process.execPath}" "${CLI}" events tail -n 3000 --json | head -1; echo "status \${PIPESTATUS[0]}" >&2`], { env: sandbox.env, encoding: "utf8" });
+  const r = spawnSync(
+    "bash",
+    ["-c", `"${process.execPath}" "${CLI}" events tail -n 3000 --json | head -1; echo "status \${PIPESTATUS[0]}" >&2`],
+    { env: sandbox.env, encoding: "utf8" },
+  );
   assert.equal(jsonLines(r.stdout).length, 1);
   assert.equal(r.stderr.trim(), "status 0");
 });

@@ -19,24 +19,39 @@ test("a session's events come from the index, in order, page by page", async () 
   const stream = await openEventStream(tempDir(), { segmentBytes: 512, fsync: { batchMs: 2, maxBatch: 100 } });
   await Promise.all(
     Array.from({ length: 60 }, (_, i) =>
-      stream.append({ type: i % 2 ? "tool.completed" : "text", session_id: `s${i % 3}`, okr_run_id: i < 30 ? "run-a" : "run-b", data: { i } }),
+      stream.append({
+        type: i % 2 ? "tool.completed" : "text",
+        session_id: `s${i % 3}`,
+        okr_run_id: i < 30 ? "run-a" : "run-b",
+        data: { i },
+      }),
     ),
   );
   const first = await stream.session("s1", { limit: 15 });
   const second = await stream.session("s1", { limit: 15, cursor: first.nextCursor });
   assert.equal(second.nextCursor, undefined);
   const indexes = [...first.entries, ...second.entries].map((entry) => (entry.record.data as { i: number }).i);
-  assert.deepEqual(indexes, Array.from({ length: 20 }, (_, k) => 3 * k + 1));
+  assert.deepEqual(
+    indexes,
+    Array.from({ length: 20 }, (_, k) => 3 * k + 1),
+  );
   const combined = await stream.query({ okr_run_id: "run-b", type: "text" });
-  assert.deepEqual(combined.entries.map((entry) => (entry.record.data as { i: number }).i), [30, 32, 34, 36, 38, 40, 42, 44, 46, 48, 50, 52, 54, 56, 58]);
+  assert.deepEqual(
+    combined.entries.map((entry) => (entry.record.data as { i: number }).i),
+    [30, 32, 34, 36, 38, 40, 42, 44, 46, 48, 50, 52, 54, 56, 58],
+  );
   await stream.close();
 });
 
 test("time range filters on ts", async () => {
   const stream = await openEventStream(tempDir());
-  for (const ts of ["2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z", "2025-01-03T00:00:00Z"]) await stream.append({ type: "tick", ts });
+  for (const ts of ["2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z", "2025-01-03T00:00:00Z"])
+    await stream.append({ type: "tick", ts });
   const page = await stream.query({ from: "2025-01-02T00:00:00Z", to: new Date("2025-01-03T00:00:00Z") });
-  assert.deepEqual(page.entries.map((entry) => entry.record.ts), ["2025-01-02T00:00:00Z", "2025-01-03T00:00:00Z"]);
+  assert.deepEqual(
+    page.entries.map((entry) => entry.record.ts),
+    ["2025-01-02T00:00:00Z", "2025-01-03T00:00:00Z"],
+  );
   await stream.close();
 });
 
@@ -49,7 +64,10 @@ test("the index catches up with the log on open (lost or lagging index)", async 
   const reopened = await openEventStream(dir);
   await reopened.append({ type: "e", session_id: "s", data: { i: 5 } });
   const page = await reopened.session("s");
-  assert.deepEqual(page.entries.map((entry) => (entry.record.data as { i: number }).i), [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    page.entries.map((entry) => (entry.record.data as { i: number }).i),
+    [0, 1, 2, 3, 4, 5],
+  );
   await reopened.close();
 });
 

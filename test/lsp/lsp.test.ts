@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import type { Config } from "../../src/config/schema.ts";
 import { languageServers } from "../../src/lsp/config.ts";
-import { shutdownLanguageServers } from "../../src/lsp/manager.ts";
+import { LanguageServerPool } from "../../src/lsp/manager.ts";
 import { testWorld } from "../tool/context.ts";
 
-after(() => shutdownLanguageServers());
+const pool = new LanguageServerPool(process.env);
+after(() => pool.shutdown());
 
 const MATH = "export function add(a: number, b: number): number {\n  return a + b;\n}\n";
 const USE = 'import { add } from "./math";\nexport const total: number = add(1, 2);\n';
@@ -13,7 +14,7 @@ const TSCONFIG = '{"compilerOptions":{"strict":true,"noEmit":true}}';
 
 describe("lsp (typescript-language-server)", () => {
   // One workspace, so both tests share one server start.
-  const w = testWorld({ config: undefined });
+  const w = testWorld({ config: undefined, languageServers: pool });
   w.write({ "tsconfig.json": TSCONFIG, "math.ts": MATH, "use.ts": USE });
 
   it("answers definition, references, hover, symbols and diagnostics", async () => {
@@ -22,8 +23,14 @@ describe("lsp (typescript-language-server)", () => {
     const references = await w.call("lsp", { op: "references", path: "math.ts", line: 1, column: 17 });
     assert.match(references, /math\.ts:1:17/);
     assert.match(references, /use\.ts:2:30/);
-    assert.match(await w.call("lsp", { op: "hover", path: "use.ts", line: 2, column: 30 }), /add\(a: number, b: number\): number/);
-    assert.match(await w.call("lsp", { op: "symbols", path: "math.ts" }), /^function add math\.ts:1:17$|function add 1:17/);
+    assert.match(
+      await w.call("lsp", { op: "hover", path: "use.ts", line: 2, column: 30 }),
+      /add\(a: number, b: number\): number/,
+    );
+    assert.match(
+      await w.call("lsp", { op: "symbols", path: "math.ts" }),
+      /^function add math\.ts:1:17$|function add 1:17/,
+    );
     assert.equal(await w.call("lsp", { op: "diagnostics", path: "use.ts" }), "no diagnostics in use.ts");
     await assert.rejects(w.call("lsp", { op: "hover", path: "use.ts" }), /needs line and column/);
     await assert.rejects(w.call("lsp", { op: "symbols", path: "notes.txt" }), /no language server handles notes\.txt/);
@@ -33,14 +40,28 @@ describe("lsp (typescript-language-server)", () => {
     const ok = await w.call("edit", { path: "use.ts", old_string: "add(1, 2)", new_string: "add(1, 3)" });
     assert.equal(ok, "edited use.ts (1 replacement)");
     const bad = await w.call("edit", { path: "use.ts", old_string: "add(1, 3)", new_string: 'add(1, "3")' });
-    assert.match(bad, /^edited use\.ts \(1 replacement\)\n\nErrors in use\.ts reported by the typescript language server; fix them:\nuse\.ts:2:37 error \[2345\]: Argument of type 'string' is not assignable/);
+    assert.match(
+      bad,
+      /^edited use\.ts \(1 replacement\)\n\nErrors in use\.ts reported by the typescript language server; fix them:\nuse\.ts:2:37 error \[2345\]: Argument of type 'string' is not assignable/,
+    );
   });
 
   it("reads [lsp.<name>] servers from config and lets the built-in one be turned off", () => {
-    const servers = languageServers({ pyright: { command: "pyright-langserver", args: ["--stdio"], extensions: ["py"] } } satisfies Config["lsp" & keyof Config] as unknown);
-    assert.deepEqual(servers.map((s) => [s.name, s.extensions.join(",")]), [["typescript", ".ts,.tsx,.mts,.cts,.js,.jsx,.mjs,.cjs"], ["pyright", ".py"]]);
+    const servers = languageServers({
+      pyright: { command: "pyright-langserver", args: ["--stdio"], extensions: ["py"] },
+    } satisfies Config["lsp" & keyof Config] as unknown);
+    assert.deepEqual(
+      servers.map((s) => [s.name, s.extensions.join(",")]),
+      [
+        ["typescript", ".ts,.tsx,.mts,.cts,.js,.jsx,.mjs,.cjs"],
+        ["pyright", ".py"],
+      ],
+    );
     assert.deepEqual(languageServers({ typescript: { enabled: false } }), []);
-    assert.throws(() => languageServers({ ruby: { command: "solargraph" } }), /\[lsp\.ruby\] needs command and extensions/);
+    assert.throws(
+      () => languageServers({ ruby: { command: "solargraph" } }),
+      /\[lsp\.ruby\] needs command and extensions/,
+    );
     assert.throws(() => languageServers({ ruby: { comand: "x" } }), /invalid \[lsp\] config/);
   });
 });

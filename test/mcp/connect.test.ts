@@ -7,7 +7,8 @@ import { configSchema, type Config } from "../../src/config/schema.ts";
 import { connectMcp } from "../../src/mcp/connections.ts";
 import { mcpToolName } from "../../src/mcp/tool-name.ts";
 import { compactInputSchema } from "../../src/tool/tool-schema.ts";
-import type { PermissionRequest, Tool, ToolContext } from "../../src/tool/tool.ts";
+import { runTool } from "../../src/tool/invoke.ts";
+import type { PermissionRequest, Tool, ToolContext } from "../../src/contracts/tool.ts";
 import { mcpStdioCommand, startMcpHttpServer, type McpHttpServer } from "../support/mcp-server.ts";
 
 const workspace = mkdtempSync(join(tmpdir(), "codetether-mcp-"));
@@ -39,18 +40,37 @@ test("tool names are <server>_<tool>, reduced to what model APIs accept", () => 
 test("stdio and streamable HTTP servers connect in parallel; their tools call round-trip", async () => {
   const mcp = await connectMcp(configWith({ local: mcpStdioCommand(), remote: { url: http.url } }), workspace);
   try {
-    assert.deepEqual(mcp.servers.map((s) => [s.name, s.transport, s.status]), [["local", "stdio", "connected"], ["remote", "http", "connected"]]);
+    assert.deepEqual(
+      mcp.servers.map((s) => [s.name, s.transport, s.status]),
+      [
+        ["local", "stdio", "connected"],
+        ["remote", "http", "connected"],
+      ],
+    );
     assert.deepEqual(mcp.tools.map((t) => t.name).sort(), [
-      "local_add", "local_echo", "local_fail", "local_weird_name", "remote_add", "remote_echo", "remote_fail", "remote_weird_name",
+      "local_add",
+      "local_echo",
+      "local_fail",
+      "local_weird_name",
+      "remote_add",
+      "remote_echo",
+      "remote_fail",
+      "remote_weird_name",
     ]);
     const requests: PermissionRequest[] = [];
     const echo = byName(mcp.tools, "local_echo");
-    assert.equal((await echo.execute({ text: "hi" }, context(requests))).output, "echo: hi");
+    assert.equal((await runTool(echo, { text: "hi" }, context(requests))).output, "echo: hi");
     assert.deepEqual(requests, [{ tool: "local_echo", kind: "other", target: '{"text":"hi"}' }]);
-    assert.equal((await byName(mcp.tools, "remote_add").execute({ a: 2, b: 3 }, context())).output, "5");
-    assert.equal((await byName(mcp.tools, "remote_weird_name").execute({}, context())).output, "weird ok");
-    await assert.rejects(byName(mcp.tools, "local_fail").execute({}, context()), (e: Error) => e.name === "ToolError" && /the server says no/.test(e.message));
-    await assert.rejects(echo.execute({ text: 5 }, context()), (e: Error) => e.name === "ToolError" && /local_echo|echo/.test(e.message));
+    assert.equal((await runTool(byName(mcp.tools, "remote_add"), { a: 2, b: 3 }, context())).output, "5");
+    assert.equal((await runTool(byName(mcp.tools, "remote_weird_name"), {}, context())).output, "weird ok");
+    await assert.rejects(
+      runTool(byName(mcp.tools, "local_fail"), {}, context()),
+      (e: Error) => e.name === "ToolError" && /the server says no/.test(e.message),
+    );
+    await assert.rejects(
+      runTool(echo, { text: 5 }, context()),
+      (e: Error) => e.name === "ToolError" && /local_echo|echo/.test(e.message),
+    );
   } finally {
     await mcp.close();
   }
@@ -72,7 +92,7 @@ test("a denied call never reaches the server", async () => {
   const mcp = await connectMcp(configWith({ remote: { url: http.url } }), workspace);
   try {
     const ctx = { ...context(), authorize: async () => Promise.reject(new Error("permission denied: nope")) };
-    await assert.rejects(byName(mcp.tools, "remote_echo").execute({ text: "x" }, ctx), /permission denied/);
+    await assert.rejects(runTool(byName(mcp.tools, "remote_echo"), { text: "x" }, ctx), /permission denied/);
   } finally {
     await mcp.close();
   }
@@ -85,7 +105,11 @@ test("failing, hanging and disabled servers are reported and skipped, the others
       missing: { command: join(workspace, "no-such-binary") },
       crashing: { command: process.execPath, args: ["-e", "console.error('boom: bad token'); process.exit(3)"] },
       // Reads requests but never answers; exits when its stdin closes, as real servers do.
-      hanging: { command: process.execPath, args: ["-e", "process.stdin.resume().on('end', () => process.exit())"], timeout: 300 },
+      hanging: {
+        command: process.execPath,
+        args: ["-e", "process.stdin.resume().on('end', () => process.exit())"],
+        timeout: 300,
+      },
       refused: { url: "http://127.0.0.1:9/mcp", timeout: 2000 },
       off: { url: http.url, enabled: false },
       good: { url: http.url },
@@ -95,10 +119,23 @@ test("failing, hanging and disabled servers are reported and skipped, the others
   );
   try {
     const status = Object.fromEntries(mcp.servers.map((s) => [s.name, s.status]));
-    assert.deepEqual(status, { missing: "failed", crashing: "failed", hanging: "failed", refused: "failed", off: "disabled", good: "connected" });
+    assert.deepEqual(status, {
+      missing: "failed",
+      crashing: "failed",
+      hanging: "failed",
+      refused: "failed",
+      off: "disabled",
+      good: "connected",
+    });
     assert.equal(warnings.length, 4);
-    assert.match(warnings.find((w) => w.includes("'crashing'"))!, /stderr: boom: bad token/);
-    assert.match(warnings.find((w) => w.includes("'hanging'"))!, /no answer within 300 ms/);
+    assert.match(
+      warnings.find((w) => w.includes("'crashing'"))!,
+      /stderr: boom: bad token/,
+    );
+    assert.match(
+      warnings.find((w) => w.includes("'hanging'"))!,
+      /no answer within 300 ms/,
+    );
     assert.ok(mcp.tools.every((t) => t.name.startsWith("good_")));
   } finally {
     await mcp.close();
@@ -106,6 +143,12 @@ test("failing, hanging and disabled servers are reported and skipped, the others
 });
 
 test("a bad [mcp] table is a one-line error naming the key", async () => {
-  await assert.rejects(connectMcp(configWith({ x: { command: "a", url: "http://b" } }), workspace), /invalid config \[mcp\]: 'mcp.x': set either 'command'/);
-  await assert.rejects(connectMcp(configWith({ x: { command: "a", argv: [] } }), workspace), /'mcp.x': unknown key 'argv'/);
+  await assert.rejects(
+    connectMcp(configWith({ x: { command: "a", url: "http://b" } }), workspace),
+    /invalid config \[mcp\]: 'mcp.x': set either 'command'/,
+  );
+  await assert.rejects(
+    connectMcp(configWith({ x: { command: "a", argv: [] } }), workspace),
+    /'mcp.x': unknown key 'argv'/,
+  );
 });

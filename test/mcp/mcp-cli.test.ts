@@ -29,17 +29,33 @@ function stdioToml(name: string): string {
 const brokenToml = `[mcp.broken]\ncommand = "/nonexistent/mcp-server"\n`;
 
 test("mcp list shows each server's status and tools", async () => {
-  sandbox.writeConfig(`${stdioToml("local")}[mcp.remote]\nurl = "${http.url}"\n${brokenToml}[mcp.off]\nurl = "${http.url}"\nenabled = false\n`);
+  sandbox.writeConfig(
+    `${stdioToml("local")}[mcp.remote]\nurl = "${http.url}"\n${brokenToml}[mcp.off]\nurl = "${http.url}"\nenabled = false\n`,
+  );
   const r = await runCli(sandbox, ["mcp", "list", "--json"]);
   assert.equal(r.code, 0, r.stderr);
-  const servers = JSON.parse(r.stdout) as Array<{ name: string; status: string; transport: string; error?: string; tools: Array<{ name: string }> }>;
-  assert.deepEqual(servers.map((s) => [s.name, s.transport, s.status]), [
-    ["local", "stdio", "connected"],
-    ["remote", "http", "connected"],
-    ["broken", "stdio", "failed"],
-    ["off", "http", "disabled"],
+  const servers = JSON.parse(r.stdout) as Array<{
+    name: string;
+    status: string;
+    transport: string;
+    error?: string;
+    tools: Array<{ name: string }>;
+  }>;
+  assert.deepEqual(
+    servers.map((s) => [s.name, s.transport, s.status]),
+    [
+      ["local", "stdio", "connected"],
+      ["remote", "http", "connected"],
+      ["broken", "stdio", "failed"],
+      ["off", "http", "disabled"],
+    ],
+  );
+  assert.deepEqual(servers[0]!.tools.map((t) => t.name).sort(), [
+    "local_add",
+    "local_echo",
+    "local_fail",
+    "local_weird_name",
   ]);
-  assert.deepEqual(servers[0]!.tools.map((t) => t.name).sort(), ["local_add", "local_echo", "local_fail", "local_weird_name"]);
   assert.match(servers[2]!.error!, /ENOENT/);
 
   const text = await runCli(sandbox, ["mcp", "list"]);
@@ -62,7 +78,9 @@ test("run: the model calls an MCP tool and gets its answer; a broken server is a
   const r = await runCli(sandbox, ["run", "--json", ...model, "echo ping"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /codetether: warning: MCP server 'broken' skipped: .*ENOENT/);
-  const sentTool = fake.requests[0]!.body.tools.find((t: { function: { name: string } }) => t.function.name === "local_echo");
+  const sentTool = fake.requests[0]!.body.tools.find(
+    (t: { function: { name: string } }) => t.function.name === "local_echo",
+  );
   assert.deepEqual(sentTool.function.parameters.required, ["text"]);
   assert.match(JSON.stringify(fake.requests[1]!.body.messages.at(-1)), /echo: ping/);
   const completed = jsonLines(r.stdout).find((e) => e.type === "tool-completed");
@@ -71,9 +89,14 @@ test("run: the model calls an MCP tool and gets its answer; a broken server is a
 });
 
 test("run: MCP tools obey permission globs", async () => {
-  sandbox.writeConfig(`${fakeProviderToml(fake.url)}[permission]\n"remote_*" = "deny"\n[mcp.remote]\nurl = "${http.url}"\n`);
+  sandbox.writeConfig(
+    `${fakeProviderToml(fake.url)}[permission]\n"remote_*" = "deny"\n[mcp.remote]\nurl = "${http.url}"\n`,
+  );
   fake.push([{ tool: "remote_add", input: { a: 1, b: 2 } }], "Not allowed.");
   const r = await runCli(sandbox, ["run", ...model, "add"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(JSON.stringify(fake.requests[1]!.body.messages.at(-1)), /permission denied: remote_add on .*remote_\* \\"\*\\" = deny/);
+  assert.match(
+    JSON.stringify(fake.requests[1]!.body.messages.at(-1)),
+    /permission denied: remote_add on .*remote_\* \\"\*\\" = deny/,
+  );
 });

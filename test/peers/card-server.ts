@@ -11,7 +11,11 @@ export interface CardServer {
   close(): Promise<void>;
 }
 
-export function a2aCard(name: string, base: string, skills: Array<{ id: string; name: string }> = []): Record<string, unknown> {
+export function a2aCard(
+  name: string,
+  base: string,
+  skills: Array<{ id: string; name: string }> = [],
+): Record<string, unknown> {
   return {
     name,
     description: `${name} agent`,
@@ -25,7 +29,10 @@ export function a2aCard(name: string, base: string, skills: Array<{ id: string; 
 }
 
 /** Serves `card(url)` at the given well-known path only (404 elsewhere). */
-export async function startCardServer(card: (base: string) => Record<string, unknown>, path = "/.well-known/agent-card.json"): Promise<CardServer> {
+export async function startCardServer(
+  card: (base: string) => Record<string, unknown>,
+  path = "/.well-known/agent-card.json",
+): Promise<CardServer> {
   const state = { up: true, hits: [] as string[] };
   const server: Server = createServer((req, res) => {
     state.hits.push(req.url ?? "");

@@ -23,8 +23,14 @@ describe("peer seeds and tokens", () => {
     const dir = mkdtempSync(join(tmpdir(), "peer-token-"));
     try {
       writeFileSync(join(dir, "auth-token"), "from-file\n");
-      assert.equal(resolvePeerToken({ explicit: "flag", env: { CODETETHER_PEER_TOKEN: "peer" }, dataDir: dir }), "flag");
-      assert.equal(resolvePeerToken({ env: { CODETETHER_PEER_TOKEN: "peer", CODETETHER_AUTH_TOKEN: "own" }, dataDir: dir }), "peer");
+      assert.equal(
+        resolvePeerToken({ explicit: "flag", env: { CODETETHER_PEER_TOKEN: "peer" }, dataDir: dir }),
+        "flag",
+      );
+      assert.equal(
+        resolvePeerToken({ env: { CODETETHER_PEER_TOKEN: "peer", CODETETHER_AUTH_TOKEN: "own" }, dataDir: dir }),
+        "peer",
+      );
       assert.equal(resolvePeerToken({ env: { CODETETHER_AUTH_TOKEN: "own" }, dataDir: dir }), "own");
       assert.equal(resolvePeerToken({ env: {}, dataDir: dir }), "from-file");
       assert.equal(resolvePeerToken({ env: {}, dataDir: join(dir, "none") }), undefined);
@@ -36,16 +42,30 @@ describe("peer seeds and tokens", () => {
 
 describe("peer cards", () => {
   it("tries the seed's origin well-known paths, or the seed itself when it names a .json file", () => {
-    assert.deepEqual(cardUrls("http://h:1/a2a"), ["http://h:1/.well-known/agent-card.json", "http://h:1/.well-known/agent.json"]);
+    assert.deepEqual(cardUrls("http://h:1/a2a"), [
+      "http://h:1/.well-known/agent-card.json",
+      "http://h:1/.well-known/agent.json",
+    ]);
     assert.deepEqual(cardUrls("http://h:1/cards/me.json"), ["http://h:1/cards/me.json"]);
   });
 
   it("reads a 1.0 card (JSON-RPC endpoint, skills) and falls back to the legacy path and 0.3 url", async () => {
-    const modern = await startCardServer((base) => a2aCard("reviewer", base, [{ id: "code-review", name: "Code Review" }]));
-    const legacy = await startCardServer((base) => ({ name: "old", url: `${base}/rpc`, skills: [{ id: "x" }] }), "/.well-known/agent.json");
+    const modern = await startCardServer((base) =>
+      a2aCard("reviewer", base, [{ id: "code-review", name: "Code Review" }]),
+    );
+    const legacy = await startCardServer(
+      (base) => ({ name: "old", url: `${base}/rpc`, skills: [{ id: "x" }] }),
+      "/.well-known/agent.json",
+    );
     try {
       const card = await fetchPeerCard(`${modern.url}/a2a`);
-      assert.deepEqual(card, { name: "reviewer", description: "reviewer agent", url: `${modern.url}/a2a`, skills: [{ id: "code-review", name: "Code Review", tags: ["t"] }], version: "1.0.0" });
+      assert.deepEqual(card, {
+        name: "reviewer",
+        description: "reviewer agent",
+        url: `${modern.url}/a2a`,
+        skills: [{ id: "code-review", name: "Code Review", tags: ["t"] }],
+        version: "1.0.0",
+      });
       const old = await fetchPeerCard(legacy.url);
       assert.deepEqual([old.url, old.skills], [`${legacy.url}/rpc`, [{ id: "x", name: "x" }]]);
       modern.up = false;
@@ -54,7 +74,10 @@ describe("peer cards", () => {
       await modern.close();
       await legacy.close();
     }
-    await assert.rejects(fetchPeerCard(await deadPeerUrl(), { timeoutMs: 1_000 }), /agent-card\.json: connection refused$/);
+    await assert.rejects(
+      fetchPeerCard(await deadPeerUrl(), { timeoutMs: 1_000 }),
+      /agent-card\.json: connection refused$/,
+    );
   });
 });
 
@@ -63,7 +86,9 @@ describe("PeerDiscovery", () => {
     const bus = new InProcessBus();
     const registry = new AgentRegistry(bus);
     registry.register({ name: "planner", description: "me", url: "http://127.0.0.1:1/a2a", skills: [] });
-    const reviewer = await startCardServer((base) => a2aCard("reviewer", base, [{ id: "code-review", name: "Code Review" }]));
+    const reviewer = await startCardServer((base) =>
+      a2aCard("reviewer", base, [{ id: "code-review", name: "Code Review" }]),
+    );
     const self = await startCardServer((base) => a2aCard("planner", base));
     const dead = await deadPeerUrl();
     const changes: string[] = [];
@@ -80,8 +105,17 @@ describe("PeerDiscovery", () => {
       await discovery.start();
       const states = Object.fromEntries(discovery.table.list().map((e) => [e.seed, e.state]));
       assert.deepEqual(states, { [reviewer.url]: "live", [self.url]: "self", [dead]: "pending" });
-      assert.deepEqual(discovery.table.live().map((p) => [p.name, p.url, p.skills.map((s) => s.id)]), [["reviewer", `${reviewer.url}/a2a`, ["code-review"]]]);
-      assert.deepEqual(registry.list().map((c) => [c.name, c.remote ?? false]), [["planner", false], ["reviewer", true]]);
+      assert.deepEqual(
+        discovery.table.live().map((p) => [p.name, p.url, p.skills.map((s) => s.id)]),
+        [["reviewer", `${reviewer.url}/a2a`, ["code-review"]]],
+      );
+      assert.deepEqual(
+        registry.list().map((c) => [c.name, c.remote ?? false]),
+        [
+          ["planner", false],
+          ["reviewer", true],
+        ],
+      );
 
       reviewer.up = false;
       await discovery.refresh();
@@ -89,7 +123,10 @@ describe("PeerDiscovery", () => {
       await discovery.refresh();
       assert.equal(registry.get("reviewer"), undefined);
       const entry = discovery.table.list().find((e) => e.seed === reviewer.url)!;
-      assert.deepEqual([entry.state, entry.failures, entry.lastError], ["unreachable", 2, `${reviewer.url}/.well-known/agent-card.json answered HTTP 503`]);
+      assert.deepEqual(
+        [entry.state, entry.failures, entry.lastError],
+        ["unreachable", 2, `${reviewer.url}/.well-known/agent-card.json answered HTTP 503`],
+      );
       assert.equal(discovery.table.list().find((e) => e.seed === dead)?.state, "unreachable");
 
       reviewer.up = true;

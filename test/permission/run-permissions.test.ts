@@ -10,17 +10,25 @@ const model = ["-m", "fake/fake-model"];
 const t = useFakeModelSandbox({ configure: true });
 
 /** The tool results the model received in its n-th request. */
-const toolResultSent = (n: number) => JSON.stringify(t.fake.requests[n]!.body.messages.filter((m: { role: string }) => m.role === "tool"));
-const toolNamesSent = (n: number) => (t.fake.requests[n]!.body.tools as Array<{ function: { name: string } }>).map((t) => t.function.name);
+const toolResultSent = (n: number) =>
+  JSON.stringify(t.fake.requests[n]!.body.messages.filter((m: { role: string }) => m.role === "tool"));
+const toolNamesSent = (n: number) =>
+  (t.fake.requests[n]!.body.tools as Array<{ function: { name: string } }>).map((t) => t.function.name);
 
 test("an edit outside the workspace is refused with a message to the model, and the run continues", async () => {
   const outside = join(t.sandbox.root, "outside.txt");
-  t.fake.push([{ tool: "write_file", input: { path: outside, content: "x" } }], "I could not write outside the workspace.");
+  t.fake.push(
+    [{ tool: "write_file", input: { path: outside, content: "x" } }],
+    "I could not write outside the workspace.",
+  );
   const r = await runCli(t.sandbox, ["run", "--json", ...model, "write outside"]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(existsSync(outside), false);
   const error = jsonLines(r.stdout).find((e) => e.type === "tool-error");
-  assert.match(error!.error, /permission denied: write_file on .*outside\.txt needs approval \(nobody can approve it in a non-interactive run; rerun with --auto-approve all/);
+  assert.match(
+    error!.error,
+    /permission denied: write_file on .*outside\.txt needs approval \(nobody can approve it in a non-interactive run; rerun with --auto-approve all/,
+  );
   assert.match(toolResultSent(1), /permission denied/);
   assert.equal(jsonLines(r.stdout).at(-1)!.text, "I could not write outside the workspace.");
 });
@@ -28,17 +36,32 @@ test("an edit outside the workspace is refused with a message to the model, and 
 test("--auto-approve all lets the outside edit through; an explicit deny rule still holds", async () => {
   t.sandbox.writeConfig(`${fakeProviderToml(t.fake.url)}\n[permission.bash]\n"rm *" = "deny"\n`);
   const outside = join(t.sandbox.root, "outside.txt");
-  t.fake.push([{ tool: "write_file", input: { path: outside, content: "x" } }, { tool: "bash", input: { command: "rm -rf ." } }], "done");
+  t.fake.push(
+    [
+      { tool: "write_file", input: { path: outside, content: "x" } },
+      { tool: "bash", input: { command: "rm -rf ." } },
+    ],
+    "done",
+  );
   const r = await runCli(t.sandbox, ["run", ...model, "--auto-approve", "all", "go"]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(readFileSync(outside, "utf8"), "x");
-  assert.match(toolResultSent(1), /permission denied: bash `rm -rf \.` \(rule bash \\"rm \*\\" = deny, from config.toml \[permission\]\)/);
+  assert.match(
+    toolResultSent(1),
+    /permission denied: bash `rm -rf \.` \(rule bash \\"rm \*\\" = deny, from config.toml \[permission\]\)/,
+  );
 });
 
 test("--auto-approve safe approves a .env read but not an asked-for command", async () => {
   t.sandbox.writeConfig(`${fakeProviderToml(t.fake.url)}\n[permission]\nbash = "ask"\n`);
   writeFileSync(join(t.sandbox.workspace, ".env"), "SECRET=1");
-  t.fake.push([{ tool: "read_file", input: { path: ".env" } }, { tool: "bash", input: { command: "echo hi" } }], "ok");
+  t.fake.push(
+    [
+      { tool: "read_file", input: { path: ".env" } },
+      { tool: "bash", input: { command: "echo hi" } },
+    ],
+    "ok",
+  );
   const r = await runCli(t.sandbox, ["run", ...model, "--auto-approve", "safe", "go"]);
   assert.equal(r.code, 0, r.stderr);
   const sent = toolResultSent(1);
@@ -51,7 +74,10 @@ test("--agent plan refuses edits and says why; its prompt is in the system promp
   const r = await runCli(t.sandbox, ["run", ...model, "--agent", "plan", "change a.txt"]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(existsSync(join(t.sandbox.workspace, "a.txt")), false);
-  assert.match(toolResultSent(1), /permission denied: write_file on .*a\.txt \(rule edit \\"\*\\" = deny, from agent 'plan'\)/);
+  assert.match(
+    toolResultSent(1),
+    /permission denied: write_file on .*a\.txt \(rule edit \\"\*\\" = deny, from agent 'plan'\)/,
+  );
   assert.match(t.fake.requests[0]!.prompt.system, /You are the plan agent/);
   assert.equal(r.stdout.trim(), "Here is the plan instead.");
 });
@@ -59,7 +85,10 @@ test("--agent plan refuses edits and says why; its prompt is in the system promp
 test("a custom agent from .codetether/agents limits the tools and adds its prompt", async () => {
   const dir = join(t.sandbox.workspace, ".codetether", "agents");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "reader.md"), "---\ndescription: only reads\ntools: [read_file, grep]\n---\nAnswer in one sentence.\n");
+  writeFileSync(
+    join(dir, "reader.md"),
+    "---\ndescription: only reads\ntools: [read_file, grep]\n---\nAnswer in one sentence.\n",
+  );
   t.fake.push("ok");
   const r = await runCli(t.sandbox, ["run", ...model, "--agent", "reader", "hi"]);
   assert.equal(r.code, 0, r.stderr);

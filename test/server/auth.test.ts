@@ -51,10 +51,14 @@ for (const [method, path, body] of PROTECTED_ROUTES) {
 }
 
 test("with the token, protected routes answer (not 401)", async () => {
-  const res = await fetch(`${running.serve.endpoints.http}/a2a/rest/tasks/nope`, { headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" } });
+  const res = await fetch(`${running.serve.endpoints.http}/a2a/rest/tasks/nope`, {
+    headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" },
+  });
   assert.equal(res.status, 404);
   assert.equal((await bodyOf(res)).error.status, "NOT_FOUND");
-  const scheme = await fetch(`${running.serve.endpoints.http}/a2a/rest/tasks/nope`, { headers: { authorization: `bearer ${TOKEN}`, "a2a-version": "1.0" } });
+  const scheme = await fetch(`${running.serve.endpoints.http}/a2a/rest/tasks/nope`, {
+    headers: { authorization: `bearer ${TOKEN}`, "a2a-version": "1.0" },
+  });
   assert.equal(scheme.status, 404, "the scheme is case-insensitive");
 });
 
@@ -73,7 +77,12 @@ const GRPC_SERVICES = [
   ["0.3", LegacyA2AService],
 ] as const;
 
-function callGrpc(path: string, streaming: boolean, metadata: Metadata, request = Buffer.alloc(0)): Promise<ServiceError | undefined> {
+function callGrpc(
+  path: string,
+  streaming: boolean,
+  metadata: Metadata,
+  request = Buffer.alloc(0),
+): Promise<ServiceError | undefined> {
   const client = new Client(running.serve.endpoints.grpc, credentials.createInsecure());
   const raw = (value: Buffer) => value;
   return new Promise((resolve) => {

@@ -29,7 +29,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startSpawn(sandbox: Sandbox, name: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<SpawnedPeer> {
+export async function startSpawn(
+  sandbox: Sandbox,
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<SpawnedPeer> {
   const child = spawn(process.execPath, [CLI, "spawn", "--name", name, "--json", "-m", "fake/fake-model", ...args], {
     cwd: sandbox.workspace,
     env: { ...sandbox.env, CODETETHER_AUTH_TOKEN: TOKEN, ...env },

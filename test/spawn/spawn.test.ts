@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { TaskState } from "@a2a-js/sdk";
 import { after, before, describe, it } from "node:test";
 import { delegateTask } from "../../src/peers/delegate.ts";
+import { readSse } from "../../src/util/sse-reader.ts";
 import { waitFor } from "../a2a/serve-process.ts";
 import { fakeProviderToml, jsonLines, makeSandbox, runCli, type Sandbox } from "../support/cli.ts";
 import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
@@ -15,22 +16,14 @@ const REVIEW = "LGTM from reviewer: no bugs in src/x.ts";
 async function openBusStream(url: string, signal: AbortSignal) {
   const response = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` }, signal });
   assert.equal(response.status, 200);
-  const chunks = response.body!.pipeThrough(new TextDecoderStream())[Symbol.asyncIterator]();
+  const stream = readSse(response.body!)[Symbol.asyncIterator]();
   const events: any[] = [];
-  let buffer = "";
   return {
     async until(done: (events: any[]) => boolean): Promise<any[]> {
       while (!done(events)) {
-        const end = buffer.indexOf("\n\n");
-        if (end < 0) {
-          const next = await chunks.next();
-          if (next.done) throw new Error("bus stream ended");
-          buffer += next.value;
-          continue;
-        }
-        const data = buffer.slice(0, end).split("\n").find((line) => line.startsWith("data: "));
-        buffer = buffer.slice(end + 2);
-        if (data) events.push(JSON.parse(data.slice(6)));
+        const next = await stream.next();
+        if (next.done) throw new Error("bus stream ended");
+        events.push(JSON.parse(next.value.data));
       }
       return events;
     },
@@ -39,7 +32,9 @@ async function openBusStream(url: string, signal: AbortSignal) {
 
 /** The audit records of a peer, read with the CLI from its own data directory. */
 async function auditOf(sandbox: Sandbox, peer: SpawnedPeer, action: string): Promise<any[]> {
-  const result = await runCli(sandbox, ["audit", "query", "--action", action, "--json"], { env: { CODETETHER_DATA_DIR: peer.dataDir } });
+  const result = await runCli(sandbox, ["audit", "query", "--action", action, "--json"], {
+    env: { CODETETHER_DATA_DIR: peer.dataDir },
+  });
   assert.equal(result.code, 0, result.stderr);
   return jsonLines(result.stdout)[0]!.events;
 }
@@ -53,7 +48,10 @@ describe("codetether spawn: two peers on loopback", () => {
   before(async () => {
     fake = await startFakeModel([
       // The planner's model hires the reviewer, then reports what it said.
-      { match: { lastUserContains: ASK }, items: [{ tool: "a2a", input: { action: "send", peer: "reviewer", message: DELEGATED } }] },
+      {
+        match: { lastUserContains: ASK },
+        items: [{ tool: "a2a", input: { action: "send", peer: "reviewer", message: DELEGATED } }],
+      },
       { match: { lastUserContains: DELEGATED }, items: [{ text: REVIEW }] },
       { match: { bodyContains: "LGTM from reviewer" }, items: [{ text: `The reviewer says: ${REVIEW}` }] },
     ]);
@@ -62,8 +60,16 @@ describe("codetether spawn: two peers on loopback", () => {
     const [plannerPort, reviewerPort] = [await freePort(), await freePort()];
     const common = ["--discovery-interval", "0.2"];
     [planner, reviewer] = await Promise.all([
-      startSpawn(sandbox, "planner", ["--port", String(plannerPort), "--peer", `http://127.0.0.1:${reviewerPort}/a2a`, ...common]),
-      startSpawn(sandbox, "reviewer", ["--port", String(reviewerPort), ...common], { CODETETHER_A2A_PEERS: `http://127.0.0.1:${plannerPort}/a2a` }),
+      startSpawn(sandbox, "planner", [
+        "--port",
+        String(plannerPort),
+        "--peer",
+        `http://127.0.0.1:${reviewerPort}/a2a`,
+        ...common,
+      ]),
+      startSpawn(sandbox, "reviewer", ["--port", String(reviewerPort), ...common], {
+        CODETETHER_A2A_PEERS: `http://127.0.0.1:${plannerPort}/a2a`,
+      }),
     ]);
   });
 
@@ -74,7 +80,10 @@ describe("codetether spawn: two peers on loopback", () => {
   });
 
   it("discover each other and list each other as remote on /v1/agents", async () => {
-    for (const [self, other] of [[planner, reviewer], [reviewer, planner]] as const) {
+    for (const [self, other] of [
+      [planner, reviewer],
+      [reviewer, planner],
+    ] as const) {
       const agents = await waitFor(async () => {
         const { agents } = await getJson(`${self.http}/v1/agents`);
         return agents.some((a: any) => a.name === other.name) ? agents : undefined;
@@ -90,24 +99,41 @@ describe("codetether spawn: two peers on loopback", () => {
   });
 
   it("codetether peers prints a peer's list, and fails in one line without the token", async () => {
-    const listed = await runCli(sandbox, ["peers", "--url", planner.jsonrpc, "--json"], { env: { CODETETHER_AUTH_TOKEN: TOKEN } });
+    const listed = await runCli(sandbox, ["peers", "--url", planner.jsonrpc, "--json"], {
+      env: { CODETETHER_AUTH_TOKEN: TOKEN },
+    });
     assert.equal(listed.code, 0, listed.stderr);
     const [{ agents }] = jsonLines(listed.stdout);
-    assert.deepEqual(agents.map((a: any) => [a.name, a.remote ?? false]).sort(), [["planner", false], ["reviewer", true]]);
+    assert.deepEqual(agents.map((a: any) => [a.name, a.remote ?? false]).sort(), [
+      ["planner", false],
+      ["reviewer", true],
+    ]);
     const table = await runCli(sandbox, ["peers", "--url", planner.http], { env: { CODETETHER_AUTH_TOKEN: TOKEN } });
-    assert.match(table.stdout, /^NAME\s+WHERE\s+URL\s+SKILLS\s+SEEN\nplanner\s+local\s+http:\/\/127\.0\.0\.1:\d+\/a2a\s+code-generation,code-review,debugging/);
+    assert.match(
+      table.stdout,
+      /^NAME\s+WHERE\s+URL\s+SKILLS\s+SEEN\nplanner\s+local\s+http:\/\/127\.0\.0\.1:\d+\/a2a\s+code-generation,code-review,debugging/,
+    );
     const refused = await runCli(sandbox, ["peers", "--url", planner.http, "--token", "wrong"]);
     assert.equal(refused.code, 1);
-    assert.equal(refused.stderr, `codetether: ${planner.http} refused the token: pass --token or set CODETETHER_PEER_TOKEN\n`);
+    assert.equal(
+      refused.stderr,
+      `codetether: ${planner.http} refused the token: pass --token or set CODETETHER_PEER_TOKEN\n`,
+    );
   });
 
   it("rejects bad input with one-line errors", async () => {
     const deadPort = await freePort();
     const cases: Array<[string[], string]> = [
-      [["peers", "--url", `http://127.0.0.1:${deadPort}`], `cannot reach http://127.0.0.1:${deadPort}: connection refused (is codetether serve or spawn running there?)`],
+      [
+        ["peers", "--url", `http://127.0.0.1:${deadPort}`],
+        `cannot reach http://127.0.0.1:${deadPort}: connection refused (is codetether serve or spawn running there?)`,
+      ],
       [["peers", "--url", "ftp://x"], "invalid --url 'ftp://x': use e.g. http://127.0.0.1:4096"],
       [["spawn", "--name", "bad name"], "invalid --name 'bad name': use 1-64 letters, digits, '-' or '_'"],
-      [["spawn", "--name", "x", "--peer", "localhost:4096"], "invalid peer URL 'localhost:4096': only http and https peers are supported"],
+      [
+        ["spawn", "--name", "x", "--peer", "localhost:4096"],
+        "invalid peer URL 'localhost:4096': only http and https peers are supported",
+      ],
     ];
     for (const [args, message] of cases) {
       const result = await runCli(sandbox, args);
@@ -120,15 +146,29 @@ describe("codetether spawn: two peers on loopback", () => {
     const streams = new AbortController();
     try {
       const reviewerTasks = await openBusStream(`${reviewer.http}/v1/bus/stream?topics=task.>`, streams.signal);
-      const plannerBus = await openBusStream(`${planner.http}/v1/bus/stream?topics=task.>,agent.*.events`, streams.signal);
+      const plannerBus = await openBusStream(
+        `${planner.http}/v1/bus/stream?topics=task.>,agent.*.events`,
+        streams.signal,
+      );
       const result = await delegateTask(planner.jsonrpc, ASK, { token: TOKEN });
       assert.equal(result.state, "completed");
       assert.equal(result.answer, `The reviewer says: ${REVIEW}`);
-      assert.ok(result.progress.some((line) => /a2a done/.test(line)), result.progress.join("\n"));
-      assert.deepEqual(fake.requests.map((r) => r.prompt.users.at(-1)), [ASK, DELEGATED, ASK]);
+      assert.ok(
+        result.progress.some((line) => /a2a done/.test(line)),
+        result.progress.join("\n"),
+      );
+      assert.deepEqual(
+        fake.requests.map((r) => r.prompt.users.at(-1)),
+        [ASK, DELEGATED, ASK],
+      );
 
       // The planner's bus: its own task, the agent's events (the a2a call) and the reviewer's progress mirrored.
-      const planned = await plannerBus.until((events) => events.some((e) => e.topic === `task.${result.taskId}` && e.payload?.data?.status?.state === TaskState.TASK_STATE_COMPLETED));
+      const planned = await plannerBus.until((events) =>
+        events.some(
+          (e) =>
+            e.topic === `task.${result.taskId}` && e.payload?.data?.status?.state === TaskState.TASK_STATE_COMPLETED,
+        ),
+      );
       const toolDone = planned.find((e) => e.topic === "agent.planner.events" && e.payload.type === "tool-completed");
       assert.equal(toolDone?.payload.tool, "a2a");
       const mirrored = planned.filter((e) => e.payload?.peer === "reviewer");
@@ -136,7 +176,9 @@ describe("codetether spawn: two peers on loopback", () => {
       const delegatedTaskId = mirrored[0].payload.taskId;
       assert.equal(toolDone.payload.metadata.task_id, delegatedTaskId);
       // The reviewer's bus: the delegated task, start to finish.
-      const reviewed = await reviewerTasks.until((events) => events.some((e) => e.payload?.data?.status?.state === TaskState.TASK_STATE_COMPLETED));
+      const reviewed = await reviewerTasks.until((events) =>
+        events.some((e) => e.payload?.data?.status?.state === TaskState.TASK_STATE_COMPLETED),
+      );
       assert.ok(reviewed.every((e) => e.topic === `task.${delegatedTaskId}`));
       assert.ok(reviewed.some((e) => e.kind === "artifact" && e.payload.data.artifact.name === "answer"));
 

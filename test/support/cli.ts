@@ -3,60 +3,26 @@
 import { spawn } from "node:child_process";
 import { afterEach, beforeEach } from "node:test";
 import { startFakeModel, type FakeModel } from "./fake-model.ts";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createIsolatedHome, type IsolatedHome } from "../../src/cli/bench/isolated-home.ts";
 
 export const CLI = new URL("../../bin/codetether", import.meta.url).pathname;
 
-export interface Sandbox {
-  root: string;
-  workspace: string;
-  dataDir: string;
-  configPath: string;
-  /** Environment for the CLI: sandbox paths, no provider keys from the host. */
-  env: NodeJS.ProcessEnv;
-  writeConfig(toml: string): void;
-  cleanup(): void;
-}
+export type Sandbox = IsolatedHome;
 
 /** The config.toml lines that make `-m fake/fake-model` talk to the fake model in the given format. */
-export function fakeProviderToml(baseUrl: string, kind: "openai-compatible" | "openai" | "anthropic" | "google" = "openai-compatible"): string {
-  if (kind === "openai-compatible") return `[providers.fake]\ntype = "openai-compatible"\nbase_url = "${baseUrl}/v1"\nmodel = "fake-model"\n`;
+export function fakeProviderToml(
+  baseUrl: string,
+  kind: "openai-compatible" | "openai" | "anthropic" | "google" = "openai-compatible",
+): string {
+  if (kind === "openai-compatible")
+    return `[providers.fake]\ntype = "openai-compatible"\nbase_url = "${baseUrl}/v1"\nmodel = "fake-model"\n`;
   const path = kind === "google" ? "v1beta" : "v1";
   return `[providers.${kind}]\nbase_url = "${baseUrl}/${path}"\n`;
 }
 
+/** A temp home for the CLI: the one `codetether bench` uses (src/cli/bench/isolated-home.ts). */
 export function makeSandbox(): Sandbox {
-  const root = mkdtempSync(join(tmpdir(), "codetether-test-"));
-  const workspace = join(root, "workspace");
-  const dataDir = join(root, "data");
-  const configPath = join(root, "config.toml");
-  mkdirSync(workspace, { recursive: true });
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/API_KEY|_TOKEN$|^VAULT_|^CODETETHER_|^AWS_/.test(key)) continue;
-    env[key] = value;
-  }
-  Object.assign(env, {
-    HOME: root,
-    XDG_CONFIG_HOME: join(root, "xdg-config"),
-    XDG_DATA_HOME: join(root, "xdg-data"),
-    XDG_CACHE_HOME: join(root, "xdg-cache"),
-    CODETETHER_DATA_DIR: dataDir,
-    CODETETHER_CONFIG: configPath,
-    NO_COLOR: "1",
-  });
-  writeFileSync(configPath, "");
-  return {
-    root,
-    workspace,
-    dataDir,
-    configPath,
-    env,
-    writeConfig: (toml) => writeFileSync(configPath, toml),
-    cleanup: () => rmSync(root, { recursive: true, force: true }),
-  };
+  return createIsolatedHome("codetether-test-");
 }
 
 export interface CliResult {
@@ -110,7 +76,10 @@ export function jsonLines(stdout: string): Array<Record<string, any>> {
  * Registers beforeEach/afterEach hooks giving every test a fresh scripted fake model and sandbox;
  * with `configure`, the sandbox's config.toml points provider `fake` at the model.
  */
-export function useFakeModelSandbox(options: { configure?: boolean } = {}): { readonly fake: FakeModel; readonly sandbox: Sandbox } {
+export function useFakeModelSandbox(options: { configure?: boolean } = {}): {
+  readonly fake: FakeModel;
+  readonly sandbox: Sandbox;
+} {
   const current = {} as { fake: FakeModel; sandbox: Sandbox };
   beforeEach(async () => {
     current.fake = await startFakeModel();

@@ -1,4 +1,5 @@
-// Proves the fake model is faithful: every wire format is driven through the real AI SDK clients.
+// Proves the scripted (fake) model is faithful: every wire format is driven through the real AI SDK clients.
+// The test of its own process needs the build (`node scripts/test.mjs test/support`).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -25,15 +26,32 @@ interface Provider {
 }
 
 const PROVIDERS: Provider[] = [
-  { name: "openai chat", reasoning: false, model: (url) => createOpenAI({ baseURL: `${url}/v1`, apiKey: "k" }).chat("gpt-test") },
-  { name: "openai responses", reasoning: true, model: (url) => createOpenAI({ baseURL: `${url}/v1`, apiKey: "k" })("gpt-test") },
+  {
+    name: "openai chat",
+    reasoning: false,
+    model: (url) => createOpenAI({ baseURL: `${url}/v1`, apiKey: "k" }).chat("gpt-test"),
+  },
+  {
+    name: "openai responses",
+    reasoning: true,
+    model: (url) => createOpenAI({ baseURL: `${url}/v1`, apiKey: "k" })("gpt-test"),
+  },
   {
     name: "openai-compatible",
     reasoning: true,
-    model: (url) => createOpenAICompatible({ name: "compat", baseURL: `${url}/v1`, apiKey: "k", includeUsage: true })("compat-test"),
+    model: (url) =>
+      createOpenAICompatible({ name: "compat", baseURL: `${url}/v1`, apiKey: "k", includeUsage: true })("compat-test"),
   },
-  { name: "anthropic", reasoning: true, model: (url) => createAnthropic({ baseURL: `${url}/v1`, apiKey: "k" })("claude-sonnet-4-5") },
-  { name: "gemini", reasoning: true, model: (url) => createGoogleGenerativeAI({ baseURL: `${url}/v1beta`, apiKey: "k" })("gemini-test") },
+  {
+    name: "anthropic",
+    reasoning: true,
+    model: (url) => createAnthropic({ baseURL: `${url}/v1`, apiKey: "k" })("claude-sonnet-4-5"),
+  },
+  {
+    name: "gemini",
+    reasoning: true,
+    model: (url) => createGoogleGenerativeAI({ baseURL: `${url}/v1beta`, apiKey: "k" })("gemini-test"),
+  },
 ];
 
 const tools = {
@@ -47,7 +65,12 @@ async function run(model: LanguageModel, prompt = "hello", abortSignal?: AbortSi
   const result = streamText({ model, prompt, tools, maxRetries: 0, abortSignal, onError: () => {} });
   for await (const part of result.fullStream) if (part.type === "error") errors.push(part.error);
   if (errors.length > 0) return { errors, text: "", reasoning: "", toolCalls: [], usage: undefined };
-  const [text, reasoning, toolCalls, usage] = await Promise.all([result.text, result.reasoningText, result.toolCalls, result.usage]);
+  const [text, reasoning, toolCalls, usage] = await Promise.all([
+    result.text,
+    result.reasoningText,
+    result.toolCalls,
+    result.usage,
+  ]);
   return { errors, text, reasoning: reasoning ?? "", toolCalls, usage };
 }
 
@@ -58,7 +81,10 @@ for (const provider of PROVIDERS) {
     after(() => fake.close());
 
     test("streams text and reasoning with usage", async () => {
-      fake.push({ items: [{ reasoning: "Let me think about it." }, { text: "Hello there, how are you today?" }], usage: { input: 42, output: 7 } });
+      fake.push({
+        items: [{ reasoning: "Let me think about it." }, { text: "Hello there, how are you today?" }],
+        usage: { input: 42, output: 7 },
+      });
       const out = await run(provider.model(fake.url));
       assert.deepEqual(out.errors, []);
       assert.equal(out.text, "Hello there, how are you today?");
@@ -98,8 +124,17 @@ for (const provider of PROVIDERS) {
 
     test("a tool loop sends the tool result back in the next request", async () => {
       fake.push([{ reasoning: "Need the file." }, { tool: "read", input: { path: "a.txt" } }], "The file says hi.");
-      const read = tool({ inputSchema: z.object({ path: z.string() }), execute: async ({ path }) => `contents of ${path}: RESULT-42` });
-      const result = streamText({ model: provider.model(fake.url), prompt: "hello", tools: { read }, stopWhen: stepCountIs(3), maxRetries: 0 });
+      const read = tool({
+        inputSchema: z.object({ path: z.string() }),
+        execute: async ({ path }) => `contents of ${path}: RESULT-42`,
+      });
+      const result = streamText({
+        model: provider.model(fake.url),
+        prompt: "hello",
+        tools: { read },
+        stopWhen: stepCountIs(3),
+        maxRetries: 0,
+      });
       assert.equal(await result.text, "The file says hi.");
       assert.equal((await result.steps).length, 2);
       const followUp = fake.requests.at(-1)!;
@@ -111,7 +146,10 @@ for (const provider of PROVIDERS) {
       fake.push([{ text: "Plain answer." }, { tool: "read", input: { path: "a.txt" }, id: "call_c" }]);
       const result = await generateText({ model: provider.model(fake.url), prompt: "hi", tools, maxRetries: 0 });
       assert.equal(result.text, "Plain answer.");
-      assert.deepEqual(result.toolCalls.map((c) => [c.toolCallId, c.input]), [["call_c", { path: "a.txt" }]]);
+      assert.deepEqual(
+        result.toolCalls.map((c) => [c.toolCallId, c.input]),
+        [["call_c", { path: "a.txt" }]],
+      );
       assert.equal(fake.requests.at(-1)?.stream, false);
     });
   });
@@ -126,7 +164,10 @@ describe("fake model scripting", () => {
       assert.equal((await run(PROVIDERS[3]!.model(fake.url))).text, "first");
       assert.equal((await run(PROVIDERS[4]!.model(fake.url))).text, "second");
       assert.equal((await run(openai(fake))).text, EXHAUSTED_TEXT);
-      assert.deepEqual(fake.requests.map((r) => r.format), ["anthropic", "gemini", "openai-chat"]);
+      assert.deepEqual(
+        fake.requests.map((r) => r.format),
+        ["anthropic", "gemini", "openai-chat"],
+      );
       assert.equal(fake.requests[1]?.model, "gemini-test");
       assert.ok((fake.requests[0]?.rawLength ?? 0) > 0);
       assert.equal(fake.requests[0]?.headers["x-api-key"], "k");
@@ -141,9 +182,17 @@ describe("fake model scripting", () => {
     try {
       assert.equal((await run(openai(fake), "do the work")).text, "normal answer");
       assert.equal((await run(openai(fake), "Please summarize the conversation")).text, "the summary");
-      const byFunction: Turn = { match: (r: RecordedRequest) => r.prompt.system.includes("compactor"), items: [{ text: "compacted" }] };
+      const byFunction: Turn = {
+        match: (r: RecordedRequest) => r.prompt.system.includes("compactor"),
+        items: [{ text: "compacted" }],
+      };
       fake.push(byFunction);
-      const result = await generateText({ model: openai(fake), system: "You are the compactor.", prompt: "x", maxRetries: 0 });
+      const result = await generateText({
+        model: openai(fake),
+        system: "You are the compactor.",
+        prompt: "x",
+        maxRetries: 0,
+      });
       assert.equal(result.text, "compacted");
       assert.equal(fake.pending(), 0);
     } finally {
@@ -155,7 +204,13 @@ describe("fake model scripting", () => {
     const fake = await startFakeModel([{ hang: true, items: [{ text: "partial" }] }]);
     try {
       const abort = new AbortController();
-      const result = streamText({ model: openai(fake), prompt: "x", maxRetries: 0, abortSignal: abort.signal, onError: () => {} });
+      const result = streamText({
+        model: openai(fake),
+        prompt: "x",
+        maxRetries: 0,
+        abortSignal: abort.signal,
+        onError: () => {},
+      });
       let seen = "";
       for await (const delta of result.textStream) {
         seen += delta;
@@ -168,7 +223,11 @@ describe("fake model scripting", () => {
   });
 
   test("delayMs delays the answer; 500 and 401 errors keep their status", async () => {
-    const fake = await startFakeModel([{ delayMs: 150, items: [{ text: "late" }] }, { error: { status: 500 } }, { error: { status: 401, body: { error: { message: "bad key" } } } }]);
+    const fake = await startFakeModel([
+      { delayMs: 150, items: [{ text: "late" }] },
+      { error: { status: 500 } },
+      { error: { status: 401, body: { error: { message: "bad key" } } } },
+    ]);
     try {
       const started = Date.now();
       assert.equal((await run(openai(fake))).text, "late");
@@ -183,11 +242,34 @@ describe("fake model scripting", () => {
     }
   });
 
-  test("the CLI entry serves a JSON script from its own process", async () => {
+  test("onRequest and onAnswered see each request arrive and its answer end, a hanging one never ending", async () => {
+    const seen: string[] = [];
+    const fake = await startFakeModel(["streamed", { hang: true, items: [{ text: "partial" }] }], {
+      onRequest: (request) => seen.push(`request ${fake.requests.indexOf(request)}`),
+      onAnswered: (request) => seen.push(`answered ${fake.requests.indexOf(request)}`),
+    });
+    try {
+      assert.equal((await run(openai(fake))).text, "streamed");
+      assert.deepEqual(seen, ["request 0", "answered 0"]);
+      const abort = new AbortController();
+      const hanging = streamText({ model: openai(fake), prompt: "x", maxRetries: 0, abortSignal: abort.signal });
+      for await (const delta of hanging.textStream) if (delta === "partial") abort.abort();
+      assert.deepEqual(seen, ["request 0", "answered 0", "request 1"]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  test("the shipped entry (dist/scripted-model.js, no tsx) serves a JSON script from its own process", async () => {
     const dir = await mkdtemp(join(tmpdir(), "fake-model-"));
     const file = join(dir, "script.json");
-    await writeFile(file, JSON.stringify([{ match: { lastUserContains: "summar" }, items: [{ text: "sum" }] }, [{ text: "from the cli" }]]));
-    const child = spawn(process.execPath, ["--import", "tsx", "test/support/fake-model-cli.ts", file], { stdio: ["ignore", "pipe", "inherit"] });
+    await writeFile(
+      file,
+      JSON.stringify([{ match: { lastUserContains: "summar" }, items: [{ text: "sum" }] }, [{ text: "from the cli" }]]),
+    );
+    const child = spawn(process.execPath, ["dist/scripted-model.js", file], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     try {
       const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
       const { url } = JSON.parse((await lines.next()).value as string) as { url: string };

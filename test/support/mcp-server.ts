@@ -11,14 +11,27 @@ import { z } from "zod";
 /** The server's tools: `echo`, `add`, `fail` (an error result) and `weird.name` (needs sanitising). */
 export function buildMcpServer(): McpServer {
   const server = new McpServer({ name: "codetether-test", version: "1.0.0" });
-  server.registerTool("echo", { description: "Echo the text back", inputSchema: { text: z.string().describe("what to echo") } }, async ({ text }) => ({
-    content: [{ type: "text", text: `echo: ${text}` }],
+  server.registerTool(
+    "echo",
+    { description: "Echo the text back", inputSchema: { text: z.string().describe("what to echo") } },
+    async ({ text }) => ({
+      content: [{ type: "text", text: `echo: ${text}` }],
+    }),
+  );
+  server.registerTool(
+    "add",
+    { description: "Add two numbers", inputSchema: { a: z.number(), b: z.number() } },
+    async ({ a, b }) => ({
+      content: [{ type: "text", text: String(a + b) }],
+    }),
+  );
+  server.registerTool("fail", { description: "Always fails" }, async () => ({
+    content: [{ type: "text", text: "the server says no" }],
+    isError: true,
   }));
-  server.registerTool("add", { description: "Add two numbers", inputSchema: { a: z.number(), b: z.number() } }, async ({ a, b }) => ({
-    content: [{ type: "text", text: String(a + b) }],
+  server.registerTool("weird.name", { description: "A name with a dot" }, async () => ({
+    content: [{ type: "text", text: "weird ok" }],
   }));
-  server.registerTool("fail", { description: "Always fails" }, async () => ({ content: [{ type: "text", text: "the server says no" }], isError: true }));
-  server.registerTool("weird.name", { description: "A name with a dot" }, async () => ({ content: [{ type: "text", text: "weird ok" }] }));
   return server;
 }
 
@@ -52,10 +65,11 @@ export async function startMcpHttpServer(): Promise<McpHttpServer> {
   const { port } = http.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/mcp`,
-    close: () => new Promise((resolve) => {
-      http.closeAllConnections();
-      http.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        http.closeAllConnections();
+        http.close(() => resolve());
+      }),
   };
 }
 

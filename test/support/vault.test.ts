@@ -6,13 +6,20 @@ import type { FakeVault } from "./vault.ts";
 
 let vault: FakeVault;
 before(async () => {
-  vault = await startVault({ token: "root", secrets: { "secret/codetether/providers/openai": { api_key: "sk-test" } } });
+  vault = await startVault({
+    token: "root",
+    secrets: { "secret/codetether/providers/openai": { api_key: "sk-test" } },
+  });
 });
 after(() => vault.close());
 
 const get = (path: string, token = "root") => fetch(`${vault.url}/v1/${path}`, { headers: { "X-Vault-Token": token } });
 const put = (path: string, body: unknown, method = "POST") =>
-  fetch(`${vault.url}/v1/${path}`, { method, headers: { "X-Vault-Token": "root", "content-type": "application/json" }, body: JSON.stringify(body) });
+  fetch(`${vault.url}/v1/${path}`, {
+    method,
+    headers: { "X-Vault-Token": "root", "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 test("reads a seeded secret in the KV v2 envelope", async () => {
   const res = await get("secret/data/codetether/providers/openai");
@@ -44,7 +51,9 @@ test("writes create new versions that reads return; bearer auth works too", asyn
   const second = await put("secret/data/codetether/providers/anthropic", { data: { api_key: "a2" } }, "PUT");
   assert.equal(((await second.json()) as { data: { version: number } }).data.version, 2);
 
-  const res = await fetch(`${vault.url}/v1/secret/data/codetether/providers/anthropic`, { headers: { authorization: "Bearer root" } });
+  const res = await fetch(`${vault.url}/v1/secret/data/codetether/providers/anthropic`, {
+    headers: { authorization: "Bearer root" },
+  });
   const body = (await res.json()) as { data: { data: unknown; metadata: { version: number } } };
   assert.deepEqual(body.data.data, { api_key: "a2" });
   assert.equal(body.data.metadata.version, 2);

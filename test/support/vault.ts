@@ -88,12 +88,27 @@ function write(store: Map<string, StoredSecret>, key: string, data: Record<strin
 }
 
 function metadata(secret: StoredSecret) {
-  return { created_time: secret.createdTime, custom_metadata: null, deletion_time: "", destroyed: false, version: secret.version };
+  return {
+    created_time: secret.createdTime,
+    custom_metadata: null,
+    deletion_time: "",
+    destroyed: false,
+    version: secret.version,
+  };
 }
 
 /** Vault's response envelope around `data`. */
 function envelope(data: unknown) {
-  return { request_id: crypto.randomUUID(), lease_id: "", renewable: false, lease_duration: 0, data, wrap_info: null, warnings: null, auth: null };
+  return {
+    request_id: crypto.randomUUID(),
+    lease_id: "",
+    renewable: false,
+    lease_duration: 0,
+    data,
+    wrap_info: null,
+    warnings: null,
+    auth: null,
+  };
 }
 
 function tokenOf(req: IncomingMessage): string | undefined {
@@ -108,7 +123,9 @@ function parseWrite(body: string): Record<string, unknown> | undefined {
     const parsed: unknown = JSON.parse(body);
     if (typeof parsed !== "object" || parsed === null || !("data" in parsed)) return undefined;
     const { data } = parsed;
-    return typeof data === "object" && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
+    return typeof data === "object" && data !== null && !Array.isArray(data)
+      ? (data as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

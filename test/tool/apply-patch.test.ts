@@ -10,7 +10,15 @@ describe("apply_patch", () => {
   it("applies a unified diff whose line numbers are off", async () => {
     const w = testWorld();
     w.write({ "src/x.ts": `// header\n// more\n\n${original}` });
-    const patch = ["--- a/src/x.ts", "+++ b/src/x.ts", "@@ -5,3 +5,3 @@", " function b() {", "-  return 2;", "+  return 20;", " }"].join("\n");
+    const patch = [
+      "--- a/src/x.ts",
+      "+++ b/src/x.ts",
+      "@@ -5,3 +5,3 @@",
+      " function b() {",
+      "-  return 2;",
+      "+  return 20;",
+      " }",
+    ].join("\n");
     const out = await w.call("apply_patch", { patch });
     assert.match(out, /M src\/x\.ts/);
     assert.match(readFileSync(join(w.workspace, "src/x.ts"), "utf8"), /return 20;\n}\n$/);
@@ -50,14 +58,17 @@ describe("apply_patch", () => {
   it("tolerates trailing whitespace differences in context", async () => {
     const w = testWorld();
     w.write({ "a.ts": original.replace("function a() {", "function a() {   ") });
-    await w.call("apply_patch", { patch: "*** Begin Patch\n*** Update File: a.ts\n function a() {\n-  return 1;\n+  return 9;\n*** End Patch" });
+    await w.call("apply_patch", {
+      patch: "*** Begin Patch\n*** Update File: a.ts\n function a() {\n-  return 1;\n+  return 9;\n*** End Patch",
+    });
     assert.match(readFileSync(join(w.workspace, "a.ts"), "utf8"), /return 9;/);
   });
 
   it("is all or nothing: a failing hunk in the second file leaves the first untouched", async () => {
     const w = testWorld();
     w.write({ "a.ts": original, "b.ts": original });
-    const patch = "*** Begin Patch\n*** Update File: a.ts\n-  return 1;\n+  return 5;\n*** Update File: b.ts\n-  return 42;\n+  return 43;\n*** End Patch";
+    const patch =
+      "*** Begin Patch\n*** Update File: a.ts\n-  return 1;\n+  return 5;\n*** Update File: b.ts\n-  return 42;\n+  return 43;\n*** End Patch";
     await assert.rejects(w.call("apply_patch", { patch }), /hunk 1 of b\.ts does not match[\s\S]*Closest region/);
     assert.equal(readFileSync(join(w.workspace, "a.ts"), "utf8"), original);
   });
@@ -65,7 +76,10 @@ describe("apply_patch", () => {
   it("refuses to add a file that exists and explains malformed patches", async () => {
     const w = testWorld();
     w.write({ "a.ts": original });
-    await assert.rejects(w.call("apply_patch", { patch: "*** Begin Patch\n*** Add File: a.ts\n+x\n*** End Patch" }), /already exists/);
+    await assert.rejects(
+      w.call("apply_patch", { patch: "*** Begin Patch\n*** Add File: a.ts\n+x\n*** End Patch" }),
+      /already exists/,
+    );
     await assert.rejects(w.call("apply_patch", { patch: "just words" }), /no file changes found/);
     await assert.rejects(w.call("apply_patch", { patch: "*** Begin Patch\n*** Update File: a.ts\n-x\n" }), /End Patch/);
   });

@@ -4,8 +4,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after } from "node:test";
 import { builtinTools } from "../../src/tool/builtin-tools.ts";
-import type { Config } from "../../src/config/schema.ts";
-import type { Tool, ToolContext } from "../../src/tool/tool.ts";
+import { runTool } from "../../src/tool/invoke.ts";
+import { configSchema } from "../../src/config/schema.ts";
+import { Sandbox } from "../../src/sandbox/runner.ts";
+import type { Tool, ToolContext } from "../../src/contracts/tool.ts";
 
 export interface TestWorld {
   workspace: string;
@@ -22,6 +24,8 @@ export function testWorld(overrides: Partial<ToolContext> = {}): TestWorld {
   const workspace = join(root, "ws");
   mkdirSync(workspace);
   const tools = new Map<string, Tool>(builtinTools().map((t) => [t.name, t]));
+  // No language server unless a test asks for one (test/lsp does): edits stay fast.
+  const config = configSchema.parse({ lsp: { typescript: { enabled: false } } });
   const ctx: ToolContext = {
     workspace,
     sessionId: "ses_test",
@@ -30,8 +34,8 @@ export function testWorld(overrides: Partial<ToolContext> = {}): TestWorld {
     outputDir: join(root, "data", "tool-output"),
     dataDir: join(root, "data"),
     authorize: async () => {},
-    // No language server unless a test asks for one (test/lsp does): edits stay fast.
-    config: { lsp: { typescript: { enabled: false } } } as unknown as Config,
+    config,
+    commands: new Sandbox({ config, dataDir: join(root, "data") }),
     planMode: { active: false },
     tools,
     ...overrides,
@@ -48,7 +52,7 @@ export function testWorld(overrides: Partial<ToolContext> = {}): TestWorld {
     async call(name, args, extra = {}) {
       const tool = tools.get(name);
       if (!tool) throw new Error(`no tool ${name}`);
-      const result = await tool.execute(tool.parameters.parse(args), { ...ctx, ...extra });
+      const result = await runTool(tool, tool.parameters.parse(args), { ...ctx, ...extra });
       return result.output;
     },
   };

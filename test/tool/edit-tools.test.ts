@@ -8,24 +8,42 @@ describe("edit, multiedit, write_file", () => {
   it("edit shows the closest region when old_string is not found", async () => {
     const w = testWorld();
     w.write({ "a.txt": "alpha\nbeta gamma\ndelta\n" });
-    await assert.rejects(w.call("edit", { path: "a.txt", old_string: "beta  gama", new_string: "x" }), /closest region[\s\S]*2→beta gamma/);
+    await assert.rejects(
+      w.call("edit", { path: "a.txt", old_string: "beta  gama", new_string: "x" }),
+      /closest region[\s\S]*2→beta gamma/,
+    );
   });
 
   it("edit refuses ambiguous text unless replace_all", async () => {
     const w = testWorld();
     w.write({ "a.txt": "x = 1\nx = 1\n" });
     await assert.rejects(w.call("edit", { path: "a.txt", old_string: "x = 1", new_string: "x = 2" }), /occurs 2 times/);
-    assert.match(await w.call("edit", { path: "a.txt", old_string: "x = 1", new_string: "x = 2", replace_all: true }), /2 replacements/);
+    assert.match(
+      await w.call("edit", { path: "a.txt", old_string: "x = 1", new_string: "x = 2", replace_all: true }),
+      /2 replacements/,
+    );
     assert.equal(readFileSync(join(w.workspace, "a.txt"), "utf8"), "x = 2\nx = 2\n");
   });
 
   it("multiedit applies edits in order, or none when one fails", async () => {
     const w = testWorld();
     w.write({ "a.txt": "one two three\n" });
-    await w.call("multiedit", { path: "a.txt", edits: [{ old_string: "one", new_string: "1" }, { old_string: "1 two", new_string: "1 2" }] });
+    await w.call("multiedit", {
+      path: "a.txt",
+      edits: [
+        { old_string: "one", new_string: "1" },
+        { old_string: "1 two", new_string: "1 2" },
+      ],
+    });
     assert.equal(readFileSync(join(w.workspace, "a.txt"), "utf8"), "1 2 three\n");
     await assert.rejects(
-      w.call("multiedit", { path: "a.txt", edits: [{ old_string: "three", new_string: "3" }, { old_string: "nope", new_string: "x" }] }),
+      w.call("multiedit", {
+        path: "a.txt",
+        edits: [
+          { old_string: "three", new_string: "3" },
+          { old_string: "nope", new_string: "x" },
+        ],
+      }),
       /edit 2 of 2 failed, no edit was applied/,
     );
     assert.equal(readFileSync(join(w.workspace, "a.txt"), "utf8"), "1 2 three\n");
@@ -46,7 +64,8 @@ describe("edit, multiedit, write_file", () => {
   it("apply_patch refuses a patch that changes one file in two sections (the second would undo the first)", async () => {
     const w = testWorld();
     writeFileSync(join(w.workspace, "b.ts"), "x\ny\n");
-    const patch = "*** Begin Patch\n*** Update File: b.ts\n@@\n-x\n+X\n*** Update File: b.ts\n@@\n-y\n+Y\n*** End Patch";
+    const patch =
+      "*** Begin Patch\n*** Update File: b.ts\n@@\n-x\n+X\n*** Update File: b.ts\n@@\n-y\n+Y\n*** End Patch";
     await assert.rejects(w.call("apply_patch", { patch }), /changes b\.ts more than once/);
     assert.equal(readFileSync(join(w.workspace, "b.ts"), "utf8"), "x\ny\n");
   });
@@ -74,9 +93,19 @@ describe("edit, multiedit, write_file", () => {
     const { guardPlanMode } = await import("../../src/tool/plan-mode.ts");
     const planMode = { active: true };
     const w = testWorld();
-    const asking = (answer: string | undefined) => ({ planMode, authorize: guardPlanMode(async () => {}, planMode), question: async () => answer });
-    assert.match(await w.call("plan_exit", { plan: "1. write f" }, asking("")), /did not approve the plan\.\nStill in plan mode/);
-    assert.match(await w.call("plan_exit", { plan: "1. write f" }, asking("no, smaller")), /did not approve the plan and said: no, smaller/);
+    const asking = (answer: string | undefined) => ({
+      planMode,
+      authorize: guardPlanMode(async () => {}, planMode),
+      question: async () => answer,
+    });
+    assert.match(
+      await w.call("plan_exit", { plan: "1. write f" }, asking("")),
+      /did not approve the plan\.\nStill in plan mode/,
+    );
+    assert.match(
+      await w.call("plan_exit", { plan: "1. write f" }, asking("no, smaller")),
+      /did not approve the plan and said: no, smaller/,
+    );
     assert.equal(planMode.active, true);
     assert.match(await w.call("plan_exit", { plan: "1. write f" }, asking(undefined)), /plan mode off/);
     assert.equal(planMode.active, false);

@@ -28,7 +28,14 @@ describe("read_file, list_dir, glob, grep", () => {
 
   it("list_dir skips .git, node_modules and .gitignore'd paths", async () => {
     const w = testWorld();
-    w.write({ ".gitignore": "dist/\n*.log\n", "src/a.ts": "", "dist/out.js": "", "x.log": "", "node_modules/p/i.js": "", ".git/HEAD": "" });
+    w.write({
+      ".gitignore": "dist/\n*.log\n",
+      "src/a.ts": "",
+      "dist/out.js": "",
+      "x.log": "",
+      "node_modules/p/i.js": "",
+      ".git/HEAD": "",
+    });
     const out = await w.call("list_dir", {});
     assert.match(out, /src\/\n {2}a\.ts/);
     assert.doesNotMatch(out, /dist|x\.log|node_modules|\.git\//);

@@ -20,7 +20,9 @@ describe("webfetch", () => {
     const url = await serve((req, res) => {
       if (req.url === "/page") {
         res.setHeader("content-type", "text/html; charset=utf-8");
-        res.end("<html><head><script>evil()</script></head><body><h1>Title</h1><p>Some <b>bold</b> <a href='/x'>link</a>.</p></body></html>");
+        res.end(
+          "<html><head><script>evil()</script></head><body><h1>Title</h1><p>Some <b>bold</b> <a href='/x'>link</a>.</p></body></html>",
+        );
       } else if (req.url === "/big") {
         res.setHeader("content-type", "text/plain");
         res.end("x".repeat(6 * 1024 * 1024));
@@ -57,10 +59,20 @@ describe("websearch", () => {
     const url = await serve((req, res) => {
       seen.push(req.url ?? "");
       res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ results: [{ title: "Node docs", url: "https://nodejs.org", content: "The   runtime" }, { title: "Two", url: "https://two" }] }));
+      res.end(
+        JSON.stringify({
+          results: [
+            { title: "Node docs", url: "https://nodejs.org", content: "The   runtime" },
+            { title: "Two", url: "https://two" },
+          ],
+        }),
+      );
     });
     const w = testWorld({ config: { websearch: { provider: "searxng", url } } as unknown as Config });
-    assert.equal(await w.call("websearch", { query: "node js", limit: 5 }), "1. Node docs\n   https://nodejs.org\n   The runtime\n2. Two\n   https://two");
+    assert.equal(
+      await w.call("websearch", { query: "node js", limit: 5 }),
+      "1. Node docs\n   https://nodejs.org\n   The runtime\n2. Two\n   https://two",
+    );
     assert.deepEqual(seen, ["/search?q=node+js&format=json"]);
   });
 
@@ -71,14 +83,21 @@ describe("websearch", () => {
       res.end(JSON.stringify({ web: { results: [{ title: "T", url: "https://t", description: "d" }] } }));
     });
     process.env.TEST_BRAVE_KEY = "k123";
-    const w = testWorld({ config: { websearch: { provider: "brave", url: `${url}/res`, api_key_env: "TEST_BRAVE_KEY" } } as unknown as Config });
+    const w = testWorld({
+      config: {
+        websearch: { provider: "brave", url: `${url}/res`, api_key_env: "TEST_BRAVE_KEY" },
+      } as unknown as Config,
+    });
     assert.equal(await w.call("websearch", { query: "q" }), "1. T\n   https://t\n   d");
     assert.equal(token, "k123");
     delete process.env.TEST_BRAVE_KEY;
   });
 
   it("says clearly when no backend is configured or the config is wrong", async () => {
-    await assert.rejects(testWorld().call("websearch", { query: "q" }), /web search is not configured: add to config\.toml \[websearch\]/);
+    await assert.rejects(
+      testWorld().call("websearch", { query: "q" }),
+      /web search is not configured: add to config\.toml \[websearch\]/,
+    );
     const bad = testWorld({ config: { websearch: { provider: "google" } } as unknown as Config });
     await assert.rejects(bad.call("websearch", { query: "q" }), /invalid \[websearch\] config/);
   });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, test } from "node:test";
@@ -12,6 +12,7 @@ import { FileIndex } from "../../src/tui/input/mentions.ts";
 import { TuiSession } from "../../src/tui/session/tui-session.ts";
 import { ThemeStore } from "../../src/tui/theme/theme-store.ts";
 import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
+import { git, storyTurns } from "../ralph/fixture.ts";
 
 let fake: FakeModel;
 let root: string;
@@ -21,7 +22,11 @@ let app: ReturnType<typeof render>;
 // What the terminal received since the last typed input: settled entries are printed once into the
 // scrollback, the live region is redrawn, so the screen is every write, not only the last frame.
 let sinceInput = 0;
-const frame = () => app.frames.slice(sinceInput).join("\n").replace(/\x1b\[[0-9;]*m/g, "");
+const frame = () =>
+  app.frames
+    .slice(sinceInput)
+    .join("\n")
+    .replace(/\x1b\[[0-9;]*m/g, "");
 
 async function waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -46,10 +51,26 @@ beforeEach(async () => {
   root = mkdtempSync(join(tmpdir(), "tui-app-"));
   const workspace = join(root, "workspace");
   mkdirSync(workspace);
-  const config = configSchema.parse({ providers: { fake: { type: "openai-compatible", base_url: `${fake.url}/v1`, model: "fake-model" } } });
+  const config = configSchema.parse({
+    providers: { fake: { type: "openai-compatible", base_url: `${fake.url}/v1`, model: "fake-model" } },
+  });
   session = await TuiSession.open({ config, dataDir: join(root, "data"), workspace, modelRef: "fake/fake-model" });
-  const themes = new ThemeStore({ configPath: join(root, "config.toml"), initial: "marketing", color: false, dir: join(root, "themes"), onError: () => {} });
-  app = render(<App session={session} themes={themes} history={new PromptHistory(join(root, "history.jsonl"))} files={new FileIndex(workspace)} initialLayout="classic" />);
+  const themes = new ThemeStore({
+    configPath: join(root, "config.toml"),
+    initial: "marketing",
+    color: false,
+    dir: join(root, "themes"),
+    onError: () => {},
+  });
+  app = render(
+    <App
+      session={session}
+      themes={themes}
+      history={new PromptHistory(join(root, "history.jsonl"))}
+      files={new FileIndex(workspace)}
+      initialLayout="classic"
+    />,
+  );
 });
 
 afterEach(async () => {
@@ -68,6 +89,13 @@ test("a prompt streams the answer and shows the tool call it made", async () => 
   assert.match(screen, /fake\/fake-model │ ctx \d+%/);
 });
 
+test("control keys arriving in one read with text are key presses, not text (Ctrl+U clears)", async () => {
+  fake.push("Got it.");
+  await type("drop this\x15keep", "\r");
+  await waitFor(/Got it\./);
+  assert.equal(fake.requests[0]!.prompt.users.at(-1), "keep");
+});
+
 test("a permission ask appears inline; a rejection's reason reaches the model", async () => {
   fake.push([{ tool: "read_file", input: { path: "/etc/hostname" } }], "Understood.");
   await type("read the hostname", "\r");
@@ -78,9 +106,7 @@ test("a permission ask appears inline; a rejection's reason reaches the model", 
   assert.match(JSON.stringify(fake.requests[1]!.body.messages.at(-1)), /not needed/);
 });
 
-test("slash commands: coming features say so, /cost reports, Tab switches agent, ? opens help", async () => {
-  await type("/swarm", "\r");
-  await waitFor(/\/swarm is coming: it arrives with the swarm feature/);
+test("slash commands: /cost reports, Tab switches agent, ? opens help", async () => {
   await type("/cost", "\r");
   await waitFor(/session ses_\w+: 0 input \+ 0 output tokens/);
   await type("\t");
@@ -137,7 +163,13 @@ test("the model's question appears inline; a picked option or a typed answer goe
 });
 
 test("two questions in one step are asked one after the other; Esc skips one, and the model is told it was skipped", async () => {
-  fake.push([{ tool: "question", input: { question: "First?" } }, { tool: "question", input: { question: "Second?" } }], "Both handled.");
+  fake.push(
+    [
+      { tool: "question", input: { question: "First?" } },
+      { tool: "question", input: { question: "Second?" } },
+    ],
+    "Both handled.",
+  );
   await type("ask me twice", "\r");
   await waitFor(/Question: First\?/);
   await type("one", "\r");
@@ -147,4 +179,87 @@ test("two questions in one step are asked one after the other; Esc skips one, an
   const results = JSON.stringify(fake.requests.at(-1)!.body.messages.slice(-2));
   assert.match(results, /The user answered: one/);
   assert.match(results, /The user skipped the question/);
+});
+
+test("/swarm runs sub-agents; the swarm view lists them live, Tab moves, Enter shows one's transcript, Esc returns", async () => {
+  const subtasks = ["scan", "summarise"].map((name) => ({
+    name,
+    instruction: `${name} the code`,
+    needs_worktree: false,
+  }));
+  fake.push(
+    { match: { systemContains: "You split a software task" }, items: [{ text: JSON.stringify({ subtasks }) }] },
+    { match: { systemContains: "sub-agent st-1 of" }, items: [{ tool: "list_dir", input: {} }] },
+    { match: { systemContains: "sub-agent st-1 of" }, items: [{ text: "scan found nothing" }] },
+    { match: { systemContains: "sub-agent st-2 of" }, items: [{ text: "summary: empty project" }], delayMs: 400 },
+    { match: { lastUserContains: "# Subtask reports" }, items: [{ text: "The project is empty." }] },
+  );
+  await type("/swarm look at the project", "\r");
+  await waitFor(/Swarm swarm_\w+ · stage 1\/1/);
+  await waitFor(/st-2 +summarise +running/);
+  await waitFor(/The project is empty\./);
+  assert.match(frame(), /swarm swarm_\w+: 2\/2 subtasks in 1 stage\(s\)/);
+  // Esc back to the chat; Ctrl+S opens the swarm view again.
+  await type("\x1b");
+  await waitFor(/build › /);
+  await type("\x13");
+  await waitFor(/st-1 +scan +completed .*list_dir/);
+  await type("\r");
+  await waitFor(/› # Your subtask: scan/);
+  assert.match(frame(), /✓ list_dir/);
+  await type("\t");
+  await waitFor(/summary: empty project/);
+  await type("\x1b");
+  await waitFor(/build › /);
+  await type("\x1bOQ");
+  await waitFor(/Swarm swarm_\w+ .* 2\/2 done · succeeded/);
+});
+
+test("/ralph runs the PRD's stories and the Ralph view follows them; Esc in chat stops a run; a missing PRD is one line", async () => {
+  const workspace = join(root, "workspace");
+  git(workspace, "init", "-q", "-b", "main");
+  writeFileSync(join(workspace, "README.md"), "demo\n");
+  git(workspace, "add", ".");
+  git(workspace, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "initial");
+  writeFileSync(
+    join(workspace, "prd.json"),
+    JSON.stringify({
+      project: "demo",
+      feature: "Notes",
+      branch_name: "ralph/notes",
+      user_stories: [
+        { id: "US-001", title: "note", verification_steps: [{ type: "file_exists", path: "NOTE.md" }] },
+        { id: "US-002", title: "later", depends_on: ["US-001"] },
+      ],
+    }),
+  );
+  fake.push(...storyTurns("US-001", { "NOTE.md": "note\n" }), ...storyTurns("US-002", { "LATER.md": "later\n" }));
+  await type("/ralph", "\r");
+  const screen = await waitFor(/ralph: completed: 2\/2 stories pass after 2 iterations/, 30_000);
+  assert.match(screen, /\[1\] US-001 note/);
+  assert.match(screen, /✓ verify 1 \(file_exists\) NOTE.md/);
+  assert.match(screen, /Ralph · Notes · completed · iteration 2/);
+  assert.match(screen, /✓ US-002 later\s+passed · 1 attempt/);
+  assert.equal(git(workspace, "log", "-1", "--format=%s"), "ralph: US-002 later");
+  await type("\x1b");
+  await waitFor(/build ›/); // back in chat: the next keys are the prompt's, not part of an escape sequence
+  await type("/ralph missing.json", "\r");
+  await waitFor(/no PRD at .*missing\.json/);
+
+  writeFileSync(
+    join(workspace, "slow.json"),
+    JSON.stringify({
+      project: "demo",
+      feature: "Slow",
+      branch_name: "ralph/notes",
+      user_stories: [{ id: "US-009", title: "slow" }],
+    }),
+  );
+  fake.push({ hang: true, items: [{ text: "thinking" }] });
+  await type("/ralph slow.json", "\r");
+  await waitFor(/▸ US-009 slow\s+working · 1 attempt/);
+  await type("\x1b");
+  await waitFor(/build ›/);
+  await type("\x1b");
+  await waitFor(/ralph: stopped: 0\/1 stories pass after 1 iterations/);
 });

@@ -9,7 +9,8 @@ import { parseKey } from "../../src/tui/input/keys.ts";
 import { EMPTY_PROMPT, handlePromptKey, type PromptState } from "../../src/tui/input/prompt-keys.ts";
 
 const noHistory = new HistoryCursor(() => []);
-const type = (state: PromptState, ...raws: string[]) => raws.reduce((s, raw) => handlePromptKey(s, parseKey(raw), noHistory).state, state);
+const type = (state: PromptState, ...raws: string[]) =>
+  raws.reduce((s, raw) => handlePromptKey(s, parseKey(raw), noHistory).state, state);
 
 test("parseKey reads legacy and kitty sequences, telling Ctrl+M from Enter only under kitty", () => {
   assert.equal(parseKey("\r").name, "return");
@@ -39,7 +40,11 @@ test("the editor inserts, moves between lines and finds the token at the cursor"
 test("Enter submits, Alt+Enter and a trailing backslash insert newlines, a paste keeps its lines", () => {
   let state = type(EMPTY_PROMPT, "h", "i", "\x1b\r", "x", "\\", "\r", "y");
   assert.equal(state.editor.text, "hi\nx\ny");
-  state = handlePromptKey(state, { name: "paste", ctrl: false, meta: false, shift: false, text: "\npasted\nlines" }, noHistory).state;
+  state = handlePromptKey(
+    state,
+    { name: "paste", ctrl: false, meta: false, shift: false, text: "\npasted\nlines" },
+    noHistory,
+  ).state;
   assert.equal(state.editor.text, "hi\nx\ny\npasted\nlines");
   const done = handlePromptKey(state, parseKey("\r"), noHistory);
   assert.equal(done.submit, "hi\nx\ny\npasted\nlines");
@@ -71,7 +76,15 @@ test("history: ↑ recalls older prompts (persisted), ↓ returns to the draft",
 });
 
 test("completions: ↓ moves, Tab inserts the choice, Enter on a slash command runs it", () => {
-  const offered: PromptState = { ...EMPTY_PROMPT, editor: editorOf("/se"), completions: [{ value: "/sessions", label: "/sessions" }, { value: "/resume ", label: "/resume" }], selected: 0 };
+  const offered: PromptState = {
+    ...EMPTY_PROMPT,
+    editor: editorOf("/se"),
+    completions: [
+      { value: "/sessions", label: "/sessions" },
+      { value: "/resume ", label: "/resume" },
+    ],
+    selected: 0,
+  };
   const moved = handlePromptKey(offered, parseKey("\x1b[B"), noHistory).state;
   assert.equal(moved.selected, 1);
   assert.equal(handlePromptKey(moved, parseKey("\t"), noHistory).state.editor.text, "/resume ");

@@ -11,9 +11,13 @@ test("a question prompt never takes more rows than it is given, wide characters 
   const options = Array.from({ length: 15 }, (_, i) => `option ${i + 1}`);
   const many = layoutQuestion({ question: "Which one?", options }, 40, 10, 9);
   assert.ok(many.rows <= 10);
-  assert.ok(many.options.some((o) => o.index === 9), "the selected option is in the window");
+  assert.ok(
+    many.options.some((o) => o.index === 9),
+    "the selected option is in the window",
+  );
   assert.equal(many.hiddenOptions, 15 - many.options.length);
 
   const cjk = layoutQuestion({ question: "这是一个很长的问题".repeat(8) }, 24, 20, 0);
-  for (const line of cjk.lines) assert.ok([...line].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0) <= 20, line);
+  for (const line of cjk.lines)
+    assert.ok([...line].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0) <= 20, line);
 });

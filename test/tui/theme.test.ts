@@ -48,7 +48,13 @@ test("the theme store reloads [ui] theme from config.toml, keeps the old theme o
   const configPath = join(dir, "config.toml");
   writeFileSync(configPath, '[ui]\ntheme = "dark"\n');
   const errors: string[] = [];
-  const store = new ThemeStore({ configPath, initial: "dark", color: true, dir: join(dir, "themes"), onError: (m) => errors.push(m) });
+  const store = new ThemeStore({
+    configPath,
+    initial: "dark",
+    color: true,
+    dir: join(dir, "themes"),
+    onError: (m) => errors.push(m),
+  });
   let changes = 0;
   store.subscribe(() => changes++);
   writeFileSync(configPath, '[ui]\ntheme = "solarized-light"\n');

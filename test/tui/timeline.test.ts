@@ -16,7 +16,13 @@ test("the inspector timeline keeps payloads for the latest 100 rows and at most 
 test("text deltas merge into one row; the finish row gives the answer's length, not a second copy", () => {
   const timeline = new Timeline();
   for (const text of ["Hel", "lo ", "world"]) timeline.recordEvent({ type: "text-delta", text });
-  timeline.recordEvent({ type: "finish", reason: "stop", text: "Hello world", steps: 1, usage: { inputTokens: 1, outputTokens: 2, cost: 0 } });
+  timeline.recordEvent({
+    type: "finish",
+    reason: "stop",
+    text: "Hello world",
+    steps: 1,
+    usage: { inputTokens: 1, outputTokens: 2, cost: 0 },
+  });
   const [delta, finish] = timeline.list();
   assert.equal(delta!.detail, "Hello world");
   assert.equal(delta!.summary, "11 chars");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { AgentEvent } from "../../src/agent/events.ts";
+import type { AgentEvent } from "../../src/contracts/agent-events.ts";
 import type { Entry } from "../../src/tui/chat/entries.ts";
 import { completedBlocks, reduceTurn } from "../../src/tui/chat/turn-reducer.ts";
 import { clipTail } from "../../src/tui/chat/clip.ts";
@@ -22,7 +22,10 @@ test("a streamed answer is printed block by block; the block being written stays
     { type: "text-delta", text: "First para" },
     { type: "text-delta", text: "graph.\n\n```js\nconst a = 1;\n\nconst b" },
   ]);
-  assert.deepEqual(printed.map((e) => e.kind === "assistant" && e.text), ["First paragraph."]);
+  assert.deepEqual(
+    printed.map((e) => e.kind === "assistant" && e.text),
+    ["First paragraph."],
+  );
   assert.equal(live.length, 1);
   assert.equal(live[0]!.kind === "assistant" && live[0]!.text, "```js\nconst a = 1;\n\nconst b");
 });
@@ -40,13 +43,26 @@ test("tool calls go pending → running → done and settle with their diff; err
     { type: "tool-pending", callId: "c2", tool: "bash", input: { command: "false" } },
   ];
   const mid = play(events);
-  assert.deepEqual(mid.printed.map((e) => e.kind), ["assistant"]);
-  assert.deepEqual(mid.live.map((e) => e.kind === "tool" && e.state), ["pending", "pending"]);
+  assert.deepEqual(
+    mid.printed.map((e) => e.kind),
+    ["assistant"],
+  );
+  assert.deepEqual(
+    mid.live.map((e) => e.kind === "tool" && e.state),
+    ["pending", "pending"],
+  );
   const end = play([
     ...events,
     { type: "tool-running", callId: "c1", tool: "edit", input: { path: "a.ts" } },
     { type: "tool-error", callId: "c2", tool: "bash", error: "exit 1" },
-    { type: "tool-completed", callId: "c1", tool: "edit", title: "a.ts", output: "edited", metadata: { path: "/w/a.ts", before: "x\n", after: "y\n" } },
+    {
+      type: "tool-completed",
+      callId: "c1",
+      tool: "edit",
+      title: "a.ts",
+      output: "edited",
+      metadata: { path: "/w/a.ts", before: "x\n", after: "y\n" },
+    },
   ]);
   assert.equal(end.live.length, 0);
   const [edit, bash] = end.printed.slice(1) as Array<Extract<Entry, { kind: "tool" }>>;
@@ -63,7 +79,10 @@ test("reasoning is its own entry, closed when the answer starts; an aborted turn
     { type: "finish", reason: "aborted", text: "", steps: 1, usage: { inputTokens: 0, outputTokens: 0, cost: 0 } },
   ]);
   assert.deepEqual(live, []);
-  assert.deepEqual(printed.map((e) => e.kind), ["reasoning", "assistant", "notice"]);
+  assert.deepEqual(
+    printed.map((e) => e.kind),
+    ["reasoning", "assistant", "notice"],
+  );
   assert.match(printed[2]!.kind === "notice" ? printed[2]!.text : "", /interrupted/);
 });
 
@@ -72,12 +91,18 @@ test("the scrollback queue starts a new batch once the previous one is printed, 
   const e = (text: string): Entry => ({ id: text, kind: "user", text });
   queue.push([e("a")]);
   queue.push([e("b")]);
-  assert.deepEqual(queue.current().items.map((i) => i.id), ["a", "b"]);
+  assert.deepEqual(
+    queue.current().items.map((i) => i.id),
+    ["a", "b"],
+  );
   const key = queue.current().key;
   queue.markPrinted(key, 2);
   queue.push([e("c")]);
   assert.notEqual(queue.current().key, key);
-  assert.deepEqual(queue.current().items.map((i) => i.id), ["c"]);
+  assert.deepEqual(
+    queue.current().items.map((i) => i.id),
+    ["c"],
+  );
 });
 
 test("clipTail keeps the newest rows, scrolls back, and reopens a code fence it cut into", () => {

@@ -8,7 +8,16 @@ import { makeSandbox } from "../support/cli.ts";
 import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
 import { startServe, waitFor, type ServeProcess } from "../a2a/serve-process.ts";
 import { v1Peer } from "../a2a/peers.ts";
-import { TOKEN, api, ledgerTurns, promptOf, sharedWorkspace, startWorker, tagOf, type WorkerProcess } from "./cluster.ts";
+import {
+  TOKEN,
+  api,
+  ledgerTurns,
+  promptOf,
+  sharedWorkspace,
+  startWorker,
+  tagOf,
+  type WorkerProcess,
+} from "./cluster.ts";
 
 describe("dispatch to workers", () => {
   let fake: FakeModel;
@@ -18,7 +27,14 @@ describe("dispatch to workers", () => {
   let shared: ReturnType<typeof sharedWorkspace>;
   const cognition = createServer((_req, res) => {
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ running: true, personas: 2, nested: { ignored: true }, latest_thought: { content: "t".repeat(1000) } }));
+    res.end(
+      JSON.stringify({
+        running: true,
+        personas: 2,
+        nested: { ignored: true },
+        latest_thought: { content: "t".repeat(1000) },
+      }),
+    );
   });
 
   before(async () => {
@@ -95,7 +111,10 @@ describe("dispatch to workers", () => {
   it("continues a context's conversation on the worker that holds its session", async () => {
     const first = `first-turn-${Date.now()}`;
     const second = `second-turn-${Date.now()}`;
-    fake.push({ match: { lastUserContains: first }, items: [{ text: "noted" }] }, { match: { lastUserContains: second }, items: [{ text: "still here" }] });
+    fake.push(
+      { match: { lastUserContains: first }, items: [{ text: "noted" }] },
+      { match: { lastUserContains: second }, items: [{ text: "still here" }] },
+    );
     const peer = await v1Peer(serve.endpoints.http, TOKEN, "JSONRPC");
     const one = await peer.send(first);
     assert.equal(one.state, "completed");
@@ -103,7 +122,10 @@ describe("dispatch to workers", () => {
     assert.equal(two.state, "completed");
     assert.equal(two.answer, "still here");
     const request = fake.requests.find((r) => r.prompt.users.some((u) => u.includes(second)))!;
-    assert.ok(request.prompt.users.some((u) => u.includes(first)), "the second turn's model request carries the first turn");
+    assert.ok(
+      request.prompt.users.some((u) => u.includes(first)),
+      "the second turn's model request carries the first turn",
+    );
     const tasks = (await api(serve, "GET", "/v1/agent/tasks?status=completed")).body.tasks as any[];
     const [later, earlier] = [tasks.find((t) => t.prompt === second), tasks.find((t) => t.prompt === first)];
     assert.equal(later.pinned_worker, earlier.worker_id);

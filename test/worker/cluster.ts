@@ -34,14 +34,31 @@ export interface WorkerSetup {
   probe?: boolean;
   /** Reuse a stopped worker's sandbox (its data dir holds the worker id and stream cursor). */
   sandbox?: Sandbox;
+  /** Extra config.toml text. */
+  toml?: string;
 }
 
 export function startWorker(setup: WorkerSetup): WorkerProcess {
   const sandbox = setup.sandbox ?? makeSandbox();
-  sandbox.writeConfig(`${fakeProviderToml(setup.fake.url)}[default]\nmodel = "fake/fake-model"\n`);
+  sandbox.writeConfig(`${fakeProviderToml(setup.fake.url)}[default]\nmodel = "fake/fake-model"\n${setup.toml ?? ""}`);
   const child = spawn(
     process.execPath,
-    [CLI, "worker", "--server", setup.server, "--token", TOKEN, "--name", setup.name, "--workspaces", setup.workspace, "--auto-approve", "all", ...(setup.probe ? ["--hostname", "127.0.0.1", "--port", "0"] : ["--no-http-server"]), ...(setup.args ?? [])],
+    [
+      CLI,
+      "worker",
+      "--server",
+      setup.server,
+      "--token",
+      TOKEN,
+      "--name",
+      setup.name,
+      "--workspaces",
+      setup.workspace,
+      "--auto-approve",
+      "all",
+      ...(setup.probe ? ["--hostname", "127.0.0.1", "--port", "0"] : ["--no-http-server"]),
+      ...(setup.args ?? []),
+    ],
     {
       cwd: sandbox.workspace,
       env: {
@@ -91,15 +108,24 @@ export function sharedWorkspace(root: string): { path: string; ledger(): string[
 
 export const tagOf = (n: number) => `task-${String(n).padStart(3, "0")}`;
 
-const hasToolResult = (request: RecordedRequest) => JSON.stringify(request.body?.messages ?? []).includes('"role":"tool"');
+const hasToolResult = (request: RecordedRequest) =>
+  JSON.stringify(request.body?.messages ?? []).includes('"role":"tool"');
 const isFor = (tag: string) => (request: RecordedRequest) => (request.prompt.users.at(-1) ?? "").includes(`[${tag}]`);
 
 /** The fake model's turns for one task: append the tag to the ledger with bash, then answer. */
 export function ledgerTurns(tag: string, options: { hangFirst?: boolean; delayMs?: number } = {}): Turn[] {
   const first = (request: RecordedRequest) => isFor(tag)(request) && !hasToolResult(request);
   const turns: Turn[] = [
-    { match: first, delayMs: options.delayMs, items: [{ tool: "bash", input: { command: `echo ${tag} >> ledger.txt` } }] },
-    { match: (request: RecordedRequest) => isFor(tag)(request) && hasToolResult(request), delayMs: options.delayMs, items: [{ text: `done ${tag}` }] },
+    {
+      match: first,
+      delayMs: options.delayMs,
+      items: [{ tool: "bash", input: { command: `echo ${tag} >> ledger.txt` } }],
+    },
+    {
+      match: (request: RecordedRequest) => isFor(tag)(request) && hasToolResult(request),
+      delayMs: options.delayMs,
+      items: [{ text: `done ${tag}` }],
+    },
   ];
   return options.hangFirst ? [{ match: first, hang: true, items: [{ text: "thinking" }] } as Turn, ...turns] : turns;
 }
@@ -107,11 +133,21 @@ export function ledgerTurns(tag: string, options: { hangFirst?: boolean; delayMs
 export const promptOf = (tag: string) => `[${tag}] append your tag to the ledger`;
 
 /** An authenticated JSON call to serve; returns status and parsed body. */
-export async function api(serve: ServeProcess | string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+export async function api(
+  serve: ServeProcess | string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const base = typeof serve === "string" ? serve : serve.endpoints.http;
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
+    },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();

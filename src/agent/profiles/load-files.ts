@@ -1,15 +1,17 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { z } from "zod";
-import { UserError } from "../../util/errors.ts";
-import { parseMarkdownWithFrontmatter } from "./frontmatter.ts";
+import { UserError } from "../../contracts/errors.ts";
+import { parseMarkdownWithFrontmatter } from "../../util/frontmatter.ts";
 import { agentFrontmatterSchema, type AgentProfile } from "./profile.ts";
 
 /** Every `*.md` agent file of a directory, parsed; a missing directory is none, a bad file a one-line error. */
 export function loadAgentFiles(dir: string): AgentProfile[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith(".md")).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith(".md"))
+      .sort();
   } catch {
     return [];
   }

@@ -6,12 +6,17 @@ const toolNames = z.array(z.string().min(1));
 /** The frontmatter of an agent file (`.codetether/agents/<name>.md`); the body is its prompt. */
 export const agentFrontmatterSchema = z
   .object({
-    name: z.string().regex(/^[a-zA-Z0-9_-]+$/, "letters, digits, '-' and '_' only").optional(),
+    name: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]+$/, "letters, digits, '-' and '_' only")
+      .optional(),
     description: z.string().min(1),
     mode: z.enum(["primary", "subagent", "all"]).optional(),
     model: z.string().min(1).optional(),
     /** A list is the tools allowed; a table may give `allow` and/or `deny` (tool names or globs). */
-    tools: z.union([toolNames, z.object({ allow: toolNames.optional(), deny: toolNames.optional() }).strict()]).optional(),
+    tools: z
+      .union([toolNames, z.object({ allow: toolNames.optional(), deny: toolNames.optional() }).strict()])
+      .optional(),
     permission: permissionSectionSchema.optional(),
   })
   .strict();

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { configDir } from "../../config/paths.ts";
-import type { Tool } from "../../tool/tool.ts";
-import { UserError } from "../../util/errors.ts";
+import type { Tool } from "../../contracts/tool.ts";
+import { UserError } from "../../contracts/errors.ts";
 import { matchWildcard } from "../../permission/wildcard.ts";
 import { BUILTIN_PROFILES } from "./builtin.ts";
 import { loadAgentFiles } from "./load-files.ts";
@@ -15,7 +15,8 @@ export function agentDirs(workspace: string, env = process.env): string[] {
 /** Built-in agents overridden by the user's, overridden by the project's; sorted by name. */
 export function listProfiles(workspace: string, env = process.env): AgentProfile[] {
   const byName = new Map<string, AgentProfile>();
-  for (const profile of [...BUILTIN_PROFILES, ...agentDirs(workspace, env).flatMap((dir) => loadAgentFiles(dir))]) byName.set(profile.name, profile);
+  for (const profile of [...BUILTIN_PROFILES, ...agentDirs(workspace, env).flatMap((dir) => loadAgentFiles(dir))])
+    byName.set(profile.name, profile);
   // Names are plain identifiers: code-point order, without starting ICU's collator (~7 ms) on every run.
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

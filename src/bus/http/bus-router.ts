@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from "express";
 import { z } from "zod";
-import { sendHttpError } from "../../server/http-error.ts";
+import { sendHttpError } from "../../contracts/http-error.ts";
 import type { AgentBus } from "../agent-bus.ts";
 import type { Delivery, EnvelopeKind } from "../envelope.ts";
 import { BusError } from "../errors.ts";
@@ -8,7 +8,15 @@ import type { Subscription } from "../subscription.ts";
 import { assertPattern } from "../topics.ts";
 
 /** Kinds an HTTP client may publish; the registry's own (joins, leaves, queries) are the bus's business. */
-const PUBLISHABLE_KINDS = ["message", "task_update", "artifact", "event", "result", "agent_ready", "heartbeat"] as const satisfies EnvelopeKind[];
+const PUBLISHABLE_KINDS = [
+  "message",
+  "task_update",
+  "artifact",
+  "event",
+  "result",
+  "agent_ready",
+  "heartbeat",
+] as const satisfies EnvelopeKind[];
 
 const publishSchema = z
   .object({
@@ -69,7 +77,12 @@ function stream(bus: AgentBus, req: Request, res: Response, keepAliveMs: number)
   } catch (error) {
     return sendHttpError(res, 400, (error as Error).message);
   }
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
+  res.writeHead(200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+    "x-accel-buffering": "no",
+  });
   res.write(`: streaming ${patterns.join(",")}\n\n`);
   const write = (delivery: Delivery) => {
     if (!res.writableEnded) res.write(sseEvent(delivery));
@@ -89,7 +102,11 @@ function sseEvent(delivery: Delivery): string {
     data = JSON.stringify(delivery);
   } catch (error) {
     // In-process payloads are objects as published; one that cannot be JSON must not end the stream.
-    data = JSON.stringify({ kind: "error", topic: delivery.topic, message: `unserialisable message: ${(error as Error).message}` });
+    data = JSON.stringify({
+      kind: "error",
+      topic: delivery.topic,
+      message: `unserialisable message: ${(error as Error).message}`,
+    });
   }
   const id = "id" in delivery ? `id: ${delivery.id}\n` : "";
   return `${id}event: ${delivery.kind}\ndata: ${data}\n\n`;

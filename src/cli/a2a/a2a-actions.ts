@@ -2,7 +2,9 @@ import { Role, TaskState, type Message, type Task } from "@a2a-js/sdk";
 import { randomUUID } from "node:crypto";
 import { connectA2A, type Connection, type TransportName } from "../../a2a/client.ts";
 import { textPart } from "../../a2a/messages.ts";
-import { UserError } from "../../util/errors.ts";
+import { dataDir } from "../../config/paths.ts";
+import { UserError } from "../../contracts/errors.ts";
+import { resolvePeerToken } from "../../peers/peer-token.ts";
 import { json, printCard, printTask, streamPrinter } from "./print-task.ts";
 
 export interface PeerOptions {
@@ -17,11 +19,16 @@ export interface SendOptions extends PeerOptions {
   task?: string;
 }
 
-const BINDINGS: Record<NonNullable<PeerOptions["transport"]>, TransportName> = { jsonrpc: "JSONRPC", rest: "HTTP+JSON", grpc: "GRPC" };
+const BINDINGS: Record<NonNullable<PeerOptions["transport"]>, TransportName> = {
+  jsonrpc: "JSONRPC",
+  rest: "HTTP+JSON",
+  grpc: "GRPC",
+};
 const FAILED = new Set([TaskState.TASK_STATE_FAILED, TaskState.TASK_STATE_CANCELED, TaskState.TASK_STATE_REJECTED]);
 
 async function connect(url: string, options: PeerOptions): Promise<Connection> {
-  const token = options.token ?? process.env.CODETETHER_AUTH_TOKEN;
+  // As `peers` does; the local serve's own token file only for an agent on this machine.
+  const token = resolvePeerToken({ explicit: options.token, dataDir: isLoopback(url) ? dataDir() : undefined });
   try {
     return await connectA2A(url, { token, transport: options.transport ? BINDINGS[options.transport] : undefined });
   } catch (error) {
@@ -77,7 +84,10 @@ export async function sendAction(url: string, text: string, options: SendOptions
     if (!("status" in result)) {
       // A direct reply: the agent answered with a message instead of a task.
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else process.stdout.write(`${result.parts.map((p) => (p.content?.$case === "text" ? p.content.value : "")).join("")}\n`);
+      else
+        process.stdout.write(
+          `${result.parts.map((p) => (p.content?.$case === "text" ? p.content.value : "")).join("")}\n`,
+        );
       return;
     }
     task = result;
@@ -99,4 +109,13 @@ export async function cancelAction(url: string, taskId: string, options: PeerOpt
   const task = await call("cancel", () => client.cancelTask({ tenant: "", id: taskId, metadata: undefined }));
   if (options.json) json.task(task);
   else printTask(task, false);
+}
+
+function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === "localhost" || host === "[::1]" || /^127\./.test(host);
+  } catch {
+    return false; // connect reports the bad URL
+  }
 }

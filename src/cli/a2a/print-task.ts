@@ -1,4 +1,11 @@
-import { AgentCard as AgentCardJson, StreamResponse as StreamResponseJson, Task as TaskJson, type AgentCard, type StreamResponse, type Task } from "@a2a-js/sdk";
+import {
+  AgentCard as AgentCardJson,
+  StreamResponse as StreamResponseJson,
+  Task as TaskJson,
+  type AgentCard,
+  type StreamResponse,
+  type Task,
+} from "@a2a-js/sdk";
 import { stateName, textOf } from "../../a2a/messages.ts";
 import { painter, printJson } from "../output.ts";
 
@@ -19,7 +26,14 @@ export function answerOf(task: Task): string {
 export function printTask(task: Task, withAnswer = true): void {
   const paint = painter(process.stderr);
   const state = stateName(task.status?.state);
-  const color = state === "completed" ? "green" : state === "input-required" ? "yellow" : state === "failed" || state === "canceled" ? "red" : "cyan";
+  const color =
+    state === "completed"
+      ? "green"
+      : state === "input-required"
+        ? "yellow"
+        : state === "failed" || state === "canceled"
+          ? "red"
+          : "cyan";
   if (withAnswer) {
     const text = state === "completed" ? answerOf(task) : textOf(task.status?.message);
     if (text) process.stdout.write(`${text}\n`);
@@ -32,10 +46,17 @@ export function printTask(task: Task, withAnswer = true): void {
 export function printCard(card: AgentCard): void {
   const paint = painter(process.stdout);
   const lines = [`${paint("bold", card.name)} ${card.version}`, card.description, "", "interfaces:"];
-  for (const i of card.supportedInterfaces) lines.push(`  ${i.protocolBinding.padEnd(10)} ${i.protocolVersion.padEnd(4)} ${i.url}`);
+  for (const i of card.supportedInterfaces)
+    lines.push(`  ${i.protocolBinding.padEnd(10)} ${i.protocolVersion.padEnd(4)} ${i.url}`);
   const caps = card.capabilities;
-  lines.push("", `capabilities: streaming ${caps?.streaming ? "yes" : "no"}, push ${caps?.pushNotifications ? "yes" : "no"}, extended card ${caps?.extendedAgentCard ? "yes" : "no"}`);
-  const schemes = Object.entries(card.securitySchemes).map(([name, s]) => `${name} (${s.scheme?.$case === "httpAuthSecurityScheme" ? s.scheme.value.scheme : (s.scheme?.$case ?? "?")})`);
+  lines.push(
+    "",
+    `capabilities: streaming ${caps?.streaming ? "yes" : "no"}, push ${caps?.pushNotifications ? "yes" : "no"}, extended card ${caps?.extendedAgentCard ? "yes" : "no"}`,
+  );
+  const schemes = Object.entries(card.securitySchemes).map(
+    ([name, s]) =>
+      `${name} (${s.scheme?.$case === "httpAuthSecurityScheme" ? s.scheme.value.scheme : (s.scheme?.$case ?? "?")})`,
+  );
   lines.push(`security: ${schemes.length ? schemes.join(", ") : "none"}`, "", "skills:");
   for (const s of card.skills) lines.push(`  ${paint("cyan", s.id)}  ${s.description}`);
   process.stdout.write(`${lines.join("\n")}\n`);
@@ -45,7 +66,11 @@ export function printCard(card: AgentCard): void {
  * Follows a stream to its last task state; without --json (`print`) it also shows it: streamed text to
  * stdout as it comes, tool activity and state to stderr.
  */
-export function streamPrinter(print = true): { event(event: StreamResponse): void; last(): Task | undefined; wroteText(): boolean } {
+export function streamPrinter(print = true): {
+  event(event: StreamResponse): void;
+  last(): Task | undefined;
+  wroteText(): boolean;
+} {
   const paint = painter(process.stderr);
   let task: Task | undefined;
   let state = "submitted";
@@ -68,7 +93,8 @@ export function streamPrinter(print = true): { event(event: StreamResponse): voi
         } else if (text && state === "working") process.stderr.write(`${paint("dim", `· ${text}`)}\n`);
         else if (text && state !== "completed") process.stderr.write(`${text}\n`);
       }
-      if (payload?.$case === "artifactUpdate" && task && payload.value.artifact) task.artifacts.push(payload.value.artifact);
+      if (payload?.$case === "artifactUpdate" && task && payload.value.artifact)
+        task.artifacts.push(payload.value.artifact);
       if (print && payload?.$case === "message") process.stdout.write(`${textOf(payload.value)}\n`);
     },
     last: () => task,

@@ -1,19 +1,23 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { headsPath } from "../../audit/head-log.ts";
+import { auditDir } from "../../audit/paths.ts";
 import { archiveConfigFor, archiveCredentials, archiveSettings } from "../../archive/config.ts";
 import { createArchiver, type Archiver, type ManifestEntry } from "../../archive/index.ts";
 import { loadConfig } from "../../config/load.ts";
 import { dataDir } from "../../config/paths.ts";
-import { segmentFileName, segmentPath } from "../../events/log/index.ts";
-import { auditDir, eventsDir } from "../../events/paths.ts";
+import { LogBusyError, sealLiveSegment, segmentFileName, segmentPath } from "../../events/log/index.ts";
+import { eventsDir } from "../../events/paths.ts";
 import { slotDirs } from "../../events/writer-slots.ts";
-import { UserError } from "../../util/errors.ts";
+import { UserError } from "../../contracts/errors.ts";
 import { printJson } from "../output.ts";
 
 interface LocalLog {
   /** `events/writer-1`, `audit/writer-2`: also the log's key prefix under `[archive] prefix`. */
   name: string;
   dir: string;
+  /** An audit writer's signed heads, archived beside its segments. */
+  heads?: string;
 }
 
 const LOG_NAME = /^(events|audit)\/writer-\d+$/;
@@ -22,7 +26,7 @@ function localLogs(): LocalLog[] {
   const root = dataDir();
   return [
     ...slotDirs(eventsDir(root)).map((dir) => ({ name: `events/${basename(dir)}`, dir })),
-    ...slotDirs(auditDir(root)).map((dir) => ({ name: `audit/${basename(dir)}`, dir })),
+    ...slotDirs(auditDir(root)).map((dir) => ({ name: `audit/${basename(dir)}`, dir, heads: headsPath(dir) })),
   ];
 }
 
@@ -32,13 +36,28 @@ async function archiverFor(options: { config?: string }): Promise<(log: string) 
   return (log) => createArchiver(archiveConfigFor(settings, log), credentials);
 }
 
-/** `codetether archive push`: every local log's closed segments. */
+/**
+ * `codetether archive push`: seals each local log's live segment, so that what was written up to now
+ * goes too, then uploads the closed segments. A live segment that another running process writes
+ * stays open (one writer per log): that process closes it by `[logs]` size and age.
+ */
 export async function pushArchive(options: { config?: string; json?: boolean }): Promise<void> {
   const archiver = await archiverFor(options);
   for (const log of localLogs()) {
-    const result = await archiver(log.name).push(log.dir);
-    if (options.json) printJson({ log: log.name, ...result });
-    else process.stdout.write(`${log.name}: ${result.uploaded.length} uploaded, ${result.skipped.length} already archived\n`);
+    const live = await sealLiveSegment(log.dir);
+    if (live instanceof LogBusyError) {
+      const writer = live.owner ? `process ${live.owner}` : "another process";
+      process.stderr.write(
+        `codetether: ${log.name}: live segment left open, ${writer} is writing it (it closes the segment at [logs] segment_max_bytes or segment_max_age)\n`,
+      );
+    }
+    const result = await archiver(log.name).push(log.dir, log.heads);
+    if (options.json)
+      printJson({ log: log.name, live_segment: live instanceof LogBusyError ? "in-use" : live, ...result });
+    else
+      process.stdout.write(
+        `${log.name}: ${result.uploaded.length} uploaded, ${result.skipped.length} already archived\n`,
+      );
   }
 }
 
@@ -46,22 +65,52 @@ export async function pushArchive(options: { config?: string; json?: boolean }):
 export async function listArchive(options: { config?: string; json?: boolean }): Promise<void> {
   const archiver = await archiverFor(options);
   const entries: (ManifestEntry & { log: string })[] = [];
-  for (const log of localLogs()) entries.push(...(await archiver(log.name).list()).map((entry) => ({ log: log.name, ...entry })));
+  for (const log of localLogs())
+    entries.push(...(await archiver(log.name).list()).map((entry) => ({ log: log.name, ...entry })));
   if (options.json) return printJson(entries);
   if (entries.length === 0) process.stdout.write("nothing archived yet (codetether archive push)\n");
-  for (const e of entries) process.stdout.write(`${e.log}  ${e.file}  ${String(e.bytes).padStart(10)} B  ${e.sha256.slice(0, 16)}…  ${e.archived_at}\n`);
+  for (const e of entries)
+    process.stdout.write(
+      `${e.log}  ${e.file}  ${String(e.bytes).padStart(10)} B  ${e.sha256.slice(0, 16)}…  ${e.archived_at}\n`,
+    );
 }
 
-/** `codetether archive fetch LOG SEGMENT`: restores the segment into its log directory (or --out). */
-export async function fetchArchive(log: string, segmentText: string, options: { config?: string; out?: string; json?: boolean }): Promise<void> {
-  if (!LOG_NAME.test(log)) throw new UserError(`unknown log '${log}': expected events/writer-N or audit/writer-N (see: codetether archive list)`);
+/**
+ * `codetether archive fetch LOG SEGMENT`: restores the segment into its log directory (or --out).
+ * SEGMENT `heads` fetches an audit writer's signed heads as pushed last, for `audit verify --head`.
+ */
+export async function fetchArchive(
+  log: string,
+  segmentText: string,
+  options: { config?: string; out?: string; json?: boolean },
+): Promise<void> {
+  if (!LOG_NAME.test(log))
+    throw new UserError(
+      `unknown log '${log}': expected events/writer-N or audit/writer-N (see: codetether archive list)`,
+    );
+  if (segmentText === "heads") return fetchHeads(log, options);
   const segment = Number(segmentText);
-  if (!Number.isInteger(segment) || segment <= 0) throw new UserError(`segment must be a positive integer, got '${segmentText}'`);
+  if (!Number.isInteger(segment) || segment <= 0)
+    throw new UserError(`segment must be a positive integer, got '${segmentText}'`);
   const dest = options.out ?? segmentPath(join(dataDir(), log), segment);
-  if (!options.out && existsSync(dest)) throw new UserError(`${log}/${segmentFileName(segment)} is present locally already (use --out to fetch a copy)`);
+  if (!options.out && existsSync(dest))
+    throw new UserError(`${log}/${segmentFileName(segment)} is present locally already (use --out to fetch a copy)`);
   mkdirSync(dirname(dest), { recursive: true });
   const archiver = await archiverFor(options);
   const result = await archiver(log).fetch(segment, dest);
   if (options.json) printJson({ log, segment, ...result });
-  else process.stdout.write(`${log}/${segmentFileName(segment)} → ${result.path} (${result.bytes} bytes, SHA-256 verified)\n`);
+  else
+    process.stdout.write(
+      `${log}/${segmentFileName(segment)} → ${result.path} (${result.bytes} bytes, SHA-256 verified)\n`,
+    );
+}
+
+async function fetchHeads(log: string, options: { config?: string; out?: string; json?: boolean }): Promise<void> {
+  if (!log.startsWith("audit/")) throw new UserError(`only audit logs have heads, not '${log}'`);
+  if (!options.out)
+    throw new UserError("archive fetch LOG heads needs -o FILE (then: codetether audit verify --head FILE)");
+  const archiver = await archiverFor(options);
+  const result = await archiver(log).fetchHeads(options.out);
+  if (options.json) printJson({ log, heads: true, ...result });
+  else process.stdout.write(`${log} heads → ${result.path} (${result.bytes} bytes, SHA-256 verified)\n`);
 }

@@ -1,15 +1,22 @@
 import { AuditQuerySchema, queryAudit, withAuditViews } from "../../audit/read-audit.ts";
 import { dataDir } from "../../config/paths.ts";
 import { InvalidCursorError } from "../../events/log-index.ts";
-import { UserError } from "../../util/errors.ts";
+import { UserError } from "../../contracts/errors.ts";
 import { painter, printJson } from "../output.ts";
 
-const FLAG_TO_FIELD: Record<string, string> = { session: "session_id", okr: "okr_id", okrRun: "okr_run_id", relay: "relay_id" };
+const FLAG_TO_FIELD: Record<string, string> = {
+  session: "session_id",
+  okr: "okr_id",
+  okrRun: "okr_run_id",
+  relay: "relay_id",
+};
 
 /** `codetether audit query`: one page of matching records, and the cursor of the next. */
 export async function queryAuditTrail(options: Record<string, string | number | boolean | undefined>): Promise<void> {
   const { json, ...flags } = options;
-  const parsed = AuditQuerySchema.safeParse(Object.fromEntries(Object.entries(flags).map(([key, value]) => [FLAG_TO_FIELD[key] ?? key, value])));
+  const parsed = AuditQuerySchema.safeParse(
+    Object.fromEntries(Object.entries(flags).map(([key, value]) => [FLAG_TO_FIELD[key] ?? key, value])),
+  );
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new UserError(`--${String(issue.path[0] ?? "")}: ${issue.message}`);

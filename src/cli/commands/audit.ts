@@ -1,16 +1,34 @@
 import { Command } from "commander";
-import { parsePositive } from "./run.ts";
+import { parsePositive } from "../option-parsers.ts";
 
 export function auditCommand(): Command {
-  const audit = new Command("audit").description("The tamper-evident audit trail: API calls, tool executions, session lifecycle");
+  const audit = new Command("audit").description(
+    "The tamper-evident audit trail: API calls, tool executions, session lifecycle",
+  );
   audit
     .command("verify")
-    .description("Check the hash chain of the audit trail; exits non-zero naming the first edited, deleted or reordered record")
+    .description(
+      "Check the audit trail under the audit key: every record's HMAC and link, every signed head and the writers registry; exits non-zero naming the first edited, forged, deleted, reordered or cut-off record, or a deleted segment or writer",
+    )
+    .option("--head <file>", "also check against heads kept elsewhere (the output of `audit head`)")
     .option("--json", "one JSON object per writer stream")
-    .addHelpText("after", "\nExamples:\n  $ codetether audit verify\n  $ codetether audit verify --json | jq 'select(.ok == false)'")
-    .action(async (options: { json?: boolean }) => {
+    .addHelpText(
+      "after",
+      "\nThe key: Vault <mount>/codetether/audit (field key), else CODETETHER_AUDIT_KEY, else <config dir>/audit.key.\n\nExamples:\n  $ codetether audit verify\n  $ codetether audit head > /mnt/elsewhere/audit-head.jsonl   # later:\n  $ codetether audit verify --head /mnt/elsewhere/audit-head.jsonl\n  $ codetether audit verify --json | jq 'select(.ok == false)'",
+    )
+    .action(async (options: { json?: boolean; head?: string }) => {
       const { verifyAuditTrail } = await import("../audit/verify-audit.ts");
       await verifyAuditTrail(options);
+    });
+  audit
+    .command("head")
+    .description(
+      "Print the newest signed head of every writer (JSON lines): keep it off this machine, then `audit verify --head FILE` catches records cut off since",
+    )
+    .addHelpText("after", "\nExamples:\n  $ codetether audit head > /mnt/elsewhere/audit-head.jsonl")
+    .action(async () => {
+      const { printAuditHeads } = await import("../audit/verify-audit.ts");
+      await printAuditHeads();
     });
   audit
     .command("query")

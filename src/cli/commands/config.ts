@@ -1,9 +1,10 @@
 import { Command } from "commander";
+import { collect } from "../option-parsers.ts";
 
 export function configCommand(): Command {
   return new Command("config")
     .description("Show or change the configuration (config.toml)")
-    .option("--show", "print the effective configuration, secrets masked")
+    .option("--show", "print the effective configuration, secrets masked, and which sandbox confines tools' commands")
     .option("--set <key=value>", "set a value, e.g. default.model=anthropic/claude-sonnet-4-20250514", collect, [])
     .option("--path", "print the config file's path")
     .option("--json", "JSON output")
@@ -17,10 +18,6 @@ Examples:
     )
     .action(async (options, command: Command) => {
       const { configAction } = await import("../config/config-action.ts");
-      configAction({ ...command.optsWithGlobals(), ...options });
+      await configAction({ ...command.optsWithGlobals(), ...options });
     });
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

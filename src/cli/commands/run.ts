@@ -1,7 +1,8 @@
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadBundle } from "../code-cache.ts";
+import { parsePositive } from "../option-parsers.ts";
 
 export function runCommand(): Command {
   return new Command("run")
@@ -10,9 +11,26 @@ export function runCommand(): Command {
     .option("-m, --model <provider/model>", "model to use, e.g. anthropic/claude-sonnet-4-20250514")
     .option("-c, --continue", "continue the latest session of this directory")
     .option("-s, --session <id>", "continue the given session")
-    .option("--agent <name>", "agent profile: build (default), plan (read-only), explore, or one from .codetether/agents/*.md")
+    .option(
+      "--agent <name>",
+      "agent profile: build (default), plan (read-only), explore, or one from .codetether/agents/*.md",
+    )
+    .option(
+      "-f, --file <path>",
+      "attach a file, repeatable: an image (PNG, JPEG, GIF, WebP) or text",
+      (path: string, files: string[] = []) => [...files, path],
+    )
     .option("--max-steps <n>", "stop after this many model steps", (v) => parsePositive(v, "--max-steps"))
-    .addOption(new Option("--auto-approve <level>", "what an 'ask' permission becomes with nobody to ask: all, safe (reads and edits inside the workspace) or none; 'deny' rules always hold").choices(["all", "safe", "none"]).default("none"))
+    .addOption(
+      new Option(
+        "--auto-approve <level>",
+        "what an 'ask' permission becomes with nobody to ask: all, safe (reads and edits inside the workspace) or none; 'deny' rules always hold",
+      )
+        .choices(["all", "safe", "none"])
+        .default("none"),
+    )
+    .addOption(new Option("--approve", 'approve the OKR that "/go TASK" drafts without asking').conflicts("deny"))
+    .option("--deny", 'deny the OKR that "/go TASK" drafts without asking')
     .option("--json", "print one JSON event per line instead of text")
     .addHelpText(
       "after",
@@ -22,8 +40,11 @@ Examples:
   $ git diff | codetether run "review this diff" -
   $ codetether run -c "now add tests for it"
   $ codetether run --agent plan "how would you split src/big.ts?"
+  $ codetether run -f screenshot.png "why is the button misaligned?"
   $ codetether run --auto-approve safe "update the .env.local example"
-  $ codetether run --json -m openai/gpt-5 "fix the failing test" | jq .type`,
+  $ codetether run --json -m openai/gpt-5 "fix the failing test" | jq .type
+  $ codetether run "/go make the CLI start in under 100 ms"     # OKR + approval + relay
+  $ codetether run "/autochat 4 review the error handling"      # a relay of 4 agents`,
     )
     .action(async (words: string[], options, command: Command) => {
       const { runAction } = await loadRunAction();
@@ -36,10 +57,4 @@ async function loadRunAction(): Promise<typeof import("../run/run-action.ts")> {
   const bundle = fileURLToPath(new URL("run.cjs", import.meta.url));
   if (existsSync(bundle)) return loadBundle(bundle);
   return import("../run/run-action.ts");
-}
-
-export function parsePositive(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a positive integer, got '${value}'`);
-  return n;
 }

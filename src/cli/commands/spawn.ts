@@ -1,5 +1,5 @@
-import { Command, InvalidArgumentError } from "commander";
-import { parsePort } from "./serve.ts";
+import { Command } from "commander";
+import { collect, parsePort, parseSeconds } from "../option-parsers.ts";
 
 export function spawnCommand(): Command {
   return new Command("spawn")
@@ -8,9 +8,17 @@ export function spawnCommand(): Command {
     .option("-p, --port <port>", "HTTP port (0: any free port)", parsePort, 0)
     .option("--hostname <host>", "address to listen on", "127.0.0.1")
     .option("--peer <url>", "a peer to discover (repeatable; also $CODETETHER_A2A_PEERS, comma-separated)", collect, [])
-    .option("--peer-token <token>", "bearer token presented to peers (default: $CODETETHER_PEER_TOKEN, else this peer's own token)")
+    .option(
+      "--peer-token <token>",
+      "bearer token presented to peers (default: $CODETETHER_PEER_TOKEN, else this peer's own token)",
+    )
     .option("--description <text>", "the description on the peer's card")
-    .option("--discovery-interval <seconds>", "how often peers' cards are fetched; a peer missing 3 in a row is dropped", parseSeconds, 10)
+    .option(
+      "--discovery-interval <seconds>",
+      "how often peers' cards are fetched; a peer missing 3 in a row is dropped",
+      parseSeconds,
+      10,
+    )
     .option("--workspace <dir>", "directory the agent works in (default: the current directory)")
     .option("-m, --model <provider/model>", "model for tasks (default: the config's)")
     .option("--json", "print the endpoints as one JSON line once listening (peer changes go to stderr)")
@@ -33,14 +41,4 @@ Examples:
       const { spawnAction } = await import("../spawn/spawn-action.ts");
       await spawnAction({ ...command.optsWithGlobals(), ...options });
     });
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-function parseSeconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0.05 || n > 86_400) throw new InvalidArgumentError(`must be a number of seconds (0.05-86400), got '${value}'`);
-  return n;
 }

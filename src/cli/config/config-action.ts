@@ -1,23 +1,36 @@
 import { stringify } from "smol-toml";
-import { setConfigValue } from "../../config/edit.ts";
+import { setConfigValues } from "../../config/edit.ts";
 import { loadConfig } from "../../config/load.ts";
 import { maskSecrets } from "../../config/mask.ts";
 import { configPath, dataDir } from "../../config/paths.ts";
+import { describeSandbox } from "../../sandbox/runner.ts";
 import { printJson } from "../output.ts";
+import { fullConfigSchema } from "./full-schema.ts";
 
-export function configAction(options: { config?: string; show?: boolean; set: string[]; path?: boolean; json?: boolean }): void {
+export async function configAction(options: {
+  config?: string;
+  show?: boolean;
+  set: string[];
+  path?: boolean;
+  json?: boolean;
+}): Promise<void> {
   const path = configPath(options.config);
   if (options.path) return void process.stdout.write(`${path}\n`);
-  for (const assignment of options.set) {
-    const value = setConfigValue(path, assignment);
-    const key = assignment.slice(0, assignment.indexOf("=")).trim();
-    if (!options.json) process.stdout.write(`set ${key} = ${JSON.stringify(maskedAt(key.split("."), value))} in ${path}\n`);
+  if (options.set.length) {
+    const set = setConfigValues(path, options.set, fullConfigSchema());
+    if (!options.json)
+      for (const { key, value } of set)
+        process.stdout.write(`set ${key} = ${JSON.stringify(maskedAt(key.split("."), value))} in ${path}\n`);
   }
   if (options.set.length && !options.show) return;
   const loaded = loadConfig(options.config);
   const shown = maskSecrets(loaded.config);
-  if (options.json) return printJson({ path: loaded.path, exists: loaded.exists, data_dir: dataDir(), config: shown });
-  process.stdout.write(`# ${loaded.path}${loaded.exists ? "" : " (not created yet: defaults)"}\n# data dir: ${dataDir()}\n`);
+  const sandbox = await describeSandbox(loaded.config.sandbox);
+  if (options.json)
+    return printJson({ path: loaded.path, exists: loaded.exists, data_dir: dataDir(), sandbox, config: shown });
+  process.stdout.write(
+    `# ${loaded.path}${loaded.exists ? "" : " (not created yet: defaults)"}\n# data dir: ${dataDir()}\n# sandbox: ${sandbox}\n`,
+  );
   process.stdout.write(stringify(shown as Record<string, unknown>) + "\n");
 }
 

@@ -15,13 +15,17 @@ export async function listMcpServers(options: { config?: string; json?: boolean 
   const paint = painter(process.stdout);
   const width = Math.max(...mcp.servers.map((s) => s.name.length));
   for (const server of mcp.servers) {
-    process.stdout.write(`${paint("bold", server.name.padEnd(width))}  ${server.transport.padEnd(5)}  ${describeStatus(server, paint)}  ${paint("dim", server.target)}\n`);
-    for (const tool of server.tools) process.stdout.write(`  ${paint("cyan", tool.name)}  ${firstLine(tool.description)}\n`);
+    process.stdout.write(
+      `${paint("bold", server.name.padEnd(width))}  ${server.transport.padEnd(5)}  ${describeStatus(server, paint)}  ${paint("dim", server.target)}\n`,
+    );
+    for (const tool of server.tools)
+      process.stdout.write(`  ${paint("cyan", tool.name)}  ${firstLine(tool.description)}\n`);
   }
 }
 
 function describeStatus(server: McpServerStatus, paint: ReturnType<typeof painter>): string {
-  if (server.status === "connected") return paint("green", `connected (${server.tools.length} tool${server.tools.length === 1 ? "" : "s"})`);
+  if (server.status === "connected")
+    return paint("green", `connected (${server.tools.length} tool${server.tools.length === 1 ? "" : "s"})`);
   if (server.status === "disabled") return paint("dim", "disabled");
   return paint("red", `failed: ${server.error}`);
 }

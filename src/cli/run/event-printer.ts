@@ -1,4 +1,6 @@
-import type { AgentEvent } from "../../agent/events.ts";
+import type { AgentEvent } from "../../contracts/agent-events.ts";
+import { exitCodeOf, shownOutput } from "../../util/output-preview.ts";
+import { toolSummary } from "../../util/tool-summary.ts";
 import { painter } from "../output.ts";
 
 /** Human output of `run`: the answer on stdout, compact tool activity and errors on stderr. */
@@ -20,11 +22,18 @@ export function createEventPrinter(): (event: AgentEvent) => void {
         break;
       case "tool-running":
         breakLine();
-        err(paint("dim", `→ ${event.tool} ${summarize(event.input)}`));
+        err(paint("dim", `→ ${event.tool} ${toolSummary(event.input)}`));
         break;
-      case "tool-completed":
-        err(paint("green", `✓ ${event.tool}`) + paint("dim", ` ${event.title ?? ""}`));
+      case "tool-completed": {
+        const exitCode = exitCodeOf(event.metadata);
+        const failed = exitCode !== undefined && exitCode !== 0;
+        const mark = failed ? paint("red", `✗ ${event.tool}`) : paint("green", `✓ ${event.tool}`);
+        const status = failed ? paint("red", ` (exit ${exitCode ?? "by signal"})`) : "";
+        err(`${mark}${paint("dim", ` ${event.title ?? ""}`)}${status}`);
+        // What the person watching needs too: a command's first lines (the rest counted), the todo list.
+        for (const line of shownOutput(event.tool, event.output, exitCode)) err(paint("dim", `  │ ${line}`));
         break;
+      }
       case "tool-error":
         err(paint("red", `✗ ${event.tool}: ${event.error.split("\n")[0]}`));
         break;
@@ -32,21 +41,16 @@ export function createEventPrinter(): (event: AgentEvent) => void {
         err(paint("yellow", `↻ retry ${event.attempt} in ${Math.round(event.delayMs / 100) / 10}s: ${event.error}`));
         break;
       case "compaction":
-        err(paint("dim", `⋯ compacted context (${event.pruned} tool outputs cleared${event.summarized ? ", older turns summarised" : ""})`));
+        err(
+          paint(
+            "dim",
+            `⋯ compacted context (${event.pruned} tool outputs cleared${event.summarized ? ", older turns summarised" : ""})`,
+          ),
+        );
         break;
       case "finish":
         breakLine();
         break;
     }
   };
-}
-
-function summarize(input: unknown): string {
-  if (!input || typeof input !== "object") return "";
-  const record = input as Record<string, unknown>;
-  const main = record.path ?? record.command ?? record.pattern ?? record.url ?? Object.values(record)[0];
-  if (main === undefined) return "";
-  const text = typeof main === "string" ? main : JSON.stringify(main);
-  const line = text.split("\n")[0] ?? "";
-  return line.length > 100 ? `${line.slice(0, 97)}…` : line;
 }

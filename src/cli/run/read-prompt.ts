@@ -1,8 +1,11 @@
-import { UserError } from "../../util/errors.ts";
+import { UserError } from "../../contracts/errors.ts";
 
 /** The prompt from the arguments, or from stdin when the argument is `-` or stdin is piped with no words. */
 export async function readPrompt(words: string[]): Promise<string> {
-  const fromArgs = words.filter((w) => w !== "-").join(" ").trim();
+  const fromArgs = words
+    .filter((w) => w !== "-")
+    .join(" ")
+    .trim();
   const wantsStdin = words.includes("-") || (words.length === 0 && !process.stdin.isTTY);
   let piped = "";
   if (wantsStdin) {

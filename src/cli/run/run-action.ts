@@ -1,13 +1,20 @@
 import { config as configureZod } from "zod";
+import { peersFromEnv } from "../../peers/directory.ts";
 import { loadConfig } from "../../config/load.ts";
 import { dataDir } from "../../config/paths.ts";
-import { prepareAgent } from "../../agent/prepare.ts";
-import { runAgent } from "../../agent/run-agent.ts";
-import type { AgentEvent } from "../../agent/events.ts";
+import { prepareAgent } from "../../app/agent-factory.ts";
+import { expandMentions } from "../../agent/mentions.ts";
+import { withAttachments } from "../../agent/attachments.ts";
+import { SessionRecorder } from "../../durable-logs/recorder.ts";
+import { isLiveEvent, type AgentEvent } from "../../contracts/agent-events.ts";
 import { autoApproveAsk, type AutoApprove } from "../../permission/auto-approve.ts";
 import { printJson } from "../output.ts";
 import { createEventPrinter } from "./event-printer.ts";
 import { readPrompt } from "./read-prompt.ts";
+import { watchRunStops } from "./run-stops.ts";
+import { parseSlashRun } from "../../relay/slash-args.ts";
+import { runSlash } from "../okr/slash-run.ts";
+import { printWarning } from "../output.ts";
 
 // One run parses each schema only a few times: zod's JIT would spend more compiling than it saves.
 // (Long-lived front ends — serve, worker, TUI — parse the same schemas thousands of times and keep it.)
@@ -22,55 +29,75 @@ export interface RunOptions {
   maxSteps?: number;
   autoApprove?: AutoApprove;
   json?: boolean;
+  /** The approval gate of `/go` without a terminal. */
+  approve?: boolean;
+  deny?: boolean;
+  /** Files attached with -f. */
+  file?: string[];
 }
 
 /** `codetether run`: one task, streamed; exit 0 on success, 1 on failure, 130 when interrupted. */
 export async function runAction(words: string[], options: RunOptions): Promise<void> {
   const { config } = loadConfig(options.config);
-  const prompt = await readPrompt(words);
+  const typed = await readPrompt(words);
+  const slash = parseSlashRun(typed);
+  if (slash) return runSlash(slash, options);
   const workspace = process.cwd();
+  const text = await expandMentions(typed, workspace);
+  const prompt = options.file?.length ? await withAttachments(text, options.file, workspace) : text;
   const dir = dataDir();
+  // The run's own writer of the durable logs, flushed when the agent closes and then left to the process
+  // exit: closing it would only checkpoint the logs' index databases (~50 ms of a one-shot run).
+  const recorder = await SessionRecorder.openOrWarn(dir, config, printWarning);
   const prepared = await prepareAgent({
     config,
     dataDir: dir,
     workspace,
+    services: { peers: peersFromEnv(), recorder: recorder ?? undefined },
     modelRef: options.model,
     agent: options.agent,
     sessionId: options.session,
     continueLatest: options.continue,
     // Nobody is there to answer a permission prompt: --auto-approve decides what an `ask` becomes.
     ask: autoApproveAsk(options.autoApprove ?? "none"),
-    onWarning: (message) => process.stderr.write(`codetether: warning: ${message}\n`),
+    onWarning: printWarning,
   });
 
-  const controller = new AbortController();
-  let interrupts = 0;
-  process.on("SIGINT", () => {
-    if (++interrupts > 1) process.exit(130);
-    controller.abort(new Error("interrupted"));
+  const resumeHint = () => {
+    if (!options.json)
+      process.stderr.write(
+        `codetether: interrupted; resume with: codetether run --session ${prepared.session.id} "…"\n`,
+      );
+  };
+  const stops = watchRunStops(() => {
+    resumeHint();
+    process.exit(130);
   });
-  process.on("SIGTERM", () => controller.abort(new Error("terminated")));
 
-  const emit: (event: AgentEvent) => void = options.json ? printJson : createEventPrinter();
-  emit({ type: "session", sessionId: prepared.session.id, model: prepared.model.ref, resumed: prepared.resumed });
+  const print: (event: AgentEvent) => void = options.json ? printJson : createEventPrinter();
+  const emit = (event: AgentEvent) => {
+    if (!stops.outputClosed) print(event);
+  };
   let exitCode = 1;
   let failure = "";
   try {
-    for await (const event of runAgent(prompt, {
-      ...prepared,
-      workspace,
-      dataDir: dir,
-      signal: controller.signal,
+    for await (const event of prepared.run(prompt, {
+      signal: stops.controller.signal,
       maxSteps: options.maxSteps ?? config.default.max_steps,
     })) {
-      emit(event);
+      if (isLiveEvent(event)) emit(event);
       if (event.type === "error") failure = event.message;
       if (event.type === "finish") exitCode = event.reason === "stop" ? 0 : event.reason === "aborted" ? 130 : 1;
     }
   } finally {
     await prepared.close();
+    stops.dispose();
   }
+  // A new session whose run failed before any answer holds only the prompt: not worth listing or resuming.
+  const { store, session } = prepared;
+  if (exitCode === 1 && !prepared.resumed && !store.messages(session.id).some((m) => m.message.role === "assistant"))
+    store.delete(session.id);
   if (!options.json && failure) process.stderr.write(`codetether: ${failure}\n`);
-  if (!options.json && exitCode === 130) process.stderr.write(`codetether: interrupted; resume with: codetether run --session ${prepared.session.id} "…"\n`);
+  if (exitCode === 130) resumeHint();
   process.exitCode = exitCode;
 }

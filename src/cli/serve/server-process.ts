@@ -1,8 +1,8 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { AuthToken } from "../../server/auth-token.ts";
-import { UserError } from "../../util/errors.ts";
-import { parsePort } from "../commands/serve.ts";
+import { UserError } from "../../contracts/errors.ts";
+import { PORT_EXPECTED, portNumber } from "../port-number.ts";
 import type { Style } from "../output.ts";
 
 /** What `serve` and `spawn` share as long-running server processes. */
@@ -10,7 +10,8 @@ import type { Style } from "../output.ts";
 /** The workspace directory from `--workspace` (default: the current directory); a one-line error when it isn't one. */
 export function workspaceDir(option?: string): string {
   const workspace = resolve(option ?? process.cwd());
-  if (!statSync(workspace, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(`workspace is not a directory: ${workspace}`);
+  if (!statSync(workspace, { throwIfNoEntry: false })?.isDirectory())
+    throw new UserError(`workspace is not a directory: ${workspace}`);
   return workspace;
 }
 
@@ -18,11 +19,9 @@ export function workspaceDir(option?: string): string {
 export function grpcPortFromEnv(fallback: number): number {
   const value = process.env.CODETETHER_GRPC_PORT;
   if (!value) return fallback;
-  try {
-    return parsePort(value);
-  } catch (error) {
-    throw new UserError(`CODETETHER_GRPC_PORT ${(error as Error).message}`);
-  }
+  const port = portNumber(value);
+  if (port === undefined) throw new UserError(`CODETETHER_GRPC_PORT ${PORT_EXPECTED}, got '${value}'`);
+  return port;
 }
 
 /** Where the bearer token came from; a generated one is shown (once) since nobody else knows it. */

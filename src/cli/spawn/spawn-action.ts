@@ -1,8 +1,8 @@
 import { loadConfig } from "../../config/load.ts";
 import { dataDir } from "../../config/paths.ts";
 import { peerSeeds } from "../../peers/seeds.ts";
-import { startPeer, type RunningPeer } from "../../spawn/start-peer.ts";
-import { UserError } from "../../util/errors.ts";
+import { startPeer, type RunningPeer } from "../../app/start-peer.ts";
+import { UserError } from "../../contracts/errors.ts";
 import { version } from "../../version.ts";
 import { painter, printJson } from "../output.ts";
 import { closeOnSignals, grpcPortFromEnv, tokenLine, workspaceDir } from "../serve/server-process.ts";
@@ -48,12 +48,23 @@ export async function spawnAction(options: SpawnCliOptions): Promise<void> {
   closeOnSignals(() => peer.close());
 }
 
-
 function announce({ serve, discovery, dataDir }: RunningPeer, options: SpawnCliOptions): void {
   const { auth } = serve;
   const peers = discovery.table.list().map((entry) => ({ seed: entry.seed, state: entry.state, name: entry.name }));
   if (options.json) {
-    printJson({ event: "listening", name: options.name, version, http: serve.httpUrl, jsonrpc: serve.jsonRpcUrl, grpc: serve.grpcAddress, card: serve.cardUrl, dataDir, tokenSource: auth.source, token: auth.source === "generated" ? auth.token : undefined, peers });
+    printJson({
+      event: "listening",
+      name: options.name,
+      version,
+      http: serve.httpUrl,
+      jsonrpc: serve.jsonRpcUrl,
+      grpc: serve.grpcAddress,
+      card: serve.cardUrl,
+      dataDir,
+      tokenSource: auth.source,
+      token: auth.source === "generated" ? auth.token : undefined,
+      peers,
+    });
     return;
   }
   const paint = painter(process.stdout);

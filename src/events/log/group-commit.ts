@@ -109,7 +109,7 @@ export class GroupCommitWriter {
     await this.file?.handle.close();
     this.file = undefined;
     const path = segmentPath(this.dir, segment);
-    const handle = await open(path, "a");
+    const handle = await open(path, "a", 0o600);
     this.file = { segment, handle };
     await syncDirectory(dirname(path)); // makes a newly created segment's name survive a crash
     return handle;
@@ -127,7 +127,7 @@ function groupBySegment(batch: PendingWrite[]): PendingWrite[][] {
 }
 
 async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
-  for (let done = 0; done < bytes.length; ) {
+  for (let done = 0; done < bytes.length;) {
     const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
     done += bytesWritten;
   }

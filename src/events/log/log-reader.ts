@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { ReadHandles } from "./read-handles.ts";
 import { listSegments, segmentPath } from "./segment-files.ts";
-import { readLineAt, scanLines } from "./segment-reader.ts";
+import { readLineAt, scanPresentLines } from "./segment-reader.ts";
 import type { LogPosition, RawEntry } from "./types.ts";
 
 /**
@@ -21,7 +21,9 @@ export class LogReader {
   /** Position just past the newest complete bytes (the newest segment's current size). */
   end(): LogPosition {
     const segment = this.segments().at(-1);
-    return segment === undefined ? { segment: 0, offset: 0 } : { segment, offset: statSync(segmentPath(this.dir, segment)).size };
+    return segment === undefined
+      ? { segment: 0, offset: 0 }
+      : { segment, offset: statSync(segmentPath(this.dir, segment)).size };
   }
 
   async *rawEntries(from: LogPosition = { segment: 0, offset: 0 }): AsyncGenerator<RawEntry> {
@@ -29,7 +31,11 @@ export class LogReader {
     const newest = segments.at(-1);
     for (const segment of segments) {
       if (segment < from.segment) continue;
-      const lines = scanLines(segmentPath(this.dir, segment), segment, segment === from.segment ? from.offset : 0);
+      const lines = scanPresentLines(
+        segmentPath(this.dir, segment),
+        segment,
+        segment === from.segment ? from.offset : 0,
+      );
       if (segment !== newest) yield* lines;
       else yield* withoutTornTail(lines);
     }

@@ -3,6 +3,7 @@ import { open, type FileHandle } from "node:fs/promises";
 interface Slot {
   handle: Promise<FileHandle>;
   users: number;
+  forgotten?: boolean;
 }
 
 /**
@@ -23,14 +24,24 @@ export class ReadHandles {
       return await read(await slot.handle);
     } finally {
       slot.users--;
+      if (slot.forgotten && slot.users === 0) void closeSlot(slot);
       this.closeIdleBeyondMax();
     }
+  }
+
+  /** Lets go of the file (about to be removed): closed now, or once the reads using it are done. */
+  forget(path: string): void {
+    const slot = this.slots.get(path);
+    if (!slot) return;
+    this.slots.delete(path);
+    slot.forgotten = true;
+    if (slot.users === 0) void closeSlot(slot);
   }
 
   async closeAll(): Promise<void> {
     const slots = [...this.slots.values()];
     this.slots.clear();
-    await Promise.all(slots.map((slot) => slot.handle.then((handle) => handle.close(), () => undefined)));
+    await Promise.all(slots.map(closeSlot));
   }
 
   private openSlot(path: string): Slot {
@@ -45,7 +56,14 @@ export class ReadHandles {
       if (this.slots.size <= this.max) return;
       if (slot.users > 0) continue;
       this.slots.delete(path);
-      slot.handle.then((handle) => handle.close(), () => undefined);
+      void closeSlot(slot);
     }
   }
+}
+
+function closeSlot(slot: Slot): Promise<void> {
+  return slot.handle.then(
+    (handle) => handle.close(),
+    () => undefined,
+  );
 }

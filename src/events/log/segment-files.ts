@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const SEGMENT_NAME = /^(\d{8})\.jsonl$/;
@@ -10,6 +10,15 @@ export function segmentFileName(segment: number): string {
 
 export function segmentPath(dir: string, segment: number): string {
   return join(dir, segmentFileName(segment));
+}
+
+/**
+ * When a segment file was created (ms). Where the file system keeps no birth time, its last write
+ * stands in: that is later, so an age measured from it errs towards sealing late, never early.
+ */
+export function segmentCreatedAt(path: string): number {
+  const stats = statSync(path);
+  return stats.birthtimeMs || stats.mtimeMs;
 }
 
 /** The segment numbers present in `dir`, ascending; other files (lock, index) are ignored. */

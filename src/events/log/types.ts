@@ -25,6 +25,13 @@ export interface LogOptions {
   fsync?: FsyncPolicy;
   /** A segment is closed and the next one started once appending would take it past this size. */
   segmentBytes?: number;
+  /**
+   * A segment is closed once its first record is this old (ms), so that idle logs get archivable
+   * segments too: checked on append, on open, and by a timer while the writer is idle. Default: no limit.
+   */
+  segmentMaxAgeMs?: number;
+  /** The clock segment ages are measured with (ms since the epoch); tests move it. */
+  now?: () => number;
 }
 
 export interface FollowOptions {

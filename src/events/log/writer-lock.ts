@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { holdExclusive, isHeld } from "../../storage/exclusive-lock.ts";
-import { UserError } from "../../util/errors.ts";
+import { UserError } from "../../contracts/errors.ts";
 
 /** The directory's log is held by another live process; callers with alternatives (writer slots) try the next. */
 export class LogBusyError extends UserError {
@@ -21,7 +21,7 @@ export class LogBusyError extends UserError {
 export function acquireWriterLock(dir: string): () => void {
   const release = holdExclusive(join(dir, "LOCK.sqlite"));
   if (!release) throw new LogBusyError(dir, ownerOf(dir));
-  writeFileSync(join(dir, "LOCK"), String(process.pid));
+  writeFileSync(join(dir, "LOCK"), String(process.pid), { mode: 0o600 });
   return () => {
     rmSync(join(dir, "LOCK"), { force: true });
     release();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { invokeTool } from "../invoke.ts";
-import { defineTool, type ToolAttachment } from "../tool.ts";
+import { defineTool, type ToolAttachment } from "../../contracts/tool.ts";
 import description from "./batch.txt";
 
 const MAX_CALLS = 20;
@@ -10,7 +10,10 @@ export const batchTool = defineTool({
   description,
   kind: "other",
   parameters: z.object({
-    calls: z.array(z.object({ tool: z.string(), input: z.record(z.string(), z.unknown()) })).min(1).max(MAX_CALLS),
+    calls: z
+      .array(z.object({ tool: z.string(), input: z.record(z.string(), z.unknown()) }))
+      .min(1)
+      .max(MAX_CALLS),
   }),
   async execute({ calls }, ctx) {
     const outcomes = await Promise.all(

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineTool, ToolError } from "../tool.ts";
-import { resolveWorkspacePath } from "../workspace-path.ts";
+import { defineTool, ToolError } from "../../contracts/tool.ts";
+import { pathTarget } from "../workspace-path.ts";
 import description from "./codesearch.txt";
 import { definesName } from "./definition-patterns.ts";
 import { BASE_ARGS, runRipgrep, searchRoot } from "./ripgrep.ts";
@@ -24,16 +24,22 @@ export const codesearchTool = defineTool({
   description,
   kind: "read",
   parameters: z.object({ query: z.string().min(1), path: z.string().optional() }),
-  async execute({ query, path = "." }, ctx) {
-    const target = resolveWorkspacePath(ctx.workspace, path);
-    await ctx.authorize({ tool: "codesearch", kind: "read", target: target.absolute, external: target.external });
+  targets: ({ path = "." }, ctx) => [pathTarget(ctx.workspace, path)],
+  async execute({ query }, ctx, [target]) {
     const terms = [...new Set(query.match(/[A-Za-z_$][\w$]*/g) ?? [])].filter((t) => t.length >= 2);
     if (terms.length === 0) throw new ToolError("query needs at least one word or identifier");
     const symbol = terms.length === 1 ? terms[0]! : undefined;
     // A single identifier is a symbol: whole words, exact case. Several words are a concept: substrings, any case.
     const args = [...BASE_ARGS, "--max-columns", "400"];
     if (symbol) args.push("--word-regexp", "--fixed-strings", "--", symbol, ...searchRoot(target.display));
-    else args.push("--ignore-case", "--fixed-strings", ...terms.flatMap((t) => ["-e", t]), "--", ...searchRoot(target.display));
+    else
+      args.push(
+        "--ignore-case",
+        "--fixed-strings",
+        ...terms.flatMap((t) => ["-e", t]),
+        "--",
+        ...searchRoot(target.display),
+      );
     const { lines, code, stderr, cut } = await runRipgrep(args, ctx.workspace, ctx.signal, MAX_SCANNED);
     if (code === 2 && lines.length === 0) throw new ToolError(`codesearch failed: ${stderr.trim().split("\n")[0]}`);
     const hits = lines.flatMap((line) => parseHit(line, terms));
@@ -48,13 +54,18 @@ function parseHit(line: string, terms: string[]): Hit[] {
   const text = match[3]!;
   const lower = text.toLowerCase();
   const found = new Set(terms.filter((t) => lower.includes(t.toLowerCase())));
-  const definition = [...found].some((t) => definesName(text, t, terms.length > 1)) || (terms.length > 1 && definesConcept(text, terms));
-  return [{ file: match[1]!, line: Number(match[2]), text: text.trim().slice(0, MAX_LINE_CHARS), terms: found, definition }];
+  const definition =
+    [...found].some((t) => definesName(text, t, terms.length > 1)) || (terms.length > 1 && definesConcept(text, terms));
+  return [
+    { file: match[1]!, line: Number(match[2]), text: text.trim().slice(0, MAX_LINE_CHARS), terms: found, definition },
+  ];
 }
 
 /** For concept queries: a declaration whose identifier contains one of the words (retry → retryDelay). */
 function definesConcept(text: string, terms: string[]): boolean {
-  const declared = /\b(?:function|class|interface|type|def|fn|func|struct|const|let|var)\s+([A-Za-z_$][\w$]*)/.exec(text)?.[1]?.toLowerCase();
+  const declared = /\b(?:function|class|interface|type|def|fn|func|struct|const|let|var)\s+([A-Za-z_$][\w$]*)/
+    .exec(text)?.[1]
+    ?.toLowerCase();
   return Boolean(declared && terms.some((t) => declared.includes(t.toLowerCase())));
 }
 
@@ -74,7 +85,9 @@ function rank(hits: Hit[], cut: boolean): string {
   if (definitions.length) out.push("Definitions:", ...definitions.map((h) => `${h.file}:${h.line}: ${h.text}`), "");
   out.push(`Matches by relevance (${hits.length}${cut ? "+" : ""} in ${byFile.size} files):`);
   for (const { file, fileHits } of scored.slice(0, MAX_FILES)) {
-    const best = [...fileHits].sort((a, b) => Number(b.definition) - Number(a.definition) || b.terms.size - a.terms.size || a.line - b.line);
+    const best = [...fileHits].sort(
+      (a, b) => Number(b.definition) - Number(a.definition) || b.terms.size - a.terms.size || a.line - b.line,
+    );
     out.push(`${file} (${fileHits.length})`, ...best.slice(0, LINES_PER_FILE).map((h) => `  ${h.line}: ${h.text}`));
   }
   if (scored.length > MAX_FILES) out.push(`[${scored.length - MAX_FILES} more files; narrow with path or grep]`);

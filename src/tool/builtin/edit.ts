@@ -2,8 +2,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { withDiagnostics } from "../../lsp/diagnostics-after-edit.ts";
 import { withFileLocks } from "../file-lock.ts";
-import { defineTool, ToolError } from "../tool.ts";
-import { resolveWorkspacePath } from "../workspace-path.ts";
+import { defineTool, ToolError } from "../../contracts/tool.ts";
+import { pathTarget } from "../workspace-path.ts";
 import { closestRegion } from "./closest-region.ts";
 import description from "./edit.txt";
 
@@ -17,9 +17,16 @@ export const editTool = defineTool({
     new_string: z.string(),
     replace_all: z.boolean().optional(),
   }),
-  async execute({ path, old_string, new_string, replace_all }, ctx) {
-    const target = resolveWorkspacePath(ctx.workspace, path);
-    await ctx.authorize({ tool: "edit", kind: "edit", target: target.absolute, external: target.external });
+  targets: ({ path, old_string, new_string, replace_all }, ctx) => {
+    const target = pathTarget(ctx.workspace, path);
+    const preview = async () => {
+      const before = await readFile(target.absolute, "utf8");
+      const after = replaceExact(before, old_string, new_string, replace_all ?? false, target.display).text;
+      return { path: target.absolute, before, after };
+    };
+    return [{ ...target, preview }];
+  },
+  async execute({ old_string, new_string, replace_all }, ctx, [target]) {
     const { text, updated } = await withFileLocks([target.absolute], async () => {
       const text = await readFile(target.absolute, "utf8").catch(() => {
         throw new ToolError(`file not found: ${target.display}`);
@@ -29,7 +36,11 @@ export const editTool = defineTool({
       return { text, updated };
     });
     return {
-      output: await withDiagnostics(ctx, [target.absolute], `edited ${target.display} (${updated.count} replacement${updated.count === 1 ? "" : "s"})`),
+      output: await withDiagnostics(
+        ctx,
+        [target.absolute],
+        `edited ${target.display} (${updated.count} replacement${updated.count === 1 ? "" : "s"})`,
+      ),
       title: target.display,
       metadata: { path: target.absolute, before: text, after: updated.text },
     };
@@ -42,11 +53,18 @@ export function replaceExact(text: string, oldString: string, newString: string,
   const count = text.split(oldString).length - 1;
   if (count === 0) {
     const region = closestRegion(text, oldString);
-    const hint = region ? `\nThe closest region of ${display} is:\n${region}\nRetry with old_string copied exactly from the file.` : "";
+    const hint = region
+      ? `\nThe closest region of ${display} is:\n${region}\nRetry with old_string copied exactly from the file.`
+      : "";
     throw new ToolError(`old_string not found in ${display}.${hint}`);
   }
   if (count > 1 && !all) {
-    throw new ToolError(`old_string occurs ${count} times in ${display}; add surrounding lines to make it unique, or set replace_all`);
+    throw new ToolError(
+      `old_string occurs ${count} times in ${display}; add surrounding lines to make it unique, or set replace_all`,
+    );
   }
-  return { text: all ? text.split(oldString).join(newString) : text.replace(oldString, () => newString), count: all ? count : 1 };
+  return {
+    text: all ? text.split(oldString).join(newString) : text.replace(oldString, () => newString),
+    count: all ? count : 1,
+  };
 }

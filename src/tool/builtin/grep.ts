@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineTool, ToolError } from "../tool.ts";
-import { resolveWorkspacePath } from "../workspace-path.ts";
+import { defineTool, ToolError } from "../../contracts/tool.ts";
+import { pathTarget } from "../workspace-path.ts";
 import description from "./grep.txt";
 import { BASE_ARGS, runRipgrep, searchRoot } from "./ripgrep.ts";
 
@@ -17,15 +17,15 @@ export const grepTool = defineTool({
     include: z.string().optional().describe("file glob, e.g. *.ts"),
     ignore_case: z.boolean().optional(),
   }),
-  async execute({ pattern, path = ".", include, ignore_case }, ctx) {
-    const target = resolveWorkspacePath(ctx.workspace, path);
-    await ctx.authorize({ tool: "grep", kind: "read", target: target.absolute, external: target.external });
+  targets: ({ path = "." }, ctx) => [pathTarget(ctx.workspace, path)],
+  async execute({ pattern, include, ignore_case }, ctx, [target]) {
     const args = [...BASE_ARGS, "--max-columns", String(MAX_LINE_CHARS), "--max-columns-preview"];
     if (ignore_case) args.push("--ignore-case");
     if (include) args.push("--glob", include);
     args.push("--", pattern, ...searchRoot(target.display));
     const { lines, code, stderr, cut } = await runRipgrep(args, ctx.workspace, ctx.signal, MAX_MATCHES);
-    if (code === 2 && lines.length === 0) throw new ToolError(`grep failed: ${stderr.trim().split("\n")[0] || "invalid pattern"}`);
+    if (code === 2 && lines.length === 0)
+      throw new ToolError(`grep failed: ${stderr.trim().split("\n")[0] || "invalid pattern"}`);
     if (lines.length === 0) return { output: "no matches", title: pattern };
     if (cut) lines.push(`[more than ${MAX_MATCHES} matches; narrow the pattern or path]`);
     return { output: lines.join("\n"), title: `${pattern} (${cut ? `${MAX_MATCHES}+` : lines.length})` };

@@ -1,21 +1,23 @@
-import { ToolError } from "../tool.ts";
+import { ToolError } from "../../contracts/tool.ts";
 
 export interface HttpGetOptions {
   signal: AbortSignal;
   timeoutMs: number;
   maxBytes: number;
   headers?: Record<string, string>;
+  /** Checks each URL before it is requested, the first and every redirect's; throws to refuse it. */
+  beforeHop?: (url: URL, hop: number) => Promise<void>;
 }
 
+const MAX_REDIRECTS = 10;
+
 /** GETs a URL with a time limit and a size cap (checked on the header and while streaming). */
-export async function httpGet(url: string, options: HttpGetOptions): Promise<{ body: string; contentType: string; status: number }> {
+export async function httpGet(
+  url: string,
+  options: HttpGetOptions,
+): Promise<{ body: string; contentType: string; status: number }> {
   const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
-  let response: Response;
-  try {
-    response = await fetch(url, { signal, redirect: "follow", headers: options.headers });
-  } catch (error) {
-    throw new ToolError(describeFetchError(url, error, options.timeoutMs));
-  }
+  const response = await follow(url, options, signal);
   const declared = Number(response.headers.get("content-length") ?? 0);
   if (declared > options.maxBytes) {
     await response.body?.cancel();
@@ -33,7 +35,32 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<{ b
     if (error instanceof ToolError) throw error;
     throw new ToolError(describeFetchError(url, error, options.timeoutMs));
   }
-  return { body: Buffer.concat(chunks).toString("utf8"), contentType: response.headers.get("content-type") ?? "", status: response.status };
+  return {
+    body: Buffer.concat(chunks).toString("utf8"),
+    contentType: response.headers.get("content-type") ?? "",
+    status: response.status,
+  };
+}
+
+/** Requests `url`, following redirects one hop at a time so that each is checked before it is requested. */
+async function follow(url: string, options: HttpGetOptions, signal: AbortSignal): Promise<Response> {
+  let current = new URL(url);
+  for (let hop = 0; ; hop++) {
+    await options.beforeHop?.(current, hop);
+    let response: Response;
+    try {
+      response = await fetch(current, { signal, redirect: "manual", headers: options.headers });
+    } catch (error) {
+      throw new ToolError(describeFetchError(current.href, error, options.timeoutMs));
+    }
+    const location = response.headers.get("location");
+    if (response.status < 300 || response.status >= 400 || !location) return response;
+    await response.body?.cancel();
+    if (hop === MAX_REDIRECTS) throw new ToolError(`${url} redirected more than ${MAX_REDIRECTS} times`);
+    current = new URL(location, current);
+    if (current.protocol !== "http:" && current.protocol !== "https:")
+      throw new ToolError(`${url} redirected to ${current.protocol} URL, which cannot be fetched`);
+  }
 }
 
 function describeFetchError(url: string, error: unknown, timeoutMs: number): string {

@@ -1,8 +1,8 @@
 import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { z } from "zod";
-import { defineTool, ToolError } from "../tool.ts";
-import { resolveWorkspacePath } from "../workspace-path.ts";
+import { defineTool, ToolError } from "../../contracts/tool.ts";
+import { pathTarget } from "../workspace-path.ts";
 import { loadIgnore } from "./ignore-rules.ts";
 import description from "./list-dir.txt";
 
@@ -16,16 +16,18 @@ export const listDirTool = defineTool({
     path: z.string().optional(),
     depth: z.number().int().min(1).max(10).optional(),
   }),
-  async execute({ path = ".", depth = 2 }, ctx) {
-    const target = resolveWorkspacePath(ctx.workspace, path);
-    await ctx.authorize({ tool: "list_dir", kind: "read", target: target.absolute, external: target.external });
+  targets: ({ path = "." }, ctx) => [pathTarget(ctx.workspace, path)],
+  async execute({ depth = 2 }, ctx, [target]) {
     const ignored = await loadIgnore(ctx.workspace);
     const lines: string[] = [];
     let truncated = false;
 
     const walk = async (dir: string, level: number): Promise<void> => {
       const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-        if (level === 0) throw new ToolError(error.code === "ENOENT" ? `not found: ${target.display}` : `cannot list ${target.display}: ${error.code}`);
+        if (level === 0)
+          throw new ToolError(
+            error.code === "ENOENT" ? `not found: ${target.display}` : `cannot list ${target.display}: ${error.code}`,
+          );
         return [];
       });
       entries.sort((a, b) => Number(b.isDirectory()) - Number(a.isDirectory()) || a.name.localeCompare(b.name));

@@ -1,15 +1,42 @@
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { displayUri, formatDiagnostic, formatPosition, toLocations } from "../../lsp/format.ts";
-import { languageServersFor } from "../../lsp/manager.ts";
 import type { DocumentSymbol, Hover, Location, LocationLink, SymbolInformation } from "../../lsp/protocol.ts";
-import { defineTool, ToolError, type ToolContext } from "../tool.ts";
-import { resolveWorkspacePath } from "../workspace-path.ts";
+import { defineTool, ToolError, type ToolContext } from "../../contracts/tool.ts";
+import { pathTarget } from "../workspace-path.ts";
 import description from "./lsp.txt";
 import { sourceLine } from "./source-line.ts";
 
 const MAX_RESULTS = 50;
-const SYMBOL_KINDS = ["", "file", "module", "namespace", "package", "class", "method", "property", "field", "constructor", "enum", "interface", "function", "variable", "constant", "string", "number", "boolean", "array", "object", "key", "null", "enum member", "struct", "event", "operator", "type parameter"];
+const SYMBOL_KINDS = [
+  "",
+  "file",
+  "module",
+  "namespace",
+  "package",
+  "class",
+  "method",
+  "property",
+  "field",
+  "constructor",
+  "enum",
+  "interface",
+  "function",
+  "variable",
+  "constant",
+  "string",
+  "number",
+  "boolean",
+  "array",
+  "object",
+  "key",
+  "null",
+  "enum member",
+  "struct",
+  "event",
+  "operator",
+  "type parameter",
+];
 
 export const lspTool = defineTool({
   name: "lsp",
@@ -21,23 +48,32 @@ export const lspTool = defineTool({
     line: z.number().int().min(1).optional(),
     column: z.number().int().min(1).optional(),
   }),
-  async execute({ op, path, line, column }, ctx) {
-    const target = resolveWorkspacePath(ctx.workspace, path);
-    await ctx.authorize({ tool: "lsp", kind: "read", target: target.absolute, external: target.external });
-    const servers = languageServersFor(ctx.workspace, ctx.config?.lsp);
-    const client = await servers.clientFor(target.absolute);
-    if (!client) throw new ToolError(`no language server handles ${target.display}; configure one in config.toml [lsp.<name>] command, args, extensions`);
+  targets: ({ path }, ctx) => [pathTarget(ctx.workspace, path)],
+  async execute({ op, line, column }, ctx, [target]) {
+    if (!ctx.languageServers) throw new ToolError("language servers are not available in this run");
+    const client = await ctx.languageServers.forWorkspace(ctx.workspace, ctx.config?.lsp).clientFor(target.absolute);
+    if (!client)
+      throw new ToolError(
+        `no language server handles ${target.display}; configure one in config.toml [lsp.<name>] command, args, extensions`,
+      );
     const title = `${op} ${target.display}${line ? `:${line}` : ""}`;
     if (op === "diagnostics") {
       const found = await client.currentDiagnostics(target.absolute);
-      return { output: found.map((d) => formatDiagnostic(target.display, d)).join("\n") || `no diagnostics in ${target.display}`, title };
+      return {
+        output:
+          found.map((d) => formatDiagnostic(target.display, d)).join("\n") || `no diagnostics in ${target.display}`,
+        title,
+      };
     }
     // Waiting for the file's diagnostics also waits for the server to load the project: asked
     // earlier, a server answers from the single file (a definition would stop at the import).
     await client.currentDiagnostics(target.absolute);
     const uri = pathToFileURL(target.absolute).href;
     if (op === "symbols") {
-      const symbols = await client.request<Array<DocumentSymbol | SymbolInformation> | null>("textDocument/documentSymbol", { textDocument: { uri } });
+      const symbols = await client.request<Array<DocumentSymbol | SymbolInformation> | null>(
+        "textDocument/documentSymbol",
+        { textDocument: { uri } },
+      );
       return { output: formatSymbols(symbols ?? [], target.display) || `no symbols in ${target.display}`, title };
     }
     if (!line || !column) throw new ToolError(`${op} needs line and column (1-based) of the symbol`);
@@ -49,7 +85,11 @@ export const lspTool = defineTool({
     const method = op === "definition" ? "textDocument/definition" : "textDocument/references";
     const params = op === "references" ? { ...position, context: { includeDeclaration: true } } : position;
     const answer = await client.request<Location | Location[] | LocationLink[] | null>(method, params);
-    return { output: (await formatLocations(toLocations(answer), ctx)) || `no ${op} found at ${target.display}:${line}:${column}`, title };
+    return {
+      output:
+        (await formatLocations(toLocations(answer), ctx)) || `no ${op} found at ${target.display}:${line}:${column}`,
+      title,
+    };
   },
 });
 
@@ -70,7 +110,8 @@ function formatSymbols(symbols: Array<DocumentSymbol | SymbolInformation>, displ
     .map((s) => {
       const range = "location" in s ? s.location.range : s.selectionRange;
       const own = `${"  ".repeat(depth)}${SYMBOL_KINDS[s.kind] ?? "symbol"} ${s.name} ${formatPosition(display, range).slice(display.length + 1)}`;
-      const children = "children" in s && s.children?.length ? `\n${formatSymbols(s.children, display, depth + 1)}` : "";
+      const children =
+        "children" in s && s.children?.length ? `\n${formatSymbols(s.children, display, depth + 1)}` : "";
       return own + children;
     })
     .join("\n");

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { defineTool } from "../tool.ts";
+import { defineTool } from "../../contracts/tool.ts";
 import description from "./question.txt";
 
-const NO_ANSWER = "No answer is available: nobody can be asked in this run. Continue with your best judgement and state the assumption you made.";
+const NO_ANSWER =
+  "No answer is available: nobody can be asked in this run. Continue with your best judgement and state the assumption you made.";
 const SKIPPED = "The user skipped the question. Continue with your best judgement and state the assumption you made.";
 
 export const questionTool = defineTool({

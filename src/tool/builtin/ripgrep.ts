@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { ToolError } from "../tool.ts";
+import { ToolError } from "../../contracts/tool.ts";
 
 export interface RipgrepResult {
   lines: string[];
@@ -21,7 +21,12 @@ export function searchRoot(display: string): string[] {
 }
 
 /** Runs ripgrep (bundled by @vscode/ripgrep) and stops it once enough lines are in. */
-export async function runRipgrep(args: string[], cwd: string, signal: AbortSignal, maxLines: number): Promise<RipgrepResult> {
+export async function runRipgrep(
+  args: string[],
+  cwd: string,
+  signal: AbortSignal,
+  maxLines: number,
+): Promise<RipgrepResult> {
   const { rgPath } = await import("@vscode/ripgrep");
   return new Promise((resolve, reject) => {
     const child = spawn(rgPath, args, { cwd, signal, stdio: ["ignore", "pipe", "pipe"] });

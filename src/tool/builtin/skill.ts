@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
 import { z } from "zod";
-import { defineTool, ToolError, type Tool } from "../tool.ts";
+import { defineTool, ToolError, type Tool } from "../../contracts/tool.ts";
 import description from "./skill.txt";
 import { loadSkills, type Skill } from "./skills.ts";
 
@@ -14,15 +14,22 @@ export function skillTool(available: Skill[] = []): Tool<typeof parameters> {
     description: listing ? `${description.trim()}\nAvailable:\n${listing}` : description,
     kind: "read",
     parameters,
-    async execute({ name }, ctx) {
+    async targets({ name }, ctx) {
       const skills = await loadSkills(ctx.workspace);
       const skill = skills.find((s) => s.name === name);
       if (!skill) {
         const names = skills.map((s) => s.name).join(", ");
-        throw new ToolError(`no skill named '${name}'; ${names ? `available: ${names}` : "no skills are installed (.codetether/skills/<name>/SKILL.md)"}`);
+        throw new ToolError(
+          `no skill named '${name}'; ${names ? `available: ${names}` : "no skills are installed (.codetether/skills/<name>/SKILL.md)"}`,
+        );
       }
-      await ctx.authorize({ tool: "skill", kind: "read", target: skill.path });
-      return { output: `# Skill: ${skill.name}\nFiles it mentions are relative to ${dirname(skill.path)}\n\n${skill.body}`, title: skill.name };
+      return [{ target: skill.path, skill }];
+    },
+    async execute(_args, _ctx, [{ skill }]) {
+      return {
+        output: `# Skill: ${skill.name}\nFiles it mentions are relative to ${dirname(skill.path)}\n\n${skill.body}`,
+        title: skill.name,
+      };
     },
   });
 }

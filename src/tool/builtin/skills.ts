@@ -3,6 +3,8 @@ import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { glob } from "tinyglobby";
 import { configDir } from "../../config/paths.ts";
+import { parseMarkdownWithFrontmatter } from "../../util/frontmatter.ts";
+import { UserError } from "../../contracts/errors.ts";
 
 export interface Skill {
   name: string;
@@ -17,33 +19,44 @@ export function skillDirs(workspace: string): string[] {
   return [join(workspace, ".codetether", "skills"), join(configDir(), "skills")];
 }
 
-/** Every `SKILL.md` with a frontmatter name and description, one per name. */
-export async function loadSkills(workspace: string): Promise<Skill[]> {
+/**
+ * Every `SKILL.md` with a frontmatter name and description, one per name. A file whose front-matter is
+ * not valid YAML is skipped and told to `onInvalid` in one line naming it: one broken skill must not stop
+ * every run.
+ */
+export async function loadSkills(workspace: string, onInvalid?: (message: string) => void): Promise<Skill[]> {
   const skills = new Map<string, Skill>();
   // Most projects have no skills: a stat is far cheaper than setting up a glob walk (every run and task).
   for (const dir of skillDirs(workspace).filter((d) => existsSync(d))) {
     const files = (await glob("**/SKILL.md", { cwd: dir, absolute: true }).catch(() => [])).sort();
     for (const path of files) {
-      const skill = parseSkill(path, await readFile(path, "utf8").catch(() => ""));
+      let skill: Skill | undefined;
+      try {
+        skill = parseSkill(path, await readFile(path, "utf8").catch(() => ""));
+      } catch (error) {
+        onInvalid?.((error as Error).message);
+      }
       if (skill && !skills.has(skill.name)) skills.set(skill.name, skill);
     }
   }
   return [...skills.values()];
 }
 
-/** Reads `---\nname: …\ndescription: …\n---` frontmatter; a file without both is not a skill. */
+/**
+ * A SKILL.md's YAML front-matter gives its name (else its folder's) and description; a file without a
+ * description is not a skill, one whose front-matter is not valid YAML is a one-line error naming it.
+ */
 export function parseSkill(path: string, text: string): Skill | undefined {
-  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
-  if (!match) return undefined;
-  const fields = new Map<string, string>();
-  for (const line of match[1]!.split(/\r?\n/)) {
-    const field = /^([A-Za-z_-]+):\s*(.*)$/.exec(line);
-    if (field) fields.set(field[1]!.toLowerCase(), field[2]!.trim().replace(/^["']|["']$/g, ""));
+  let document;
+  try {
+    document = parseMarkdownWithFrontmatter(text);
+  } catch (error) {
+    throw new UserError(`invalid skill file ${path}: ${(error as Error).message}`);
   }
-  const name = fields.get("name") || basenameOfDir(path);
-  const description = fields.get("description");
-  if (!name || !description) return undefined;
-  return { name, description, path, body: match[2]!.trim() };
+  const { name = basenameOfDir(path), description } = document.data;
+  if (typeof name !== "string" || typeof description !== "string" || !name.trim() || !description.trim())
+    return undefined;
+  return { name: name.trim(), description: description.trim(), path, body: document.body };
 }
 
 function basenameOfDir(path: string): string {

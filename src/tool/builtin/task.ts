@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool, ToolError } from "../tool.ts";
+import { defineTool, ToolError } from "../../contracts/tool.ts";
 import description from "./task.txt";
 
 export const taskTool = defineTool({

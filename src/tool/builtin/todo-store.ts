@@ -1,5 +1,5 @@
 import { openDatabase } from "../../storage/database.ts";
-import { ToolError, type ToolContext } from "../tool.ts";
+import { ToolError, type ToolContext } from "../../contracts/tool.ts";
 
 export const TODO_STATUSES = ["pending", "in_progress", "completed", "cancelled"] as const;
 export const TODO_PRIORITIES = ["high", "medium", "low"] as const;
@@ -33,14 +33,21 @@ export function readTodos(ctx: ToolContext): Todo[] {
 /** Replaces the session's todo list in one transaction. */
 export function writeTodos(ctx: ToolContext, todos: Todo[]): void {
   const db = database(ctx);
-  const insert = db.prepare(`INSERT INTO todos (session_id, position, content, status, priority) VALUES (?, ?, ?, ?, ?)`);
+  const insert = db.prepare(
+    `INSERT INTO todos (session_id, position, content, status, priority) VALUES (?, ?, ?, ?, ?)`,
+  );
   db.transaction(() => {
     db.prepare(`DELETE FROM todos WHERE session_id = ?`).run(ctx.sessionId);
     todos.forEach((t, i) => insert.run(ctx.sessionId, i, t.content, t.status, t.priority ?? null));
   })();
 }
 
-const MARKS: Record<Todo["status"], string> = { pending: "[ ]", in_progress: "[~]", completed: "[x]", cancelled: "[-]" };
+const MARKS: Record<Todo["status"], string> = {
+  pending: "[ ]",
+  in_progress: "[~]",
+  completed: "[x]",
+  cancelled: "[-]",
+};
 
 export function formatTodos(todos: Todo[]): string {
   if (todos.length === 0) return "no todos";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool } from "../tool.ts";
+import { defineTool } from "../../contracts/tool.ts";
 import { formatTodos, readTodos, TODO_PRIORITIES, TODO_STATUSES, writeTodos } from "./todo-store.ts";
 import readDescription from "./todo-read.txt";
 import writeDescription from "./todo-write.txt";
@@ -19,7 +19,13 @@ export const todoWriteTool = defineTool({
   description: writeDescription,
   kind: "other",
   parameters: z.object({
-    todos: z.array(z.object({ content: z.string().min(1), status: z.enum(TODO_STATUSES), priority: z.enum(TODO_PRIORITIES).optional() })),
+    todos: z.array(
+      z.object({
+        content: z.string().min(1),
+        status: z.enum(TODO_STATUSES),
+        priority: z.enum(TODO_PRIORITIES).optional(),
+      }),
+    ),
   }),
   async execute({ todos }, ctx) {
     writeTodos(ctx, todos);

@@ -3,7 +3,12 @@
  * shifted up by `scroll` rows (Alt+k). Keeps an opening code fence when the cut lands inside code, so
  * the visible part still renders as code. `hidden` is how many rows are above the visible part.
  */
-export function clipTail(text: string, maxRows: number, width: number, scroll = 0): { text: string; hidden: number; below: number } {
+export function clipTail(
+  text: string,
+  maxRows: number,
+  width: number,
+  scroll = 0,
+): { text: string; hidden: number; below: number } {
   const lines = text.split("\n");
   const rows = lines.map((l) => Math.max(1, Math.ceil(l.length / Math.max(1, width))));
   const total = rows.reduce((a, b) => a + b, 0);

@@ -3,7 +3,7 @@ import { Box, Text } from "ink";
 import { useTheme } from "../theme/theme-context.tsx";
 import type { FileDiff } from "./entries.ts";
 
-export const MAX_DIFF_LINES = 40;
+const MAX_DIFF_LINES = 40;
 
 /** The changed lines of an edit with two lines of context, added in green and removed in red (+/- without colour). */
 export function DiffView({ diff, maxLines = MAX_DIFF_LINES }: { diff: FileDiff; maxLines?: number }) {
@@ -11,7 +11,10 @@ export function DiffView({ diff, maxLines = MAX_DIFF_LINES }: { diff: FileDiff; 
   const patch = structuredPatch(diff.path, diff.path, diff.before, diff.after, "", "", { context: 2 });
   const lines: Array<{ text: string; color?: string; dim?: boolean }> = [];
   for (const hunk of patch.hunks) {
-    lines.push({ text: `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, color: colors.muted });
+    lines.push({
+      text: `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`,
+      color: colors.muted,
+    });
     for (const line of hunk.lines) {
       if (line.startsWith("\\")) continue;
       const color = line[0] === "+" ? colors.diffAdd : line[0] === "-" ? colors.diffRemove : colors.muted;
@@ -29,6 +32,13 @@ export function DiffView({ diff, maxLines = MAX_DIFF_LINES }: { diff: FileDiff; 
       {hidden > 0 ? <Text color={colors.muted}>{`… ${hidden} more diff lines (see /inspector)`}</Text> : null}
     </Box>
   );
+}
+
+/** How many rows DiffView takes with `maxLines`: for laying out the screen around it. */
+export function diffRows(diff: FileDiff, maxLines = MAX_DIFF_LINES): number {
+  const hunks = structuredPatch(diff.path, diff.path, diff.before, diff.after, "", "", { context: 2 }).hunks;
+  const lines = hunks.reduce((n, hunk) => n + 1 + hunk.lines.filter((l) => !l.startsWith("\\")).length, 0);
+  return lines > maxLines ? maxLines + 1 : lines;
 }
 
 /** `+3 -1`: lines added and removed by an edit. */

@@ -25,6 +25,10 @@ export interface ToolEntry {
   output?: string;
   error?: string;
   diff?: FileDiff;
+  /** A command's exit code (bash, `!cmd`): its output is shown, and a non-zero exit is not a success. */
+  exitCode?: number | null;
+  /** Shown whole instead of its first lines (/expand). */
+  expanded?: boolean;
 }
 
 let counter = 0;

@@ -2,9 +2,10 @@ import { Box, Text } from "ink";
 import { useEffect, useState } from "react";
 import { useTheme } from "../theme/theme-context.tsx";
 import { DiffView, diffStat } from "./diff-view.tsx";
+import { shownOutput } from "../../util/output-preview.ts";
 import type { Entry, ToolEntry } from "./entries.ts";
 import { Markdown } from "./markdown.tsx";
-import { oneLine, toolSummary } from "./tool-summary.ts";
+import { oneLine, toolSummary } from "../../util/tool-summary.ts";
 
 /** webview: messages as cards with labels; classic: a compact plain transcript. */
 export type Layout = "webview" | "classic";
@@ -15,7 +16,14 @@ export function EntryView({ entry, layout, width }: { entry: Entry; layout: Layo
   switch (entry.kind) {
     case "user":
       return layout === "webview" ? (
-        <Box flexDirection="column" borderStyle="round" borderColor={colors.user} paddingX={1} marginTop={1} width={Math.min(width, 100)}>
+        <Box
+          flexDirection="column"
+          borderStyle="round"
+          borderColor={colors.user}
+          paddingX={1}
+          marginTop={1}
+          width={Math.min(width, 100)}
+        >
           <Text color={colors.user} bold>
             you
           </Text>
@@ -58,8 +66,9 @@ export function EntryView({ entry, layout, width }: { entry: Entry; layout: Layo
 
 function ToolView({ entry, layout, width }: { entry: ToolEntry; layout: Layout; width: number }) {
   const { colors } = useTheme();
-  const icon = entry.state === "done" ? "✓" : entry.state === "error" ? "✗" : entry.state === "running" ? <Spinner /> : "○";
-  const color = entry.state === "done" ? colors.success : entry.state === "error" ? colors.error : colors.warning;
+  const failed = entry.state === "error" || (entry.exitCode !== undefined && entry.exitCode !== 0);
+  const icon = failed ? "✗" : entry.state === "done" ? "✓" : entry.state === "running" ? <Spinner /> : "○";
+  const color = failed ? colors.error : entry.state === "done" ? colors.success : colors.warning;
   const summary = oneLine(entry.title ?? toolSummary(entry.input), Math.max(20, width - entry.tool.length - 12));
   return (
     <Box flexDirection="column" paddingLeft={layout === "webview" ? 2 : 1}>
@@ -70,8 +79,25 @@ function ToolView({ entry, layout, width }: { entry: ToolEntry; layout: Layout; 
         </Text>
         <Text color={colors.muted}>{` ${summary}`}</Text>
         {entry.diff ? <Text color={colors.muted}>{`  ${diffStat(entry.diff)}`}</Text> : null}
-        {entry.state === "pending" || entry.state === "running" ? <Text color={colors.muted}>{` · ${entry.state}`}</Text> : null}
+        {entry.state === "pending" || entry.state === "running" ? (
+          <Text color={colors.muted}>{` · ${entry.state}`}</Text>
+        ) : null}
+        {entry.state === "done" && failed ? (
+          <Text color={colors.error}>{` exit ${entry.exitCode ?? "by signal"}`}</Text>
+        ) : null}
       </Text>
+      {entry.state === "done"
+        ? shownOutput(entry.tool, entry.output ?? "", entry.exitCode, entry.expanded ? Infinity : undefined).map(
+            (line, i, lines) => (
+              <Box key={i} paddingLeft={2}>
+                <Text color={colors.muted}>
+                  {`│ ${oneLine(line, Math.max(20, width - 8))}`}
+                  {i === lines.length - 1 && line.startsWith("… ") && entry.exitCode !== undefined ? " (/expand)" : ""}
+                </Text>
+              </Box>
+            ),
+          )
+        : null}
       {entry.state === "error" && entry.error ? (
         <Box paddingLeft={2}>
           <Text color={colors.error}>{oneLine(entry.error, Math.max(20, width - 6))}</Text>

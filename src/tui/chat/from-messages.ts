@@ -14,10 +14,19 @@ export function entriesFromMessages(messages: ModelMessage[]): Entry[] {
         continue;
       }
       for (const part of message.content) {
-        if (part.type === "text" && part.text) entries.push({ id: entryId(), kind: "assistant", text: part.text, open: false });
-        if (part.type === "reasoning" && part.text) entries.push({ id: entryId(), kind: "reasoning", text: part.text, open: false });
+        if (part.type === "text" && part.text)
+          entries.push({ id: entryId(), kind: "assistant", text: part.text, open: false });
+        if (part.type === "reasoning" && part.text)
+          entries.push({ id: entryId(), kind: "reasoning", text: part.text, open: false });
         if (part.type === "tool-call") {
-          const entry: ToolEntry = { id: entryId(), kind: "tool", callId: part.toolCallId, tool: part.toolName, input: part.input, state: "done" };
+          const entry: ToolEntry = {
+            id: entryId(),
+            kind: "tool",
+            callId: part.toolCallId,
+            tool: part.toolName,
+            input: part.input,
+            state: "done",
+          };
           tools.set(part.toolCallId, entry);
           entries.push(entry);
         }

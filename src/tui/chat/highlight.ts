@@ -15,7 +15,26 @@ const KEYWORDS = new Set(
   ).split(" "),
 );
 
-const HASH_COMMENT_LANGS = new Set(["py", "python", "sh", "bash", "zsh", "shell", "toml", "yaml", "yml", "rb", "ruby", "dockerfile", "make", "makefile", "r", "perl", "ini", "conf"]);
+const HASH_COMMENT_LANGS = new Set([
+  "py",
+  "python",
+  "sh",
+  "bash",
+  "zsh",
+  "shell",
+  "toml",
+  "yaml",
+  "yml",
+  "rb",
+  "ruby",
+  "dockerfile",
+  "make",
+  "makefile",
+  "r",
+  "perl",
+  "ini",
+  "conf",
+]);
 
 /**
  * A deliberately small highlighter: comments, strings, numbers and common keywords of the usual

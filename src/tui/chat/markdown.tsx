@@ -4,8 +4,8 @@ import { useTheme } from "../theme/theme-context.tsx";
 import { highlightLine } from "./highlight.ts";
 
 /**
- * Markdown as a terminal reads it: headings, lists, quotes, rules, inline bold/italic/code/links, and
- * fenced code blocks with highlighting. An unclosed fence (mid-stream) renders as code so far.
+ * Markdown as a terminal reads it: headings, lists, quotes, rules, inline bold/italic/code/links, tables
+ * (columns aligned), and fenced code blocks with highlighting. An unclosed fence (mid-stream) renders as code so far.
  */
 export function Markdown({ text }: { text: string }) {
   const blocks: ReactNode[] = [];
@@ -17,6 +17,13 @@ export function Markdown({ text }: { text: string }) {
       const code: string[] = [];
       for (i++; i < lines.length && !lines[i]!.trimStart().startsWith(fence[1]!); i++) code.push(lines[i]!);
       blocks.push(<CodeBlock key={blocks.length} lang={fence[2] ?? ""} lines={code} />);
+      continue;
+    }
+    if (isTableRow(line) && isTableSeparator(lines[i + 1] ?? "")) {
+      const rows = [cellsOf(line)];
+      for (i += 2; i < lines.length && isTableRow(lines[i]!); i++) rows.push(cellsOf(lines[i]!));
+      i--;
+      blocks.push(<Table key={blocks.length} rows={rows} />);
       continue;
     }
     blocks.push(<MarkdownLine key={blocks.length} line={line} />);
@@ -73,12 +80,32 @@ function Inline({ text }: { text: string }) {
     if (match.index > last) parts.push(text.slice(last, match.index));
     const token = match[0];
     const key = parts.length;
-    if (token.startsWith("**") || token.startsWith("__")) parts.push(<Text key={key} bold>{token.slice(2, -2)}</Text>);
-    else if (token.startsWith("`")) parts.push(<Text key={key} color={colors.codeString} inverse={mono}>{token.slice(1, -1)}</Text>);
+    if (token.startsWith("**") || token.startsWith("__"))
+      parts.push(
+        <Text key={key} bold>
+          {token.slice(2, -2)}
+        </Text>,
+      );
+    else if (token.startsWith("`"))
+      parts.push(
+        <Text key={key} color={colors.codeString} inverse={mono}>
+          {token.slice(1, -1)}
+        </Text>,
+      );
     else if (token.startsWith("[")) {
       const link = /^\[([^\]]+)\]\(([^)]+)\)$/.exec(token)!;
-      parts.push(<Text key={key} underline color={colors.accent}>{link[1]}</Text>, <Text key={key + 0.5} color={colors.muted}>{` (${link[2]})`}</Text>);
-    } else parts.push(<Text key={key} italic>{token.slice(1, -1)}</Text>);
+      parts.push(
+        <Text key={key} underline color={colors.accent}>
+          {link[1]}
+        </Text>,
+        <Text key={key + 0.5} color={colors.muted}>{` (${link[2]})`}</Text>,
+      );
+    } else
+      parts.push(
+        <Text key={key} italic>
+          {token.slice(1, -1)}
+        </Text>,
+      );
     last = match.index + token.length;
   }
   if (last < text.length) parts.push(text.slice(last));
@@ -98,6 +125,44 @@ function CodeBlock({ lang, lines }: { lang: string; lines: string[] }) {
             </Text>
           ))}
           {line ? "" : " "}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+const isTableRow = (line: string) => /^\s*\|.*\|\s*$/.test(line);
+const isTableSeparator = (line: string) => /^\s*\|(\s*:?-{1,}:?\s*\|)+\s*$/.test(line);
+
+/** A row's cells, with inline markup taken out (its width is what the columns align on). */
+function cellsOf(line: string): string[] {
+  return line
+    .trim()
+    .slice(1, -1)
+    .split(/(?<!\\)\|/)
+    .map((cell) =>
+      cell
+        .trim()
+        .replace(/\\\|/g, "|")
+        .replace(/\*\*([^*]+)\*\*|__([^_]+)__|`([^`]+)`/g, (_m, a, b, c) => a ?? b ?? c),
+    );
+}
+
+/** A table with aligned columns: the header bold, a rule under it, cells separated by │. */
+function Table({ rows }: { rows: string[][] }) {
+  const { colors } = useTheme();
+  const columns = Math.max(...rows.map((r) => r.length));
+  const widths = Array.from({ length: columns }, (_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
+  const line = (row: string[]) => widths.map((w, c) => (row[c] ?? "").padEnd(w)).join(" │ ");
+  return (
+    <Box flexDirection="column">
+      <Text bold color={colors.text}>
+        {line(rows[0]!)}
+      </Text>
+      <Text color={colors.muted}>{widths.map((w) => "─".repeat(w)).join("─┼─")}</Text>
+      {rows.slice(1).map((row, i) => (
+        <Text key={i} color={colors.text}>
+          {line(row)}
         </Text>
       ))}
     </Box>

@@ -1,4 +1,5 @@
-import type { AgentEvent } from "../../agent/events.ts";
+import { exitCodeOf } from "../../util/output-preview.ts";
+import type { AgentEvent } from "../../contracts/agent-events.ts";
 import { entryId, isSettled, notice, type Entry, type FileDiff, type ToolEntry } from "./entries.ts";
 
 /** The part of a turn still changing (`live`) and the entries that just settled, ready to print (`settled`). */
@@ -24,17 +25,40 @@ function apply(live: Entry[], event: AgentEvent): Entry[] {
     case "reasoning-delta":
       return appendText(live, "reasoning", event.text);
     case "tool-pending":
-      return [...closeText(live), { id: entryId(), kind: "tool", callId: event.callId, tool: event.tool, input: event.input, state: "pending" }];
+      return [
+        ...closeText(live),
+        { id: entryId(), kind: "tool", callId: event.callId, tool: event.tool, input: event.input, state: "pending" },
+      ];
     case "tool-running":
-      return updateTool(closeText(live), event.callId, { state: "running", input: event.input }, () => newTool(event.callId, event.tool, event.input));
+      return updateTool(closeText(live), event.callId, { state: "running", input: event.input }, () =>
+        newTool(event.callId, event.tool, event.input),
+      );
     case "tool-completed":
-      return updateTool(live, event.callId, { state: "done", title: event.title, output: event.output, diff: diffOf(event.metadata) }, () => newTool(event.callId, event.tool, undefined));
+      return updateTool(
+        live,
+        event.callId,
+        {
+          state: "done",
+          title: event.title,
+          output: event.output,
+          diff: diffOf(event.metadata),
+          exitCode: exitCodeOf(event.metadata),
+        },
+        () => newTool(event.callId, event.tool, undefined),
+      );
     case "tool-error":
-      return updateTool(live, event.callId, { state: "error", error: event.error }, () => newTool(event.callId, event.tool, undefined));
+      return updateTool(live, event.callId, { state: "error", error: event.error }, () =>
+        newTool(event.callId, event.tool, undefined),
+      );
     case "error":
       return [...closeText(live), notice(event.message, "error")];
     case "compaction":
-      return [...closeText(live), notice(`compacted the context: ${event.pruned} old tool outputs cleared${event.summarized ? ", older turns summarised" : ""}`)];
+      return [
+        ...closeText(live),
+        notice(
+          `compacted the context: ${event.pruned} old tool outputs cleared${event.summarized ? ", older turns summarised" : ""}`,
+        ),
+      ];
     case "finish":
       return [...closeText(live), ...(event.reason === "aborted" ? [notice("interrupted", "warning")] : [])];
     default:
@@ -51,7 +75,8 @@ function appendText(live: Entry[], kind: "assistant" | "reasoning", text: string
 /** Closes the open text entry at the end, if any (another kind of event follows it). */
 function closeText(live: Entry[]): Entry[] {
   const last = live.at(-1);
-  if ((last?.kind === "assistant" || last?.kind === "reasoning") && last.open) return [...live.slice(0, -1), { ...last, open: false }];
+  if ((last?.kind === "assistant" || last?.kind === "reasoning") && last.open)
+    return [...live.slice(0, -1), { ...last, open: false }];
   return live;
 }
 
@@ -69,7 +94,8 @@ function updateTool(live: Entry[], callId: string, change: Partial<ToolEntry>, c
 function diffOf(metadata: Record<string, unknown> | undefined): FileDiff | undefined {
   if (!metadata) return undefined;
   const { path, before, after } = metadata;
-  if (typeof path === "string" && typeof before === "string" && typeof after === "string") return { path, before, after };
+  if (typeof path === "string" && typeof before === "string" && typeof after === "string")
+    return { path, before, after };
   return undefined;
 }
 

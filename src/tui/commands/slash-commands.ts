@@ -3,13 +3,15 @@ export interface SlashCommand {
   name: string;
   args?: string;
   description: string;
-  /** Set for commands whose feature has not landed yet: they are listed, and say so when run. */
-  coming?: string;
 }
 
 export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: "help", description: "keys and commands (also: ? on an empty prompt)" },
-  { name: "model", args: "[provider/model]", description: "choose the model (Ctrl+M where the terminal tells it from Enter)" },
+  {
+    name: "model",
+    args: "[provider/model]",
+    description: "choose the model (also Ctrl+O)",
+  },
   { name: "sessions", description: "this directory's sessions: pick one to resume" },
   { name: "resume", args: "[id]", description: "resume a session by id (prefix works), or pick one" },
   { name: "new", description: "start a new session" },
@@ -22,11 +24,25 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: "compact", description: "summarise older turns now to free context" },
   { name: "cost", description: "tokens and cost of this session" },
   { name: "agent", args: "[name]", description: "switch agent (Tab cycles build/plan/…)" },
-  { name: "quit", description: "leave (Ctrl+C twice does too)" },
-  { name: "go", description: "strategic OKR execution with approval", coming: "arrives with the OKR feature" },
-  { name: "autochat", description: "autonomous multi-turn relay", coming: "arrives with the relay feature" },
-  { name: "swarm", description: "parallel sub-agents with a live view", coming: "arrives with the swarm feature" },
-  { name: "ralph", description: "PRD-driven autonomous loop", coming: "arrives with the Ralph feature" },
+  { name: "clear", description: "clear the screen and start a new session" },
+  {
+    name: "undo",
+    args: "[n]",
+    description: "put back the files the agent edited in the last n turns (not commands' changes)",
+  },
+  { name: "copy", description: "copy the last answer to the clipboard" },
+  { name: "expand", description: "show the last command's whole output" },
+  { name: "init", description: "have the agent explore the project and write AGENTS.md for you to review" },
+  { name: "quit", description: "leave (also /exit; Ctrl+C twice)" },
+  { name: "exit", description: "leave (Ctrl+C twice does too)" },
+  { name: "go", args: "<task> | --resume <run>", description: "draft an OKR, approve it (A/D), run it as a relay" },
+  { name: "autochat", args: "[N] <task>", description: "a relay of N agents (default 3) on the task" },
+  {
+    name: "swarm",
+    args: "[task]",
+    description: "split a task over parallel sub-agents (Ctrl+S or F2: their live view)",
+  },
+  { name: "ralph", args: "[prd.json]", description: "run the PRD's stories, a fresh agent each (Ralph view)" },
 ];
 
 /** Commands whose name starts with what follows the slash (all of them for a bare `/`). */

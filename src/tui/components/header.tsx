@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import type { TuiSnapshot } from "../session/tui-session.ts";
+import type { TuiSnapshot } from "../session/tui-snapshot.ts";
 import { useTheme } from "../theme/theme-context.tsx";
 import type { ViewId } from "../views/view-ids.ts";
 

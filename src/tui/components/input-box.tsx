@@ -5,7 +5,17 @@ import { useTheme } from "../theme/theme-context.tsx";
 const MAX_EDITOR_ROWS = 8;
 
 /** The prompt editor with its cursor, and the completions on offer below it. */
-export function InputBox({ prompt, busy, agent, width }: { prompt: PromptState; busy: boolean; agent: string; width: number }) {
+export function InputBox({
+  prompt,
+  busy,
+  agent,
+  width,
+}: {
+  prompt: PromptState;
+  busy: boolean;
+  agent: string;
+  width: number;
+}) {
   const { colors, mono } = useTheme();
   const { text, cursor } = prompt.editor;
   const lines = text.split("\n");
@@ -20,7 +30,9 @@ export function InputBox({ prompt, busy, agent, width }: { prompt: PromptState; 
           <Text>
             <Text color={colors.accent}>{`${agent} › `}</Text>
             <Text inverse> </Text>
-            <Text color={colors.muted}>{busy ? " working… Esc interrupts" : " Ask anything · / commands · @ files · ? help"}</Text>
+            <Text color={colors.muted}>
+              {busy ? " working… Esc interrupts" : " Ask anything · / commands · @ files · ? help"}
+            </Text>
           </Text>
         ) : (
           lines.slice(first, first + MAX_EDITOR_ROWS).map((line, i) => {
@@ -48,7 +60,12 @@ export function InputBox({ prompt, busy, agent, width }: { prompt: PromptState; 
       {prompt.completions.map((c, i) => {
         const chosen = i === prompt.selected;
         return (
-          <Text key={c.value} color={chosen ? colors.selectionFg : colors.text} backgroundColor={chosen ? colors.selectionBg : undefined} inverse={chosen && mono}>
+          <Text
+            key={c.value}
+            color={chosen ? colors.selectionFg : colors.text}
+            backgroundColor={chosen ? colors.selectionBg : undefined}
+            inverse={chosen && mono}
+          >
             {` ${c.label}`}
             {c.hint ? <Text color={chosen ? colors.selectionFg : colors.muted}>{`  ${c.hint}`}</Text> : null}
           </Text>

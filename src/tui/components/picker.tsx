@@ -37,15 +37,29 @@ export function handlePickerKey(state: PickerState, key: KeyPress, items: Picker
     const chosen = shown[Math.min(state.selected, shown.length - 1)];
     return chosen ? { chosen } : { state };
   }
-  if (key.name === "up" || (key.ctrl && key.name === "p")) return { state: { ...state, selected: Math.max(0, state.selected - 1) } };
-  if (key.name === "down" || (key.ctrl && key.name === "n")) return { state: { ...state, selected: Math.min(shown.length - 1, state.selected + 1) } };
+  if (key.name === "up" || (key.ctrl && key.name === "p"))
+    return { state: { ...state, selected: Math.max(0, state.selected - 1) } };
+  if (key.name === "down" || (key.ctrl && key.name === "n"))
+    return { state: { ...state, selected: Math.min(shown.length - 1, state.selected + 1) } };
   if (key.name === "backspace") return { state: { filter: state.filter.slice(0, -1), selected: 0 } };
   if (key.text && !key.ctrl && !key.meta) return { state: { filter: state.filter + key.text, selected: 0 } };
   return { state };
 }
 
 /** A titled, filterable list in a box; the selection stays in view. */
-export function Picker({ title, items, state, maxRows, footer }: { title: string; items: PickerItem[]; state: PickerState; maxRows: number; footer?: string }) {
+export function Picker({
+  title,
+  items,
+  state,
+  maxRows,
+  footer,
+}: {
+  title: string;
+  items: PickerItem[];
+  state: PickerState;
+  maxRows: number;
+  footer?: string;
+}) {
   const { colors, mono } = useTheme();
   const shown = filterItems(items, state.filter);
   const rows = Math.max(1, maxRows);
@@ -65,13 +79,21 @@ export function Picker({ title, items, state, maxRows, footer }: { title: string
       {shown.slice(first, first + rows).map((item, i) => {
         const chosen = first + i === selected;
         return (
-          <Text key={item.value} color={chosen ? colors.selectionFg : item.dim ? colors.muted : colors.text} backgroundColor={chosen ? colors.selectionBg : undefined} inverse={chosen && mono} wrap="truncate">
+          <Text
+            key={item.value}
+            color={chosen ? colors.selectionFg : item.dim ? colors.muted : colors.text}
+            backgroundColor={chosen ? colors.selectionBg : undefined}
+            inverse={chosen && mono}
+            wrap="truncate"
+          >
             {`${chosen ? "›" : " "} ${item.label}`}
             {item.hint ? <Text color={chosen ? colors.selectionFg : colors.muted}>{`  ${item.hint}`}</Text> : null}
           </Text>
         );
       })}
-      <Text color={colors.muted}>{footer ?? `${shown.length} of ${items.length} · type to filter · ↑/↓ · Enter choose · Esc cancel`}</Text>
+      <Text color={colors.muted}>
+        {footer ?? `${shown.length} of ${items.length} · type to filter · ↑/↓ · Enter choose · Esc cancel`}
+      </Text>
     </Box>
   );
 }

@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 import wrapAnsi from "wrap-ansi";
-import type { QuestionRequest } from "../../tool/tool.ts";
-import type { PendingQuestion } from "../session/tui-session.ts";
+import type { QuestionRequest } from "../../contracts/tool.ts";
+import type { PendingQuestion } from "../session/tui-snapshot.ts";
 import { useTheme } from "../theme/theme-context.tsx";
 
 /** Border, answer line and hint: the rows around the question and its options. */
@@ -22,7 +22,12 @@ export interface QuestionLayout {
  * prompt taller than the terminal would make ink clear the screen): options first, in a window around
  * the selection, then as much of the question as fits, its last row saying how much is cut.
  */
-export function layoutQuestion(request: QuestionRequest, width: number, maxRows: number, selected: number): QuestionLayout {
+export function layoutQuestion(
+  request: QuestionRequest,
+  width: number,
+  maxRows: number,
+  selected: number,
+): QuestionLayout {
   const inner = Math.max(10, width - 4);
   const body = Math.max(2, maxRows - FRAME_ROWS);
   const all = request.options ?? [];
@@ -32,12 +37,32 @@ export function layoutQuestion(request: QuestionRequest, width: number, maxRows:
   const options = all.slice(first, first + optionRows).map((label, i) => ({ index: first + i, label }));
   const questionRows = Math.max(1, body - optionRows - (hiddenOptions > 0 ? 1 : 0));
   const wrapped = wrapAnsi(`Question: ${request.question}`, inner, { hard: true, trim: false }).split("\n");
-  const lines = wrapped.length <= questionRows ? wrapped : [...wrapped.slice(0, questionRows - 1), `… ${wrapped.length - questionRows + 1} more lines`];
-  return { lines, options, hiddenOptions, rows: FRAME_ROWS + lines.length + options.length + (hiddenOptions > 0 ? 1 : 0) };
+  const lines =
+    wrapped.length <= questionRows
+      ? wrapped
+      : [...wrapped.slice(0, questionRows - 1), `… ${wrapped.length - questionRows + 1} more lines`];
+  return {
+    lines,
+    options,
+    hiddenOptions,
+    rows: FRAME_ROWS + lines.length + options.length + (hiddenOptions > 0 ? 1 : 0),
+  };
 }
 
 /** The model's question, inline where the prompt was: type an answer, or pick one of its options. */
-export function QuestionPrompt({ question, layout, typed, selected, width }: { question: PendingQuestion; layout: QuestionLayout; typed: string; selected: number; width: number }) {
+export function QuestionPrompt({
+  question,
+  layout,
+  typed,
+  selected,
+  width,
+}: {
+  question: PendingQuestion;
+  layout: QuestionLayout;
+  typed: string;
+  selected: number;
+  width: number;
+}) {
   const { colors, mono } = useTheme();
   const hasOptions = Boolean(question.request.options?.length);
   return (
@@ -48,11 +73,19 @@ export function QuestionPrompt({ question, layout, typed, selected, width }: { q
         </Text>
       ))}
       {layout.options.map(({ index, label }) => (
-        <Text key={index} inverse={!typed && index === selected} bold={!typed && index === selected && mono} color={colors.text} wrap="truncate">
+        <Text
+          key={index}
+          inverse={!typed && index === selected}
+          bold={!typed && index === selected && mono}
+          color={colors.text}
+          wrap="truncate"
+        >
           {` ${index + 1}. ${label} `}
         </Text>
       ))}
-      {layout.hiddenOptions > 0 ? <Text color={colors.muted}>{` … ${layout.hiddenOptions} more options (↑/↓)`}</Text> : null}
+      {layout.hiddenOptions > 0 ? (
+        <Text color={colors.muted}>{` … ${layout.hiddenOptions} more options (↑/↓)`}</Text>
+      ) : null}
       <Text wrap="truncate-start">
         <Text color={colors.accent}>answer › </Text>
         <Text color={colors.text}>{typed}</Text>

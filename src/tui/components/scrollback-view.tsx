@@ -11,7 +11,17 @@ import { ThemeProvider, useTheme } from "../theme/theme-context.tsx";
  * ink's stdout rather than with `<Static>`, which keeps a copy of everything it ever printed: here a
  * printed entry is gone from memory.
  */
-export function ScrollbackView({ scrollback, layout, width, onPrinted }: { scrollback: Scrollback; layout: Layout; width: number; onPrinted: (key: number, count: number) => void }) {
+export function ScrollbackView({
+  scrollback,
+  layout,
+  width,
+  onPrinted,
+}: {
+  scrollback: Scrollback;
+  layout: Layout;
+  width: number;
+  onPrinted: (key: number, count: number) => void;
+}) {
   const { write } = useStdout();
   const theme = useTheme();
   const printed = useRef({ key: -1, count: 0 });

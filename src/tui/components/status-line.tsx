@@ -1,10 +1,22 @@
 import { Box, Text } from "ink";
-import type { TuiSnapshot } from "../session/tui-session.ts";
+import type { TuiSnapshot } from "../session/tui-snapshot.ts";
 import { useTheme } from "../theme/theme-context.tsx";
 import { compactNumber, dollars, tildePath } from "./format.ts";
 
 /** One row: model, context used, session tokens and cost, directory, git branch, agent; then any transient status. */
-export function StatusLine({ snapshot, workspace, branch, width, flash }: { snapshot: TuiSnapshot; workspace: string; branch?: string; width: number; flash?: string }) {
+export function StatusLine({
+  snapshot,
+  workspace,
+  branch,
+  width,
+  flash,
+}: {
+  snapshot: TuiSnapshot;
+  workspace: string;
+  branch?: string;
+  width: number;
+  flash?: string;
+}) {
   const { colors } = useTheme();
   const { model, usage, agent } = snapshot;
   const percent = Math.min(100, Math.round((usage.contextTokens / model.contextWindow) * 100));

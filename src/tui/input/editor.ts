@@ -98,5 +98,7 @@ function wordStart(text: string, cursor: number): number {
 function charBefore(text: string, cursor: number): string {
   if (cursor === 0) return "";
   const low = text.charCodeAt(cursor - 1);
-  return low >= 0xdc00 && low <= 0xdfff && cursor >= 2 ? text.slice(cursor - 2, cursor) : text.slice(cursor - 1, cursor);
+  return low >= 0xdc00 && low <= 0xdfff && cursor >= 2
+    ? text.slice(cursor - 2, cursor)
+    : text.slice(cursor - 1, cursor);
 }

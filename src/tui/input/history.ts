@@ -25,9 +25,9 @@ export class PromptHistory {
       mkdirSync(dirname(this.path), { recursive: true });
       if (this.entries.length > MAX_ENTRIES * 2) {
         this.entries = this.entries.slice(-MAX_ENTRIES);
-        writeFileSync(this.path, this.entries.map((e) => JSON.stringify(e)).join("\n") + "\n");
+        writeFileSync(this.path, this.entries.map((e) => JSON.stringify(e)).join("\n") + "\n", { mode: 0o600 });
       } else {
-        appendFileSync(this.path, `${JSON.stringify(prompt)}\n`);
+        appendFileSync(this.path, `${JSON.stringify(prompt)}\n`, { mode: 0o600 });
       }
     } catch {
       // History is a convenience: a read-only data directory must not break the session.

@@ -14,12 +14,35 @@ export const BRACKETED_PASTE_ON = "\x1b[?2004h";
 export const BRACKETED_PASTE_OFF = "\x1b[?2004l";
 
 const CSI_NAMES: Record<string, string> = {
-  A: "up", B: "down", C: "right", D: "left", H: "home", F: "end", Z: "tab",
-  "1~": "home", "4~": "end", "7~": "home", "8~": "end", "3~": "delete", "5~": "pageup", "6~": "pagedown",
-  "200~": "paste-start", "201~": "paste-end",
+  A: "up",
+  B: "down",
+  C: "right",
+  D: "left",
+  H: "home",
+  F: "end",
+  Z: "tab",
+  "1~": "home",
+  "4~": "end",
+  "7~": "home",
+  "8~": "end",
+  "3~": "delete",
+  "5~": "pageup",
+  "6~": "pagedown",
+  "12~": "f2",
+  // F2 as SS3 Q (xterm) and CSI 1;mods Q.
+  Q: "f2",
+  "200~": "paste-start",
+  "201~": "paste-end",
 };
 
-const press = (name: string, extra: Partial<KeyPress> = {}): KeyPress => ({ name, ctrl: false, meta: false, shift: false, text: "", ...extra });
+const press = (name: string, extra: Partial<KeyPress> = {}): KeyPress => ({
+  name,
+  ctrl: false,
+  meta: false,
+  shift: false,
+  text: "",
+  ...extra,
+});
 
 /**
  * Legacy xterm sequences plus the kitty keyboard protocol's `CSI code;mods u` form (which is how a

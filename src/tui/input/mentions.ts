@@ -1,9 +1,6 @@
-import { readFile, stat } from "node:fs/promises";
 import { glob } from "tinyglobby";
-import { resolveWorkspacePath } from "../../tool/workspace-path.ts";
 
 const MAX_INDEXED = 20_000;
-const MAX_MENTION_BYTES = 50 * 1024;
 const IGNORED = ["**/node_modules/**", "**/.git/**", "**/dist/**", "**/.venv/**", "**/target/**"];
 
 /** The workspace's files for `@path` completion, listed once on first use. */
@@ -30,25 +27,9 @@ export class FileIndex {
       const score = lower.startsWith(q) ? 0 : base.startsWith(q) ? 1 : lower.includes(q) ? 2 : -1;
       if (score >= 0) scored.push([score * 10_000 + file.length, file]);
     }
-    return scored.sort((a, b) => a[0] - b[0]).slice(0, limit).map(([, f]) => f);
+    return scored
+      .sort((a, b) => a[0] - b[0])
+      .slice(0, limit)
+      .map(([, f]) => f);
   }
-}
-
-/**
- * Appends the content of every `@path` the prompt mentions that is a readable file inside the workspace,
- * so the model sees what the user pointed at without a read_file round trip.
- */
-export async function expandMentions(prompt: string, workspace: string): Promise<string> {
-  const paths = [...new Set([...prompt.matchAll(/(?:^|\s)@([^\s]+)/g)].map((m) => m[1]!.replace(/[.,;:!?)]+$/, "")))];
-  const attached: string[] = [];
-  for (const path of paths) {
-    const target = resolveWorkspacePath(workspace, path);
-    if (target.external) continue;
-    const info = await stat(target.absolute).catch(() => undefined);
-    if (!info?.isFile()) continue;
-    const content = await readFile(target.absolute, "utf8");
-    const body = content.length > MAX_MENTION_BYTES ? `${content.slice(0, MAX_MENTION_BYTES)}\n[… truncated; read_file for the rest]` : content;
-    attached.push(`<file path="${target.display}">\n${body}\n</file>`);
-  }
-  return attached.length ? `${prompt}\n\n${attached.join("\n\n")}` : prompt;
 }

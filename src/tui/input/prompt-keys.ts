@@ -1,6 +1,7 @@
 import * as ed from "./editor.ts";
 import type { HistoryCursor } from "./history.ts";
 import type { KeyPress } from "./keys.ts";
+import type { ImagePart } from "ai";
 
 /** A completion on offer under the prompt: `/command` or `@path`. */
 export interface Completion {
@@ -10,13 +11,21 @@ export interface Completion {
   hint?: string;
 }
 
+/** An image attached to the prompt, shown in it as its chip (`[image: shot.png]`). */
+export interface PromptImage {
+  chip: string;
+  part: ImagePart;
+}
+
 export interface PromptState {
   editor: ed.EditorState;
   completions: Completion[];
   selected: number;
+  /** Images attached to the prompt (pasted paths, Ctrl+V), each shown in the text as its chip. */
+  images: readonly PromptImage[];
 }
 
-export const EMPTY_PROMPT: PromptState = { editor: ed.EMPTY_EDITOR, completions: [], selected: 0 };
+export const EMPTY_PROMPT: PromptState = { editor: ed.EMPTY_EDITOR, completions: [], selected: 0, images: [] };
 
 export type PromptResult = { state: PromptState; submit?: string; handled: boolean };
 
@@ -40,9 +49,10 @@ export function handlePromptKey(state: PromptState, key: KeyPress, history: Hist
     if ((key.name === "tab" && !key.shift) || (key.name === "return" && !key.meta && !key.ctrl)) {
       const choice = state.completions[state.selected]!;
       const accepted = ed.replaceToken(editor, choice.value);
-      const next = { editor: accepted, completions: [], selected: 0 };
+      const next = { ...state, editor: accepted, completions: [], selected: 0 };
       // Enter on a slash command runs it at once (a command that takes arguments then asks for them).
-      if (key.name === "return" && choice.value.startsWith("/")) return { state: EMPTY_PROMPT, submit: choice.value.trim(), handled: true };
+      if (key.name === "return" && choice.value.startsWith("/"))
+        return { state: EMPTY_PROMPT, submit: choice.value.trim(), handled: true };
       return { state: next, handled: true };
     }
   }

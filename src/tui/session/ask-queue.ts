@@ -9,7 +9,12 @@ export class AskQueue<Item extends { answer(reply: Reply): void }, Reply> {
     return this.items[0];
   }
 
-  add(build: (answer: (reply: Reply) => void) => Item, signal: AbortSignal | undefined, abortReply: Reply, settled: (reply: Reply) => void): void {
+  add(
+    build: (answer: (reply: Reply) => void) => Item,
+    signal: AbortSignal | undefined,
+    abortReply: Reply,
+    settled: (reply: Reply) => void,
+  ): void {
     const answer = (reply: Reply) => {
       const index = this.items.indexOf(item);
       if (index < 0) return;

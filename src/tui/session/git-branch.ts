@@ -17,7 +17,14 @@ export function gitBranch(dir: string): string | undefined {
 function readHead(dotGit: string): string | undefined {
   try {
     // A worktree or submodule has a `.git` file pointing at the real git directory.
-    const gitDir = statSync(dotGit).isFile() ? resolve(dirname(dotGit), readFileSync(dotGit, "utf8").replace(/^gitdir:\s*/, "").trim()) : dotGit;
+    const gitDir = statSync(dotGit).isFile()
+      ? resolve(
+          dirname(dotGit),
+          readFileSync(dotGit, "utf8")
+            .replace(/^gitdir:\s*/, "")
+            .trim(),
+        )
+      : dotGit;
     return readFileSync(join(gitDir, "HEAD"), "utf8").trim();
   } catch {
     return undefined;

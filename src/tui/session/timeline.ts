@@ -1,4 +1,4 @@
-import type { AgentEvent } from "../../agent/events.ts";
+import type { AgentEvent } from "../../contracts/agent-events.ts";
 
 /** One row of the inspector: the raw event stream, with text deltas merged so long answers stay one row. */
 export interface TimelineItem {
@@ -50,7 +50,8 @@ export class Timeline {
     }
     const { type, ...payload } = event;
     // The answer is already in the text-delta row above; only its length is repeated here.
-    if (event.type === "finish") this.record(type, summarize(event), { ...payload, text: `${event.text.length} chars` });
+    if (event.type === "finish")
+      this.record(type, summarize(event), { ...payload, text: `${event.text.length} chars` });
     else this.record(type, summarize(event), payload);
   }
 
@@ -85,6 +86,8 @@ function summarize(event: AgentEvent): string {
       return `${event.sessionId} ${event.model}`;
     case "compaction":
       return `${event.pruned} pruned${event.summarized ? ", summarised" : ""}`;
+    case "message":
+      return `${event.message.kind} #${event.message.seq} (${event.message.message.role})`;
   }
 }
 
@@ -98,5 +101,7 @@ function flatCopy(text: string): string {
 }
 
 function clip(text: string): string {
-  return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}\n[… ${text.length - MAX_DETAIL} more characters]` : text;
+  return text.length > MAX_DETAIL
+    ? `${text.slice(0, MAX_DETAIL)}\n[… ${text.length - MAX_DETAIL} more characters]`
+    : text;
 }

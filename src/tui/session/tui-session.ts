@@ -1,63 +1,38 @@
-import { prepareAgent, type PreparedAgent, type PrepareOptions } from "../../agent/prepare.ts";
+import { prepareAgent, type PreparedAgent } from "../../app/agent-factory.ts";
+import { peersFromEnv } from "../../peers/directory.ts";
 import { listProfiles } from "../../agent/profiles/resolve.ts";
-import { runAgent } from "../../agent/run-agent.ts";
-import { summarizeOlderTurns } from "../../agent/compaction.ts";
-import type { AgentEvent } from "../../agent/events.ts";
+import type { AgentEvent } from "../../contracts/agent-events.ts";
 import type { Config } from "../../config/schema.ts";
-import type { AskReply, AskRequest } from "../../permission/engine.ts";
 import { resolveModel, type ResolvedModel } from "../../provider/resolve.ts";
 import { transcript } from "../../session/context.ts";
 import type { SessionInfo } from "../../session/store.ts";
-import type { QuestionRequest } from "../../tool/tool.ts";
-import { errorMessage } from "../../util/errors.ts";
+import { errorMessage } from "../../contracts/errors.ts";
 import { entriesFromMessages } from "../chat/from-messages.ts";
-import { entryId, notice, type Entry } from "../chat/entries.ts";
+import { entryId, notice, type Entry, type ToolEntry } from "../chat/entries.ts";
 import { reduceTurn } from "../chat/turn-reducer.ts";
-import { expandMentions } from "../input/mentions.ts";
-import { AskQueue } from "./ask-queue.ts";
-import { ScrollbackQueue, type Scrollback } from "./scrollback.ts";
-import { Timeline, type TimelineItem } from "./timeline.ts";
-
-const FRAME_MS = 30;
-
-/** What prepareAgent takes, less the ask (the TUI answers asks itself), plus the step budget. */
-export type TuiSessionOptions = Omit<PrepareOptions, "ask" | "onWarning"> & { maxSteps?: number };
-
-/** A permission ask waiting for the user, and how to answer it. */
-export interface PendingApproval {
-  ask: AskRequest;
-  answer(reply: AskReply): void;
-}
-
-/** The model's `question` waiting for the user; answering `undefined` skips it. */
-export interface PendingQuestion {
-  request: QuestionRequest;
-  answer(text: string | undefined): void;
-}
-
-export interface SessionUsage {
-  inputTokens: number;
-  outputTokens: number;
-  cost: number;
-  /** Tokens the model saw on its latest step: how full the context window is. */
-  contextTokens: number;
-}
-
-/** Everything the UI draws from the session; a new object on every change (for useSyncExternalStore). */
-export interface TuiSnapshot {
-  scrollback: Scrollback;
-  live: Entry[];
-  busy: boolean;
-  approval?: PendingApproval;
-  question?: PendingQuestion;
-  session: SessionInfo;
-  model: ResolvedModel;
-  agent: string;
-  usage: SessionUsage;
-  /** A transient line such as "retrying in 2s". */
-  status?: string;
-  timeline: readonly TimelineItem[];
-}
+import { expandMentions } from "../../agent/mentions.ts";
+import { EditSnapshots } from "../../tool/edit-snapshots.ts";
+import type { Correlation } from "../../durable-logs/agent-observer.ts";
+import { SessionRecorder } from "../../durable-logs/recorder.ts";
+import { ScrollbackQueue } from "./scrollback.ts";
+import { Timeline } from "./timeline.ts";
+import type { SwarmBoard } from "../../swarm/board.ts";
+import { swarmCommand } from "./tui-swarm.ts";
+import type { RalphBoard } from "./ralph-board.ts";
+import { ralphCommand } from "./ralph-run.ts";
+import { orchestrateCommand, type Orchestration } from "./orchestration-run.ts";
+import { FrameNotifier } from "./frame-notifier.ts";
+import { lastAnswerOf } from "./last-answer.ts";
+import { undoCommand } from "./edit-undo.ts";
+import { compactCommand } from "./compact-run.ts";
+import type { SessionHost, TuiSessionOptions } from "./session-host.ts";
+import { shellCommand } from "./shell-command.ts";
+import { ListedModels } from "./listed-models.ts";
+import { UserAsks } from "./user-asks.ts";
+import { addUsage, usageOf, type SessionUsage, type TuiSnapshot } from "./tui-snapshot.ts";
+import { PromptQueue, type QueuedPrompt } from "./prompt-queue.ts";
+import type { UserContent } from "ai";
+import type { PromptImage } from "../input/prompt-keys.ts";
 
 /**
  * The TUI's model of one conversation, independent of React: it runs turns through the headless agent
@@ -65,19 +40,29 @@ export interface TuiSnapshot {
  * sessions, models and agents. Components subscribe to its snapshots.
  */
 export class TuiSession {
-  private readonly listeners = new Set<() => void>();
+  private readonly notifier = new FrameNotifier();
   private readonly scrollback = new ScrollbackQueue();
   private readonly timeline = new Timeline();
   private live: Entry[] = [];
   private busy = false;
-  private readonly approvals = new AskQueue<PendingApproval, AskReply>();
-  private readonly questions = new AskQueue<PendingQuestion, string | undefined>();
+  private readonly queued = new PromptQueue();
+  private readonly listed: ListedModels;
+  /** The last command's entry (bash or `!cmd`), for /expand. */
+  private lastCommand: ToolEntry | undefined;
+  private readonly snapshots = new EditSnapshots();
+  private readonly asks = new UserAsks({
+    timeline: this.timeline,
+    info: (text, level) => this.info(text, level),
+    changed: () => this.changed(),
+    turnSignal: () => this.abort?.signal,
+  });
   private status: string | undefined;
+  private ralph: RalphBoard | undefined;
   private usage: SessionUsage = { inputTokens: 0, outputTokens: 0, cost: 0, contextTokens: 0 };
   private abort: AbortController | undefined;
-  private notifyTimer: NodeJS.Timeout | undefined;
   private setup: Pick<PreparedAgent, "tools" | "system" | "authorize">;
   private snapshot: TuiSnapshot;
+  private swarmBoard: SwarmBoard | undefined;
   /** Set by the UI: wipes the screen and the terminal's scrollback before a full reprint. */
   clearScreen: () => void = () => {};
 
@@ -87,7 +72,9 @@ export class TuiSession {
     private session: SessionInfo,
     private model: ResolvedModel,
     private agent: string,
+    private readonly records: { correlation: Correlation; recorder?: SessionRecorder },
   ) {
+    this.listed = new ListedModels(options.config, () => this.changed());
     this.setup = { tools: prepared.tools, system: prepared.system, authorize: prepared.authorize };
     this.usage = usageOf(session);
     this.snapshot = this.buildSnapshot();
@@ -95,26 +82,32 @@ export class TuiSession {
 
   static async open(options: TuiSessionOptions): Promise<TuiSession> {
     let self: TuiSession | undefined;
+    const correlation: Correlation = {};
+    // Opened here rather than by prepareAgent: /go and /autochat record their own events and audit too.
+    const recorder = await SessionRecorder.openFor(options.dataDir, options.config).catch(() => undefined);
     const prepared = await prepareAgent({
       config: options.config,
       dataDir: options.dataDir,
       workspace: options.workspace,
+      services: { peers: peersFromEnv(), recorder },
       modelRef: options.modelRef,
       agent: options.agent,
       sessionId: options.sessionId,
       continueLatest: options.continueLatest,
-      ask: (ask) => self!.askUser(ask),
+      ask: (ask) => self!.asks.askUser(ask),
       onWarning: (message) => self?.print([notice(message, "warning")]),
+      correlation,
     });
-    self = new TuiSession(options, prepared, prepared.session, prepared.model, prepared.profile.name);
-    if (prepared.resumed) self.print(self.history());
+    self = new TuiSession(options, prepared, prepared.session, prepared.model, prepared.profile.name, {
+      correlation,
+      recorder,
+    });
+    self.listedModels(); // fetched now, so the picker has them when opened
+    if (prepared.resumed) self.print(self.transcriptOf(prepared.session.id));
     return self;
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = this.notifier.subscribe;
 
   getSnapshot = (): TuiSnapshot => this.snapshot;
 
@@ -124,6 +117,11 @@ export class TuiSession {
 
   get config(): Config {
     return this.options.config;
+  }
+
+  /** Custom providers' listed models, for the model picker (see ListedModels). */
+  listedModels(): ReadonlyMap<string, string[]> {
+    return this.listed.get();
   }
 
   /** The primary agents Tab cycles through (build, plan, and custom primary ones). */
@@ -151,28 +149,30 @@ export class TuiSession {
     this.print([notice(text, level)]);
   }
 
-  /** Sends a prompt as a new turn. Returns false (and says why) when a turn is already running. */
-  async submit(prompt: string): Promise<boolean> {
+  /**
+   * Sends a prompt (and the images attached to it) as a new turn; while one runs, it is queued and sent
+   * when that turn ends.
+   */
+  async submit(prompt: string, images: readonly PromptImage[] = []): Promise<void> {
     if (this.busy) {
-      this.info("a turn is still running: wait for it, or press Esc to interrupt it", "warning");
-      return false;
+      this.queued.push({ text: prompt, images });
+      this.changed();
+      return;
     }
     this.busy = true;
     this.abort = new AbortController();
+    this.snapshots.startTurn();
     this.print([{ id: entryId(), kind: "user", text: prompt }]);
     try {
-      const input = await expandMentions(prompt, this.options.workspace);
-      for await (const event of runAgent(input, {
+      const text = await expandMentions(prompt, this.options.workspace);
+      const input: UserContent = images.length ? [{ type: "text", text }, ...images.map((i) => i.part)] : text;
+      for await (const event of this.prepared.run(input, {
         ...this.setup,
-        store: this.prepared.store,
         session: this.session,
         model: this.model,
-        resolveAgent: this.prepared.resolveAgent,
-        workspace: this.options.workspace,
-        dataDir: this.options.dataDir,
         signal: this.abort.signal,
         maxSteps: this.options.maxSteps ?? this.options.config.default.max_steps,
-        hooks: { ...this.prepared.hooks, question: (request, signal) => this.askQuestion(request, signal) },
+        hooks: { question: (request, signal) => this.asks.askQuestion(request, signal), editSnapshots: this.snapshots },
       })) {
         this.onEvent(event);
       }
@@ -188,7 +188,47 @@ export class TuiSession {
       this.usage = { ...usageOf(this.session), contextTokens: this.usage.contextTokens };
       this.changed();
     }
-    return true;
+    const next = this.queued.next();
+    if (next !== undefined) await this.submit(next.text, next.images);
+  }
+
+  /** Takes the last queued prompt back (to edit or drop it); undefined when nothing is queued. */
+  unqueueLast(): QueuedPrompt | undefined {
+    const last = this.queued.takeLast();
+    if (last !== undefined) this.changed();
+    return last;
+  }
+
+  /** `!cmd`: runs a command in the sandbox and shows its output; the model does not see it. */
+  async shell(command: string): Promise<void> {
+    const done = await shellCommand(this.host(), command);
+    if (done?.exitCode !== undefined) this.lastCommand = done;
+  }
+
+  /** /undo [n] (see undoCommand). */
+  undo(count: number): Promise<void> {
+    return undoCommand(this.host(), this.snapshots, count);
+  }
+
+  /** /expand: prints the last command's whole output (the transcript shows its first lines). */
+  expandLast(): void {
+    if (!this.lastCommand) return this.info("no command output to expand yet", "warning");
+    this.print([{ ...this.lastCommand, id: entryId(), expanded: true }]);
+  }
+
+  /** The text of the last answer in this session (for /copy). */
+  lastAnswer(): string | undefined {
+    return lastAnswerOf(this.prepared.store.messages(this.session.id));
+  }
+
+  /** /go, /autochat: `work` in place of a turn (see orchestrateCommand). */
+  orchestrate(work: (orchestration: Orchestration) => Promise<void>): Promise<void> {
+    return orchestrateCommand(this.host(), this.records, work);
+  }
+
+  /** /ralph PRD: the PRD's loop in place of a turn (see ralphCommand); `onStart` once it starts. */
+  runRalph(prdArg: string, onStart: () => void = () => {}): Promise<void> {
+    return ralphCommand(this.host(), prdArg, (board) => (this.ralph = board), onStart);
   }
 
   /** Esc: stops the running turn (a pending permission ask is refused). */
@@ -219,51 +259,90 @@ export class TuiSession {
 
   newSession(): void {
     if (this.refuseWhileBusy()) return;
-    this.session = this.prepared.store.create({ directory: this.options.workspace, model: this.model.ref, agent: this.agent });
-    this.usage = usageOf(this.session);
-    this.timeline.clear();
-    this.reprint();
-    this.info(`new session ${this.session.id}`);
+    this.session = this.prepared.store.create({
+      directory: this.options.workspace,
+      model: this.model.ref,
+      agent: this.agent,
+    });
+    this.switchTo(this.session, `new session ${this.session.id}`);
   }
 
   resume(id: string): void {
     if (this.refuseWhileBusy()) return;
     const session = this.prepared.store.get(id) ?? this.sessions().find((s) => s.id.startsWith(id));
     if (!session) return this.info(`session not found: ${id} (see /sessions)`, "error");
+    this.switchTo(session, `resumed ${session.id}${session.title ? `: ${session.title}` : ""}`);
+  }
+
+  private switchTo(session: SessionInfo, message: string): void {
     this.session = session;
     this.usage = usageOf(session);
     this.timeline.clear();
     this.reprint();
-    this.info(`resumed ${session.id}${session.title ? `: ${session.title}` : ""}`);
+    this.info(message);
   }
 
   /** Clears the screen and prints the whole conversation again (after a theme or layout change, /refresh). */
   reprint(): void {
     this.clearScreen();
-    this.print(this.history());
+    this.print(this.transcriptOf(this.session.id));
   }
 
-  /** /compact: folds older turns into a summary now instead of waiting for the context to fill. */
-  async compact(): Promise<void> {
-    if (this.refuseWhileBusy()) return;
+  /** /compact (see compactCommand). */
+  compact(): Promise<void> {
+    return compactCommand(this.host());
+  }
+
+  /** /swarm TASK: sub-agents in place of a turn (see swarmCommand); the swarm view follows their board. */
+  swarm(task: string): Promise<void> {
+    return swarmCommand(this.host(), task, (board) => (this.swarmBoard = board));
+  }
+
+  /** A session's transcript (a swarm sub-agent's, in the swarm view). */
+  transcriptOf(sessionId: string): Entry[] {
+    return entriesFromMessages(transcript(this.prepared.store.messages(sessionId)));
+  }
+
+  /** What the commands run in place of a turn (/ralph, /swarm, /go, /compact, /undo) take from this session. */
+  private host(): SessionHost {
+    return {
+      prepared: this.prepared,
+      config: this.options.config,
+      dataDir: this.options.dataDir,
+      workspace: this.options.workspace,
+      timeline: this.timeline,
+      asks: this.asks,
+      current: () => ({ session: this.session, model: this.model, agent: this.agent, setup: this.setup }),
+      refuseWhileBusy: () => this.refuseWhileBusy(),
+      exclusively: (status, work, interruptible) => this.exclusively(status, work, interruptible),
+      setStatus: (status) => {
+        this.status = status;
+        this.changed();
+      },
+      print: (entries) => this.print(entries),
+      info: (text, level) => this.info(text, level),
+    };
+  }
+
+  /** See SessionHost.exclusively. */
+  private async exclusively(
+    status: string | undefined,
+    work: (signal: AbortSignal) => Promise<void>,
+    interruptible = true,
+  ): Promise<void> {
     this.busy = true;
-    this.status = "compacting…";
+    const abort = new AbortController();
+    if (interruptible) this.abort = abort;
+    this.status = status;
     this.changed();
-    const store = this.prepared.store;
     try {
-      const folded = await summarizeOlderTurns(this.model, store, this.session.id, store.messages(this.session.id), 1, new AbortController().signal);
-      this.info(folded ? "compacted: older turns are now a summary in the model's context" : "nothing to compact yet (only one turn)");
-    } catch (error) {
-      this.info(`compaction failed: ${errorMessage(error)}`, "error");
+      await work(abort.signal);
     } finally {
       this.busy = false;
+      this.abort = undefined;
       this.status = undefined;
       this.changed();
     }
-  }
-
-  private history(): Entry[] {
-    return entriesFromMessages(transcript(this.prepared.store.messages(this.session.id)));
   }
 
   private refuseWhileBusy(): boolean {
@@ -273,61 +352,19 @@ export class TuiSession {
 
   private onEvent(event: AgentEvent): void {
     this.timeline.recordEvent(event);
-    if (event.type === "usage") {
-      this.usage = {
-        inputTokens: this.usage.inputTokens + event.inputTokens,
-        outputTokens: this.usage.outputTokens + event.outputTokens,
-        cost: this.usage.cost + (event.cost ?? 0),
-        contextTokens: event.inputTokens + event.outputTokens,
-      };
-    }
-    this.status = event.type === "retry" ? `retrying in ${Math.ceil(event.delayMs / 1000)}s: ${event.error}` : undefined;
+    if (event.type === "usage") this.usage = addUsage(this.usage, event);
+    this.status =
+      event.type === "retry" ? `retrying in ${Math.ceil(event.delayMs / 1000)}s: ${event.error}` : undefined;
     const { live, settled } = reduceTurn(this.live, event);
+    for (const entry of settled) if (entry.kind === "tool" && entry.exitCode !== undefined) this.lastCommand = entry;
     this.live = live;
     if (settled.length) this.scrollback.push(settled);
     this.changed();
   }
 
-  private askUser(ask: AskRequest): Promise<AskReply> {
-    // An ask queued behind one the user interrupted: the turn is over, nothing to show.
-    if (this.abort?.signal.aborted) return Promise.resolve({ reply: "reject", reason: "the user interrupted the turn" });
-    return new Promise((resolve) => {
-      const interrupted: AskReply = { reply: "reject", reason: "the user interrupted the turn" };
-      this.approvals.add((answer) => ({ ask, answer }), this.abort?.signal, interrupted, (reply) => {
-        this.timeline.record("permission", `${reply.reply} ${ask.request.tool} ${ask.request.target}`, reply);
-        const why = reply.reply === "reject" && reply.reason ? `: ${reply.reason}` : "";
-        const verdict = reply.reply === "once" ? "allowed once" : reply.reply === "always" ? "allowed always (this project)" : "rejected";
-        this.info(`${verdict}: ${ask.request.tool} ${ask.request.target}${why}`, reply.reply === "reject" ? "warning" : "info");
-        resolve(reply);
-      });
-      this.timeline.record("permission-ask", `${ask.request.tool} ${ask.request.target}`, ask);
-      this.changed();
-    });
-  }
-
-  private askQuestion(request: QuestionRequest, signal: AbortSignal): Promise<string> {
-    return new Promise((resolve) => {
-      this.questions.add((answer) => ({ request, answer }), signal, undefined, (text) => {
-        this.timeline.record("question-answer", text ?? "(skipped)", { question: request.question, answer: text ?? null });
-        this.info(text ? `you answered: ${text}` : "question skipped", text ? "info" : "warning");
-        resolve(text ?? ""); // "" tells the tool the user skipped it
-      });
-      this.timeline.record("question", request.question, request);
-      this.changed();
-    });
-  }
-
-  /**
-   * A model streams hundreds of deltas a second; the UI is told at most once a frame (ink draws at
-   * 30 fps anyway), so a fast stream costs a few renders instead of one per delta.
-   */
   private changed(): void {
     this.snapshot = this.buildSnapshot();
-    if (this.notifyTimer) return;
-    this.notifyTimer = setTimeout(() => {
-      this.notifyTimer = undefined;
-      for (const listener of this.listeners) listener();
-    }, FRAME_MS);
+    this.notifier.notify();
   }
 
   private buildSnapshot(): TuiSnapshot {
@@ -335,24 +372,24 @@ export class TuiSession {
       scrollback: this.scrollback.current(),
       live: this.live,
       busy: this.busy,
-      approval: this.approvals.first,
-      question: this.questions.first,
+      approval: this.asks.approval,
+      question: this.asks.question,
       session: this.session,
       model: this.model,
       agent: this.agent,
       usage: this.usage,
       status: this.status,
       timeline: this.timeline.list(),
+      swarm: this.swarmBoard?.snapshot(),
+      ralph: this.ralph,
+      queued: this.queued.texts,
     };
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.notifyTimer);
+    this.notifier.close();
     this.abort?.abort(new Error("closing"));
     await this.prepared.close();
+    await this.records.recorder?.close();
   }
-}
-
-function usageOf(session: SessionInfo): SessionUsage {
-  return { inputTokens: session.inputTokens, outputTokens: session.outputTokens, cost: session.cost, contextTokens: 0 };
 }

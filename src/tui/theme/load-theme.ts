@@ -3,16 +3,30 @@ import { join } from "node:path";
 import { parse } from "smol-toml";
 import { z } from "zod";
 import { configDir } from "../../config/paths.ts";
-import { UserError } from "../../util/errors.ts";
-import { BUILTIN_THEMES, DEFAULT_THEME, THEME_COLOR_NAMES, makeTheme, type Theme, type ThemeColor, type ThemeColors } from "./theme.ts";
+import { UserError } from "../../contracts/errors.ts";
+import { didYouMean } from "../../util/nearest.ts";
+import {
+  BUILTIN_THEMES,
+  DEFAULT_THEME,
+  THEME_COLOR_NAMES,
+  makeTheme,
+  type Theme,
+  type ThemeColor,
+  type ThemeColors,
+} from "./theme.ts";
 
 /** Custom themes live in `<config dir>/themes/<name>.toml`. */
 export function themesDir(env = process.env): string {
   return join(configDir(env), "themes");
 }
 
-const colorValue = z.string().regex(/^(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|[a-zA-Z]+)$/, "a colour is #rrggbb, #rgb or a name such as cyan");
-const colorsShape = Object.fromEntries(THEME_COLOR_NAMES.map((name) => [name, colorValue.optional()])) as Record<ThemeColor, z.ZodOptional<typeof colorValue>>;
+const colorValue = z
+  .string()
+  .regex(/^(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|[a-zA-Z]+)$/, "a colour is #rrggbb, #rgb or a name such as cyan");
+const colorsShape = Object.fromEntries(THEME_COLOR_NAMES.map((name) => [name, colorValue.optional()])) as Record<
+  ThemeColor,
+  z.ZodOptional<typeof colorValue>
+>;
 
 /** A theme file: an optional built-in to start from, then the colours it changes. */
 const themeFileSchema = z
@@ -26,11 +40,19 @@ const themeFileSchema = z
 export function listThemes(dir = themesDir()): string[] {
   let custom: string[] = [];
   try {
-    custom = readdirSync(dir).filter((f) => f.endsWith(".toml")).map((f) => f.slice(0, -5));
+    custom = readdirSync(dir)
+      .filter((f) => f.endsWith(".toml"))
+      .map((f) => f.slice(0, -5));
   } catch {
     // No themes directory: only the built-ins.
   }
   return [...Object.keys(BUILTIN_THEMES), ...custom.filter((n) => !(n in BUILTIN_THEMES)).sort()];
+}
+
+/** `unknown theme 'x' (did you mean 'y'?)` with the themes there are and where custom ones go. */
+export function unknownTheme(name: string, dir = themesDir()): string {
+  const names = listThemes(dir);
+  return `unknown theme '${name}'${didYouMean(name, names)}; themes: ${names.join(", ")} (custom themes go in ${join(dir, "<name>.toml")})`;
 }
 
 /** Resolves a theme by name: a built-in, else `<dir>/<name>.toml`. Errors are one line naming the file. */
@@ -43,7 +65,7 @@ export function loadTheme(name: string, options: { dir?: string; color: boolean 
   try {
     text = readFileSync(path, "utf8");
   } catch {
-    throw new UserError(`unknown theme '${name}' (built-in: ${Object.keys(BUILTIN_THEMES).join(", ")}; custom themes go in ${path})`);
+    throw new UserError(unknownTheme(name, options.dir));
   }
   return makeTheme(name, parseThemeFile(text, path), options.color);
 }
@@ -59,12 +81,18 @@ export function parseThemeFile(text: string, path: string): ThemeColors {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = issue.path.join(".");
-    const what = issue.code === "unrecognized_keys" ? `unknown key ${issue.keys.map((k) => `'${k}'`).join(", ")}` : `'${key}': ${issue.message}`;
+    const what =
+      issue.code === "unrecognized_keys"
+        ? `unknown key ${issue.keys.map((k) => `'${k}'`).join(", ")}`
+        : `'${key}': ${issue.message}`;
     throw new UserError(`invalid theme ${path}: ${what}`);
   }
   const base = result.data.extends ?? DEFAULT_THEME;
   const baseColors = BUILTIN_THEMES[base];
-  if (!baseColors) throw new UserError(`invalid theme ${path}: 'extends' must be a built-in theme (${Object.keys(BUILTIN_THEMES).join(", ")})`);
+  if (!baseColors)
+    throw new UserError(
+      `invalid theme ${path}: 'extends' must be a built-in theme (${Object.keys(BUILTIN_THEMES).join(", ")})`,
+    );
   const overrides = Object.fromEntries(Object.entries(result.data.colors).filter(([, v]) => v !== undefined));
   return { ...baseColors, ...overrides };
 }

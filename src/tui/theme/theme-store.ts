@@ -1,6 +1,6 @@
 import { loadConfig } from "../../config/load.ts";
-import { setConfigValue } from "../../config/edit.ts";
-import { errorMessage } from "../../util/errors.ts";
+import { setConfigValues } from "../../config/edit.ts";
+import { errorMessage } from "../../contracts/errors.ts";
 import { listThemes, loadTheme, themesDir } from "./load-theme.ts";
 import type { Theme } from "./theme.ts";
 import { watchThemeSources } from "./watch-theme.ts";
@@ -56,7 +56,7 @@ export class ThemeStore {
   choose(name: string): void {
     try {
       const theme = loadTheme(name, { dir: this.dir, color: this.options.color });
-      setConfigValue(this.options.configPath, `ui.theme="${name}"`);
+      setConfigValues(this.options.configPath, [`ui.theme="${name}"`]);
       this.apply(theme);
     } catch (error) {
       this.options.onError(errorMessage(error));

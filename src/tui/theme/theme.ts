@@ -26,8 +26,27 @@ export interface ThemeColors {
 export type ThemeColor = keyof ThemeColors;
 
 export const THEME_COLOR_NAMES: readonly ThemeColor[] = [
-  "accent", "text", "muted", "border", "user", "assistant", "reasoning", "success", "warning", "error", "diffAdd", "diffRemove",
-  "codeText", "codeKeyword", "codeString", "codeComment", "codeNumber", "statusFg", "statusBg", "selectionFg", "selectionBg",
+  "accent",
+  "text",
+  "muted",
+  "border",
+  "user",
+  "assistant",
+  "reasoning",
+  "success",
+  "warning",
+  "error",
+  "diffAdd",
+  "diffRemove",
+  "codeText",
+  "codeKeyword",
+  "codeString",
+  "codeComment",
+  "codeNumber",
+  "statusFg",
+  "statusBg",
+  "selectionFg",
+  "selectionBg",
 ];
 
 export interface Theme {
@@ -111,8 +130,22 @@ const light: ThemeColors = {
 
 // Ethan Schoonover's Solarized palette.
 const sol = {
-  base03: "#002b36", base02: "#073642", base01: "#586e75", base00: "#657b83", base0: "#839496", base1: "#93a1a1", base2: "#eee8d5", base3: "#fdf6e3",
-  yellow: "#b58900", orange: "#cb4b16", red: "#dc322f", magenta: "#d33682", violet: "#6c71c4", blue: "#268bd2", cyan: "#2aa198", green: "#859900",
+  base03: "#002b36",
+  base02: "#073642",
+  base01: "#586e75",
+  base00: "#657b83",
+  base0: "#839496",
+  base1: "#93a1a1",
+  base2: "#eee8d5",
+  base3: "#fdf6e3",
+  yellow: "#b58900",
+  orange: "#cb4b16",
+  red: "#dc322f",
+  magenta: "#d33682",
+  violet: "#6c71c4",
+  blue: "#268bd2",
+  cyan: "#2aa198",
+  green: "#859900",
 };
 
 const solarizedAccents: ThemeColors = {
@@ -132,14 +165,28 @@ const solarizedAccents: ThemeColors = {
 
 const solarizedDark: ThemeColors = {
   ...solarizedAccents,
-  text: sol.base0, muted: sol.base01, border: sol.base01, reasoning: sol.base01, codeText: sol.base1, codeComment: sol.base01,
-  statusFg: sol.base1, statusBg: sol.base02, selectionFg: sol.base03,
+  text: sol.base0,
+  muted: sol.base01,
+  border: sol.base01,
+  reasoning: sol.base01,
+  codeText: sol.base1,
+  codeComment: sol.base01,
+  statusFg: sol.base1,
+  statusBg: sol.base02,
+  selectionFg: sol.base03,
 };
 
 const solarizedLight: ThemeColors = {
   ...solarizedAccents,
-  text: sol.base00, muted: sol.base1, border: sol.base1, reasoning: sol.base1, codeText: sol.base01, codeComment: sol.base1,
-  statusFg: sol.base01, statusBg: sol.base2, selectionFg: sol.base3,
+  text: sol.base00,
+  muted: sol.base1,
+  border: sol.base1,
+  reasoning: sol.base1,
+  codeText: sol.base01,
+  codeComment: sol.base1,
+  statusFg: sol.base01,
+  statusBg: sol.base2,
+  selectionFg: sol.base3,
 };
 
 /** Built-in themes by name; `marketing` (cyan accents on near-black, like the CodeTether site) is the default. */

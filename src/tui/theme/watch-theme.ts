@@ -5,7 +5,12 @@ import { basename, dirname } from "node:path";
  * Calls `onChange` (debounced) when config.toml or a file in the themes directory changes. The directories
  * are watched, not the files, because editors save by writing a new file and renaming it over the old one.
  */
-export function watchThemeSources(configPath: string, themesDir: string, onChange: () => void, debounceMs = 80): () => void {
+export function watchThemeSources(
+  configPath: string,
+  themesDir: string,
+  onChange: () => void,
+  debounceMs = 80,
+): () => void {
   let timer: NodeJS.Timeout | undefined;
   const fire = () => {
     clearTimeout(timer);

@@ -4,19 +4,23 @@ import { useTheme } from "../theme/theme-context.tsx";
 
 export const KEYS: ReadonlyArray<[string, string]> = [
   ["Enter", "send · Alt+Enter, Ctrl+J or \\ then Enter: new line"],
-  ["↑ / ↓", "prompt history (persisted)"],
+  ["↑ / ↓", "prompt history (persisted); ↑ first takes back the last queued message"],
   ["@path", "mention a file (Tab completes; its content is sent along)"],
+  ["Ctrl+V", "attach the clipboard's image (pasting or dropping an image file's path attaches it too)"],
+  ["!command", "run a shell command in the workspace (sandboxed); the model does not see it"],
+  ["(while busy)", "Enter queues the message: it is sent when the turn ends"],
   ["Esc", "interrupt the running turn"],
   ["Ctrl+C", "clear the prompt; twice quits"],
   ["Tab / Shift+Tab", "switch agent (build, plan, …)"],
-  ["Ctrl+M", "model selector (terminals with the kitty keyboard protocol; /model always works)"],
+  ["Ctrl+O / Ctrl+M", "model selector (Ctrl+M only where the terminal tells it from Enter; /model works too)"],
   ["Ctrl+B", "toggle layout: webview ↔ classic"],
   ["Alt+j / Alt+k", "scroll the live answer, inspector or help"],
   ["Ctrl+L", "redraw (/refresh)"],
+  ["Ctrl+S, F2", "swarm view: the sub-agents of /swarm (Tab moves, Enter shows a transcript, Esc back)"],
   ["?", "this help (on an empty prompt)"],
 ];
 
-/** Keys and slash commands; commands whose feature has not landed are listed as coming. */
+/** Keys and slash commands. */
 export function HelpPanel({ maxRows, scroll }: { maxRows: number; scroll: number }) {
   const { colors } = useTheme();
   const rows = [
@@ -34,8 +38,8 @@ export function HelpPanel({ maxRows, scroll }: { maxRows: number; scroll: number
     </Text>,
     ...SLASH_COMMANDS.map((c) => (
       <Text key={c.name} wrap="truncate">
-        <Text color={c.coming ? colors.muted : colors.accent}>{`  /${c.name}${c.args ? ` ${c.args}` : ""}`.padEnd(28)}</Text>
-        <Text color={c.coming ? colors.muted : colors.text}>{c.coming ? `${c.description} — coming: ${c.coming}` : c.description}</Text>
+        <Text color={colors.accent}>{`  /${c.name}${c.args ? ` ${c.args}` : ""}`.padEnd(28)}</Text>
+        <Text color={colors.text}>{c.description}</Text>
       </Text>
     )),
   ];

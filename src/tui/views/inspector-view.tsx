@@ -1,6 +1,7 @@
 import { Box, Text } from "ink";
 import type { KeyPress } from "../input/keys.ts";
 import type { TimelineItem } from "../session/timeline.ts";
+import { DetailPane, SelectableRow } from "../components/detail-pane.tsx";
 import { useTheme } from "../theme/theme-context.tsx";
 
 export interface InspectorState {
@@ -16,7 +17,8 @@ export const NEW_INSPECTOR: InspectorState = { expanded: false, scroll: 0 };
 export function handleInspectorKey(state: InspectorState, key: KeyPress, count: number): InspectorState {
   const current = state.selected ?? count - 1;
   if (key.name === "up") return { selected: Math.max(0, current - 1), expanded: state.expanded, scroll: 0 };
-  if (key.name === "down") return { selected: current + 1 >= count ? undefined : current + 1, expanded: state.expanded, scroll: 0 };
+  if (key.name === "down")
+    return { selected: current + 1 >= count ? undefined : current + 1, expanded: state.expanded, scroll: 0 };
   if (key.name === "return") return { ...state, selected: current, expanded: !state.expanded, scroll: 0 };
   if (key.meta && key.name === "j") return { ...state, scroll: state.scroll + 3 };
   if (key.meta && key.name === "k") return { ...state, scroll: Math.max(0, state.scroll - 3) };
@@ -24,8 +26,18 @@ export function handleInspectorKey(state: InspectorState, key: KeyPress, count: 
 }
 
 /** The raw event and tool timeline of the session, newest at the bottom. */
-export function InspectorView({ items, state, maxRows, width }: { items: readonly TimelineItem[]; state: InspectorState; maxRows: number; width: number }) {
-  const { colors, mono } = useTheme();
+export function InspectorView({
+  items,
+  state,
+  maxRows,
+  width,
+}: {
+  items: readonly TimelineItem[];
+  state: InspectorState;
+  maxRows: number;
+  width: number;
+}) {
+  const { colors } = useTheme();
   const selected = state.selected ?? items.length - 1;
   const detail = state.expanded && items[selected] ? items[selected]!.detail.split("\n") : [];
   const detailRows = detail.length ? Math.min(detail.length, Math.floor(maxRows / 2)) : 0;
@@ -44,22 +56,14 @@ export function InspectorView({ items, state, maxRows, width }: { items: readonl
         const chosen = first + i === selected;
         const seconds = ((item.at - start) / 1000).toFixed(1).padStart(6);
         return (
-          <Text key={item.seq} wrap="truncate" color={chosen ? colors.selectionFg : colors.text} backgroundColor={chosen ? colors.selectionBg : undefined} inverse={chosen && mono}>
+          <SelectableRow key={item.seq} chosen={chosen}>
             {`${seconds}s `}
             <Text color={chosen ? colors.selectionFg : colors.accent}>{item.type.padEnd(15)}</Text>
             {` ${item.summary}`}
-          </Text>
+          </SelectableRow>
         );
       })}
-      {detailRows ? (
-        <Box flexDirection="column" borderStyle="single" borderColor={colors.border} borderLeft={false} borderRight={false} borderBottom={false}>
-          {detail.slice(detailFirst, detailFirst + detailRows).map((line, i) => (
-            <Text key={i} color={colors.muted} wrap="truncate">
-              {line || " "}
-            </Text>
-          ))}
-        </Box>
-      ) : null}
+      {detailRows ? <DetailPane lines={detail.slice(detailFirst, detailFirst + detailRows)} /> : null}
     </Box>
   );
 }

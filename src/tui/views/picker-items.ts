@@ -1,3 +1,4 @@
+import { displayUrl } from "../../util/display-url.ts";
 import type { Config } from "../../config/schema.ts";
 import { PROVIDERS } from "../../provider/catalog.ts";
 import { envKeyNames } from "../../secrets/credentials.ts";
@@ -11,7 +12,12 @@ import { compactNumber, dollars } from "../components/format.ts";
  * Every model the catalog and config.toml know, marked with where its key would come from; models
  * without a key are listed (dimmed) so the user sees what setting a key would unlock.
  */
-export function modelItems(config: Config, env = process.env): PickerItem[] {
+export function modelItems(
+  config: Config,
+  env = process.env,
+  /** Custom providers' models as their `/models` endpoints list them, once fetched. */
+  listed: ReadonlyMap<string, string[]> = new Map(),
+): PickerItem[] {
   const vault = vaultFromEnv(env) ? "vault" : undefined;
   const items: PickerItem[] = [];
   for (const provider of PROVIDERS) {
@@ -22,13 +28,24 @@ export function modelItems(config: Config, env = process.env): PickerItem[] {
     for (const id of models) {
       const info = provider.models.find((m) => m.id === id);
       const price = info?.inputPrice !== undefined ? ` · $${info.inputPrice}/$${info.outputPrice} per M` : "";
-      items.push({ value: `${provider.id}/${id}`, label: `${provider.id}/${id}`, hint: `${key}${info ? ` · ${compactNumber(info.contextWindow)} ctx` : ""}${price}`, dim: !envKey && !vault });
+      items.push({
+        value: `${provider.id}/${id}`,
+        label: `${provider.id}/${id}`,
+        hint: `${key}${info ? ` · ${compactNumber(info.contextWindow)} ctx` : ""}${price}`,
+        dim: !envKey && !vault,
+      });
     }
   }
   for (const [id, custom] of Object.entries(config.providers)) {
     if (PROVIDERS.some((p) => p.id === id) || custom.type !== "openai-compatible") continue;
+    const hint = `custom · ${custom.base_url ? displayUrl(custom.base_url) : "no base_url"}`;
+    const refs = listed.get(id);
+    if (refs?.length) {
+      for (const ref of refs) items.push({ value: ref, label: ref, hint });
+      continue;
+    }
     const model = custom.model ?? "default";
-    items.push({ value: custom.model ? `${id}/${model}` : id, label: `${id}/${model}`, hint: `custom · ${custom.base_url ?? "no base_url"}` });
+    items.push({ value: custom.model ? `${id}/${model}` : id, label: `${id}/${model}`, hint });
   }
   return items;
 }

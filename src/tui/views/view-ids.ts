@@ -1,8 +1,8 @@
 /**
- * The main views the TUI can show below the scrollback. Swarm, Ralph and OKR views join this list when
- * their features land: each is a component drawn in the main area plus its own key handler.
+ * The main views the TUI can show below the scrollback: each is a component drawn in the main area plus
+ * its own key handler.
  */
-export const VIEWS = ["chat", "inspector"] as const;
+export const VIEWS = ["chat", "inspector", "swarm", "ralph"] as const;
 export type ViewId = (typeof VIEWS)[number];
 
 export function nextView(current: ViewId): ViewId {

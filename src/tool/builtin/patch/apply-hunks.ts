@@ -1,4 +1,4 @@
-import { ToolError } from "../../tool.ts";
+import { ToolError } from "../../../contracts/tool.ts";
 import { closestRegion } from "../closest-region.ts";
 import type { Hunk } from "./types.ts";
 
@@ -22,14 +22,17 @@ export function applyHunks(text: string, hunks: Hunk[], display: string): string
   hunks.forEach((hunk, index) => {
     if (hunk.anchor) {
       const anchorAt = findSequence(lines, [hunk.anchor], cursor);
-      if (anchorAt < 0) throw new ToolError(`hunk ${index + 1} of ${display}: context line '@@ ${hunk.anchor}' not found`);
+      if (anchorAt < 0)
+        throw new ToolError(`hunk ${index + 1} of ${display}: context line '@@ ${hunk.anchor}' not found`);
       cursor = anchorAt + 1;
     }
     const at = locate(lines, hunk, cursor, shift);
     if (at < 0) {
       const region = closestRegion(lines.join("\n"), hunk.oldLines.join("\n"));
       const hint = region ? `\nClosest region of ${display}:\n${region}` : "";
-      throw new ToolError(`hunk ${index + 1} of ${display} does not match the file (its context and '-' lines must be current file lines).${hint}`);
+      throw new ToolError(
+        `hunk ${index + 1} of ${display} does not match the file (its context and '-' lines must be current file lines).${hint}`,
+      );
     }
     if (hunk.hint !== undefined) shift = at - hunk.hint;
     replacements.push({ at, remove: hunk.oldLines.length, insert: hunk.newLines });

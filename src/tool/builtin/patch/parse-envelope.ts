@@ -1,4 +1,4 @@
-import { ToolError } from "../../tool.ts";
+import { ToolError } from "../../../contracts/tool.ts";
 import type { FileChange, Hunk } from "./types.ts";
 
 /** Parses the `*** Begin Patch` … `*** End Patch` format OpenAI models emit. */
@@ -17,7 +17,9 @@ export function parseEnvelopePatch(text: string): FileChange[] {
         i++;
         continue;
       }
-      throw new ToolError(`unexpected line ${i + 1} of the patch: '${line}' (expected '*** Add File:', '*** Update File:', '*** Delete File:' or '*** End Patch')`);
+      throw new ToolError(
+        `unexpected line ${i + 1} of the patch: '${line}' (expected '*** Add File:', '*** Update File:', '*** Delete File:' or '*** End Patch')`,
+      );
     }
     const [, verb, path] = header as unknown as [string, string, string];
     i++;
@@ -26,7 +28,8 @@ export function parseEnvelopePatch(text: string): FileChange[] {
       continue;
     }
     const body: string[] = [];
-    while (i < lines.length && !lines[i]!.startsWith("*** ") && lines[i]!.trim() !== "*** End Patch") body.push(lines[i++]!);
+    while (i < lines.length && !lines[i]!.startsWith("*** ") && lines[i]!.trim() !== "*** End Patch")
+      body.push(lines[i++]!);
     if (verb === "Add") {
       changes.push({ kind: "add", path: path.trim(), content: addedContent(body, path) });
       continue;
@@ -54,7 +57,8 @@ export function parseEnvelopePatch(text: string): FileChange[] {
 function addedContent(body: string[], path: string): string {
   const kept = body.filter((line, index) => !(line === "" && index === body.length - 1));
   for (const line of kept) {
-    if (!line.startsWith("+")) throw new ToolError(`in '*** Add File: ${path}' every line must start with '+', got '${line}'`);
+    if (!line.startsWith("+"))
+      throw new ToolError(`in '*** Add File: ${path}' every line must start with '+', got '${line}'`);
   }
   return kept.map((line) => `${line.slice(1)}\n`).join("");
 }
@@ -80,7 +84,8 @@ function parseHunks(body: string[], path: string): Hunk[] {
       current.newLines.push(content);
     } else if (op === "-") current.oldLines.push(content);
     else if (op === "+") current.newLines.push(content);
-    else throw new ToolError(`in '*** Update File: ${path}' lines must start with ' ', '-', '+' or '@@', got '${line}'`);
+    else
+      throw new ToolError(`in '*** Update File: ${path}' lines must start with ' ', '-', '+' or '@@', got '${line}'`);
   }
   return hunks.filter((h) => h.oldLines.length > 0 || h.newLines.length > 0);
 }

@@ -1,4 +1,4 @@
-import { ToolError } from "../../tool.ts";
+import { ToolError } from "../../../contracts/tool.ts";
 import type { FileChange, Hunk } from "./types.ts";
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,\d+)? \+\d+(?:,\d+)? @@/;
@@ -44,10 +44,22 @@ export function parseUnifiedDiff(text: string): FileChange[] {
       hunks.push(hunk);
     }
     if (to === null && from !== null) changes.push({ kind: "delete", path: from });
-    else if (from === null && to !== null) changes.push({ kind: "add", path: to, content: hunks.flatMap((h) => h.newLines).map((l) => `${l}\n`).join("") });
-    else if (from !== null && to !== null) changes.push({ kind: "update", path: from, moveTo: to !== from ? to : undefined, hunks });
+    else if (from === null && to !== null)
+      changes.push({
+        kind: "add",
+        path: to,
+        content: hunks
+          .flatMap((h) => h.newLines)
+          .map((l) => `${l}\n`)
+          .join(""),
+      });
+    else if (from !== null && to !== null)
+      changes.push({ kind: "update", path: from, moveTo: to !== from ? to : undefined, hunks });
   }
-  if (changes.length === 0) throw new ToolError("no file changes found: expected a unified diff ('--- a/file', '+++ b/file', '@@ … @@') or '*** Begin Patch'");
+  if (changes.length === 0)
+    throw new ToolError(
+      "no file changes found: expected a unified diff ('--- a/file', '+++ b/file', '@@ … @@') or '*** Begin Patch'",
+    );
   return changes;
 }
 
@@ -64,7 +76,12 @@ function fileName(raw: string): string | null {
 
 /** A diff pasted with a trailing empty line must not demand an extra blank line in the file. */
 function trimTrailingBlankContext(hunk: Hunk): void {
-  while (hunk.oldLines.length > 0 && hunk.oldLines.at(-1) === "" && hunk.newLines.at(-1) === "" && hunk.oldLines.length + hunk.newLines.length > 2) {
+  while (
+    hunk.oldLines.length > 0 &&
+    hunk.oldLines.at(-1) === "" &&
+    hunk.newLines.at(-1) === "" &&
+    hunk.oldLines.length + hunk.newLines.length > 2
+  ) {
     hunk.oldLines.pop();
     hunk.newLines.pop();
   }

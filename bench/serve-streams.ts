@@ -1,0 +1,183 @@
+// `codetether serve` under many concurrent streaming tasks: SendStreamingMessage (JSON-RPC 1.0, SSE) against a
+// slow scripted model (each answer streams for several seconds), at 50, 200 and 500 tasks in flight.
+// Per level: RSS per in-flight task (peak while streaming minus RSS before the level, / N), serve's event-loop
+// delay p99 (serve reports it on stderr when CODETETHER_LOOP_DELAY_REPORT_MS is set: bench-only), the client's
+// time to the first event and to the first status update (p50/p99), and tasks that did not complete.
+// Never asserts on time. Run: npm run build && node --import tsx bench/serve-streams.ts
+// BENCH_STREAM_LEVELS="50 200 500", BENCH_STREAM_CHUNKS (events per answer), BENCH_STREAM_CHUNK_MS (delay between),
+// BENCH_STREAM_RAMP_MS: the N tasks of a level start evenly over this long (default one answer's duration, so N are
+// in flight at the plateau without N requests landing in the same millisecond); 0 starts them all at once.
+// BENCH_STREAM_STOP_MS: serve is stopped (SIGSTOP) this long as each level starts, its tasks sent meanwhile, as a
+// stall of serve's event loop would hold them (no task may fail or be lost for it).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
+import { median, nowMs, percentile } from "../src/cli/bench/measure.ts";
+import { cpuTimeMs, rssMiB, startJsonLineProcess, type JsonLineProcess } from "../src/cli/bench/processes.ts";
+import type { LoopDelayLine } from "../src/cli/serve/loop-delay-report.ts";
+import { CLI, fakeProviderToml, makeSandbox } from "../test/support/cli.ts";
+
+const LEVELS = (process.env.BENCH_STREAM_LEVELS ?? "50 200 500").split(" ").filter(Boolean).map(Number);
+const CHUNKS = Number(process.env.BENCH_STREAM_CHUNKS ?? 16);
+const CHUNK_MS = Number(process.env.BENCH_STREAM_CHUNK_MS ?? 250);
+const WARMUP = 10;
+const TOKEN = "bench-token";
+const LOOP_PERIOD_MS = 250;
+const RAMP_MS = Number(process.env.BENCH_STREAM_RAMP_MS ?? CHUNKS * CHUNK_MS);
+const STOP_MS = Number(process.env.BENCH_STREAM_STOP_MS ?? 0);
+
+// One turn per task: CHUNKS text deltas (3 words each, see textChunks) with CHUNK_MS between events.
+const sandbox = makeSandbox();
+const words = Array.from({ length: CHUNKS * 3 }, (_, i) => `word${i}`).join(" ");
+const turns = LEVELS.reduce((sum, n) => sum + n, WARMUP);
+const scriptFile = join(sandbox.root, "streams-script.json");
+writeFileSync(
+  scriptFile,
+  JSON.stringify(Array.from({ length: turns }, () => ({ items: [{ text: words }], chunkDelayMs: CHUNK_MS }))),
+);
+const fake = await startJsonLineProcess([new URL("../dist/scripted-model.js", import.meta.url).pathname, scriptFile]);
+sandbox.writeConfig(fakeProviderToml(fake.info.url!));
+
+const serveNodeArgs = process.env.BENCH_SERVE_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+const serve: JsonLineProcess = await startJsonLineProcess(
+  [...serveNodeArgs, CLI, "serve", "--json", "--port", "0", "--grpc-port", "0", "-m", "fake/fake-model"],
+  {
+    cwd: sandbox.workspace,
+    env: { ...sandbox.env, CODETETHER_AUTH_TOKEN: TOKEN, CODETETHER_LOOP_DELAY_REPORT_MS: String(LOOP_PERIOD_MS) },
+  },
+);
+const loopDelays: Array<{ at: number; p99: number; max: number }> = [];
+createInterface({ input: serve.child.stderr! }).on("line", (line) => {
+  if (!line.startsWith('{"loopDelayMs"')) return;
+  const { loopDelayMs } = JSON.parse(line) as LoopDelayLine;
+  loopDelays.push({ at: nowMs(), p99: loopDelayMs.p99, max: loopDelayMs.max });
+});
+
+interface StreamFigures {
+  firstEventMs: number;
+  firstStatusMs: number;
+  state: string;
+}
+
+/** One SendStreamingMessage: reads the SSE stream to its end; times its first event and first status update. */
+let inFlight = 0;
+let mostInFlight = 0;
+async function streamTask(i: number): Promise<StreamFigures> {
+  mostInFlight = Math.max(mostInFlight, ++inFlight);
+  try {
+    return await streamOne(i);
+  } finally {
+    inFlight--;
+  }
+}
+
+async function streamOne(i: number): Promise<StreamFigures> {
+  const t0 = nowMs();
+  const res = await fetch(serve.info.jsonrpc!, {
+    method: "POST",
+    headers: { "content-type": "application/json", "a2a-version": "1.0", authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: i,
+      method: "SendStreamingMessage",
+      params: { message: { messageId: `s-${process.pid}-${i}`, role: "ROLE_USER", parts: [{ text: "stream" }] } },
+    }),
+  });
+  const figures: StreamFigures = { firstEventMs: NaN, firstStatusMs: NaN, state: `HTTP ${res.status}` };
+  let buffer = "";
+  for await (const chunk of res.body!.pipeThrough(new TextDecoderStream())) {
+    buffer += chunk;
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const data = buffer
+        .slice(0, end)
+        .split("\n")
+        .filter((line) => line.startsWith("data:"))
+        .map((line) => line.slice(5))
+        .join("\n");
+      buffer = buffer.slice(end + 2);
+      if (!data) continue;
+      const { result, error } = JSON.parse(data);
+      if (error) figures.state = `error ${error.message}`;
+      if (Number.isNaN(figures.firstEventMs)) figures.firstEventMs = nowMs() - t0;
+      const status = result?.statusUpdate?.status ?? result?.task?.status;
+      if (result?.statusUpdate && Number.isNaN(figures.firstStatusMs)) figures.firstStatusMs = nowMs() - t0;
+      if (status?.state) figures.state = status.state;
+      // A failed task says why in its status message: kept for the report.
+      if (status?.state === "TASK_STATE_FAILED") figures.state += `: ${status.message?.parts?.[0]?.text ?? ""}`;
+    }
+  }
+  return figures;
+}
+
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+try {
+  await Promise.all(Array.from({ length: WARMUP }, (_, i) => streamTask(-1 - i)));
+  await sleep(2000);
+  const idle = rssMiB(serve.child.pid!);
+  console.log(
+    `serve streaming: ${CHUNKS} events × ${CHUNK_MS} ms per answer (~${((CHUNKS * CHUNK_MS) / 1000).toFixed(1)} s), each level's tasks started over ${RAMP_MS} ms; RSS after ${WARMUP} warm-up tasks ${idle.toFixed(1)} MiB`,
+  );
+  let next = 0;
+  for (const n of LEVELS) {
+    const before = rssMiB(serve.child.pid!);
+    mostInFlight = 0;
+    const cpuBefore = cpuTimeMs(serve.child.pid!);
+    const started = nowMs();
+    let peak = before;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peak = Math.max(peak, rssMiB(serve.child.pid!));
+        await sleep(100);
+      }
+    })();
+    let stall: Promise<unknown> | undefined;
+    if (STOP_MS > 0) {
+      serve.child.kill("SIGSTOP");
+      stall = sleep(STOP_MS).then(() => serve.child.kill("SIGCONT"));
+    }
+    const results = await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        await sleep((RAMP_MS * i) / n);
+        // A task lost before its end (no answer, a cut stream): why, with the network error under "fetch failed".
+        return streamTask(next++).catch((error: Error) => ({
+          firstEventMs: NaN,
+          firstStatusMs: NaN,
+          state: `lost: ${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ""}`,
+        }));
+      }),
+    );
+    sampling = false;
+    await Promise.all([sampler, stall]);
+    const ended = nowMs();
+    const cpuPerTask = (cpuTimeMs(serve.child.pid!) - cpuBefore) / n;
+    const sorted = (key: "firstEventMs" | "firstStatusMs") =>
+      results
+        .map((r) => r[key])
+        .filter((v) => !Number.isNaN(v))
+        .sort((a, b) => a - b);
+    const firstEvent = sorted("firstEventMs");
+    const firstStatus = sorted("firstStatusMs");
+    const delays = loopDelays.filter((d) => d.at >= started && d.at <= ended + LOOP_PERIOD_MS);
+    const failed = results.filter((r) => r.state !== "TASK_STATE_COMPLETED");
+    for (const reason of new Set(failed.map((r) => r.state))) {
+      const count = failed.filter((r) => r.state === reason).length;
+      process.stderr.write(`not completed (${count} of ${n}): ${reason}\n`);
+    }
+    console.log(
+      `  ${String(n).padStart(3)} tasks (at most ${mostInFlight} in flight): RSS ${before.toFixed(1)} → ${peak.toFixed(1)} MiB = ${((peak - before) / n).toFixed(3)} MiB/task` +
+        ` (vs warm idle ${((peak - idle) / n).toFixed(3)})` +
+        `   loop delay p99 ${ms(median(delays.map((d) => d.p99)))} median / ${ms(Math.max(...delays.map((d) => d.p99)))} worst ${LOOP_PERIOD_MS} ms window, max ${ms(Math.max(...delays.map((d) => d.max)))}` +
+        `   first event p50 ${ms(percentile(firstEvent, 0.5))} p99 ${ms(percentile(firstEvent, 0.99))}` +
+        `   first status p50 ${ms(percentile(firstStatus, 0.5))} p99 ${ms(percentile(firstStatus, 0.99))}` +
+        `   serve CPU ${cpuPerTask.toFixed(1)} ms/task   wall ${((ended - started) / 1000).toFixed(1)} s   not completed ${failed.length}/${n}` +
+        (failed.length ? ` (${[...new Set(failed.map((r) => r.state))].slice(0, 3).join("; ")})` : ""),
+    );
+    await sleep(2000);
+  }
+} finally {
+  await Promise.all([serve.stop(), fake.stop()]);
+  sandbox.cleanup();
+}

@@ -1,0 +1,114 @@
+import { z } from "zod";
+
+/*
+ * The shapes of A2A request parameters, as far as the SDK's handlers rely on them: ids are strings,
+ * objects are objects, lists are lists of objects. The SDK coerces with `String(x)` and dereferences
+ * parts without checking, so a number id, a `null` part or an object where a string belongs would
+ * otherwise end as an internal error carrying a JavaScript message. Unknown keys pass (extensions).
+ */
+
+const text = z.string();
+const object = z.record(z.string(), z.unknown());
+const count = z.number().int().nonnegative();
+const optional = <T extends z.ZodType>(schema: T) => schema.optional();
+
+/** A 1.0 part (ProtoJSON: text, raw, url or data). */
+const part = z.looseObject({
+  text: optional(text),
+  raw: optional(text),
+  url: optional(text),
+  filename: optional(text),
+  mediaType: optional(text),
+  metadata: optional(object),
+});
+
+/** A 0.3 part (`kind`: text, file or data). */
+const legacyPart = z.looseObject({
+  kind: optional(text),
+  text: optional(text),
+  file: optional(object),
+  data: optional(object),
+  metadata: optional(object),
+});
+
+const messageFields = {
+  messageId: optional(text),
+  contextId: optional(text),
+  taskId: optional(text),
+  role: optional(text),
+  metadata: optional(object),
+  extensions: optional(z.array(text)),
+  referenceTaskIds: optional(z.array(text)),
+};
+const message = z.looseObject({ ...messageFields, parts: optional(z.array(part)) });
+const legacyMessage = z.looseObject({ ...messageFields, kind: optional(text), parts: optional(z.array(legacyPart)) });
+
+const tenant = { tenant: optional(text) };
+const pushConfig = z.looseObject({
+  id: optional(text),
+  url: text,
+  token: optional(text),
+  authentication: optional(object),
+});
+const sendConfiguration = z.looseObject({
+  acceptedOutputModes: optional(z.array(text)),
+  historyLength: optional(count),
+  returnImmediately: optional(z.boolean()),
+  blocking: optional(z.boolean()),
+  taskPushNotificationConfig: optional(pushConfig),
+  pushNotificationConfig: optional(pushConfig),
+});
+const send = (shape: typeof message | typeof legacyMessage) =>
+  z.looseObject({ ...tenant, message: shape, configuration: optional(sendConfiguration), metadata: optional(object) });
+const taskId = z.looseObject({ ...tenant, id: text, historyLength: optional(count), metadata: optional(object) });
+
+/** Each JSON-RPC method's params (1.0 names, then 0.3 names); a method not listed is the SDK's to refuse. */
+export const PARAMS: Record<string, z.ZodType> = {
+  SendMessage: send(message),
+  SendStreamingMessage: send(message),
+  GetTask: taskId,
+  CancelTask: taskId,
+  SubscribeToTask: taskId,
+  ListTasks: z.looseObject({
+    ...tenant,
+    contextId: optional(text),
+    status: optional(text),
+    pageSize: optional(count),
+    pageToken: optional(text),
+    historyLength: optional(count),
+    statusTimestampAfter: optional(text),
+    includeArtifacts: optional(z.boolean()),
+  }),
+  CreateTaskPushNotificationConfig: pushConfig.extend({ ...tenant, taskId: text }),
+  GetTaskPushNotificationConfig: z.looseObject({ ...tenant, taskId: text, id: text }),
+  DeleteTaskPushNotificationConfig: z.looseObject({ ...tenant, taskId: text, id: text }),
+  ListTaskPushNotificationConfigs: z.looseObject({ ...tenant, taskId: text, pageSize: optional(count) }),
+  "message/send": send(legacyMessage),
+  "message/stream": send(legacyMessage),
+  "tasks/get": taskId,
+  "tasks/cancel": taskId,
+  "tasks/resubscribe": taskId,
+  "tasks/pushNotificationConfig/set": z.looseObject({ taskId: text, pushNotificationConfig: pushConfig }),
+  "tasks/pushNotificationConfig/get": z.looseObject({ id: text, pushNotificationConfigId: optional(text) }),
+  "tasks/pushNotificationConfig/list": z.looseObject({ id: text }),
+  "tasks/pushNotificationConfig/delete": z.looseObject({ id: text, pushNotificationConfigId: text }),
+};
+
+/** REST bodies: the 1.0 routes take the same shapes as the JSON-RPC methods, the 0.3 ones (`/v1/…`) theirs. */
+export const REST_BODIES: Array<{ path: RegExp; legacy: z.ZodType; current: z.ZodType }> = [
+  { path: /\/message:(send|stream)$/, legacy: send(legacyMessage), current: send(message) },
+  {
+    path: /\/pushNotificationConfigs$/,
+    legacy: z.looseObject({ pushNotificationConfig: pushConfig }),
+    current: pushConfig,
+  },
+];
+
+/** The first problem of `value` against `schema`, as one line naming the field, or undefined when it fits. */
+export function paramsProblem(schema: z.ZodType, value: unknown): string | undefined {
+  const result = schema.safeParse(value);
+  if (result.success) return undefined;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.map(String).join(".");
+  return field ? `${field}: ${issue.message}` : issue.message;
+}

@@ -1,0 +1,99 @@
+import { UserError, errorMessage } from "../contracts/errors.ts";
+import { checkoutBranch, commitProject, gitRoot } from "./git.ts";
+import { readProgress } from "./progress.ts";
+import { nextStory, readyStories } from "./select.ts";
+import { isAlive, readStatus, writeStatus, type RalphFinalStatus } from "./status.ts";
+import { attemptStory } from "./story-attempt.ts";
+import { runParallelStage } from "./parallel.ts";
+import { RalphRun, type RalphOutcome, type RalphRunOptions } from "./run-state.ts";
+
+export type { RalphOutcome, RalphRunOptions } from "./run-state.ts";
+
+/** Why the loop ends when no story is ready: all passed, or the rest failed or wait on failed ones. */
+const whenNoneReady = (run: RalphRun): RalphFinalStatus =>
+  run.passedCount() === run.prd.user_stories.length ? "completed" : "quality_failed";
+
+/**
+ * `ralph run`: on the PRD's branch, story after story (or stage after stage with `parallel` > 1), a fresh
+ * agent per attempt, checked by the project's gates, until every story passes, --max-iterations is used up,
+ * the failing stories used their retries, or the signal stops it. A later run continues from the PRD.
+ */
+export async function runRalph(options: RalphRunOptions): Promise<RalphOutcome> {
+  if (options.parallel > 1 && !options.commit)
+    throw new UserError("--parallel merges each story's commits from its worktree: it cannot run with --no-commit");
+  const run = new RalphRun(options);
+  // Two loops on one PRD would edit the same files and race on its commits (a story agent calling the
+  // ralph tool on its own PRD is one in this process).
+  const previous = readStatus(options.dataDir, run.prdId);
+  if (
+    active.has(run.prdId) ||
+    (previous?.status === "running" && previous.pid !== process.pid && isAlive(previous.pid))
+  )
+    throw new UserError(
+      `Ralph is already running on ${run.prdPath} (pid ${previous?.pid ?? process.pid}); see: codetether ralph status`,
+    );
+  active.add(run.prdId);
+  try {
+    return await loop(run, options);
+  } finally {
+    active.delete(run.prdId);
+  }
+}
+
+/** The PRDs this process is running a loop on. */
+const active = new Set<string>();
+
+async function loop(run: RalphRun, options: RalphRunOptions): Promise<RalphOutcome> {
+  const repo = await gitRoot(run.root);
+  await checkoutBranch(repo, run.prd.branch_name);
+  // A stop is recorded at once: the process may be ended before the agent has unwound.
+  const onAbort = () => {
+    run.status.status = "stopped";
+    writeStatus(options.dataDir, run.status);
+  };
+  options.signal.addEventListener("abort", onAbort, { once: true });
+  writeStatus(options.dataDir, run.status);
+  try {
+    for (;;) {
+      if (options.signal.aborted) return run.finish("stopped");
+      if (options.parallel > 1) {
+        const stage = readyStories(run.prd, run.gaveUp);
+        if (stage.length === 0) return run.finish(whenNoneReady(run));
+        if (run.iterations >= options.maxIterations) return run.finish("max_iterations");
+        await runParallelStage(run, stage.slice(0, options.parallel), repo);
+        continue;
+      }
+      const story = nextStory(run.prd, run.gaveUp);
+      if (!story) return run.finish(whenNoneReady(run));
+      const started = run.startIteration(story);
+      if (!started) return run.finish("max_iterations");
+      const result = await attemptStory({
+        prd: run.prd,
+        prdId: run.prdId,
+        story,
+        iteration: started.iteration,
+        attempt: started.attempt,
+        progress: readProgress(run.progressPath),
+        previousFailure: run.previousFailure(story.id),
+        root: run.root,
+        createAgent: options.createAgent,
+        runner: options.runner,
+        signal: options.signal,
+        emit: run.emit,
+        onAgentEvent: options.onAgentEvent && ((event) => options.onAgentEvent!(story.id, event)),
+      });
+      run.record(story, started.iteration, started.attempt, result);
+      if (result.outcome === "stopped") return run.finish("stopped");
+      if (result.outcome === "passed") {
+        const commit = options.commit ? await commitProject(run.root, `ralph: ${story.id} ${story.title}`) : undefined;
+        run.emit({ type: "story_passed", prd_id: run.prdId, iteration: started.iteration, story_id: story.id, commit });
+      }
+    }
+  } catch (error) {
+    run.status.error = errorMessage(error);
+    run.finish("stopped");
+    throw error;
+  } finally {
+    options.signal.removeEventListener("abort", onAbort);
+  }
+}

@@ -1,0 +1,35 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { UserError } from "../contracts/errors.ts";
+import { holdExclusive } from "../storage/exclusive-lock.ts";
+import type { CheckpointStore } from "./checkpoint.ts";
+
+/**
+ * Holds the relay for this process until released (or the process ends, however it ends): a second
+ * `okr resume` of a relay still running elsewhere would run its turns twice.
+ */
+export function holdRelay(lockDir: string, relayId: string): () => void {
+  mkdirSync(lockDir, { recursive: true, mode: 0o700 });
+  const release = holdExclusive(join(lockDir, `${relayId}.lock`));
+  if (!release) throw new UserError(`relay ${relayId} is running in another process`);
+  return release;
+}
+
+/** holdRelay, and the store's own hold when other machines share it (PostgreSQL): released together. */
+export async function holdRelayEverywhere(
+  store: CheckpointStore,
+  lockDir: string,
+  relayId: string,
+): Promise<() => Promise<void>> {
+  const release = holdRelay(lockDir, relayId);
+  try {
+    const releaseShared = await store.holdRelay?.(relayId);
+    return async () => {
+      await releaseShared?.();
+      release();
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}

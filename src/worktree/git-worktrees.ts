@@ -1,0 +1,173 @@
+import { execFile } from "node:child_process";
+import { mkdir, rm, rmdir } from "node:fs/promises";
+import path from "node:path";
+
+/** A git worktree on its own branch, where one sub-agent or story changes files apart from the others. */
+export interface Worktree {
+  name: string;
+  path: string;
+  branch: string;
+}
+
+export type MergeResult =
+  | { merged: true; branch: string; commit?: string; files: string[] }
+  | { merged: false; branch: string; conflicts: string[]; reason: string };
+
+// Commits made by an orchestrator must not fail on a machine without a configured git identity.
+const IDENTITY = ["-c", "user.name=CodeTether", "-c", "user.email=codetether@localhost"];
+
+/**
+ * Runs git in `cwd`; resolves with stdout, rejects with git's own `fatal:`/`error:` line of stderr (else its
+ * first line: `worktree add` prints "Preparing worktree …" before what went wrong).
+ */
+export function git(cwd: string, args: string[], options: { identity?: boolean } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hasIdentity = options.identity ?? false;
+    execFile(
+      "git",
+      [...(hasIdentity ? IDENTITY : []), ...args],
+      { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } },
+      (error, stdout, stderr) => {
+        if (error) {
+          const lines = stderr.trim().split("\n").filter(Boolean);
+          const why = lines.find((line) => /^(fatal|error):/.test(line)) ?? lines[0] ?? error.message;
+          reject(new Error(`git ${args[0]}: ${why}`));
+        } else resolve(stdout);
+      },
+    );
+  });
+}
+
+/** Whether git has a user.name and user.email for commits in `cwd` (else orchestrators commit as CodeTether). */
+export async function hasIdentity(cwd: string): Promise<boolean> {
+  const [name, email] = await Promise.all(
+    ["user.name", "user.email"].map((key) => git(cwd, ["config", key]).then(Boolean, () => false)),
+  );
+  return name && email;
+}
+
+/**
+ * The worktrees of one orchestrated run (a swarm, a Ralph loop) in a git repository. Each lives under
+ * `.git/codetether/worktrees/<run>/<name>`: inside the workspace (so the permission rules and the sandbox
+ * that allow the workspace allow it) yet invisible to git status, ripgrep and globbing.
+ */
+export class WorktreeSet {
+  /**
+   * The tail of this set's changes to the repository itself (worktree add/remove, merges), run one at a time:
+   * concurrent `git worktree add`s can fail reading each other's half-made admin dirs ("failed to read
+   * .git/worktrees/<name>/commondir").
+   */
+  private repositoryQueue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly root: string,
+    private readonly dir: string,
+    private readonly branchPrefix: string,
+    private readonly identity: boolean,
+  ) {}
+
+  /** The set for `runId` in the repository holding `workspace`; undefined when it is not in a git work tree. */
+  static async open(workspace: string, runId: string): Promise<WorktreeSet | undefined> {
+    const root = await git(workspace, ["rev-parse", "--show-toplevel"]).then(
+      (out) => out.trim(),
+      () => undefined,
+    );
+    if (!root) return undefined;
+    // A repository without a commit has no HEAD to branch from.
+    if (!(await git(root, ["rev-parse", "--verify", "HEAD"]).then(Boolean, () => false))) return undefined;
+    const gitDir = path.resolve(root, (await git(root, ["rev-parse", "--git-dir"])).trim());
+    return new WorktreeSet(
+      root,
+      path.join(gitDir, "codetether", "worktrees", runId),
+      `codetether/${runId}/`,
+      !(await hasIdentity(root)),
+    );
+  }
+
+  /** A worktree on branch `codetether/<run>/<name>` from the current HEAD (an existing one is reused on resume). */
+  create(name: string): Promise<Worktree> {
+    return this.oneAtATime(() => this.createNow(name));
+  }
+
+  private async createNow(name: string): Promise<Worktree> {
+    const worktree = { name, path: path.join(this.dir, name), branch: this.branchPrefix + name };
+    const listed = await git(this.root, ["worktree", "list", "--porcelain"]);
+    if (listed.includes(`worktree ${worktree.path}\n`)) return worktree;
+    await mkdir(this.dir, { recursive: true });
+    const branchExists = await git(this.root, ["rev-parse", "--verify", `refs/heads/${worktree.branch}`]).then(
+      () => true,
+      () => false,
+    );
+    await git(
+      this.root,
+      branchExists
+        ? ["worktree", "add", worktree.path, worktree.branch]
+        : ["worktree", "add", "-b", worktree.branch, worktree.path, "HEAD"],
+    );
+    return worktree;
+  }
+
+  /** Commits everything the worktree changed on its branch; false when it changed nothing. */
+  async commit(worktree: Worktree, message: string): Promise<boolean> {
+    await git(worktree.path, ["add", "-A"]);
+    const staged = await git(worktree.path, ["diff", "--cached", "--name-only"]);
+    if (!staged.trim()) return false;
+    await git(worktree.path, ["commit", "-q", "--no-verify", "-m", message], { identity: this.identity });
+    return true;
+  }
+
+  /**
+   * Commits the worktree's changes and merges its branch into the repository's checked-out branch. On a
+   * conflict the merge is undone and the branch is kept with the work on it, never lost.
+   */
+  merge(worktree: Worktree, message: string): Promise<MergeResult> {
+    return this.oneAtATime(() => this.mergeNow(worktree, message));
+  }
+
+  private async mergeNow(worktree: Worktree, message: string): Promise<MergeResult> {
+    await this.commit(worktree, message);
+    const files = (await git(this.root, ["diff", "--name-only", `HEAD...${worktree.branch}`]))
+      .split("\n")
+      .filter(Boolean);
+    if (files.length === 0) return { merged: true, branch: worktree.branch, files };
+    try {
+      await git(this.root, ["merge", "--no-ff", "--no-edit", "-m", `merge ${worktree.branch}`, worktree.branch], {
+        identity: this.identity,
+      });
+    } catch (error) {
+      const conflicts = (await git(this.root, ["diff", "--name-only", "--diff-filter=U"]).catch(() => ""))
+        .split("\n")
+        .filter(Boolean);
+      await git(this.root, ["merge", "--abort"]).catch(() => {});
+      return {
+        merged: false,
+        branch: worktree.branch,
+        conflicts: conflicts.length ? conflicts : files,
+        reason: (error as Error).message,
+      };
+    }
+    const commit = (await git(this.root, ["rev-parse", "HEAD"])).trim();
+    return { merged: true, branch: worktree.branch, commit, files };
+  }
+
+  /** Removes the worktree's directory; its branch is deleted only when `deleteBranch` (after a clean merge). */
+  remove(worktree: Worktree, options: { deleteBranch?: boolean } = {}): Promise<void> {
+    return this.oneAtATime(() => this.removeNow(worktree, options));
+  }
+
+  private async removeNow(worktree: Worktree, options: { deleteBranch?: boolean }): Promise<void> {
+    await git(this.root, ["worktree", "remove", "--force", worktree.path]).catch(async () => {
+      await rm(worktree.path, { recursive: true, force: true });
+      await git(this.root, ["worktree", "prune"]).catch(() => {});
+    });
+    if (options.deleteBranch) await git(this.root, ["branch", "-D", worktree.branch]).catch(() => {});
+    // The run's directory goes with its last worktree, so runs do not pile up empty directories.
+    await rmdir(this.dir).catch(() => {});
+  }
+
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.repositoryQueue.then(work);
+    this.repositoryQueue = run.catch(() => {});
+    return run;
+  }
+}
