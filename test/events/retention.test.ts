@@ -13,7 +13,7 @@ import { registryPath } from "../../src/audit/writers-registry.ts";
 import type { LogsConfig } from "../../src/config/schema.ts";
 import { SessionRecorder } from "../../src/durable-logs/recorder.ts";
 import { createEventsRouter } from "../../src/events/http-router.ts";
-import { listSegments, segmentPath } from "../../src/events/log/index.ts";
+import { isLocked, listSegments, segmentPath } from "../../src/events/log/index.ts";
 import { eventsDir } from "../../src/events/paths.ts";
 import { createServerApp } from "../../src/server/app.ts";
 import { CLI, jsonLines, makeSandbox, runCli, type Sandbox } from "../support/cli.ts";
@@ -152,6 +152,12 @@ test("GET /v1/events after a removal: offsets stay where they were, removed byte
   try {
     await write(sandbox, 30);
     const before = await (await get("")).text();
+    // The read opened the idle slot as its writer and lets it go just after answering: wait, or the
+    // recorder below would write a second slot and have nothing of its own to remove.
+    await until(
+      () => !isLocked(eventLog(sandbox)),
+      () => "the read never let go of the slot",
+    );
     await write(sandbox, 0, { max_bytes: 2000 });
     const response = await get("");
     const start = Number(response.headers.get("x-stream-start"));
@@ -171,6 +177,7 @@ test("GET /v1/events after a removal: offsets stay where they were, removed byte
       `bytes ${start}-${Buffer.byteLength(before) - 1}/${Buffer.byteLength(before)}`,
     );
   } finally {
+    server.closeAllConnections(); // a failed assertion leaves a response unread, which would hold close
     await new Promise<void>((resolve) => server.close(() => resolve()));
     sandbox.cleanup();
   }
