@@ -16,6 +16,8 @@ export interface PeerTask {
   answer?: string;
   artifacts: string[];
   historyLength: number;
+  /** The text of each history message, in order. */
+  history: string[];
 }
 
 export interface PeerEvent {
@@ -137,6 +139,7 @@ function v1Task(task: Task): PeerTask {
     answer: answer ? answer.parts.map((p) => (p.content?.$case === "text" ? p.content.value : "")).join("") : undefined,
     artifacts: task.artifacts.map((a) => a.name),
     historyLength: task.history.length,
+    history: task.history.map(textOf),
   };
 }
 
@@ -249,6 +252,7 @@ function v03Task(task: Task03): PeerTask {
     answer: answer?.parts.map((p) => (p.kind === "text" ? p.text : "")).join(""),
     artifacts: (task.artifacts ?? []).map((a) => a.name ?? ""),
     historyLength: task.history?.length ?? 0,
+    history: (task.history ?? []).map((m) => m.parts.map((p) => (p.kind === "text" ? p.text : "")).join("")),
   };
 }
 

@@ -195,10 +195,10 @@ test(
     const follower = collect(onB.resubscribe(task.id));
     assert.equal((await follower.first).state, "working");
     // A message to the working task (forwarded to A) joins its history; the run goes on.
-    const earlier = (await onB.get(task.id)).historyLength;
     const noted = await onB.send("also note this", { taskId: task.id, contextId: task.contextId, immediate: true });
     assert.equal(noted.state, "working");
-    assert.equal(noted.historyLength, earlier + 1);
+    // Once, whatever progress the run adds to the history meanwhile.
+    assert.equal(noted.history.filter((text) => text === "also note this").length, 1);
     const canceled = await (await v03Peer(pair.b.endpoints.http, TOKEN)).cancel(task.id);
     assert.equal(canceled.state, "canceled");
 
