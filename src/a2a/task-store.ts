@@ -26,11 +26,21 @@ CREATE INDEX IF NOT EXISTS a2a_tasks_by_time ON a2a_tasks(status_time, id);
 CREATE INDEX IF NOT EXISTS a2a_tasks_by_context ON a2a_tasks(context_id, status_time);`;
 
 /**
+ * How long a `working` snapshot may wait unwritten. A streaming task saves one per progress update, and
+ * the SDK writes the update to the client only once the save resolves: written behind, the updates of
+ * this long cost one row write (not one each) and none waits for an fsync. A crash loses at most this
+ * much progress of tasks that are failed at the next start anyway (failInterrupted).
+ */
+export const WRITE_BEHIND_MS = 1000;
+
+/**
  * The A2A task store in SQLite (`a2a_tasks`, body as ProtoJSON). Saves are group-committed: the saves
- * of one event-loop turn (every running task's updates) are written in one transaction, and each
- * `save` resolves only once that commit is fsynced (WalSync, off the event loop, shared by the
- * commits made while a sync runs), so nothing is acknowledged before it is durable. One bearer token
- * means one owner, so tasks are not scoped per user.
+ * of one event-loop turn (every running task's updates) are written in one transaction, and `save`
+ * resolves only once that commit is fsynced (WalSync, off the event loop, shared by the commits made
+ * while a sync runs), so nothing is acknowledged before it is durable. The exception is a `working`
+ * snapshot (progress, not an acknowledgement): it resolves at once and is written within
+ * WRITE_BEHIND_MS, with the next durable commit, or at close. One bearer token means one owner, so
+ * tasks are not scoped per user.
  */
 export class SqliteTaskStore implements DurableTaskStore {
   private readonly db: Database;
@@ -39,6 +49,7 @@ export class SqliteTaskStore implements DurableTaskStore {
   private readonly select: Statement;
   private pending = new Map<string, TaskRow>();
   private commit: Promise<void> | undefined;
+  private writeBehind: NodeJS.Timeout | undefined;
 
   constructor(dataDir: string) {
     this.db = openDatabase(dataDir);
@@ -55,10 +66,21 @@ export class SqliteTaskStore implements DurableTaskStore {
 
   save(task: Task): Promise<void> {
     // Serialized now: the caller may change the object after this returns.
-    this.pending.set(task.id, rowOf(task));
+    const row = rowOf(task);
+    this.pending.set(task.id, row);
+    if (row.state !== TaskState.TASK_STATE_WORKING) return this.commitSoon();
+    // A failed write stays pending: the next durable commit writes it again and reports the error.
+    this.writeBehind ??= setTimeout(() => void this.commitSoon().catch(() => undefined), WRITE_BEHIND_MS).unref();
+    return Promise.resolve();
+  }
+
+  /** Writes everything pending in one transaction after this event-loop turn; resolves once it is fsynced. */
+  private commitSoon(): Promise<void> {
     this.commit ??= new Promise<void>((resolve, reject) =>
       setImmediate(() => {
         this.commit = undefined;
+        clearTimeout(this.writeBehind);
+        this.writeBehind = undefined;
         try {
           this.flush();
         } catch (error) {
@@ -157,6 +179,8 @@ export class SqliteTaskStore implements DurableTaskStore {
 
   /** The process's one connection is shared with other stores: only this store's saves are awaited. */
   async close(): Promise<void> {
+    // Snapshots written behind are written now.
+    if (this.writeBehind) void this.commitSoon();
     await this.commit?.catch(() => undefined);
   }
 
