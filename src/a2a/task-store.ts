@@ -192,8 +192,8 @@ export class SqliteTaskStore implements DurableTaskStore {
 
   /** The process's one connection is shared with other stores: only this store's saves are awaited. */
   async close(): Promise<void> {
-    // Snapshots written behind are written now.
-    if (this.writeBehind) void this.commitSoon();
+    // Snapshots written behind (or whose write failed) are written now.
+    if (this.dirty.size > 0) void this.commitSoon();
     await this.commit?.catch(() => undefined);
   }
 
