@@ -5,6 +5,8 @@ import type { TaskStore } from "@a2a-js/sdk/server";
  * The A2A task store serve runs on: SQLite (`SqliteTaskStore`, the default) or PostgreSQL
  * (`PostgresTaskStore`, with `[storage] url`). `save` resolves only once the task is durable —
  * acknowledged means committed — and `load` sees every save made before it, committed or not yet.
+ * A store may write `working` snapshots (a running task's progress) behind instead, within a second
+ * and at `close`: a crash then loses progress of tasks that `failInterrupted` fails anyway.
  */
 export interface DurableTaskStore extends TaskStore {
   /**

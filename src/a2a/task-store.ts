@@ -26,19 +26,37 @@ CREATE INDEX IF NOT EXISTS a2a_tasks_by_time ON a2a_tasks(status_time, id);
 CREATE INDEX IF NOT EXISTS a2a_tasks_by_context ON a2a_tasks(context_id, status_time);`;
 
 /**
+ * How long a `working` snapshot may wait unwritten. A streaming task saves one per progress update, and
+ * the SDK writes the update to the client only once the save resolves: written behind, the updates of
+ * this long cost one row write (not one each) and none waits for an fsync. A crash loses at most this
+ * much progress of tasks that are failed at the next start anyway (failInterrupted).
+ */
+export const WRITE_BEHIND_MS = 1000;
+
+/**
  * The A2A task store in SQLite (`a2a_tasks`, body as ProtoJSON). Saves are group-committed: the saves
- * of one event-loop turn (every running task's updates) are written in one transaction, and each
- * `save` resolves only once that commit is fsynced (WalSync, off the event loop, shared by the
- * commits made while a sync runs), so nothing is acknowledged before it is durable. One bearer token
- * means one owner, so tasks are not scoped per user.
+ * of one event-loop turn (every running task's updates) are written in one transaction, and `save`
+ * resolves only once that commit is fsynced (WalSync, off the event loop, shared by the commits made
+ * while a sync runs), so nothing is acknowledged before it is durable. The exception is a `working`
+ * snapshot (progress, not an acknowledgement): it resolves at once and is written within
+ * WRITE_BEHIND_MS, with the next durable commit, or at close. One bearer token means one owner, so
+ * tasks are not scoped per user.
+ *
+ * The SDK loads and saves a task on every event it publishes. The latest snapshot of each unfinished task
+ * is kept as an object (see snapshotOf), serialized only when its row is written: a task streaming its
+ * progress is not encoded and decoded whole, growing history and all, on every update.
  */
 export class SqliteTaskStore implements DurableTaskStore {
   private readonly db: Database;
   private readonly walSync: WalSync;
   private readonly upsert: Statement;
   private readonly select: Statement;
-  private pending = new Map<string, TaskRow>();
+  /** The latest snapshot of each task saved here, until it is written finished. */
+  private readonly live = new Map<string, Task>();
+  /** The tasks whose latest snapshot is not written yet. */
+  private readonly dirty = new Set<string>();
   private commit: Promise<void> | undefined;
+  private writeBehind: NodeJS.Timeout | undefined;
 
   constructor(dataDir: string) {
     this.db = openDatabase(dataDir);
@@ -54,11 +72,21 @@ export class SqliteTaskStore implements DurableTaskStore {
   }
 
   save(task: Task): Promise<void> {
-    // Serialized now: the caller may change the object after this returns.
-    this.pending.set(task.id, rowOf(task));
+    this.live.set(task.id, snapshotOf(task));
+    this.dirty.add(task.id);
+    if (task.status?.state !== TaskState.TASK_STATE_WORKING) return this.commitSoon();
+    // A failed write stays pending: the next durable commit writes it again and reports the error.
+    this.writeBehind ??= setTimeout(() => void this.commitSoon().catch(() => undefined), WRITE_BEHIND_MS).unref();
+    return Promise.resolve();
+  }
+
+  /** Writes everything pending in one transaction after this event-loop turn; resolves once it is fsynced. */
+  private commitSoon(): Promise<void> {
     this.commit ??= new Promise<void>((resolve, reject) =>
       setImmediate(() => {
         this.commit = undefined;
+        clearTimeout(this.writeBehind);
+        this.writeBehind = undefined;
         try {
           this.flush();
         } catch (error) {
@@ -72,7 +100,9 @@ export class SqliteTaskStore implements DurableTaskStore {
   }
 
   async load(taskId: string): Promise<Task | undefined> {
-    const body = this.pending.get(taskId)?.body ?? (this.select.get(taskId) as { body: string } | undefined)?.body;
+    const snapshot = this.live.get(taskId);
+    if (snapshot) return snapshotOf(snapshot);
+    const body = (this.select.get(taskId) as { body: string } | undefined)?.body;
     return body ? taskOf(body) : undefined;
   }
 
@@ -117,6 +147,7 @@ export class SqliteTaskStore implements DurableTaskStore {
    * with a status message that says why, so a client polling it learns the truth instead of waiting.
    */
   async failInterrupted(): Promise<Task[]> {
+    this.flush();
     const rows = cachedStatement(
       this.db,
       `SELECT body FROM a2a_tasks WHERE state IN (${UNFINISHED.join(",")})`,
@@ -125,6 +156,7 @@ export class SqliteTaskStore implements DurableTaskStore {
     this.db.transaction(() => {
       for (const task of tasks) this.write(rowOf(endTask(task, TaskState.TASK_STATE_FAILED, interruptedText(task))));
     })();
+    for (const task of tasks) this.live.delete(task.id);
     await this.walSync.durable();
     return tasks;
   }
@@ -137,6 +169,7 @@ export class SqliteTaskStore implements DurableTaskStore {
     this.db.transaction(() => {
       for (const task of tasks) this.write(rowOf(endTask(task, state, text)));
     })();
+    for (const task of tasks) this.live.delete(task.id);
     await this.walSync.durable();
     return tasks;
   }
@@ -146,29 +179,48 @@ export class SqliteTaskStore implements DurableTaskStore {
     const deadline = Date.now() + timeoutMs;
     const pending = () =>
       taskIds.filter((id) => {
-        const row =
-          this.pending.get(id) ??
-          (cachedStatement(this.db, "SELECT state FROM a2a_tasks WHERE id = ?").get(id) as
-            { state: number } | undefined);
-        return row !== undefined && isUnfinished(row.state);
+        const state =
+          this.live.get(id)?.status?.state ??
+          (
+            cachedStatement(this.db, "SELECT state FROM a2a_tasks WHERE id = ?").get(id) as
+              { state: number } | undefined
+          )?.state;
+        return state !== undefined && isUnfinished(state);
       });
     while (pending().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   /** The process's one connection is shared with other stores: only this store's saves are awaited. */
   async close(): Promise<void> {
+    // Snapshots written behind (or whose write failed) are written now.
+    if (this.dirty.size > 0) void this.commitSoon();
     await this.commit?.catch(() => undefined);
   }
 
   /** Writes every pending save in one transaction; if it fails they stay pending and the error propagates. */
   private flush(): void {
-    if (this.pending.size === 0) return;
-    const rows = [...this.pending.values()];
+    if (this.dirty.size === 0) return;
+    const rows = [...this.dirty].map((id) => rowOf(this.live.get(id)!));
     this.db.transaction(() => rows.forEach((row) => this.write(row)))();
-    for (const row of rows) if (this.pending.get(row.id) === row) this.pending.delete(row.id);
+    this.dirty.clear();
+    for (const row of rows) if (!isUnfinished(row.state)) this.live.delete(row.id);
   }
 
   private write(row: TaskRow): void {
     this.upsert.run(row.id, row.contextId, row.state, row.time, row.body, Date.now());
   }
+}
+
+/**
+ * A copy of the task that shares its messages, parts and status objects: the SDK (and this process) change a
+ * loaded or saved task only by replacing its fields or adding to its history and artifact lists, never by
+ * editing a message or part in place, so copying the task and its lists is enough to keep the store's
+ * snapshot from the caller's later changes, at a fraction of the cost of a deep copy or a round trip through JSON.
+ */
+function snapshotOf(task: Task): Task {
+  return {
+    ...task,
+    history: [...(task.history ?? [])],
+    artifacts: (task.artifacts ?? []).map((artifact) => ({ ...artifact })),
+  };
 }

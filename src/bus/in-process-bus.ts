@@ -24,7 +24,10 @@ export class InProcessBus implements AgentBus {
   // Exact topics are a map lookup; only wildcard patterns are matched one by one. Arrays, not Sets:
   // most topics (agent inboxes) have a single subscriber, and an array of one is far lighter.
   readonly #exact = new Map<string, QueuedSubscription[]>();
-  readonly #wildcards = new Set<WildcardSubscription>();
+  // Wildcard patterns by their first token ("" when that is a wildcard itself): a topic is matched only
+  // against the patterns that can match it. Serve has one `swarm.>` per running task; matching each of them
+  // on every publish made a message's cost grow with the number of tasks.
+  readonly #wildcards = new Map<string, Set<WildcardSubscription>>();
   readonly #results = new Map<string, BusEnvelope>();
   /** Live queue-group subscriptions; while there are none, publishing skips the grouping entirely. */
   #grouped = 0;
@@ -52,8 +55,9 @@ export class InProcessBus implements AgentBus {
     if (exact) for (const subscription of exact) subscription.deliver(envelope);
     if (this.#wildcards.size > 0) {
       const tokens = envelope.topic.split(".");
-      for (const { matches, subscription } of this.#wildcards) {
-        if (matches(tokens)) subscription.deliver(envelope);
+      for (const entries of [this.#wildcards.get(tokens[0]!), this.#wildcards.get("")]) {
+        if (entries)
+          for (const { matches, subscription } of entries) if (matches(tokens)) subscription.deliver(envelope);
       }
     }
     return envelope;
@@ -76,14 +80,19 @@ export class InProcessBus implements AgentBus {
       this.#exact.set(pattern, [...(this.#exact.get(pattern) ?? []), subscription]);
       return subscription;
     }
+    const first = pattern.split(".", 1)[0]!;
+    const key = hasWildcard(first) ? "" : first;
     const entry: WildcardSubscription = {
       matches: patternMatcher(pattern),
       subscription: new QueuedSubscription(pattern, { ...options, queueSize }, () => {
-        this.#wildcards.delete(entry);
+        const entries = this.#wildcards.get(key);
+        entries?.delete(entry);
+        if (entries?.size === 0) this.#wildcards.delete(key);
         if (grouped) this.#leaveGroup();
       }),
     };
-    this.#wildcards.add(entry);
+    const entries = this.#wildcards.get(key) ?? new Set();
+    this.#wildcards.set(key, entries.add(entry));
     return entry.subscription;
   }
 
@@ -128,7 +137,8 @@ export class InProcessBus implements AgentBus {
     this.#closed = true;
     for (const subscriptions of [...this.#exact.values()])
       subscriptions.forEach((subscription) => subscription.close());
-    [...this.#wildcards].forEach(({ subscription }) => subscription.close());
+    for (const entries of [...this.#wildcards.values()])
+      [...entries].forEach(({ subscription }) => subscription.close());
     this.#results.clear();
   }
 
@@ -140,7 +150,8 @@ export class InProcessBus implements AgentBus {
   #deliverWithGroups(envelope: BusEnvelope): void {
     const tokens = envelope.topic.split(".");
     const matching = [...(this.#exact.get(envelope.topic) ?? [])];
-    for (const { matches, subscription } of this.#wildcards) if (matches(tokens)) matching.push(subscription);
+    for (const { matches, subscription } of this.#wildcardsFor(tokens))
+      if (matches(tokens)) matching.push(subscription);
     const groups = new Map<string, QueuedSubscription[]>();
     for (const subscription of matching) {
       if (subscription.queue === undefined) {
@@ -160,8 +171,16 @@ export class InProcessBus implements AgentBus {
   #hasSubscriber(topic: string): boolean {
     if (this.#exact.has(topic)) return true;
     const tokens = topic.split(".");
-    for (const { matches } of this.#wildcards) if (matches(tokens)) return true;
+    for (const { matches } of this.#wildcardsFor(tokens)) if (matches(tokens)) return true;
     return false;
+  }
+
+  /** The wildcard subscriptions that may match a topic of these tokens. */
+  *#wildcardsFor(tokens: readonly string[]): Generator<WildcardSubscription> {
+    const byFirst = this.#wildcards.get(tokens[0]!);
+    if (byFirst) yield* byFirst;
+    const anyFirst = this.#wildcards.get("");
+    if (anyFirst) yield* anyFirst;
   }
 
   #assertOpen(): void {

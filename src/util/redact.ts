@@ -41,6 +41,9 @@ const SECRET_SHAPES: [RegExp, string][] = [
   [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, REDACTED], // JWTs
 ];
 
+/** Matches every string some SECRET_SHAPES pattern matches (and more): most strings skip the replacements. */
+const ANY_SHAPE = new RegExp(SECRET_SHAPES.map(([pattern]) => `(?:${pattern.source})`).join("|"), "i");
+
 /**
  * Secret values this process holds beyond its environment: the serve token read from its file, keys read
  * from Vault. Plain strings, not services: every record writer of the process must know all of them.
@@ -78,6 +81,7 @@ function knownSecrets(): RegExp | undefined {
 export function redactText(text: string): string {
   const values = knownSecrets();
   const withoutValues = values ? text.replace(values, REDACTED) : text;
+  if (!ANY_SHAPE.test(withoutValues)) return withoutValues;
   return SECRET_SHAPES.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), withoutValues);
 }
 

@@ -3,12 +3,13 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe, test, type TestContext } from "node:test";
 import { TaskState, type ListTasksResponse, type Task } from "@a2a-js/sdk";
 import type { DurableTaskStore } from "../../src/a2a/durable-task-store.ts";
 import { agentMessage, newTask, statusEvent, textPart } from "../../src/a2a/messages.ts";
 import { PostgresTaskStore } from "../../src/a2a/postgres-task-store.ts";
-import { SqliteTaskStore } from "../../src/a2a/task-store.ts";
+import { SqliteTaskStore, WRITE_BEHIND_MS } from "../../src/a2a/task-store.ts";
 import type { Pool } from "pg";
 import { replicaFixture } from "../postgres/pg-replicas.ts";
 
@@ -72,11 +73,27 @@ for (const [name, open] of Object.entries(backends)) {
     test("a saved task loads back whole, from this store and from a new one", async (t) => {
       const backend = await open(t);
       if (!backend) return;
-      const saved = task(TaskState.TASK_STATE_WORKING);
+      const saved = task(TaskState.TASK_STATE_SUBMITTED);
       await backend.store.save(saved, undefined as never);
       assert.deepEqual(await backend.store.load(saved.id, undefined as never), saved);
       assert.deepEqual(await (await backend.reopen()).load(saved.id, undefined as never), saved);
       assert.equal(await backend.store.load("no-such-task", undefined as never), undefined);
+    });
+
+    test("a working snapshot may be written behind: this store loads it at once, a new one within WRITE_BEHIND_MS or after close", async (t) => {
+      const backend = await open(t);
+      if (!backend) return;
+      const [early, late] = [task(TaskState.TASK_STATE_WORKING), task(TaskState.TASK_STATE_WORKING)];
+      await backend.store.save(early, undefined as never);
+      assert.deepEqual(await backend.store.load(early.id, undefined as never), early);
+      const other = await backend.reopen();
+      const deadline = Date.now() + WRITE_BEHIND_MS + 1000;
+      while (!(await other.load(early.id, undefined as never)) && Date.now() < deadline) await sleep(50);
+      assert.deepEqual(await other.load(early.id, undefined as never), early);
+
+      await backend.store.save(late, undefined as never);
+      await backend.store.close();
+      assert.deepEqual(await (await backend.reopen()).load(late.id, undefined as never), late);
     });
 
     test("load sees a save at once; of many unawaited saves the last one is stored", async (t) => {

@@ -34,6 +34,8 @@ export function describeBusSemantics(name: string, fixture: BusFixture, skip?: s
       const rest = bus.subscribe("agent.>");
       const events = bus.subscribe("agent.*.events");
       const exact = bus.subscribe("agent.a1");
+      const anyEvents = bus.subscribe("*.*.events");
+      const everything = bus.subscribe(">");
       await bus.flush();
       for (const topic of ["agent.a1", "agent.a1.events", "task.t1", "agent.a2"]) {
         bus.publish({ topic, kind: "message", sender: "s", payload: topic });
@@ -41,6 +43,13 @@ export function describeBusSemantics(name: string, fixture: BusFixture, skip?: s
       assert.deepEqual(payloads(await takeDeliveries(oneToken, 2)), ["agent.a1", "agent.a2"]);
       assert.deepEqual(payloads(await takeDeliveries(rest, 3)), ["agent.a1", "agent.a1.events", "agent.a2"]);
       assert.deepEqual(payloads(await takeDeliveries(events, 1)), ["agent.a1.events"]);
+      assert.deepEqual(payloads(await takeDeliveries(anyEvents, 1)), ["agent.a1.events"]);
+      assert.deepEqual(payloads(await takeDeliveries(everything, 4)), [
+        "agent.a1",
+        "agent.a1.events",
+        "task.t1",
+        "agent.a2",
+      ]);
       const first = await nextDelivery(exact);
       assert.equal(first.kind === "message" && first.topic, "agent.a1");
     });
