@@ -1,4 +1,5 @@
-import { config as configureZod } from "zod";
+// First: schemas built by the modules below must see the setting.
+import "./zod-jitless.ts";
 import { peersFromEnv } from "../../peers/directory.ts";
 import { loadConfig } from "../../config/load.ts";
 import { dataDir } from "../../config/paths.ts";
@@ -15,10 +16,6 @@ import { watchRunStops } from "./run-stops.ts";
 import { parseSlashRun } from "../../relay/slash-args.ts";
 import { runSlash } from "../okr/slash-run.ts";
 import { printWarning } from "../output.ts";
-
-// One run parses each schema only a few times: zod's JIT would spend more compiling than it saves.
-// (Long-lived front ends — serve, worker, TUI — parse the same schemas thousands of times and keep it.)
-configureZod({ jitless: true });
 
 export interface RunOptions {
   config?: string;
