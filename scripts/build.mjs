@@ -103,6 +103,28 @@ const yogaWithoutFetch = {
   },
 };
 
+/**
+ * `node:child_process` is loaded when a process is first started, not with the bundle: Node's module
+ * and the ones it pulls in (dgram, sockets, pipes) cost ~2 MiB and ~3 ms, and a one-shot task that
+ * only edits files never starts one. The sources and commander use only these functions of it.
+ */
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.namespace === "lazy-child-process"
+        ? { path: "node:child_process", external: true }
+        : { path: "child_process", namespace: "lazy-child-process" },
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
+      contents: ["spawn", "spawnSync", "execFile", "execFileSync", "exec", "execSync", "fork"]
+        .map((name) => `export function ${name}(...args) { return require("node:child_process").${name}(...args); }`)
+        .join("\n"),
+      loader: "js",
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -130,7 +152,12 @@ const commonJs = {
 const dist = new URL("../dist", import.meta.url);
 const staging = new URL(`../.dist-${process.pid}`, import.meta.url).pathname;
 await Promise.all([
-  build({ ...commonJs, entryPoints: { cli: "src/cli/main.ts" }, outdir: staging, plugins: [actionsApart] }),
+  build({
+    ...commonJs,
+    entryPoints: { cli: "src/cli/main.ts" },
+    outdir: staging,
+    plugins: [actionsApart, lazyChildProcess],
+  }),
   // import() in run.cjs becomes require(): V8 drops a script's dynamic-import callback when it is
   // compiled from the code cache ("A dynamic import callback was not specified" from the second run on),
   // and Node 20 require()s ES modules too.
@@ -139,7 +166,7 @@ await Promise.all([
     entryPoints: { run: "src/cli/run/run-action.ts" },
     outdir: staging,
     supported: { "dynamic-import": false },
-    plugins: [englishOnlyZod, lightHeaders],
+    plugins: [englishOnlyZod, lightHeaders, lazyChildProcess],
   }),
   build({ ...common, entryPoints: { "scripted-model": "src/scripted-model/main.ts" }, outdir: staging, format: "esm" }),
 ]);
@@ -150,7 +177,7 @@ await build({
   splitting: true,
   format: "esm",
   chunkNames: "chunks/[name]-[hash]",
-  plugins: [englishOnlyZod, lightHeaders, yogaWithoutFetch],
+  plugins: [englishOnlyZod, lightHeaders, yogaWithoutFetch, lazyChildProcess],
   // Bundled CommonJS dependencies may call require(); give ESM output a real one.
   banner: {
     js: 'import { createRequire as __ctCreateRequire } from "node:module"; const require = __ctCreateRequire(import.meta.url);',
