@@ -29,14 +29,18 @@ const BUNDLED = new Set([
   "ignore",
   "ink",
   "react",
+  // Its JavaScript only; the native addon is named directly (src/storage/sqlite.ts).
+  "better-sqlite3",
   // The AI SDK's stream parser: an ES module, which Node 20 would require() through its ESM loader.
   "eventsource-parser",
 ]);
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
-// react-devtools-core: ink imports it only under DEV=true and it is not installed.
+// react-devtools-core: ink imports it only under DEV=true and it is not installed. bindings: better-sqlite3
+// looks its addon up with it only when not given one, which src/storage/sqlite.ts always does.
 const external = [
   ...Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => !BUNDLED.has(name)),
   "react-devtools-core",
+  "bindings",
 ];
 
 /** zod re-exports error messages in ~40 languages (over half its size); only English is ever used. */
