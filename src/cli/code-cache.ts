@@ -6,7 +6,6 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
-  readSync,
   renameSync,
   statSync,
   writeFileSync,
@@ -49,8 +48,6 @@ export function loadBundle<T>(file: string): T {
   const cachedData = readIfOwn(cacheFile);
   // The build wrapped the module's code in its function already (see scripts/build.mjs).
   const script = new vm.Script(readFileSync(file, "utf8"), { filename: file, cachedData });
-  // The cache (~1.4 MiB) would stay in memory until the next full collection, so past the first model request.
-  (cachedData?.buffer as Resizable | undefined)?.resize(0);
   if (!cachedData || script.cachedDataRejected)
     process.once("exit", (code) => code === 0 && writeCache(cacheFile, script));
 
@@ -58,10 +55,6 @@ export function loadBundle<T>(file: string): T {
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, file, join(file, ".."));
   return module.exports;
 }
-
-/** ES2024's resizable ArrayBuffer (Node 20 has it; TypeScript's lib here does not). */
-type Resizable = ArrayBuffer & { resize(byteLength: number): void };
-type ResizableConstructor = new (byteLength: number, options: { maxByteLength: number }) => Resizable;
 
 /**
  * The file, if it and its directory (not symlinks) belong to this user and only this user can write
@@ -74,18 +67,7 @@ function readIfOwn(file: string): Buffer | undefined {
     if (!dir.isDirectory() || !onlyMine(dir)) return undefined;
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
     const stat = fstatSync(fd);
-    if (!stat.isFile() || !onlyMine(stat)) return undefined;
-    // Resizable, so that its memory is handed back as soon as V8 has read it (see loadBundle).
-    const bytes = new Uint8Array(
-      new (ArrayBuffer as unknown as ResizableConstructor)(stat.size, { maxByteLength: stat.size }),
-    );
-    let read = 0;
-    while (read < bytes.length) {
-      const n = readSync(fd, bytes, read, bytes.length - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return Buffer.from(bytes.buffer, 0, read);
+    return stat.isFile() && onlyMine(stat) ? readFileSync(fd) : undefined;
   } catch {
     return undefined;
   } finally {
