@@ -4,14 +4,14 @@
 // - actions/*.js: what each command does, as ESM with shared chunks; cli.cjs loads a command's action
 //   with import() only when that command runs (the TUI, with ink and React bundled in, lives here).
 // - scripted-model.js: the scripted model server as its own process (`npm run demo`; see src/scripted-model).
-// - run.cjs: `run` again as one CommonJS file, loaded through V8's code cache (src/cli/code-cache.ts):
-//   compiling it is most of a one-shot run's start-up otherwise.
+// - run.cjs: `run` again as one CommonJS file, wrapped in its module function, loaded through V8's code
+//   cache (src/cli/code-cache.ts): compiling it is most of a one-shot run's start-up otherwise.
 // The pure-JS packages on the hot paths (commander, the AI SDK, zod, TOML, globbing, ink and React)
 // are bundled and minified: one parsed file loads far faster than hundreds of node_modules files.
 // Everything else — native addons, servers, protocol SDKs — stays external and is loaded from
 // node_modules only when needed.
 import { build } from "esbuild";
-import { readFile, rename, rm } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { basename } from "node:path";
 
@@ -29,14 +29,18 @@ const BUNDLED = new Set([
   "ignore",
   "ink",
   "react",
+  // Its JavaScript only; the native addon is named directly (src/storage/sqlite.ts).
+  "better-sqlite3",
   // The AI SDK's stream parser: an ES module, which Node 20 would require() through its ESM loader.
   "eventsource-parser",
 ]);
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
-// react-devtools-core: ink imports it only under DEV=true and it is not installed.
+// react-devtools-core: ink imports it only under DEV=true and it is not installed. bindings: better-sqlite3
+// looks its addon up with it only when not given one, which src/storage/sqlite.ts always does.
 const external = [
   ...Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => !BUNDLED.has(name)),
   "react-devtools-core",
+  "bindings",
 ];
 
 /** zod re-exports error messages in ~40 languages (over half its size); only English is ever used. */
@@ -103,6 +107,28 @@ const yogaWithoutFetch = {
   },
 };
 
+/**
+ * `node:child_process` is loaded when a process is first started, not with the bundle: Node's module
+ * and the ones it pulls in (dgram, sockets, pipes) cost ~2 MiB and ~3 ms, and a one-shot task that
+ * only edits files never starts one. The sources and commander use only these functions of it.
+ */
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.namespace === "lazy-child-process"
+        ? { path: "node:child_process", external: true }
+        : { path: "child_process", namespace: "lazy-child-process" },
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
+      contents: ["spawn", "spawnSync", "execFile", "execFileSync", "exec", "execSync", "fork"]
+        .map((name) => `export function ${name}(...args) { return require("node:child_process").${name}(...args); }`)
+        .join("\n"),
+      loader: "js",
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -130,7 +156,12 @@ const commonJs = {
 const dist = new URL("../dist", import.meta.url);
 const staging = new URL(`../.dist-${process.pid}`, import.meta.url).pathname;
 await Promise.all([
-  build({ ...commonJs, entryPoints: { cli: "src/cli/main.ts" }, outdir: staging, plugins: [actionsApart] }),
+  build({
+    ...commonJs,
+    entryPoints: { cli: "src/cli/main.ts" },
+    outdir: staging,
+    plugins: [actionsApart, lazyChildProcess],
+  }),
   // import() in run.cjs becomes require(): V8 drops a script's dynamic-import callback when it is
   // compiled from the code cache ("A dynamic import callback was not specified" from the second run on),
   // and Node 20 require()s ES modules too.
@@ -139,7 +170,7 @@ await Promise.all([
     entryPoints: { run: "src/cli/run/run-action.ts" },
     outdir: staging,
     supported: { "dynamic-import": false },
-    plugins: [englishOnlyZod, lightHeaders],
+    plugins: [englishOnlyZod, lightHeaders, lazyChildProcess],
   }),
   build({ ...common, entryPoints: { "scripted-model": "src/scripted-model/main.ts" }, outdir: staging, format: "esm" }),
 ]);
@@ -150,11 +181,20 @@ await build({
   splitting: true,
   format: "esm",
   chunkNames: "chunks/[name]-[hash]",
-  plugins: [englishOnlyZod, lightHeaders, yogaWithoutFetch],
+  plugins: [englishOnlyZod, lightHeaders, yogaWithoutFetch, lazyChildProcess],
   // Bundled CommonJS dependencies may call require(); give ESM output a real one.
   banner: {
     js: 'import { createRequire as __ctCreateRequire } from "node:module"; const require = __ctCreateRequire(import.meta.url);',
   },
 });
+// run.cjs is compiled by loadBundle (src/cli/code-cache.ts) as a function with CommonJS's parameters:
+// written wrapped in it here, its code becomes one string at load, not a second 1.5 MB copy joined to the
+// wrapper and held until the next full collection (the one-shot run's peak before its first request −2 MiB).
+// On the banner's line, so that the source map's lines still match.
+const runBundle = `${staging}/run.cjs`;
+await writeFile(
+  runBundle,
+  `(function (exports, require, module, __filename, __dirname) {${await readFile(runBundle, "utf8")}\n})`,
+);
 await rm(dist, { recursive: true, force: true });
 await rename(staging, dist);

@@ -1,5 +1,6 @@
 import type { Config } from "../config/schema.ts";
 import { SessionRecorder } from "../durable-logs/recorder.ts";
+import type { Recorder } from "../durable-logs/deferred-recorder.ts";
 import type { Correlation } from "../durable-logs/agent-observer.ts";
 import { mcpServers } from "../mcp/config.ts";
 import { sandboxLauncher } from "../plugins/launcher.ts";
@@ -66,7 +67,7 @@ export interface PrepareOptions {
  */
 export interface AgentServices {
   /** The process's writer of the durable logs. */
-  recorder?: SessionRecorder;
+  recorder?: Recorder;
   /** The language servers of the process (diagnostics after edits, the lsp tool). */
   languageServers?: LanguageServerPool;
   /** When given, the agent's events are mirrored on `agent.{id}.events` of this bus. */

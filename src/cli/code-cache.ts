@@ -19,9 +19,10 @@ import { baselineWasmOnly } from "../util/baseline-wasm.ts";
 import { leanFlagsForCodeCache, startLean } from "../util/lean-start.ts";
 
 /**
- * Loads a CommonJS bundle of dist/ (e.g. dist/run.cjs) with V8's code cache, so a command's code is
- * compiled once per build instead of on every start (Node 20 has no compile cache for modules: parsing
- * and compiling the AI SDK, zod and the agent is a third of a one-shot run).
+ * Loads a CommonJS bundle of dist/ (e.g. dist/run.cjs, its code wrapped in the module function by the
+ * build) with V8's code cache, so a command's code is compiled once per build instead of on every start
+ * (Node 20 has no compile cache for modules: parsing and compiling the AI SDK, zod and the agent is a
+ * third of a one-shot run).
  *
  * The cache lives under `<cache dir>/code-cache/`, keyed by the bundle's size and mtime, the Node
  * version and the node flags. It is written at exit, after a successful run, so it holds the functions
@@ -45,10 +46,8 @@ export function loadBundle<T>(file: string): T {
     `${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}-${process.arch}-${flags}.bin`,
   );
   const cachedData = readIfOwn(cacheFile);
-  const script = new vm.Script(
-    `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`,
-    { filename: file, cachedData },
-  );
+  // The build wrapped the module's code in its function already (see scripts/build.mjs).
+  const script = new vm.Script(readFileSync(file, "utf8"), { filename: file, cachedData });
   if (!cachedData || script.cachedDataRejected)
     process.once("exit", (code) => code === 0 && writeCache(cacheFile, script));
 

@@ -1,4 +1,5 @@
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { openSqlite } from "../storage/sqlite.ts";
 import { privateFiles, sqliteFiles } from "../storage/private-files.ts";
 import { join } from "node:path";
 import {
@@ -122,7 +123,7 @@ export class LogIndex<T> {
   ) {
     for (const column of columns) if (!COLUMN_NAME.test(column)) throw new Error(`bad index column ${column}`);
     this.bySession = columns.includes("session_id");
-    this.db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    this.db = openSqlite(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     if (!options.readonly) privateFiles(...sqliteFiles(path));
     this.db.pragma("busy_timeout = 2000");
     if (options.readonly) {

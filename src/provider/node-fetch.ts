@@ -10,6 +10,22 @@ const RESET = new Set(["ECONNRESET", "EPIPE"]);
 /** As undici's header and body timeouts: a connection silent this long is dead. */
 const IDLE_TIMEOUT_MS = 300_000;
 
+const sentListeners = new Set<() => void>();
+
+/**
+ * Calls `listener` once the next request sent here has been written out: work put off until then runs
+ * while the answer is awaited (a one-shot run opens its durable logs so; see DeferredRecorder).
+ */
+export function onceRequestSent(listener: () => void): void {
+  sentListeners.add(listener);
+}
+
+function requestSent(): void {
+  const listeners = [...sentListeners];
+  sentListeners.clear();
+  for (const listener of listeners) listener();
+}
+
 type Send = (url: URL, options: RequestOptions, onResponse: (res: IncomingMessage) => void) => ClientRequest;
 
 /**
@@ -107,6 +123,7 @@ function respond(request: Send, outgoing: Outgoing, pooled: boolean): Promise<In
       else if (pooled && req.reusedSocket && RESET.has(error.code ?? "")) reject(new StaleConnection());
       else reject(new TypeError("fetch failed", { cause: error }));
     });
+    if (sentListeners.size) req.once("finish", requestSent);
     req.end(body);
   });
 }

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
-import { glob } from "tinyglobby";
+import { glob } from "../util/glob.ts";
 import type { VerificationStep } from "./prd.ts";
 import { outputTail, runCheckCommand, type CheckResult, type CommandCheck } from "./gates.ts";
 

@@ -2,7 +2,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { glob, isDynamicPattern } from "tinyglobby";
+import { glob, isDynamicPattern } from "../util/glob.ts";
 import { UserError } from "../contracts/errors.ts";
 import { Corpus, type CorpusSource } from "./corpus.ts";
 
@@ -62,7 +62,7 @@ export async function openContent(input: ContentInput): Promise<OpenedContent> {
 
 /** A path, or the files a glob matches (sorted), each shown by its path relative to `cwd`. */
 async function expand(pattern: string, cwd: string): Promise<CorpusSource[]> {
-  if (isDynamicPattern(pattern)) {
+  if (await isDynamicPattern(pattern)) {
     const matches = (await glob(pattern, { cwd, absolute: true, onlyFiles: true, dot: false })).sort();
     if (matches.length === 0) throw new UserError(`no files match ${pattern}`, 2);
     return matches.map((path) => ({ name: relative(cwd, path) || path, path }));

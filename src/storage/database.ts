@@ -1,12 +1,11 @@
-import { createRequire } from "node:module";
 import { privateDir, privateFiles, sqliteFiles } from "./private-files.ts";
 import { join } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
+import { openSqlite } from "./sqlite.ts";
 
 export type Database = BetterSqlite3.Database;
 export type Statement = BetterSqlite3.Statement;
 
-const require = createRequire(import.meta.url);
 const open = new Map<string, Database>();
 
 export interface DatabaseOptions {
@@ -33,8 +32,7 @@ export function openDatabase(dataDir: string, options: DatabaseOptions = {}): Da
   const existing = open.get(key);
   if (existing?.open) return existing;
   if (!options.memory) privateDir(dataDir);
-  const Sqlite = require("better-sqlite3") as typeof BetterSqlite3;
-  const db = new Sqlite(path);
+  const db = openSqlite(path);
   if (!options.memory) privateFiles(...sqliteFiles(path));
   db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${synchronous}`);

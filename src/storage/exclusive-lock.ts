@@ -1,4 +1,4 @@
-import Database from "better-sqlite3";
+import { openSqlite } from "./sqlite.ts";
 import { privateFiles, sqliteFiles } from "./private-files.ts";
 import { existsSync } from "node:fs";
 
@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
  * reused and no race in taking one over. Undefined when someone (this process included) holds it.
  */
 export function holdExclusive(path: string): (() => void) | undefined {
-  const db = new Database(path);
+  const db = openSqlite(path);
   privateFiles(...sqliteFiles(path));
   try {
     db.pragma("busy_timeout = 0");
@@ -27,7 +27,7 @@ export function holdExclusive(path: string): (() => void) | undefined {
 /** Whether someone holds the lock at `path` (a lock file that does not exist is not held). */
 export function isHeld(path: string): boolean {
   if (!existsSync(path)) return false;
-  const db = new Database(path, { fileMustExist: true });
+  const db = openSqlite(path, { fileMustExist: true });
   try {
     db.pragma("busy_timeout = 0");
     db.exec("BEGIN EXCLUSIVE");

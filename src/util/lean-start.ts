@@ -4,11 +4,14 @@ import { setV8Flags } from "./v8-flags.ts";
  * V8 settings for the first second of a command. A one-shot task is over in ~200 ms: the optimising
  * compiler's background jobs and a young generation grown to 8 MiB cost it ~15 MiB of peak memory and
  * win nothing in that time (measured: 76.7 → 62.6 MiB, same CPU); serve's start-up likewise (idle RSS
- * 76.7 → ~66 MiB). After that second V8's usual settings return, so long runs and a loaded serve keep
- * the optimiser.
+ * 76.7 → ~66 MiB). Nor do Sparkplug (baseline code) and the regexp compiler run: bytecode and
+ * interpreted regexps are fast enough for that second, and neither compiler's code in the node binary
+ * nor its output is paged in (one-shot peak −1.2 MiB). Regexps made meanwhile compile only after 100,000
+ * runs (V8 crashes if --regexp-interpret-all is turned off again). After that second V8's usual
+ * settings return, so long runs and a loaded serve keep the optimiser.
  */
-const LEAN = "--no-opt --optimize-for-size --semi-space-growth-factor=1";
-const USUAL = "--opt --no-optimize-for-size --semi-space-growth-factor=2";
+const LEAN = "--no-opt --optimize-for-size --semi-space-growth-factor=1 --no-sparkplug --regexp-tier-up-ticks=100000";
+const USUAL = "--opt --no-optimize-for-size --semi-space-growth-factor=2 --sparkplug --regexp-tier-up-ticks=1";
 const LEAN_FOR_MS = 1000;
 
 let restore: NodeJS.Timeout | undefined;

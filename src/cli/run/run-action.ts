@@ -1,4 +1,5 @@
-import { config as configureZod } from "zod";
+// First: schemas built by the modules below must see the setting.
+import "./zod-jitless.ts";
 import { peersFromEnv } from "../../peers/directory.ts";
 import { loadConfig } from "../../config/load.ts";
 import { dataDir } from "../../config/paths.ts";
@@ -6,6 +7,8 @@ import { prepareAgent } from "../../app/agent-factory.ts";
 import { expandMentions } from "../../agent/mentions.ts";
 import { withAttachments } from "../../agent/attachments.ts";
 import { SessionRecorder } from "../../durable-logs/recorder.ts";
+import { DeferredRecorder } from "../../durable-logs/deferred-recorder.ts";
+import { onceRequestSent } from "../../provider/node-fetch.ts";
 import { isLiveEvent, type AgentEvent } from "../../contracts/agent-events.ts";
 import { autoApproveAsk, type AutoApprove } from "../../permission/auto-approve.ts";
 import { printJson } from "../output.ts";
@@ -15,10 +18,6 @@ import { watchRunStops } from "./run-stops.ts";
 import { parseSlashRun } from "../../relay/slash-args.ts";
 import { runSlash } from "../okr/slash-run.ts";
 import { printWarning } from "../output.ts";
-
-// One run parses each schema only a few times: zod's JIT would spend more compiling than it saves.
-// (Long-lived front ends — serve, worker, TUI — parse the same schemas thousands of times and keep it.)
-configureZod({ jitless: true });
 
 export interface RunOptions {
   config?: string;
@@ -46,14 +45,16 @@ export async function runAction(words: string[], options: RunOptions): Promise<v
   const text = await expandMentions(typed, workspace);
   const prompt = options.file?.length ? await withAttachments(text, options.file, workspace) : text;
   const dir = dataDir();
-  // The run's own writer of the durable logs, flushed when the agent closes and then left to the process
-  // exit: closing it would only checkpoint the logs' index databases (~50 ms of a one-shot run).
-  const recorder = await SessionRecorder.openOrWarn(dir, config, printWarning);
+  // The run's own writer of the durable logs, opened once the first model request is out (its answer is
+  // awaited meanwhile) and flushed when the agent closes, then left to the process exit: closing it would
+  // only checkpoint the logs' index databases (~50 ms of a one-shot run).
+  const recorder = new DeferredRecorder(() => SessionRecorder.openOrWarn(dir, config, printWarning));
+  onceRequestSent(() => recorder.start());
   const prepared = await prepareAgent({
     config,
     dataDir: dir,
     workspace,
-    services: { peers: peersFromEnv(), recorder: recorder ?? undefined },
+    services: { peers: peersFromEnv(), recorder },
     modelRef: options.model,
     agent: options.agent,
     sessionId: options.session,

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { isAbsolute } from "node:path";
-import { glob } from "tinyglobby";
+import { glob } from "../../util/glob.ts";
 import { z } from "zod";
 import { defineTool, ToolError } from "../../contracts/tool.ts";
 import { pathTarget } from "../workspace-path.ts";

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { glob } from "tinyglobby";
+import { glob } from "../../util/glob.ts";
 import { configDir } from "../../config/paths.ts";
 import { parseMarkdownWithFrontmatter } from "../../util/frontmatter.ts";
 import { UserError } from "../../contracts/errors.ts";
