@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ModelMessage } from "ai";
 import type { MessageKind, StoredMessage } from "../contracts/agent-events.ts";
-import { cachedStatement, openDatabase, type Database } from "../storage/database.ts";
+import { cachedStatement, ensureSchema, openDatabase, type Database } from "../storage/database.ts";
 import { redactStrings } from "../util/redact.ts";
 
 export interface SessionInfo {
@@ -62,7 +62,7 @@ export class SessionStore {
   /** With `save: false` sessions live in this process's memory only: nothing is written to the data dir. */
   static open(dataDir: string, options: { save?: boolean } = {}): SessionStore {
     const db = openDatabase(dataDir, { memory: options.save === false });
-    db.exec(SCHEMA);
+    ensureSchema(db, SCHEMA);
     return new SessionStore(db);
   }
 
