@@ -73,7 +73,21 @@ export class SessionStore {
       this.db,
       `INSERT INTO sessions (id, title, directory, model, agent, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(id, init.title ?? "", init.directory, init.model, init.agent, init.parentId ?? null, now, now);
-    return this.get(id)!;
+    // What reading the row back would give (a new session per A2A context: not worth a query).
+    return {
+      id,
+      title: init.title ?? "",
+      directory: init.directory,
+      model: init.model,
+      agent: init.agent,
+      parentId: init.parentId ?? null,
+      createdAt: now,
+      updatedAt: now,
+      inputTokens: 0,
+      outputTokens: 0,
+      cost: 0,
+      messageCount: 0,
+    };
   }
 
   get(id: string): SessionInfo | undefined {
