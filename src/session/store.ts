@@ -244,6 +244,14 @@ export class SessionStore {
     })();
   }
 
+  /**
+   * Runs `work` (appends, usage, a title) in one transaction: a task's writes that come together commit
+   * once instead of each on its own. IMMEDIATE, as `append` is, since the work reads then writes.
+   */
+  batch<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
   setTitle(sessionId: string, title: string): void {
     cachedStatement(this.db, `UPDATE sessions SET title = ? WHERE id = ?`).run(title, sessionId);
   }
