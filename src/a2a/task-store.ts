@@ -38,6 +38,11 @@ export class SqliteTaskStore implements DurableTaskStore {
   private readonly upsert: Statement;
   private readonly select: Statement;
   private pending = new Map<string, TaskRow>();
+  /**
+   * The stored bodies of the unfinished tasks: the SDK loads a task at each of its events, and this
+   * process is the only writer of its data dir, so those loads need not read the table.
+   */
+  private readonly unfinished = new Map<string, string>();
   private commit: Promise<void> | undefined;
 
   constructor(dataDir: string) {
@@ -72,7 +77,10 @@ export class SqliteTaskStore implements DurableTaskStore {
   }
 
   async load(taskId: string): Promise<Task | undefined> {
-    const body = this.pending.get(taskId)?.body ?? (this.select.get(taskId) as { body: string } | undefined)?.body;
+    const body =
+      this.pending.get(taskId)?.body ??
+      this.unfinished.get(taskId) ??
+      (this.select.get(taskId) as { body: string } | undefined)?.body;
     return body ? taskOf(body) : undefined;
   }
 
@@ -122,9 +130,7 @@ export class SqliteTaskStore implements DurableTaskStore {
       `SELECT body FROM a2a_tasks WHERE state IN (${UNFINISHED.join(",")})`,
     ).all() as Array<{ body: string }>;
     const tasks = rows.map((row) => taskOf(row.body));
-    this.db.transaction(() => {
-      for (const task of tasks) this.write(rowOf(endTask(task, TaskState.TASK_STATE_FAILED, interruptedText(task))));
-    })();
+    this.writeAll(tasks.map((task) => rowOf(endTask(task, TaskState.TASK_STATE_FAILED, interruptedText(task)))));
     await this.walSync.durable();
     return tasks;
   }
@@ -134,9 +140,7 @@ export class SqliteTaskStore implements DurableTaskStore {
       (task): task is Task => task !== undefined && isUnfinished(task.status?.state),
     );
     this.flush();
-    this.db.transaction(() => {
-      for (const task of tasks) this.write(rowOf(endTask(task, state, text)));
-    })();
+    this.writeAll(tasks.map((task) => rowOf(endTask(task, state, text))));
     await this.walSync.durable();
     return tasks;
   }
@@ -164,11 +168,19 @@ export class SqliteTaskStore implements DurableTaskStore {
   private flush(): void {
     if (this.pending.size === 0) return;
     const rows = [...this.pending.values()];
-    this.db.transaction(() => rows.forEach((row) => this.write(row)))();
+    this.writeAll(rows);
     for (const row of rows) if (this.pending.get(row.id) === row) this.pending.delete(row.id);
   }
 
-  private write(row: TaskRow): void {
-    this.upsert.run(row.id, row.contextId, row.state, row.time, row.body, Date.now());
+  /** Upserts the rows in one transaction; once it has committed, the unfinished ones' bodies are kept. */
+  private writeAll(rows: TaskRow[]): void {
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const row of rows) this.upsert.run(row.id, row.contextId, row.state, row.time, row.body, now);
+    })();
+    for (const row of rows) {
+      if (isUnfinished(row.state)) this.unfinished.set(row.id, row.body);
+      else this.unfinished.delete(row.id);
+    }
   }
 }
