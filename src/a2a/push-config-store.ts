@@ -55,9 +55,16 @@ CREATE TABLE IF NOT EXISTS a2a_push_configs (
   PRIMARY KEY (task_id, id)
 );`;
 
+/**
+ * The tasks that have configs, per connection (one serve per data dir, so its stores see every write):
+ * every update of every task asks for its configs, and most tasks have none.
+ */
+const tasksWithConfigs = new WeakMap<Database, Set<string>>();
+
 /** Push notification configs in the data dir's SQLite database. */
 export class SqlitePushConfigStore implements PushConfigStore {
   private readonly db: Database;
+  private readonly withConfigs: Set<string>;
 
   constructor(
     dataDir: string,
@@ -65,6 +72,12 @@ export class SqlitePushConfigStore implements PushConfigStore {
   ) {
     this.db = openDatabase(dataDir, { synchronous: "FULL" });
     this.db.exec(SCHEMA);
+    let known = tasksWithConfigs.get(this.db);
+    if (!known) {
+      const rows = this.db.prepare("SELECT DISTINCT task_id FROM a2a_push_configs").all() as Array<{ task_id: string }>;
+      tasksWithConfigs.set(this.db, (known = new Set(rows.map((row) => row.task_id))));
+    }
+    this.withConfigs = known;
   }
 
   async save(taskId: string, context: ServerCallContext, config: TaskPushNotificationConfig): Promise<void> {
@@ -74,6 +87,7 @@ export class SqlitePushConfigStore implements PushConfigStore {
       `INSERT INTO a2a_push_configs (task_id, id, body, wire_version, created_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(task_id, id) DO UPDATE SET body = excluded.body, wire_version = excluded.wire_version`,
     ).run(row.taskId, row.id, row.body, row.wireVersion, Date.now());
+    this.withConfigs.add(row.taskId);
   }
 
   async load(taskId: string): Promise<TaskPushNotificationConfig[]> {
@@ -81,6 +95,7 @@ export class SqlitePushConfigStore implements PushConfigStore {
   }
 
   async loadWithMetadata(taskId: string): Promise<StoredPushNotificationConfig[]> {
+    if (!this.withConfigs.has(taskId)) return [];
     const rows = cachedStatement(
       this.db,
       // First-saved order: two saves within one millisecond share created_at, never the rowid (kept by upserts).
@@ -93,5 +108,7 @@ export class SqlitePushConfigStore implements PushConfigStore {
     if (configId)
       cachedStatement(this.db, "DELETE FROM a2a_push_configs WHERE task_id = ? AND id = ?").run(taskId, configId);
     else cachedStatement(this.db, "DELETE FROM a2a_push_configs WHERE task_id = ?").run(taskId);
+    if (!cachedStatement(this.db, "SELECT 1 FROM a2a_push_configs WHERE task_id = ? LIMIT 1").get(taskId))
+      this.withConfigs.delete(taskId);
   }
 }

@@ -50,6 +50,9 @@ export async function* streamStep(
   maxOutputTokens?: number,
 ): AsyncGenerator<AgentEvent, StepOutcome> {
   const outcome: StepOutcome = { text: "", calls: [], messages: [], inputTokens: 0, outputTokens: 0, emitted: false };
+  // The step's messages, as `result.response` gives them: onFinish runs before the stream ends, while
+  // `result.response` would tee the stream once more and run every part through it a second time.
+  let finished: ModelMessage[] | undefined;
   const result = streamText({
     model,
     system,
@@ -59,6 +62,9 @@ export async function* streamStep(
     maxRetries: 0,
     maxOutputTokens,
     onError: () => {},
+    onFinish: (event) => {
+      finished = event.response.messages;
+    },
   });
   for await (const part of result.fullStream) {
     switch (part.type) {
@@ -92,7 +98,8 @@ export async function* streamStep(
   }
   // Our tools have no execute: the loop runs every call and stores one result each. The SDK adds its
   // own tool-error result for an invalid call; keeping both would give a call two results (a 400 later).
-  outcome.messages = (await result.response).messages.filter((message) => message.role !== "tool");
+  // Without a finish (no step was recorded) `result.response` rejects with the reason, as before.
+  outcome.messages = (finished ?? (await result.response).messages).filter((message) => message.role !== "tool");
   return outcome;
 }
 

@@ -68,8 +68,11 @@ export async function* runAgent(input: string | UserContent, options: AgentOptio
         signal,
       }));
 
-  yield persist({ role: "user", content: input } as ModelMessage);
-  if (!session.title) store.setTitle(session.id, titleOf(input));
+  yield store.batch(() => {
+    const stored = persist({ role: "user", content: input } as ModelMessage);
+    if (!session.title) store.setTitle(session.id, titleOf(input));
+    return stored;
+  });
 
   let finalText = "";
   let step = 0;
@@ -124,16 +127,22 @@ export async function* runAgent(input: string | UserContent, options: AgentOptio
     usage.inputTokens += outcome.inputTokens;
     usage.outputTokens += outcome.outputTokens;
     usage.cost += cost ?? 0;
-    store.recordUsage(session.id, step, model.ref, outcome.inputTokens, outcome.outputTokens, cost);
-    yield { type: "usage", step, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens, cost };
+    let routedCall: AgentEvent | undefined;
     if (outcome.calls.length === 0 && outcome.text && options.routeTextAnswer && options.tools.length) {
       // The router is an improvement only: a failing one leaves the answer as it was.
       const routed = await options
         .routeTextAnswer({ text: outcome.text, tools: options.tools, signal })
         .catch(() => undefined);
-      if (routed) yield attachRoutedCall(outcome, routed, `router_${session.id}_${step}`);
+      if (routed) routedCall = attachRoutedCall(outcome, routed, `router_${session.id}_${step}`);
     }
-    for (const message of outcome.messages) yield persist(message);
+    // The step's usage and messages are stored in one transaction, then reported in the usual order.
+    const stored = store.batch(() => {
+      store.recordUsage(session.id, step, model.ref, outcome.inputTokens, outcome.outputTokens, cost);
+      return outcome.messages.map((message) => persist(message));
+    });
+    yield { type: "usage", step, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens, cost };
+    if (routedCall) yield routedCall;
+    yield* stored;
     if (outcome.text) finalText = outcome.text;
     if (outcome.calls.length === 0) return yield finish("stop");
 

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import base from "./prompt/system.txt";
 
@@ -19,11 +19,14 @@ export function buildSystemPrompt(workspace: string, extra?: string): string {
 
 function projectInstructions(workspace: string): { file: string; text: string } | undefined {
   for (const file of INSTRUCTION_FILES) {
+    const path = join(workspace, file);
+    // Read on every task and run, and usually absent: a stat costs less than the error a failed read throws.
+    if (!existsSync(path)) continue;
     try {
-      const text = readFileSync(join(workspace, file), "utf8").slice(0, MAX_INSTRUCTION_BYTES).trim();
+      const text = readFileSync(path, "utf8").slice(0, MAX_INSTRUCTION_BYTES).trim();
       if (text) return { file, text };
     } catch {
-      // not there: try the next name
+      // gone since, or unreadable: try the next name
     }
   }
   return undefined;

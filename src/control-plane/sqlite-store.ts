@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Database } from "../storage/database.ts";
-import { openDatabase } from "../storage/database.ts";
+import type { Database, Statement } from "../storage/database.ts";
+import { cachedStatement, openDatabase } from "../storage/database.ts";
 import type { AgentEvent } from "../contracts/agent-events.ts";
 import { taskOf, unpinnedInput, updateColumns, workerColumns, workerOf, type TaskRow, type WorkerRow } from "./rows.ts";
 import type { ControlPlaneStore, LapsedWorker, TaskChange, TaskDecision, TaskUpdate } from "./store.ts";
@@ -74,15 +74,18 @@ export class SqliteControlPlaneStore implements ControlPlaneStore {
     this.#db.exec(SCHEMA);
   }
 
+  /** Compiled once: the dispatcher asks for the workers on every A2A task. */
+  #statement(sql: string): Statement {
+    return cachedStatement(this.#db, sql);
+  }
+
   async upsertWorker(worker: WorkerRegistration, now: number): Promise<WorkerRecord> {
-    this.#db
-      .prepare(
-        `INSERT INTO cp_workers (id, name, hostname, capabilities, workspaces, max_concurrent_tasks, registered_at, last_seen, online)
+    this.#statement(
+      `INSERT INTO cp_workers (id, name, hostname, capabilities, workspaces, max_concurrent_tasks, registered_at, last_seen, online)
          VALUES (@id, @name, @hostname, @capabilities, @workspaces, @max, @now, @now, 1)
          ON CONFLICT (id) DO UPDATE SET name = @name, hostname = @hostname, capabilities = @capabilities,
            workspaces = @workspaces, max_concurrent_tasks = @max, last_seen = @now, online = 1`,
-      )
-      .run({ ...workerColumns(worker), now });
+    ).run({ ...workerColumns(worker), now });
     return this.#worker(worker.worker_id)!;
   }
 
@@ -91,7 +94,7 @@ export class SqliteControlPlaneStore implements ControlPlaneStore {
   }
 
   async listWorkers(): Promise<WorkerRecord[]> {
-    return (this.#db.prepare("SELECT * FROM cp_workers ORDER BY registered_at").all() as WorkerRow[]).map(workerOf);
+    return (this.#statement("SELECT * FROM cp_workers ORDER BY registered_at").all() as WorkerRow[]).map(workerOf);
   }
 
   async touchWorker(id: string, now: number, heartbeat?: HeartbeatReport): Promise<void> {
@@ -107,15 +110,15 @@ export class SqliteControlPlaneStore implements ControlPlaneStore {
   }
 
   async forgiveDowntime(now: number): Promise<void> {
-    this.#db.prepare("UPDATE cp_workers SET last_seen = ? WHERE online = 1").run(now);
+    this.#statement("UPDATE cp_workers SET last_seen = ? WHERE online = 1").run(now);
   }
 
   async createTask(input: TaskInput, now: number): Promise<TaskOffer> {
     return this.#transaction(() => {
       const id = randomUUID();
-      this.#db
-        .prepare("INSERT INTO cp_tasks (id, input, status, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?)")
-        .run(id, JSON.stringify(input), now, now);
+      this.#statement(
+        "INSERT INTO cp_tasks (id, input, status, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?)",
+      ).run(id, JSON.stringify(input), now, now);
       return { seq: this.#addOffer(id), task: this.#task(id)! };
     });
   }
@@ -126,16 +129,16 @@ export class SqliteControlPlaneStore implements ControlPlaneStore {
 
   async listTasks(status?: TaskStatus, limit = 100): Promise<TaskRecord[]> {
     const rows = status
-      ? this.#db.prepare("SELECT * FROM cp_tasks WHERE status = ? ORDER BY created_at DESC LIMIT ?").all(status, limit)
-      : this.#db.prepare("SELECT * FROM cp_tasks ORDER BY created_at DESC LIMIT ?").all(limit);
+      ? this.#statement("SELECT * FROM cp_tasks WHERE status = ? ORDER BY created_at DESC LIMIT ?").all(status, limit)
+      : this.#statement("SELECT * FROM cp_tasks ORDER BY created_at DESC LIMIT ?").all(limit);
     return (rows as TaskRow[]).map(taskOf);
   }
 
   async cancelRequested(workerId: string): Promise<string[]> {
     return (
-      this.#db
-        .prepare("SELECT id FROM cp_tasks WHERE worker_id = ? AND status = 'running' AND cancel_requested = 1")
-        .all(workerId) as Array<{ id: string }>
+      this.#statement(
+        "SELECT id FROM cp_tasks WHERE worker_id = ? AND status = 'running' AND cancel_requested = 1",
+      ).all(workerId) as Array<{ id: string }>
     ).map((r) => r.id);
   }
 
@@ -158,18 +161,16 @@ export class SqliteControlPlaneStore implements ControlPlaneStore {
   ): Promise<LapsedWorker[]> {
     return this.#transaction(() => {
       const lapsed = (
-        this.#db
-          .prepare(
-            "SELECT * FROM cp_workers WHERE last_seen < ? AND (online = 1 OR id IN (SELECT worker_id FROM cp_tasks WHERE status = 'running'))",
-          )
-          .all(cutoff) as WorkerRow[]
+        this.#statement(
+          "SELECT * FROM cp_workers WHERE last_seen < ? AND (online = 1 OR id IN (SELECT worker_id FROM cp_tasks WHERE status = 'running'))",
+        ).all(cutoff) as WorkerRow[]
       ).map(workerOf);
       return lapsed.map((worker) => {
-        this.#db.prepare("UPDATE cp_workers SET online = 0 WHERE id = ?").run(worker.worker_id);
-        const running = this.#db
-          .prepare("SELECT * FROM cp_tasks WHERE worker_id = ? AND status = 'running'")
-          .all(worker.worker_id) as TaskRow[];
-        const pinned = (this.#db.prepare("SELECT * FROM cp_tasks WHERE status = 'pending'").all() as TaskRow[])
+        this.#statement("UPDATE cp_workers SET online = 0 WHERE id = ?").run(worker.worker_id);
+        const running = this.#statement("SELECT * FROM cp_tasks WHERE worker_id = ? AND status = 'running'").all(
+          worker.worker_id,
+        ) as TaskRow[];
+        const pinned = (this.#statement("SELECT * FROM cp_tasks WHERE status = 'pending'").all() as TaskRow[])
           .map(taskOf)
           .filter((task) => task.pinned_worker === worker.worker_id);
         const tasks = [...running.map(taskOf), ...pinned];
@@ -179,32 +180,32 @@ export class SqliteControlPlaneStore implements ControlPlaneStore {
   }
 
   async pendingOffers(afterSeq: number): Promise<TaskOffer[]> {
-    const rows = this.#db
-      .prepare(
-        `SELECT o.seq AS seq, t.* FROM cp_offers o JOIN cp_tasks t ON t.id = o.task_id
+    const rows = this.#statement(
+      `SELECT o.seq AS seq, t.* FROM cp_offers o JOIN cp_tasks t ON t.id = o.task_id
          WHERE o.seq > ? AND t.status = 'pending' AND o.seq = (SELECT MAX(seq) FROM cp_offers WHERE task_id = o.task_id)
          ORDER BY o.seq`,
-      )
-      .all(afterSeq) as Array<TaskRow & { seq: number }>;
+    ).all(afterSeq) as Array<TaskRow & { seq: number }>;
     return rows.map((row) => ({ seq: row.seq, task: taskOf(row) }));
   }
 
   async addOutput(taskId: string, runId: string, batch: number, events: AgentEvent[]): Promise<boolean> {
-    const result = this.#db
-      .prepare("INSERT OR IGNORE INTO cp_output (task_id, run_id, batch, events) VALUES (?, ?, ?, ?)")
-      .run(taskId, runId, batch, JSON.stringify(events));
+    const result = this.#statement(
+      "INSERT OR IGNORE INTO cp_output (task_id, run_id, batch, events) VALUES (?, ?, ?, ?)",
+    ).run(taskId, runId, batch, JSON.stringify(events));
     return result.changes > 0;
   }
 
   async outputBatch(taskId: string, runId: string, batch: number): Promise<AgentEvent[] | undefined> {
-    const row = this.#db
-      .prepare("SELECT events FROM cp_output WHERE task_id = ? AND run_id = ? AND batch = ?")
-      .get(taskId, runId, batch) as { events: string } | undefined;
+    const row = this.#statement("SELECT events FROM cp_output WHERE task_id = ? AND run_id = ? AND batch = ?").get(
+      taskId,
+      runId,
+      batch,
+    ) as { events: string } | undefined;
     return row && (JSON.parse(row.events) as AgentEvent[]);
   }
 
   async output(taskId: string): Promise<AgentEvent[]> {
-    const rows = this.#db.prepare("SELECT events FROM cp_output WHERE task_id = ? ORDER BY id").all(taskId) as Array<{
+    const rows = this.#statement("SELECT events FROM cp_output WHERE task_id = ? ORDER BY id").all(taskId) as Array<{
       events: string;
     }>;
     return rows.flatMap((row) => JSON.parse(row.events) as AgentEvent[]);
@@ -219,23 +220,23 @@ export class SqliteControlPlaneStore implements ControlPlaneStore {
   }
 
   #task(id: string): TaskRecord | undefined {
-    const row = this.#db.prepare("SELECT * FROM cp_tasks WHERE id = ?").get(id) as TaskRow | undefined;
+    const row = this.#statement("SELECT * FROM cp_tasks WHERE id = ?").get(id) as TaskRow | undefined;
     return row && taskOf(row);
   }
 
   #worker(id: string): WorkerRecord | undefined {
-    const row = this.#db.prepare("SELECT * FROM cp_workers WHERE id = ?").get(id) as WorkerRow | undefined;
+    const row = this.#statement("SELECT * FROM cp_workers WHERE id = ?").get(id) as WorkerRow | undefined;
     return row && workerOf(row);
   }
 
   #touch(id: string, now: number, heartbeat?: HeartbeatReport): void {
-    this.#db
-      .prepare("UPDATE cp_workers SET last_seen = ?, online = 1, heartbeat = COALESCE(?, heartbeat) WHERE id = ?")
-      .run(now, heartbeat ? JSON.stringify(heartbeat) : null, id);
+    this.#statement(
+      "UPDATE cp_workers SET last_seen = ?, online = 1, heartbeat = COALESCE(?, heartbeat) WHERE id = ?",
+    ).run(now, heartbeat ? JSON.stringify(heartbeat) : null, id);
   }
 
   #addOffer(taskId: string): number {
-    return Number(this.#db.prepare("INSERT INTO cp_offers (task_id) VALUES (?)").run(taskId).lastInsertRowid);
+    return Number(this.#statement("INSERT INTO cp_offers (task_id) VALUES (?)").run(taskId).lastInsertRowid);
   }
 
   #apply(task: TaskRecord, decision: TaskDecision, now: number): TaskChange {
@@ -245,9 +246,9 @@ export class SqliteControlPlaneStore implements ControlPlaneStore {
       this.#update(task.id, decision.update, now);
       return { task: this.#task(task.id)!, changed: true };
     }
-    const row = this.#db.prepare("SELECT input FROM cp_tasks WHERE id = ?").get(task.id) as { input: string };
+    const row = this.#statement("SELECT input FROM cp_tasks WHERE id = ?").get(task.id) as { input: string };
     const unpinned = unpinnedInput(row.input);
-    if (unpinned) this.#db.prepare("UPDATE cp_tasks SET input = ? WHERE id = ?").run(unpinned, task.id);
+    if (unpinned) this.#statement("UPDATE cp_tasks SET input = ? WHERE id = ?").run(unpinned, task.id);
     this.#update(task.id, { status: "pending", worker_id: null, run_id: null }, now);
     const seq = this.#addOffer(task.id);
     return { task: this.#task(task.id)!, changed: true, seq };
@@ -257,6 +258,6 @@ export class SqliteControlPlaneStore implements ControlPlaneStore {
     const columns = updateColumns(update);
     const values = columns.map(([, value]) => (typeof value === "boolean" ? (value ? 1 : 0) : value));
     const sets = ["status = ?", "updated_at = ?", ...columns.map(([name]) => `${name} = ?`)];
-    this.#db.prepare(`UPDATE cp_tasks SET ${sets.join(", ")} WHERE id = ?`).run(update.status, now, ...values, id);
+    this.#statement(`UPDATE cp_tasks SET ${sets.join(", ")} WHERE id = ?`).run(update.status, now, ...values, id);
   }
 }

@@ -135,9 +135,15 @@ export class LogIndex<T> {
     const columnDefs = columns.map((column) => `, ${column} TEXT`).join("");
     this.db.exec(`CREATE TABLE IF NOT EXISTS entries (segment INTEGER NOT NULL, offset INTEGER NOT NULL,
       length INTEGER NOT NULL, ts INTEGER NOT NULL${columnDefs}, PRIMARY KEY (segment, offset)) WITHOUT ROWID`);
-    for (const column of [...columns, "ts"]) {
-      this.db.exec(`CREATE INDEX IF NOT EXISTS entries_${column} ON entries (${column}, segment, offset)`);
+    // Partial: most records leave the correlation columns (OKR, relay…) null, and a lookup is always
+    // `column = ?`, which SQLite answers from an index without the nulls; each record then updates fewer
+    // b-trees. Files made before keep their full indexes, which answer the same lookups.
+    for (const column of columns) {
+      this.db.exec(
+        `CREATE INDEX IF NOT EXISTS entries_${column} ON entries (${column}, segment, offset) WHERE ${column} IS NOT NULL`,
+      );
     }
+    this.db.exec("CREATE INDEX IF NOT EXISTS entries_ts ON entries (ts, segment, offset)");
     if (this.bySession)
       this.db.exec("CREATE TABLE IF NOT EXISTS removed (session_id TEXT PRIMARY KEY, bytes INTEGER NOT NULL)");
     const names = ["segment", "offset", "length", "ts", ...columns];

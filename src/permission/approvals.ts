@@ -1,5 +1,5 @@
 import type { Database } from "../storage/database.ts";
-import { openDatabase } from "../storage/database.ts";
+import { cachedStatement, ensureSchema, openDatabase } from "../storage/database.ts";
 
 /** A standing "always allow" the user gave for one project: a permission key and a pattern of targets. */
 export interface Approval {
@@ -37,11 +37,13 @@ export function sqliteApprovals(
   workspace: string,
   db: Database = openDatabase(dataDir),
 ): ApprovalStore {
-  db.exec(SCHEMA);
-  const select = db.prepare(
+  ensureSchema(db, SCHEMA);
+  const select = cachedStatement(
+    db,
     "SELECT permission, pattern FROM permission_approvals WHERE workspace = ? ORDER BY created_at",
   );
-  const insert = db.prepare(
+  const insert = cachedStatement(
+    db,
     "INSERT OR IGNORE INTO permission_approvals (workspace, permission, pattern, created_at) VALUES (?, ?, ?, ?)",
   );
   return {

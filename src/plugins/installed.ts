@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config/schema.ts";
 import { configDir } from "../config/paths.ts";
@@ -13,6 +13,8 @@ export function pluginsDir(env = process.env): string {
 /** Every installed plugin, verified against `[plugins] trusted_keys`, by id. */
 export function installedPlugins(config: Config, env = process.env): Array<ReturnType<typeof verifyPlugin>> {
   const root = pluginsDir(env);
+  // Looked at for every task and run, and usually absent: a stat costs less than the error readdir throws.
+  if (!existsSync(root)) return [];
   let names: string[];
   try {
     names = readdirSync(root, { withFileTypes: true })

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ModelMessage } from "ai";
 import type { MessageKind, StoredMessage } from "../contracts/agent-events.ts";
-import { cachedStatement, openDatabase, type Database } from "../storage/database.ts";
+import { cachedStatement, ensureSchema, openDatabase, type Database } from "../storage/database.ts";
 import { redactStrings } from "../util/redact.ts";
 
 export interface SessionInfo {
@@ -62,7 +62,7 @@ export class SessionStore {
   /** With `save: false` sessions live in this process's memory only: nothing is written to the data dir. */
   static open(dataDir: string, options: { save?: boolean } = {}): SessionStore {
     const db = openDatabase(dataDir, { memory: options.save === false });
-    db.exec(SCHEMA);
+    ensureSchema(db, SCHEMA);
     return new SessionStore(db);
   }
 
@@ -73,7 +73,21 @@ export class SessionStore {
       this.db,
       `INSERT INTO sessions (id, title, directory, model, agent, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(id, init.title ?? "", init.directory, init.model, init.agent, init.parentId ?? null, now, now);
-    return this.get(id)!;
+    // What reading the row back would give (a new session per A2A context: not worth a query).
+    return {
+      id,
+      title: init.title ?? "",
+      directory: init.directory,
+      model: init.model,
+      agent: init.agent,
+      parentId: init.parentId ?? null,
+      createdAt: now,
+      updatedAt: now,
+      inputTokens: 0,
+      outputTokens: 0,
+      cost: 0,
+      messageCount: 0,
+    };
   }
 
   get(id: string): SessionInfo | undefined {
@@ -228,6 +242,14 @@ export class SessionStore {
         `UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, cost = cost + ? WHERE id = ?`,
       ).run(inputTokens, outputTokens, cost ?? 0, sessionId);
     })();
+  }
+
+  /**
+   * Runs `work` (appends, usage, a title) in one transaction: a task's writes that come together commit
+   * once instead of each on its own. IMMEDIATE, as `append` is, since the work reads then writes.
+   */
+  batch<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
   }
 
   setTitle(sessionId: string, title: string): void {

@@ -51,3 +51,14 @@ export function cachedStatement(db: Database, sql: string): Statement {
   if (!statement) cache.set(sql, (statement = db.prepare(sql)));
   return statement;
 }
+
+const schemas = new WeakMap<Database, Set<string>>();
+
+/** `db.exec(schema)` once per connection: for stores opened on every task (sessions, approvals). */
+export function ensureSchema(db: Database, schema: string): void {
+  let done = schemas.get(db);
+  if (!done) schemas.set(db, (done = new Set()));
+  if (done.has(schema)) return;
+  db.exec(schema);
+  done.add(schema);
+}

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { z } from "zod";
 import { UserError } from "../../contracts/errors.ts";
@@ -7,6 +7,8 @@ import { agentFrontmatterSchema, type AgentProfile } from "./profile.ts";
 
 /** Every `*.md` agent file of a directory, parsed; a missing directory is none, a bad file a one-line error. */
 export function loadAgentFiles(dir: string): AgentProfile[] {
+  // Read on every task and run, and usually absent: a stat costs less than the error readdir throws.
+  if (!existsSync(dir)) return [];
   let names: string[];
   try {
     names = readdirSync(dir)

@@ -125,8 +125,8 @@ export class CodeTetherExecutor implements AgentExecutor {
       run.status(TaskState.TASK_STATE_WORKING);
       const end = await this.runAgentFor(run, message);
       // The turn is kept (for the context's next turn, on any replica) before the task says it ended.
-      const sessionId = this.sessions.get(run.contextId);
-      if (turn && sessionId) await turn.commit(sessionId);
+      const sessionId = turn && this.sessions.get(run.contextId);
+      if (sessionId) await turn.commit(sessionId);
       run.finish(end);
     } catch (error) {
       run.finish(ending(run, TaskState.TASK_STATE_FAILED, errorMessage(error)));
@@ -138,10 +138,10 @@ export class CodeTetherExecutor implements AgentExecutor {
   private async runAgentFor(run: TaskRun, message: Message): Promise<AgentExecutionEvent> {
     const { workspace, dispatcher } = this.options;
     const prompt = promptOf(message);
+    const sessionId = this.sessions.get(run.contextId);
     // A text task may run on a worker instead (the dispatcher yields the same AgentEvents): one that
     // serves this server's workspace, with this server's model, on a context with no local session yet.
-    const input =
-      typeof prompt === "string" && !this.sessions.get(run.contextId) ? await this.workerInput(run, prompt) : undefined;
+    const input = typeof prompt === "string" && !sessionId ? await this.workerInput(run, prompt) : undefined;
     const remember = (task: TaskRecord) => {
       if (task.worker_id && task.session_id)
         this.sessions.setOnWorker(run.contextId, { worker_id: task.worker_id, session_id: task.session_id });
@@ -149,7 +149,7 @@ export class CodeTetherExecutor implements AgentExecutor {
     const events =
       input && dispatcher && (await dispatcher.shouldDispatch(input))
         ? dispatcher.run(input, run.controller.signal, remember)
-        : await this.runLocally(run, prompt);
+        : await this.runLocally(run, prompt, sessionId);
     const progress = new ProgressPublisher(run, workspace);
     // A swarm the agent runs (the `swarm` tool) reports its sub-agents' progress as working updates too.
     const bus = this.options.services.bus?.bus;
@@ -221,8 +221,8 @@ export class CodeTetherExecutor implements AgentExecutor {
     };
   }
 
-  private async runLocally(run: TaskRun, prompt: string | UserContent) {
-    const prepared = await this.prepare(run);
+  private async runLocally(run: TaskRun, prompt: string | UserContent, sessionId: string | undefined) {
+    const prepared = await this.prepare(run, sessionId);
     try {
       const events = prepared.run(prompt, { signal: run.controller.signal, hooks: { question: taskQuestion(run) } });
       return closeAfter(events, prepared.close);
@@ -235,13 +235,12 @@ export class CodeTetherExecutor implements AgentExecutor {
   /**
    * The task's agent, from the one factory (profile and permission rules as on every front end), in the
    * session of its context (created on its first task; a session deleted meanwhile starts afresh); its
-   * permission asks pause the task in input-required.
+   * permission asks pause the task in input-required. `sessionId`: the context's, as the caller just read it.
    */
-  private async prepare(run: TaskRun) {
+  private async prepare(run: TaskRun, sessionId: string | undefined) {
     // Loaded on the first task, so an idle server does not carry the agent core and providers.
     const { prepareAgent } = await import("../agent-factory.ts");
     const { config, dataDir, workspace, modelRef, services } = this.options;
-    const sessionId = this.sessions.get(run.contextId);
     const prepared = await prepareAgent({
       config,
       dataDir,
@@ -253,7 +252,7 @@ export class CodeTetherExecutor implements AgentExecutor {
       services,
     });
     try {
-      this.sessions.set(run.contextId, prepared.session.id);
+      if (prepared.session.id !== sessionId) this.sessions.set(run.contextId, prepared.session.id);
     } catch (error) {
       await prepared.close();
       throw error;
