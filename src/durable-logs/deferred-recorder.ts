@@ -12,21 +12,29 @@ export type Recorder = Pick<SessionRecorder, "recordEvent" | "recordAudit" | "ob
  * key) is ~12 ms of main-thread work that a one-shot run need not do before its first model request,
  * and can do while it waits for the answer. Records made meanwhile keep their time and order and are
  * handed over once it is open; `flush` and `close` open it if nobody has yet, so a run still ends only
- * once all its records are durable. When the logs cannot be opened, `open` resolves to undefined and
- * the records are dropped, as an unrecorded run's are.
+ * once all its records are durable. Should nobody call `start` within `latestMs` (a request that never
+ * reaches the hook calling it: another transport, a connection that hangs), it opens then: records never
+ * wait in memory longer, where a process killed meanwhile would lose them all. When the logs cannot be
+ * opened, `open` resolves to undefined and the records are dropped, as an unrecorded run's are.
  */
 export class DeferredRecorder implements Recorder {
   private opening: Promise<SessionRecorder | undefined> | undefined;
   private readonly opened: Promise<SessionRecorder | undefined>;
   private resolveOpened!: (recorder: Promise<SessionRecorder | undefined>) => void;
+  private readonly deadline: NodeJS.Timeout;
 
-  constructor(private readonly open: () => Promise<SessionRecorder | undefined>) {
+  constructor(
+    private readonly open: () => Promise<SessionRecorder | undefined>,
+    latestMs: number,
+  ) {
     this.opened = new Promise((resolve) => (this.resolveOpened = resolve));
+    this.deadline = setTimeout(() => this.start(), latestMs).unref();
   }
 
   /** Opens the logs now (once); records queued so far follow in order. */
   start(): void {
     if (this.opening) return;
+    clearTimeout(this.deadline);
     this.opening = this.open();
     this.resolveOpened(this.opening);
   }

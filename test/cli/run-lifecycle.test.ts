@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { CLI, fakeProviderToml, jsonLines, runCli, useFakeModelSandbox, type CliResult } from "../support/cli.ts";
@@ -199,4 +201,39 @@ test("run --json whose reader leaves after the first line stops cleanly: the eve
   const again = await runCli(t.sandbox, ["run", ...model, "--session", sessionId, "go on"]);
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(t.fake.requests.at(-1)!.prompt.users, ["first task", "go on"]);
+});
+
+test("a run killed while its model request hangs on a transport other than nodeFetch (Bedrock) leaves its records durable", async () => {
+  let requests = 0;
+  const hanging = createServer((req) => {
+    requests++;
+    req.resume();
+  });
+  await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = hanging.address() as AddressInfo;
+    t.sandbox.writeConfig(`[providers.bedrock]\nbase_url = "http://127.0.0.1:${port}"\n`);
+    const env = { AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "secret", AWS_REGION: "us-east-1" };
+    const r = await runCli(t.sandbox, ["run", "-m", "bedrock/some.model-v1", "hanging task"], {
+      env,
+      onSpawn: (child) =>
+        void (async () => {
+          while (requests === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+          // Long enough for records to be durable, however the request was sent.
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+          child.kill("SIGKILL");
+        })(),
+    });
+    assert.equal(r.signal, "SIGKILL", r.stderr);
+    const audit = await runCli(t.sandbox, ["audit", "query", "--json"]);
+    assert.deepEqual(
+      (JSON.parse(audit.stdout).events as Array<Record<string, any>>).map((record) => record.action),
+      ["session.start"],
+      audit.stderr,
+    );
+    const events = await runCli(t.sandbox, ["events", "tail", "-n", "100", "--json"]);
+    assert.equal(jsonLines(events.stdout)[0]?.record.type, "session", events.stdout);
+  } finally {
+    hanging.close();
+  }
 });

@@ -11,7 +11,7 @@ test("records made before the logs open keep their order and time, and flush mak
   const deferred = new DeferredRecorder(async () => {
     opened = await SessionRecorder.open(dataDir, undefined, { key: TEST_AUDIT_KEY });
     return opened;
-  });
+  }, 60_000);
   const before = new Date().toISOString();
   for (let i = 0; i < 3; i++) deferred.recordEvent({ type: "step", session_id: "s1", data: { i } });
   deferred.recordAudit({
@@ -43,14 +43,30 @@ test("flush opens logs nobody started; when they cannot be opened the records ar
   let opened: SessionRecorder | undefined;
   const deferred = new DeferredRecorder(
     async () => (opened = await SessionRecorder.open(dataDir, undefined, { key: TEST_AUDIT_KEY })),
+    60_000,
   );
   deferred.recordEvent({ type: "finish", session_id: "s2" });
   await deferred.flush();
   assert.equal((await opened!.events.session("s2")).entries.length, 1);
   await deferred.close();
 
-  const unavailable = new DeferredRecorder(async () => undefined);
+  const unavailable = new DeferredRecorder(async () => undefined, 60_000);
   unavailable.recordEvent({ type: "finish", session_id: "s3" });
   await unavailable.flush();
   await unavailable.close();
+});
+
+test("logs nobody starts open by themselves once latestMs is over, and take the records made until then", async () => {
+  const dataDir = tempDir("codetether-deferred-");
+  let opened: SessionRecorder | undefined;
+  const deferred = new DeferredRecorder(
+    async () => (opened = await SessionRecorder.open(dataDir, undefined, { key: TEST_AUDIT_KEY })),
+    50,
+  );
+  deferred.recordEvent({ type: "step", session_id: "s4" });
+  for (let waited = 0; !opened && waited < 2000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(opened, "the logs opened without start() or flush()");
+  await opened.flush();
+  assert.equal((await opened.events.session("s4")).entries.length, 1);
+  await deferred.close();
 });

@@ -19,6 +19,12 @@ import { parseSlashRun } from "../../relay/slash-args.ts";
 import { runSlash } from "../okr/slash-run.ts";
 import { printWarning } from "../output.ts";
 
+/**
+ * The longest a run's records wait for the durable logs to open when no request through nodeFetch opens them
+ * (Bedrock's requests go through the global fetch; a connection may hang): a process killed meanwhile loses them.
+ */
+const OPEN_LOGS_AT_LATEST_MS = 500;
+
 export interface RunOptions {
   config?: string;
   model?: string;
@@ -46,9 +52,12 @@ export async function runAction(words: string[], options: RunOptions): Promise<v
   const prompt = options.file?.length ? await withAttachments(text, options.file, workspace) : text;
   const dir = dataDir();
   // The run's own writer of the durable logs, opened once the first model request is out (its answer is
-  // awaited meanwhile) and flushed when the agent closes, then left to the process exit: closing it would
-  // only checkpoint the logs' index databases (~50 ms of a one-shot run).
-  const recorder = new DeferredRecorder(() => SessionRecorder.openOrWarn(dir, config, printWarning));
+  // awaited meanwhile; ~40 ms in) or after OPEN_LOGS_AT_LATEST_MS, and flushed when the agent closes, then left
+  // to the process exit: closing it would only checkpoint the logs' index databases (~50 ms of a one-shot run).
+  const recorder = new DeferredRecorder(
+    () => SessionRecorder.openOrWarn(dir, config, printWarning),
+    OPEN_LOGS_AT_LATEST_MS,
+  );
   onceRequestSent(() => recorder.start());
   const prepared = await prepareAgent({
     config,
