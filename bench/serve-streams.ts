@@ -7,6 +7,11 @@
 // BENCH_STREAM_LEVELS="50 200 500", BENCH_STREAM_CHUNKS (events per answer), BENCH_STREAM_CHUNK_MS (delay between),
 // BENCH_STREAM_RAMP_MS: the N tasks of a level start evenly over this long (default one answer's duration, so N are
 // in flight at the plateau without N requests landing in the same millisecond); 0 starts them all at once.
+// BENCH_STREAM_WARMUP (default 200): tasks run first, WARMUP_CALLERS at a time with answers of the same events
+// WARMUP_CHUNK_MS apart, so that the levels measure serve with its code compiled by V8 (as bench/serve.ts does): after
+// only 10 warm-up tasks the first level's CPU per task was 1.5–3× the steady figure. Serve's heap is larger after
+// them (RSS ~140–185 MiB before the first level, ~80 after 10 tasks), so a small first level may not grow it much:
+// RSS per task is best read at 200 and 500.
 // BENCH_STREAM_STOP_MS: serve is stopped (SIGSTOP) this long as each level starts, its tasks sent meanwhile, as a
 // stall of serve's event loop would hold them (no task may fail or be lost for it).
 import { writeFileSync } from "node:fs";
@@ -21,7 +26,9 @@ import { CLI, fakeProviderToml, makeSandbox } from "../test/support/cli.ts";
 const LEVELS = (process.env.BENCH_STREAM_LEVELS ?? "50 200 500").split(" ").filter(Boolean).map(Number);
 const CHUNKS = Number(process.env.BENCH_STREAM_CHUNKS ?? 16);
 const CHUNK_MS = Number(process.env.BENCH_STREAM_CHUNK_MS ?? 250);
-const WARMUP = 10;
+const WARMUP = Number(process.env.BENCH_STREAM_WARMUP ?? 200);
+const WARMUP_CALLERS = 20;
+const WARMUP_CHUNK_MS = Math.min(CHUNK_MS, 20);
 const TOKEN = "bench-token";
 const LOOP_PERIOD_MS = 250;
 const RAMP_MS = Number(process.env.BENCH_STREAM_RAMP_MS ?? CHUNKS * CHUNK_MS);
@@ -30,11 +37,15 @@ const STOP_MS = Number(process.env.BENCH_STREAM_STOP_MS ?? 0);
 // One turn per task: CHUNKS text deltas (3 words each, see textChunks) with CHUNK_MS between events.
 const sandbox = makeSandbox();
 const words = Array.from({ length: CHUNKS * 3 }, (_, i) => `word${i}`).join(" ");
-const turns = LEVELS.reduce((sum, n) => sum + n, WARMUP);
+const turns = LEVELS.reduce((sum, n) => sum + n, 0);
 const scriptFile = join(sandbox.root, "streams-script.json");
+const turn = (chunkDelayMs: number) => ({ items: [{ text: words }], chunkDelayMs });
 writeFileSync(
   scriptFile,
-  JSON.stringify(Array.from({ length: turns }, () => ({ items: [{ text: words }], chunkDelayMs: CHUNK_MS }))),
+  JSON.stringify([
+    ...Array.from({ length: WARMUP }, () => turn(WARMUP_CHUNK_MS)),
+    ...Array.from({ length: turns }, () => turn(CHUNK_MS)),
+  ]),
 );
 const fake = await startJsonLineProcess([new URL("../dist/scripted-model.js", import.meta.url).pathname, scriptFile]);
 sandbox.writeConfig(fakeProviderToml(fake.info.url!));
@@ -113,7 +124,12 @@ async function streamOne(i: number): Promise<StreamFigures> {
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 try {
-  await Promise.all(Array.from({ length: WARMUP }, (_, i) => streamTask(-1 - i)));
+  let warmed = 0;
+  await Promise.all(
+    Array.from({ length: WARMUP_CALLERS }, async () => {
+      while (warmed < WARMUP) await streamTask(-1 - warmed++);
+    }),
+  );
   await sleep(2000);
   const idle = rssMiB(serve.child.pid!);
   console.log(
