@@ -6,6 +6,7 @@
 // - scripted-model.js: the scripted model server as its own process (`npm run demo`; see src/scripted-model).
 // - run.cjs: `run` again as one CommonJS file, wrapped in its module function, loaded through V8's code
 //   cache (src/cli/code-cache.ts): compiling it is most of a one-shot run's start-up otherwise.
+// - providers/*.cjs: each model provider (and the AI SDK's gateway) apart, which run.cjs loads when used.
 // The pure-JS packages on the hot paths (commander, the AI SDK, zod, TOML, globbing, ink and React)
 // are bundled and minified: one parsed file loads far faster than hundreds of node_modules files.
 // Everything else — native addons, servers, protocol SDKs — stays external and is loaded from
