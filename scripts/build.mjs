@@ -6,14 +6,16 @@
 // - scripted-model.js: the scripted model server as its own process (`npm run demo`; see src/scripted-model).
 // - run.cjs: `run` again as one CommonJS file, wrapped in its module function, loaded through V8's code
 //   cache (src/cli/code-cache.ts): compiling it is most of a one-shot run's start-up otherwise.
+// - providers/*.cjs: each model provider (and the AI SDK's gateway) apart, which run.cjs loads when used.
 // The pure-JS packages on the hot paths (commander, the AI SDK, zod, TOML, globbing, ink and React)
 // are bundled and minified: one parsed file loads far faster than hundreds of node_modules files.
 // Everything else — native addons, servers, protocol SDKs — stays external and is loaded from
 // node_modules only when needed.
 import { build } from "esbuild";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 
 const BUNDLED = new Set([
   "commander",
@@ -59,6 +61,63 @@ const englishOnlyZod = {
   },
 };
 
+/**
+ * The AI SDK's packages each depend on their own copy of @ai-sdk/provider-utils and @ai-sdk/provider
+ * (patch releases apart), so a bundle held six of each and a one-shot run evaluated three (`ai`'s, its
+ * gateway's and the provider's). All of them are served by the newest copy; copies of another major
+ * version would stop the build, since their APIs need not match.
+ */
+const oneAiSdkCore = {
+  name: "one-ai-sdk-core",
+  setup(build) {
+    const modules = new URL("../node_modules/", import.meta.url).pathname;
+    const owners = ["ai", ...readdirSync(join(modules, "@ai-sdk")).map((name) => `@ai-sdk/${name}`)];
+    /** The package directory whose own node_modules holds the newest copy of `name`. */
+    const newestOwner = (name) => {
+      const copies = owners
+        .filter((owner) => existsSync(join(modules, owner, "node_modules", name, "package.json")))
+        .map((owner) => {
+          const { version } = JSON.parse(
+            readFileSync(join(modules, owner, "node_modules", name, "package.json"), "utf8"),
+          );
+          return { owner, version: version.split(".").map(Number) };
+        })
+        .sort((a, b) => b.version[0] - a.version[0] || b.version[1] - a.version[1] || b.version[2] - a.version[2]);
+      if (copies.some((copy) => copy.version[0] !== copies[0].version[0]))
+        throw new Error(`AI SDK packages depend on different major versions of ${name}: keep their copies apart`);
+      return join(modules, copies[0]?.owner ?? "ai");
+    };
+    const owner = {
+      "@ai-sdk/provider-utils": newestOwner("@ai-sdk/provider-utils"),
+      "@ai-sdk/provider": newestOwner("@ai-sdk/provider"),
+    };
+    build.onResolve({ filter: /^@ai-sdk\/provider(-utils)?$/ }, (args) =>
+      args.pluginData === oneAiSdkCore
+        ? undefined
+        : build.resolve(args.path, { kind: args.kind, resolveDir: owner[args.path], pluginData: oneAiSdkCore }),
+    );
+  },
+};
+
+/**
+ * @ai-sdk/provider-utils imports zod 3's type-name enum only (to turn zod 3 schemas into JSON schema),
+ * but bundling it brought all of zod 3 (~58 kB) along: it gets the enum alone, read from zod 3 here.
+ */
+const zod3EnumOnly = {
+  name: "zod3-enum-only",
+  setup(build) {
+    build.onResolve({ filter: /^zod\/v3$/ }, (args) =>
+      /[/\\]@ai-sdk[/\\]provider-utils[/\\]/.test(args.importer)
+        ? { path: "zod3-enum", namespace: "zod3-enum-only" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "zod3-enum-only" }, async () => ({
+      contents: `export const ZodFirstPartyTypeKind = ${JSON.stringify((await import("zod/v3")).ZodFirstPartyTypeKind)};`,
+      loader: "js",
+    }));
+  },
+};
+
 /** In cli.cjs, a command's `import("../x/some-action.ts")` becomes `import("./actions/some-action.js")`; the actions are collected for the ESM build. */
 const actions = new Map();
 const actionsApart = {
@@ -77,6 +136,49 @@ const actionsApart = {
 };
 
 /**
+ * Each provider package (~25–140 kB) is built apart into dist/providers/<name>.cjs, and run.cjs loads
+ * the one a run uses when it is chosen (through the code cache, src/cli/code-cache.ts), so that a run
+ * holds only that provider's code. So is the AI SDK's gateway, which run.cjs replaces with a stand-in
+ * that loads it on first use (src/provider/gateway-on-demand.ts). The parts built apart
+ * take the modules they share with the AI SDK from run.cjs, so that they use its single copy of each.
+ */
+const PROVIDERS = ["openai", "anthropic", "google", "openai-compatible"];
+const APART = [...PROVIDERS, "gateway"];
+const SHARED_WITH_PROVIDERS = ["@ai-sdk/provider-utils", "@ai-sdk/provider", "zod/v4", "zod"];
+const providersApart = {
+  name: "providers-apart",
+  setup(build) {
+    const loader = fileURLToPath(new URL("../src/cli/code-cache.ts", import.meta.url));
+    const load = (name) =>
+      `require(${JSON.stringify(loader)}).loadCached(require("node:path").join(__dirname, "providers", ${JSON.stringify(`${name}.cjs`)}), require("shared-with-providers").shared)`;
+    build.onResolve({ filter: /^@ai-sdk\/[a-z-]+$/ }, (args) => {
+      const name = args.path.slice("@ai-sdk/".length);
+      if (args.kind === "dynamic-import" && PROVIDERS.includes(name))
+        return { path: name, namespace: "providers-apart" };
+      if (name === "gateway") return { path: "gateway", namespace: "providers-apart" };
+      return undefined;
+    });
+    // The modules shared are imported (not required) by an ES module, so that they resolve as the AI SDK's own imports do.
+    build.onResolve({ filter: /^shared-with-providers$/ }, () => ({ path: "shared", namespace: "providers-apart" }));
+    const contents = {
+      shared: [
+        ...SHARED_WITH_PROVIDERS.map((id, i) => `import * as shared${i} from ${JSON.stringify(id)};`),
+        `export const shared = { ${SHARED_WITH_PROVIDERS.map((id, i) => `${JSON.stringify(id)}: shared${i}`).join(", ")} };`,
+      ].join("\n"),
+      gateway: [
+        `import { gatewayOnDemand } from ${JSON.stringify(fileURLToPath(new URL("../src/provider/gateway-on-demand.ts", import.meta.url)))};`,
+        `export const { GatewayError, GatewayAuthenticationError, createGateway, gateway } = gatewayOnDemand(() => ${load("gateway")});`,
+      ].join("\n"),
+    };
+    build.onLoad({ filter: /.*/, namespace: "providers-apart" }, (args) => ({
+      contents: contents[args.path] ?? `module.exports = ${load(args.path)};`,
+      resolveDir: fileURLToPath(new URL("..", import.meta.url)),
+      loader: "js",
+    }));
+  },
+};
+
+/**
  * The AI SDK's request code builds its headers with the global `Headers`, whose first use loads all of
  * Node's fetch; provider requests go through src/provider/node-fetch.ts instead, so this one module
  * gets src/provider/light-headers.ts in its place.
@@ -87,6 +189,18 @@ const lightHeaders = {
     const shim = fileURLToPath(new URL("../src/provider/light-headers.ts", import.meta.url));
     build.onLoad({ filter: /[/\\]@ai-sdk[/\\]provider-utils[/\\]dist[/\\]index\.mjs$/ }, async (args) => ({
       contents: `import { Headers } from ${JSON.stringify(shim)};\n${await readFile(args.path, "utf8")}`,
+      loader: "js",
+    }));
+  },
+};
+
+/** The AI SDK reads its clock from src/util/light-clock.ts, not from the global `performance` (see there). */
+const lightClock = {
+  name: "light-clock",
+  setup(build) {
+    const shim = fileURLToPath(new URL("../src/util/light-clock.ts", import.meta.url));
+    build.onLoad({ filter: /[/\\]node_modules[/\\]ai[/\\]dist[/\\]index\.mjs$/ }, async (args) => ({
+      contents: `import { performance as __ctPerformance } from ${JSON.stringify(shim)};\n${(await readFile(args.path, "utf8")).replaceAll("globalThis.performance", "__ctPerformance")}`,
       loader: "js",
     }));
   },
@@ -170,7 +284,15 @@ await Promise.all([
     entryPoints: { run: "src/cli/run/run-action.ts" },
     outdir: staging,
     supported: { "dynamic-import": false },
-    plugins: [englishOnlyZod, lightHeaders, lazyChildProcess],
+    plugins: [englishOnlyZod, oneAiSdkCore, zod3EnumOnly, lightHeaders, lightClock, lazyChildProcess, providersApart],
+  }),
+  build({
+    ...commonJs,
+    entryPoints: Object.fromEntries(
+      APART.map((name) => [`providers/${name}`, fileURLToPath(import.meta.resolve(`@ai-sdk/${name}`))]),
+    ),
+    outdir: staging,
+    external: [...commonJs.external, ...SHARED_WITH_PROVIDERS],
   }),
   build({ ...common, entryPoints: { "scripted-model": "src/scripted-model/main.ts" }, outdir: staging, format: "esm" }),
 ]);
@@ -181,7 +303,7 @@ await build({
   splitting: true,
   format: "esm",
   chunkNames: "chunks/[name]-[hash]",
-  plugins: [englishOnlyZod, lightHeaders, yogaWithoutFetch, lazyChildProcess],
+  plugins: [englishOnlyZod, oneAiSdkCore, zod3EnumOnly, lightHeaders, lightClock, yogaWithoutFetch, lazyChildProcess],
   // Bundled CommonJS dependencies may call require(); give ESM output a real one.
   banner: {
     js: 'import { createRequire as __ctCreateRequire } from "node:module"; const require = __ctCreateRequire(import.meta.url);',
@@ -191,10 +313,10 @@ await build({
 // written wrapped in it here, its code becomes one string at load, not a second 1.5 MB copy joined to the
 // wrapper and held until the next full collection (the one-shot run's peak before its first request −2 MiB).
 // On the banner's line, so that the source map's lines still match.
-const runBundle = `${staging}/run.cjs`;
-await writeFile(
-  runBundle,
-  `(function (exports, require, module, __filename, __dirname) {${await readFile(runBundle, "utf8")}\n})`,
-);
+for (const bundle of ["run", ...APART.map((name) => `providers/${name}`)].map((name) => `${staging}/${name}.cjs`))
+  await writeFile(
+    bundle,
+    `(function (exports, require, module, __filename, __dirname) {${await readFile(bundle, "utf8")}\n})`,
+  );
 await rm(dist, { recursive: true, force: true });
 await rename(staging, dist);

@@ -12,7 +12,7 @@ import {
   type Stats,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type * as Vm from "node:vm";
 import { cacheDir } from "../config/paths.ts";
 import { baselineWasmOnly } from "../util/baseline-wasm.ts";
@@ -24,7 +24,7 @@ import { leanFlagsForCodeCache, startLean } from "../util/lean-start.ts";
  * (Node 20 has no compile cache for modules: parsing and compiling the AI SDK, zod and the agent is a
  * third of a one-shot run).
  *
- * The cache lives under `<cache dir>/code-cache/`, keyed by the bundle's size and mtime, the Node
+ * The cache lives under `<cache dir>/code-cache/`, keyed by the bundle's name, size and mtime, the Node
  * version and the node flags. It is written at exit, after a successful run, so it holds the functions
  * the command really ran; V8 checks it again on load and a rejected one is rewritten. It is only read
  * from a directory and file of this user that nobody else can write (it is code). Without a usable
@@ -32,18 +32,27 @@ import { leanFlagsForCodeCache, startLean } from "../util/lean-start.ts";
  * script's dynamic-import callback when the script comes from the cache (the build turns it into require()).
  */
 export function loadBundle<T>(file: string): T {
-  const require = createRequire(file);
-  // Loaded here, not at the top: this module is part of the command table every command (and --help) loads.
-  const vm = require("node:vm") as typeof Vm;
   // V8 rejects a cache made under other flags: set the bundle's flags before compiling, not during its run.
   baselineWasmOnly();
   startLean();
+  return loadCached(file);
+}
+
+/**
+ * Loads a bundle as loadBundle does, under the flags already set: also a part of a bundle built apart and
+ * loaded when needed (dist/providers/*.cjs), which takes the modules named in `shared` from the bundle
+ * that loads it instead of from node_modules.
+ */
+export function loadCached<T>(file: string, shared: Record<string, unknown> = {}): T {
+  const nodeRequire = createRequire(file);
+  // Loaded here, not at the top: this module is part of the command table every command (and --help) loads.
+  const vm = nodeRequire("node:vm") as typeof Vm;
   const stat = statSync(file);
   const flags = fnv1a([...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" "));
   const cacheFile = join(
     cacheDir(),
     "code-cache",
-    `${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}-${process.arch}-${flags}.bin`,
+    `${basename(file, ".cjs")}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}-${process.arch}-${flags}.bin`,
   );
   const cachedData = readIfOwn(cacheFile);
   // The build wrapped the module's code in its function already (see scripts/build.mjs).
@@ -51,6 +60,7 @@ export function loadBundle<T>(file: string): T {
   if (!cachedData || script.cachedDataRejected)
     process.once("exit", (code) => code === 0 && writeCache(cacheFile, script));
 
+  const require = (id: string): unknown => (Object.hasOwn(shared, id) ? shared[id] : nodeRequire(id));
   const module = { exports: {} as T };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, file, join(file, ".."));
   return module.exports;

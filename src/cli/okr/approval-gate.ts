@@ -1,4 +1,3 @@
-import { createInterface } from "node:readline/promises";
 import type { Okr } from "../../okr/model.ts";
 import { painter } from "../output.ts";
 import { formatKeyResult } from "./okr-format.ts";
@@ -22,6 +21,8 @@ export async function askApproval(flags: { approve?: boolean; deny?: boolean }):
   if (flags.approve) return { decision: "approved" };
   if (flags.deny) return { decision: "denied" };
   if (!process.stdin.isTTY) return { decision: "pending" };
+  // Loaded only to ask: every `run` loads this module, and readline only a run that asks.
+  const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     for (;;) {

@@ -1,4 +1,3 @@
-import { createInterface } from "node:readline/promises";
 import { UserError } from "../../contracts/errors.ts";
 import type { NewKeyResult } from "../../okr/service.ts";
 import { OkrValidationError } from "../../okr/validation.ts";
@@ -45,6 +44,8 @@ async function interactive(options: CreateOptions) {
       'no terminal to ask: give --title and --kr "title:target:unit" (see: codetether okr create --help)',
       2,
     );
+  // Loaded only to ask: every `run` loads this module, and readline only a run that asks.
+  const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const title = await rl.question("Objective: ");
