@@ -24,12 +24,15 @@ import { leanFlagsForCodeCache, startLean } from "../util/lean-start.ts";
  * (Node 20 has no compile cache for modules: parsing and compiling the AI SDK, zod and the agent is a
  * third of a one-shot run).
  *
- * The cache lives under `<cache dir>/code-cache/`, keyed by the bundle's name, size and mtime, the Node
- * version and the node flags. It is written at exit, after a successful run, so it holds the functions
- * the command really ran; V8 checks it again on load and a rejected one is rewritten. It is only read
- * from a directory and file of this user that nobody else can write (it is code). Without a usable
- * cache the bundle still loads, just compiled as usual. The bundle must not use import(): V8 drops a
- * script's dynamic-import callback when the script comes from the cache (the build turns it into require()).
+ * The cache lives under `<cache dir>/code-cache/`, keyed by the bundle's name, size and ctime, the Node
+ * version and the node flags. Not by mtime: npm installs every file of a package with the same one, and
+ * V8 checks only the source's length, so a same-sized bundle of another version would run the cached
+ * code; the ctime changes with every write and nobody can set it. It is written at exit, after a
+ * successful run, so it holds the functions the command really ran; V8 checks it again on load and a
+ * rejected one is rewritten. It is only read from a directory and file of this user that nobody else can
+ * write (it is code). Without a usable cache the bundle still loads, just compiled as usual. The bundle
+ * must not use import(): V8 drops a script's dynamic-import callback when the script comes from the
+ * cache (the build turns it into require()).
  */
 export function loadBundle<T>(file: string): T {
   // V8 rejects a cache made under other flags: set the bundle's flags before compiling, not during its run.
@@ -52,7 +55,7 @@ export function loadCached<T>(file: string, shared: Record<string, unknown> = {}
   const cacheFile = join(
     cacheDir(),
     "code-cache",
-    `${basename(file, ".cjs")}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}-${process.arch}-${flags}.bin`,
+    `${basename(file, ".cjs")}-${stat.size}-${Math.trunc(stat.ctimeMs)}-${process.version}-${process.arch}-${flags}.bin`,
   );
   const cachedData = readIfOwn(cacheFile);
   // The build wrapped the module's code in its function already (see scripts/build.mjs).

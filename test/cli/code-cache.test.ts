@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, join } from "node:path";
@@ -65,6 +66,35 @@ test("a run that outlasts its lean first second still leaves a cache the next ru
   const written = statSync(cache).mtimeMs;
   assert.equal((await run()).code, 0);
   assert.equal(statSync(cache).mtimeMs, written, "the next run rejected the slow run's cache and rewrote it");
+});
+
+// npm installs every file of a package with the same mtime (1985-10-26), and V8 checks only the length of
+// the source a cache was made from: an upgrade that keeps a bundle's size must not run the old one's code.
+test("a bundle replaced by another of the same size and mtime runs its own code, not the cached code", () => {
+  const bundle = join(t.sandbox.workspace, "bundle.cjs");
+  const install = (answer: string) => {
+    writeFileSync(bundle, `(function (exports, require, module) { module.exports = () => "${answer}"; })`);
+    utimesSync(bundle, 499162500, 499162500);
+  };
+  const codeCache = new URL("../../src/cli/code-cache.ts", import.meta.url).pathname;
+  const load = () =>
+    execFileSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        `const { loadBundle } = await import(${JSON.stringify(codeCache)}); process.stdout.write(loadBundle(${JSON.stringify(bundle)})());`,
+      ],
+      { cwd: new URL("../..", import.meta.url).pathname, env: t.sandbox.env, encoding: "utf8" },
+    );
+  install("old");
+  assert.equal(load(), "old");
+  assert.ok(cacheOf("bundle"), "the load left a cache");
+  assert.equal(load(), "old");
+  install("new");
+  assert.equal(load(), "new");
 });
 
 /** A page for webfetch; any other request gets the error a Bedrock endpoint sends for an unknown model. */
