@@ -57,16 +57,26 @@ export function loadCached<T>(file: string, shared: Record<string, unknown> = {}
     "code-cache",
     `${basename(file, ".cjs")}-${stat.size}-${Math.trunc(stat.ctimeMs)}-${process.version}-${process.arch}-${flags}.bin`,
   );
-  const cachedData = readIfOwn(cacheFile);
-  // The build wrapped the module's code in its function already (see scripts/build.mjs).
-  const script = new vm.Script(readFileSync(file, "utf8"), { filename: file, cachedData });
-  if (!cachedData || script.cachedDataRejected)
-    process.once("exit", (code) => code === 0 && writeCache(cacheFile, script));
+  const script = compile(vm, file, cacheFile);
 
   const require = (id: string): unknown => (Object.hasOwn(shared, id) ? shared[id] : nodeRequire(id));
   const module = { exports: {} as T };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, file, join(file, ".."));
   return module.exports;
+}
+
+/**
+ * The bundle compiled with its cache, if any (the build wrapped the module's code in its function
+ * already, see scripts/build.mjs). Apart from the module's run, so that the cache's buffer (~1.1 MB
+ * outside the heap) is garbage while the module runs and goes with the first scavenge, instead of
+ * living on until a full collection (a one-shot run: RSS at the first request −1.4 MiB, peak −0.2 to −0.3).
+ */
+function compile(vm: typeof Vm, file: string, cacheFile: string): Vm.Script {
+  const cachedData = readIfOwn(cacheFile);
+  const script = new vm.Script(readFileSync(file, "utf8"), { filename: file, cachedData });
+  if (!cachedData || script.cachedDataRejected)
+    process.once("exit", (code) => code === 0 && writeCache(cacheFile, script));
+  return script;
 }
 
 /**

@@ -10,8 +10,6 @@ const program = new Command("codetether")
   .showSuggestionAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
 
-registerCommands(program);
-
 // `-v` is the version only before any command: after one it is the command's own (rlm -v is --verbose).
 if (process.argv[2] === "-v") process.argv[2] = "--version";
 // The command path running ("run", "sessions list"; never its arguments) names a crash report. Crash
@@ -43,4 +41,5 @@ const onlyGlobalOptions = (args: string[]) =>
   args.every((arg, i) => /^--config(=|$)/.test(arg) || (args[i - 1] === "--config" && !arg.startsWith("-")));
 if (onlyGlobalOptions(process.argv.slice(2)) && process.stdin.isTTY && process.stdout.isTTY) process.argv.push("tui");
 
+registerCommands(program, process.argv.slice(2));
 program.parseAsync(process.argv).catch(fatal);

@@ -24,40 +24,61 @@ import { tuiCommand } from "./tui.ts";
 import { versionCommand } from "./version.ts";
 import { workerCommand } from "./worker.ts";
 
+/** Every command by its name, in the order the help lists them. */
+export const COMMANDS: Readonly<Record<string, () => Command>> = {
+  tui: tuiCommand,
+  run: runCommand,
+  swarm: swarmCommand,
+  sessions: sessionsCommand,
+  config: configCommand,
+  mcp: mcpCommand,
+  plugin: pluginCommand,
+  serve: serveCommand,
+  spawn: spawnCommand,
+  peers: peersCommand,
+  worker: workerCommand,
+  a2a: a2aCommand,
+  events: eventsCommand,
+  audit: auditCommand,
+  archive: archiveCommand,
+  bench: benchCommand,
+  rlm: rlmCommand,
+  okr: okrCommand,
+  ralph: ralphCommand,
+  crash: crashCommand,
+  version: versionCommand,
+  completion: completionCommand,
+  models: modelsCommand,
+  doctor: doctorCommand,
+};
+
+/** Commands that read the whole command table (the completion script lists every command). */
+const NEEDS_EVERY_COMMAND = new Set(["completion"]);
+
 /**
- * Every command, registered eagerly with its options and help; each action imports its
- * implementation lazily so that `codetether --help` loads nothing heavy.
+ * The global options and the commands, each with its options and help; each action imports its
+ * implementation lazily so that `codetether --help` loads nothing heavy. When the command invoked is
+ * known (`codetether run …`), only it is registered: building the other commands' options and help
+ * is ~9 ms of a one-shot run's start. Anything else (help, an unknown command, an alias, no argv) gets
+ * them all.
  */
-export function registerCommands(program: Command): void {
+export function registerCommands(program: Command, argv: readonly string[] = []): void {
   program.option(
     "--config <path>",
     "config file (default: $CODETETHER_CONFIG or ~/.config/codetether-agent/config.toml)",
   );
-  for (const command of [
-    tuiCommand(),
-    runCommand(),
-    swarmCommand(),
-    sessionsCommand(),
-    configCommand(),
-    mcpCommand(),
-    pluginCommand(),
-    serveCommand(),
-    spawnCommand(),
-    peersCommand(),
-    workerCommand(),
-    a2aCommand(),
-    eventsCommand(),
-    auditCommand(),
-    archiveCommand(),
-    benchCommand(),
-    rlmCommand(),
-    okrCommand(),
-    ralphCommand(),
-    crashCommand(),
-    versionCommand(),
-    completionCommand(),
-    modelsCommand(),
-    doctorCommand(),
-  ])
-    program.addCommand(command);
+  const invoked = invokedCommand(argv);
+  const names =
+    invoked && Object.hasOwn(COMMANDS, invoked) && !NEEDS_EVERY_COMMAND.has(invoked)
+      ? [invoked]
+      : Object.keys(COMMANDS);
+  for (const name of names) program.addCommand(COMMANDS[name]!());
+}
+
+/** The first argument after the global options (`--config f.toml run …` → "run"), unless another option precedes it. */
+function invokedCommand(argv: readonly string[]): string | undefined {
+  let at = 0;
+  while (argv[at] === "--config" || argv[at]?.startsWith("--config=")) at += argv[at] === "--config" ? 2 : 1;
+  const first = argv[at];
+  return first === undefined || first.startsWith("-") ? undefined : first;
 }

@@ -9,6 +9,7 @@ import { withAttachments } from "../../agent/attachments.ts";
 import { SessionRecorder } from "../../durable-logs/recorder.ts";
 import { DeferredRecorder } from "../../durable-logs/deferred-recorder.ts";
 import { onceRequestSent } from "../../provider/node-fetch.ts";
+import { collectEarly } from "../../util/lean-start.ts";
 import { isLiveEvent, type AgentEvent } from "../../contracts/agent-events.ts";
 import { autoApproveAsk, type AutoApprove } from "../../permission/auto-approve.ts";
 import { printJson } from "../output.ts";
@@ -58,7 +59,10 @@ export async function runAction(words: string[], options: RunOptions): Promise<v
     () => SessionRecorder.openOrWarn(dir, config, printWarning),
     OPEN_LOGS_AT_LATEST_MS,
   );
-  onceRequestSent(() => recorder.start());
+  onceRequestSent(() => {
+    collectEarly();
+    recorder.start();
+  });
   const prepared = await prepareAgent({
     config,
     dataDir: dir,
