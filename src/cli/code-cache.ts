@@ -16,7 +16,7 @@ import { basename, join } from "node:path";
 import type * as Vm from "node:vm";
 import { cacheDir } from "../config/paths.ts";
 import { baselineWasmOnly } from "../util/baseline-wasm.ts";
-import { leanFlagsForCodeCache, startLean } from "../util/lean-start.ts";
+import { compileFlags, flagsForCodeCache, startLean } from "../util/lean-start.ts";
 
 /**
  * Loads a CommonJS bundle of dist/ (e.g. dist/run.cjs, its code wrapped in the module function by the
@@ -73,9 +73,10 @@ export function loadCached<T>(file: string, shared: Record<string, unknown> = {}
  */
 function compile(vm: typeof Vm, file: string, cacheFile: string): Vm.Script {
   const cachedData = readIfOwn(cacheFile);
+  const flags = compileFlags();
   const script = new vm.Script(readFileSync(file, "utf8"), { filename: file, cachedData });
   if (!cachedData || script.cachedDataRejected)
-    process.once("exit", (code) => code === 0 && writeCache(cacheFile, script));
+    process.once("exit", (code) => code === 0 && writeCache(cacheFile, script, flags));
   return script;
 }
 
@@ -111,11 +112,11 @@ function fnv1a(text: string): string {
 }
 
 /** Best effort: a cache that cannot be written only costs the next start its compile time. */
-function writeCache(file: string, script: Vm.Script): void {
+function writeCache(file: string, script: Vm.Script, flags: string): void {
   try {
     mkdirSync(join(file, ".."), { recursive: true, mode: 0o700 }); // what readIfOwn expects
     const partial = `${file}.${process.pid}.tmp`;
-    leanFlagsForCodeCache();
+    flagsForCodeCache(flags);
     writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
     renameSync(partial, file);
   } catch {

@@ -16,12 +16,23 @@ const USUAL =
   "--incremental-marking-hard-trigger=0 --opt --no-optimize-for-size --semi-space-growth-factor=2 --sparkplug --regexp-tier-up-ticks=1";
 const LEAN_FOR_MS = 1000;
 
+/**
+ * The flag set in effect (V8's defaults are the usual set), kept on the process: run.cjs carries its own
+ * copy of this module, and the flags are the process's, not a copy's.
+ */
+const FLAG_SET = Symbol.for("codetether.v8-flag-set");
+const flagState = process as { [FLAG_SET]?: string };
 let restore: NodeJS.Timeout | undefined;
 
 /** Starts lean; the usual settings return after LEAN_FOR_MS (the timer never keeps the process alive). */
 export function startLean(): void {
-  setV8Flags(LEAN);
-  restore = setTimeout(() => setV8Flags(USUAL), LEAN_FOR_MS).unref();
+  setFlagSet(LEAN);
+  restore = setTimeout(() => setFlagSet(USUAL), LEAN_FOR_MS).unref();
+}
+
+function setFlagSet(flags: string): void {
+  flagState[FLAG_SET] = flags;
+  setV8Flags(flags);
 }
 
 /**
@@ -30,17 +41,23 @@ export function startLean(): void {
  * its first model request is out, so that start-up's old garbage goes while the model answers, before
  * the tool runs and the logs open (the run's peak). Left to the limit, that collection came before the
  * first request while every command was registered, and not at all once only `run` was: peak +0.5 MiB.
- * Both flag sets above reset it (the code cache is stamped with the flags, see leanFlagsForCodeCache).
+ * Both flag sets above reset it (the code cache is stamped with the flags, see flagsForCodeCache).
  */
 export function collectEarly(): void {
   setV8Flags("--incremental-marking-hard-trigger=50");
 }
 
+/** The flag set a script compiled now is compiled under; hand it to flagsForCodeCache when caching it. */
+export function compileFlags(): string {
+  return flagState[FLAG_SET] ?? USUAL;
+}
+
 /**
  * V8 stamps a code cache with a hash of the flags and rejects it under others: a cache is made under
- * the lean flags it will be loaded under, whenever the run ends.
+ * the flags its script was compiled under (the lean set for what a command loads at start, the usual one
+ * for a bundle serve loads at its first task), which is what the next process loads it under.
  */
-export function leanFlagsForCodeCache(): void {
+export function flagsForCodeCache(flags: string): void {
   clearTimeout(restore);
-  setV8Flags(LEAN);
+  setFlagSet(flags);
 }

@@ -68,6 +68,34 @@ test("a run that outlasts its lean first second still leaves a cache the next ru
   assert.equal(statSync(cache).mtimeMs, written, "the next run rejected the slow run's cache and rewrote it");
 });
 
+test("a bundle loaded after the lean first second (a provider chosen late) leaves a cache the next such load accepts", () => {
+  const bundle = join(t.sandbox.workspace, "late.cjs");
+  writeFileSync(bundle, `(function (exports, require, module) { module.exports = () => "late"; })`);
+  const src = (file: string) => JSON.stringify(new URL(`../../src/${file}`, import.meta.url).pathname);
+  const loadLate = () =>
+    execFileSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        `const { startLean } = await import(${src("util/lean-start.ts")});
+        const { loadCached } = await import(${src("cli/code-cache.ts")});
+        startLean();
+        await new Promise((resolve) => setTimeout(resolve, 1200));
+        process.stdout.write(loadCached(${JSON.stringify(bundle)})());`,
+      ],
+      { cwd: new URL("../..", import.meta.url).pathname, env: t.sandbox.env, encoding: "utf8" },
+    );
+  assert.equal(loadLate(), "late");
+  const cache = cacheOf("late");
+  assert.ok(cache, "the load left a cache");
+  const written = statSync(cache).mtimeMs;
+  assert.equal(loadLate(), "late");
+  assert.equal(statSync(cache).mtimeMs, written, "the next load rejected the cache and rewrote it");
+});
+
 // npm installs every file of a package with the same mtime (1985-10-26), and V8 checks only the length of
 // the source a cache was made from: an upgrade that keeps a bundle's size must not run the old one's code.
 test("a bundle replaced by another of the same size and mtime runs its own code, not the cached code", () => {
