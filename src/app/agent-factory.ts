@@ -1,6 +1,5 @@
 import type { Config } from "../config/schema.ts";
-import { SessionRecorder } from "../durable-logs/recorder.ts";
-import type { Recorder } from "../durable-logs/deferred-recorder.ts";
+import { SessionRecorder, type Recorder } from "../durable-logs/recorder.ts";
 import type { Correlation } from "../durable-logs/agent-observer.ts";
 import { mcpServers } from "../mcp/config.ts";
 import { sandboxLauncher } from "../plugins/launcher.ts";

@@ -2,10 +2,7 @@ import type { AgentObserver } from "../contracts/agent-events.ts";
 import type { AuditInput } from "../audit/index.ts";
 import type { NewStreamEvent } from "../events/stream.ts";
 import { createAgentObserver, type Correlation } from "./agent-observer.ts";
-import type { SessionRecorder } from "./recorder.ts";
-
-/** What an agent needs of the durable logs' writer (SessionRecorder, or a DeferredRecorder standing in for one). */
-export type Recorder = Pick<SessionRecorder, "recordEvent" | "recordAudit" | "observer" | "flush" | "close">;
+import type { Recorder, SessionRecorder } from "./recorder.ts";
 
 /**
  * A SessionRecorder opened later than it is used: opening the logs (locks, index databases, the audit

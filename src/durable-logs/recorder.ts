@@ -16,6 +16,9 @@ const DEFAULT_LOGS = logsConfigSchema.parse({});
 /** Appends within 10 ms share an fsync: a busy run costs a few fsyncs a second, and `flush` still waits for durability. */
 const FSYNC: FsyncPolicy = { batchMs: 10, maxBatch: 512 };
 
+/** What an agent needs of the durable logs' writer (SessionRecorder, or a DeferredRecorder standing in for one). */
+export type Recorder = Pick<SessionRecorder, "recordEvent" | "recordAudit" | "observer" | "flush" | "close">;
+
 /**
  * This process's writer of the durable logs: its own slot of the event stream and of the audit trail
  * under the data dir. Appends are queued so that the agent loop never waits on a disk; `flush` waits

@@ -1,4 +1,4 @@
-import type Database from "better-sqlite3";
+import type { Database, Statement } from "../storage/database.ts";
 import { openSqlite } from "../storage/sqlite.ts";
 import { privateFiles, sqliteFiles } from "../storage/private-files.ts";
 import { join } from "node:path";
@@ -108,8 +108,8 @@ export async function openIndexedLog<T, R>(
  * transaction each would rewrite the same b-tree pages again and again); lookups see them all.
  */
 export class LogIndex<T> {
-  private readonly db: Database.Database;
-  private readonly insert: Database.Statement | undefined; // absent on a read-only index
+  private readonly db: Database;
+  private readonly insert: Statement | undefined; // absent on a read-only index
   private queued: unknown[][] = [];
   private failed = false;
   private readonly bySession: boolean;

@@ -1,5 +1,5 @@
 /** What the AI SDK takes from @ai-sdk/gateway: its provider, the provider's factory and two error classes. */
-export interface GatewayModule {
+interface GatewayModule {
   createGateway: (...args: never[]) => unknown;
   gateway: (...args: never[]) => unknown;
 }
