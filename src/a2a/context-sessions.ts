@@ -46,9 +46,10 @@ export class ContextSessions {
     ).run(contextId, worker_id, session_id, Date.now());
   }
 
-  set(contextId: string, sessionId: string): void {
+  /** `read`: the context's session as the caller has just read it (`current` undefined: none), saving a read. */
+  set(contextId: string, sessionId: string, read?: { current: string | undefined }): void {
     // Most tasks continue a known context: skip the write when nothing changes.
-    if (this.get(contextId) === sessionId) return;
+    if ((read ? read.current : this.get(contextId)) === sessionId) return;
     cachedStatement(
       this.db,
       "INSERT INTO a2a_contexts (context_id, session_id, updated_at) VALUES (?, ?, ?) ON CONFLICT(context_id) DO UPDATE SET session_id = excluded.session_id, updated_at = excluded.updated_at",

@@ -40,15 +40,17 @@ export const GENESIS_HASH = "0".repeat(64);
  */
 export function canonicalize(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonicalize);
-  if (value && typeof value === "object") {
-    const object = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(object)
-        .sort()
-        .map((key) => [key, canonicalize(object[key])]),
-    );
-  }
+  if (value && typeof value === "object") return sortKeys(value as Record<string, unknown>, canonicalize);
   return value;
+}
+
+/** The object with its own keys in sorted order, each value passed through `each`. */
+function sortKeys(object: Record<string, unknown>, each: (inner: unknown) => unknown): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.keys(object)
+      .sort()
+      .map((key) => [key, each(object[key])]),
+  );
 }
 
 export function canonicalJson(value: unknown): string {
@@ -61,8 +63,11 @@ export function canonicalJson(value: unknown): string {
  */
 export function hashRecord(record: Omit<AuditRecord, "hash"> | AuditRecord, key?: AuditKey): string {
   const { hash: _ignored, ...body } = record as AuditRecord;
-  const bytes = canonicalJson(body);
-  if (body.key_id === undefined) return createHash("sha256").update(bytes).digest("hex");
+  return hashBytes(canonicalJson(body), body.key_id, key);
+}
+
+function hashBytes(bytes: string, keyId: string | undefined, key?: AuditKey): string {
+  if (keyId === undefined) return createHash("sha256").update(bytes).digest("hex");
   if (!key) throw new Error("a keyed audit record needs the audit key");
   return key.mac(bytes);
 }
@@ -90,5 +95,8 @@ export function sealRecord(
     key_id: key.id,
     ...(replicaId === undefined ? {} : { replica_id: replicaId }),
   };
-  return canonicalize({ ...body, hash: hashRecord(body, key) }) as AuditRecord;
+  // Canonicalized once: its bytes are hashed, and only the top level is sorted again to take the hash.
+  const canonical = canonicalize(body) as Omit<AuditRecord, "hash">;
+  const hash = hashBytes(JSON.stringify(canonical), canonical.key_id, key);
+  return sortKeys({ ...canonical, hash }, (inner) => inner) as unknown as AuditRecord;
 }

@@ -108,7 +108,10 @@ export class ControlPlane {
 
   /** Online workers: a task stream open right now and heartbeats not lapsed. */
   async connectedWorkers(): Promise<WorkerRecord[]> {
-    return (await this.workers()).filter((worker) => worker.online);
+    // Online needs an open stream: without any, the worker rows need not be read (every A2A task asks).
+    const streaming = await this.store.streamingWorkers();
+    if (streaming.size === 0) return [];
+    return (await this.store.listWorkers()).map((worker) => presence(worker, streaming)).filter((w) => w.online);
   }
 
   async isConnected(workerId: string): Promise<boolean> {

@@ -57,6 +57,9 @@ const INSERT_MESSAGE =
 
 /** Sessions, their messages (AI SDK ModelMessage JSON) and per-step usage, in SQLite. */
 export class SessionStore {
+  /** How deep in `batch` calls the store is (writes made meanwhile join the batch's transaction). */
+  private batching = 0;
+
   private constructor(private readonly db: Database) {}
 
   /** With `save: false` sessions live in this process's memory only: nothing is written to the data dir. */
@@ -156,7 +159,7 @@ export class SessionStore {
   append(sessionId: string, original: ModelMessage, kind: MessageKind = "message", summarizes?: number): StoredMessage {
     const message = redactStrings(original);
     const now = Date.now();
-    const insert = this.db.transaction(() => {
+    const insert = () => {
       const { next } = cachedStatement(
         this.db,
         `SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM messages WHERE session_id = ?`,
@@ -172,11 +175,11 @@ export class SessionStore {
       );
       cachedStatement(this.db, `UPDATE sessions SET updated_at = ? WHERE id = ?`).run(now, sessionId);
       return next;
-    });
+    };
     // IMMEDIATE: it reads then writes; a deferred one fails at once with SQLITE_BUSY when another
     // process (serve, a worker, the TUI) wrote in between, instead of waiting its turn.
     return {
-      seq: insert.immediate(),
+      seq: this.inBatch() ? insert() : this.db.transaction(insert).immediate(),
       kind,
       message,
       createdAt: now,
@@ -232,7 +235,7 @@ export class SessionStore {
     outputTokens: number,
     cost?: number,
   ): void {
-    this.db.transaction(() => {
+    const record = () => {
       cachedStatement(
         this.db,
         `INSERT INTO usage (session_id, step, model, input_tokens, output_tokens, cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -241,15 +244,32 @@ export class SessionStore {
         this.db,
         `UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, cost = cost + ? WHERE id = ?`,
       ).run(inputTokens, outputTokens, cost ?? 0, sessionId);
-    })();
+    };
+    if (this.inBatch()) record();
+    else this.db.transaction(record)();
   }
 
   /**
    * Runs `work` (appends, usage, a title) in one transaction: a task's writes that come together commit
-   * once instead of each on its own. IMMEDIATE, as `append` is, since the work reads then writes.
+   * once instead of each on its own. IMMEDIATE, as `append` is, since the work reads then writes. A part
+   * that throws fails the whole batch (its parts take no savepoint of their own).
    */
   batch<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+    return this.db
+      .transaction(() => {
+        this.batching++;
+        try {
+          return work();
+        } finally {
+          this.batching--;
+        }
+      })
+      .immediate();
+  }
+
+  /** Inside a batch a write is part of the batch's transaction, not a savepoint of its own in it. */
+  private inBatch(): boolean {
+    return this.batching > 0;
   }
 
   setTitle(sessionId: string, title: string): void {

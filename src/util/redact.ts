@@ -95,21 +95,36 @@ export function redactRecord<T>(value: T): T {
   return redactDeep(value, true) as T;
 }
 
+/** Records use a few dozen key names over and over: each is judged once (up to a bound on the memory). */
+const secretKeys = new Map<string, boolean>();
+const SECRET_KEYS_KEPT = 1024;
+
 function isSecretKey(key: string): boolean {
-  const normalized = key.toLowerCase().replace(/[^a-z0-9]/g, "");
-  return SECRET_KEY_SUFFIXES.some((suffix) => normalized.endsWith(suffix));
+  let secret = secretKeys.get(key);
+  if (secret === undefined) {
+    const normalized = key.toLowerCase().replace(/[^a-z0-9]/g, "");
+    secret = SECRET_KEY_SUFFIXES.some((suffix) => normalized.endsWith(suffix));
+    if (secretKeys.size < SECRET_KEYS_KEPT) secretKeys.set(key, secret);
+  }
+  return secret;
 }
 
 function redactDeep(value: unknown, byKey: boolean): unknown {
   if (typeof value === "string") return redactText(value);
   if (Array.isArray(value)) return value.map((inner) => redactDeep(inner, byKey));
   if (value && typeof value === "object" && isPlain(value)) {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [
-        key,
-        byKey && isSecretKey(key) && inner !== undefined && inner !== null ? REDACTED : redactDeep(inner, byKey),
-      ]),
-    );
+    // Filled key by key rather than through Object.entries/fromEntries: records are redacted on every write.
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const inner = (value as Record<string, unknown>)[key];
+      const redacted =
+        byKey && isSecretKey(key) && inner !== undefined && inner !== null ? REDACTED : redactDeep(inner, byKey);
+      // `__proto__` is an own key like any other here (as Object.fromEntries made it), not the prototype.
+      if (key === "__proto__")
+        Object.defineProperty(copy, key, { value: redacted, enumerable: true, writable: true, configurable: true });
+      else copy[key] = redacted;
+    }
+    return copy;
   }
   return value;
 }

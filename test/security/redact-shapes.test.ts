@@ -2,7 +2,7 @@
 // shape can be present at all, so most strings skip the replacements).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { REDACTED, redactStrings, redactText } from "../../src/util/redact.ts";
+import { REDACTED, redactRecord, redactStrings, redactText } from "../../src/util/redact.ts";
 
 const SHAPED = [
   ["Authorization: Bearer abc.DEF-123_x", `Authorization: Bearer ${REDACTED}`],
@@ -22,4 +22,14 @@ test("each secret shape is redacted; ordinary text is returned as it is", () => 
     parts: [{ text: SHAPED[3]![1] }],
     id: "t1",
   });
+});
+
+test("records are copied key by key: an own `__proto__` key stays data, secret-named keys are replaced", () => {
+  const record = JSON.parse('{"__proto__": {"polluted": "sk-not-a-prototype"}, "api_key": "value123", "n": 1}');
+  const redacted = redactRecord(record);
+  assert.equal(Object.getPrototypeOf(redacted), Object.prototype);
+  assert.deepEqual(Object.keys(redacted), ["__proto__", "api_key", "n"]);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(redacted, "__proto__")?.value, { polluted: "sk-not-a-prototype" });
+  assert.equal(redacted.api_key, REDACTED);
+  assert.equal(redacted.n, 1);
 });

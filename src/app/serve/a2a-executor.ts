@@ -252,7 +252,7 @@ export class CodeTetherExecutor implements AgentExecutor {
       services,
     });
     try {
-      if (prepared.session.id !== sessionId) this.sessions.set(run.contextId, prepared.session.id);
+      this.sessions.set(run.contextId, prepared.session.id, { current: sessionId });
     } catch (error) {
       await prepared.close();
       throw error;
