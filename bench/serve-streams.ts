@@ -68,6 +68,8 @@ createInterface({ input: serve.child.stderr! }).on("line", (line) => {
 interface StreamFigures {
   firstEventMs: number;
   firstStatusMs: number;
+  /** Status updates the stream carried (serve paces the streamed text's updates under load). */
+  statusUpdates: number;
   state: string;
 }
 
@@ -95,7 +97,12 @@ async function streamOne(i: number): Promise<StreamFigures> {
       params: { message: { messageId: `s-${process.pid}-${i}`, role: "ROLE_USER", parts: [{ text: "stream" }] } },
     }),
   });
-  const figures: StreamFigures = { firstEventMs: NaN, firstStatusMs: NaN, state: `HTTP ${res.status}` };
+  const figures: StreamFigures = {
+    firstEventMs: NaN,
+    firstStatusMs: NaN,
+    statusUpdates: 0,
+    state: `HTTP ${res.status}`,
+  };
   let buffer = "";
   for await (const chunk of res.body!.pipeThrough(new TextDecoderStream())) {
     buffer += chunk;
@@ -113,6 +120,7 @@ async function streamOne(i: number): Promise<StreamFigures> {
       if (error) figures.state = `error ${error.message}`;
       if (Number.isNaN(figures.firstEventMs)) figures.firstEventMs = nowMs() - t0;
       const status = result?.statusUpdate?.status ?? result?.task?.status;
+      if (result?.statusUpdate) figures.statusUpdates++;
       if (result?.statusUpdate && Number.isNaN(figures.firstStatusMs)) figures.firstStatusMs = nowMs() - t0;
       if (status?.state) figures.state = status.state;
       // A failed task says why in its status message: kept for the report.
@@ -161,6 +169,7 @@ try {
         return streamTask(next++).catch((error: Error) => ({
           firstEventMs: NaN,
           firstStatusMs: NaN,
+          statusUpdates: 0,
           state: `lost: ${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ""}`,
         }));
       }),
@@ -188,6 +197,7 @@ try {
         `   loop delay p99 ${ms(median(delays.map((d) => d.p99)))} median / ${ms(Math.max(...delays.map((d) => d.p99)))} worst ${LOOP_PERIOD_MS} ms window, max ${ms(Math.max(...delays.map((d) => d.max)))}` +
         `   first event p50 ${ms(percentile(firstEvent, 0.5))} p99 ${ms(percentile(firstEvent, 0.99))}` +
         `   first status p50 ${ms(percentile(firstStatus, 0.5))} p99 ${ms(percentile(firstStatus, 0.99))}` +
+        `   status updates per task ${median(results.map((r) => r.statusUpdates))} median` +
         `   serve CPU ${cpuPerTask.toFixed(1)} ms/task   wall ${((ended - started) / 1000).toFixed(1)} s   not completed ${failed.length}/${n}` +
         (failed.length ? ` (${[...new Set(failed.map((r) => r.state))].slice(0, 3).join("; ")})` : ""),
     );

@@ -2,12 +2,13 @@ import { TaskState } from "@a2a-js/sdk";
 import { isAbsolute, relative } from "node:path";
 import type { AgentEvent } from "../contracts/agent-events.ts";
 import { dataPart, textPart } from "./messages.ts";
+import type { ProgressPace } from "./progress-pace.ts";
 import type { TaskRun } from "./task-run.ts";
 
 /**
  * Turns agent events into `working` status updates: streamed text is batched (one update per interval,
- * not per token, since every update is a durable write), tool activity is reported as it happens, and
- * the files the tools changed are collected for the final artifact.
+ * not per token, since every update is a durable write; the interval is the serve-wide pace's), tool
+ * activity is reported as it happens, and the files the tools changed are collected for the final artifact.
  */
 export class ProgressPublisher {
   readonly changedFiles = new Set<string>();
@@ -17,14 +18,14 @@ export class ProgressPublisher {
   constructor(
     private readonly run: TaskRun,
     private readonly workspace: string,
-    private readonly intervalMs = 200,
+    private readonly pace: ProgressPace,
   ) {}
 
   handle(event: AgentEvent): void {
     switch (event.type) {
       case "text-delta":
         this.text += event.text;
-        this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+        this.timer ??= setTimeout(() => this.flush(), this.pace.begin());
         return;
       case "tool-running":
         return this.report(`running ${event.tool}`, {
@@ -60,8 +61,11 @@ export class ProgressPublisher {
 
   /** Publishes the text streamed since the last update. */
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.pace.end();
+    }
     if (!this.text) return;
     const text = this.text;
     this.text = "";

@@ -16,6 +16,7 @@ import { errorMessage } from "../../contracts/errors.ts";
 import { ContextSessions } from "../../a2a/context-sessions.ts";
 import { agentMessage, artifactEvent, dataPart, newTask, statusEvent, textOf, textPart } from "../../a2a/messages.ts";
 import { ProgressPublisher } from "../../a2a/progress.ts";
+import { ProgressPace } from "../../a2a/progress-pace.ts";
 import { promptOf } from "../../a2a/prompt-input.ts";
 import { taskAsk, taskQuestion } from "./task-permissions.ts";
 import { TaskRun } from "../../a2a/task-run.ts";
@@ -48,6 +49,8 @@ export class CodeTetherExecutor implements AgentExecutor {
   private readonly runs = new Map<string, TaskRun>();
   private readonly contextTails = new Map<string, Promise<void>>();
   private readonly sessions: ContextSessions;
+  /** One budget of streamed-text updates for all of this server's tasks. */
+  private readonly pace = new ProgressPace();
 
   constructor(private readonly options: ExecutorOptions) {
     this.sessions = new ContextSessions(options.dataDir);
@@ -150,7 +153,7 @@ export class CodeTetherExecutor implements AgentExecutor {
       input && dispatcher && (await dispatcher.shouldDispatch(input))
         ? dispatcher.run(input, run.controller.signal, remember)
         : await this.runLocally(run, prompt, sessionId);
-    const progress = new ProgressPublisher(run, workspace);
+    const progress = new ProgressPublisher(run, workspace, this.pace);
     // A swarm the agent runs (the `swarm` tool) reports its sub-agents' progress as working updates too.
     const bus = this.options.services.bus?.bus;
     const unfollow = bus
