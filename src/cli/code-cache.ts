@@ -15,6 +15,7 @@ import { createRequire } from "node:module";
 import { basename, join } from "node:path";
 import type * as Vm from "node:vm";
 import { cacheDir } from "../config/paths.ts";
+import { UserError } from "../contracts/errors.ts";
 import { baselineWasmOnly } from "../util/baseline-wasm.ts";
 import { compileFlags, flagsForCodeCache, startLean } from "../util/lean-start.ts";
 
@@ -50,7 +51,7 @@ export function loadCached<T>(file: string, shared: Record<string, unknown> = {}
   const nodeRequire = createRequire(file);
   // Loaded here, not at the top: this module is part of the command table every command (and --help) loads.
   const vm = nodeRequire("node:vm") as typeof Vm;
-  const stat = statSync(file);
+  const stat = statOfBundle(file);
   const flags = fnv1a([...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" "));
   const cacheFile = join(
     cacheDir(),
@@ -63,6 +64,16 @@ export function loadCached<T>(file: string, shared: Record<string, unknown> = {}
   const module = { exports: {} as T };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, file, join(file, ".."));
   return module.exports;
+}
+
+/** A bundle of the package is missing only when the install is broken: said in one line, with the remedy. */
+function statOfBundle(file: string): Stats {
+  try {
+    return statSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    throw new UserError(`${file} is missing: this codetether install is incomplete (reinstall it)`);
+  }
 }
 
 /**

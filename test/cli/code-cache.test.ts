@@ -125,6 +125,17 @@ test("a bundle replaced by another of the same size and mtime runs its own code,
   assert.equal(load(), "new");
 });
 
+test("a missing bundle (a broken install) is a one-line error that says to reinstall", async () => {
+  const { loadCached } = await import("../../src/cli/code-cache.ts");
+  const missing = join(t.sandbox.workspace, "providers", "gone.cjs");
+  assert.throws(
+    () => loadCached(missing),
+    (error) =>
+      error instanceof UserError &&
+      error.message === `${missing} is missing: this codetether install is incomplete (reinstall it)`,
+  );
+});
+
 /** A page for webfetch; any other request gets the error a Bedrock endpoint sends for an unknown model. */
 async function startWebAndBedrock() {
   const server = createServer((req, res) => {
