@@ -120,6 +120,22 @@ baselineWasmOnly();
  * rule holds on all of them.
  */
 export async function prepareAgent(options: PrepareOptions): Promise<PreparedAgent> {
+  const started: Release[] = [];
+  try {
+    return await assembleAgent(options, started);
+  } catch (error) {
+    // A later step failed: stop the MCP servers and plugins already running (they would outlive a failed
+    // run or serve task) and keep the records made so far (plugin refusals), newest first.
+    for (const release of started.reverse()) await release().catch(() => {}); // the step's error is the one to report
+    throw error;
+  }
+}
+
+/** Undoes one step of a preparation: stops what it started. */
+type Release = () => Promise<void>;
+
+/** prepareAgent's steps; each that starts something pushes how to release it onto `started`. */
+async function assembleAgent(options: PrepareOptions, started: Release[]): Promise<PreparedAgent> {
   const { config, workspace, services = {} } = options;
   // `[session] auto_save = false`: this process's sessions stay in memory; the event and audit logs still record them.
   const saved = config.session.auto_save;
@@ -147,11 +163,13 @@ export async function prepareAgent(options: PrepareOptions): Promise<PreparedAge
   const mcp = mcpServers(config).length
     ? await (await import("../mcp/connections.ts")).connectMcp(config, workspace, options.onWarning)
     : undefined;
+  if (mcp) started.push(mcp.close);
   // The durable logs never stop a run: when they cannot be opened the run goes on unrecorded.
   const ownRecorder = !services.recorder;
   const recorder =
     services.recorder ??
     (await SessionRecorder.openOrWarn(options.dataDir, config, (message) => options.onWarning?.(message)));
+  if (recorder) started.push(() => (ownRecorder ? recorder.close() : recorder.flush()));
   const commands = new Sandbox({
     config,
     dataDir: options.dataDir,
@@ -167,6 +185,7 @@ export async function prepareAgent(options: PrepareOptions): Promise<PreparedAge
     audit: recorder ? (input) => recorder.recordAudit({ ...input, session_id: sessionId }) : undefined,
     onWarning: options.onWarning,
   });
+  started.push(plugins.close);
   // The swarm tools run sub-agents through the agent assembled here (set when it is returned).
   let prepared: PreparedAgent | undefined;
   const allTools = [

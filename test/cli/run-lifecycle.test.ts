@@ -3,12 +3,13 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { CLI, fakeProviderToml, jsonLines, runCli, useFakeModelSandbox, type CliResult } from "../support/cli.ts";
+import { mcpStdioCommand } from "../support/mcp-server.ts";
 
 const model = ["-m", "fake/fake-model"];
 const t = useFakeModelSandbox({ configure: true });
@@ -242,4 +243,31 @@ test("a run killed while its model request hangs on a transport other than nodeF
   } finally {
     hanging.close();
   }
+});
+
+test("a run whose preparation fails after its MCP servers and plugins started stops them and keeps the records made so far", async () => {
+  const { sandbox } = t;
+  // An MCP server that outlives the end of its stdin, as wrapped or careless servers do: only closing it stops it.
+  const { command, args } = mcpStdioCommand();
+  const server = [command, "--import", "data:text/javascript,setInterval(() => {}, 1e9)", ...args];
+  sandbox.writeConfig(
+    `${fakeProviderToml(t.fake.url)}[session]\nauto_save = false\n` +
+      `[mcp.local]\ncommand = ${JSON.stringify(server[0])}\nargs = ${JSON.stringify(server.slice(1))}\n`,
+  );
+  // A plugin without a manifest is refused (and audited); a damaged database then fails the approvals step.
+  mkdirSync(join(sandbox.env.XDG_CONFIG_HOME!, "codetether-agent", "plugins", "demo"), { recursive: true });
+  mkdirSync(sandbox.dataDir, { recursive: true });
+  writeFileSync(join(sandbox.dataDir, "codetether.db"), "not a database\n".repeat(100));
+
+  const r = await runCli(sandbox, ["run", ...model, "hello"], { timeoutMs: 60_000 });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^codetether: file is not a database$/m);
+  assert.equal(t.fake.requests.length, 0);
+  await assertNothingLeftIn(sandbox.workspace);
+  const audit = await runCli(sandbox, ["audit", "query", "--action", "plugin.refused", "--json"]);
+  assert.deepEqual(
+    (JSON.parse(audit.stdout).events as Array<Record<string, any>>).map((record) => record.resource),
+    ["plugin/demo"],
+    audit.stderr,
+  );
 });
