@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Client, ClientConfig, Pool } from "pg";
 import type { ControlPlaneFeed, FeedMessage } from "./feed.ts";
+import { endWithin } from "../postgres/connect.ts";
 
 const RECONNECT_MS = 1000;
 
@@ -56,7 +57,7 @@ export class PostgresFeed implements ControlPlaneFeed {
     await this.#sending;
     const client = this.#client;
     this.#client = undefined;
-    await client?.end().catch(() => undefined);
+    if (client) await endWithin(client.end());
   }
 
   async #listen(): Promise<void> {

@@ -8,12 +8,12 @@ import type { OkrStore } from "./store.ts";
  * the data dir's SQLite. `pg` is loaded only when a URL is set. The caller closes it, which ends the pool.
  */
 export async function openOkrStore(dataDir: string, config: Config): Promise<OkrStore> {
-  const { url } = storageSection(config);
+  const { url, timeout_secs } = storageSection(config);
   if (!url) return SqliteOkrStore.open(dataDir);
   const [{ openPostgresStorage }, { PostgresOkrStore }] = await Promise.all([
     import("../postgres/schema.ts"),
     import("./postgres-store.ts"),
   ]);
   // A command's pool: a few connections are plenty for one process.
-  return new PostgresOkrStore(await openPostgresStorage({ url, max: 4 }));
+  return new PostgresOkrStore(await openPostgresStorage({ url, max: 4, timeoutMs: timeout_secs * 1000 }));
 }

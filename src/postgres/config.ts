@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Config } from "../config/schema.ts";
 import { UserError } from "../contracts/errors.ts";
 import { describeIssue } from "../config/describe-issue.ts";
+import { DEFAULT_TIMEOUT_SECS } from "./connect.ts";
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//;
 
@@ -12,6 +13,8 @@ export const storageSectionSchema = z
     url: z.string().regex(POSTGRES_URL, "must start with postgres:// or postgresql://").optional(),
     /** With PostgreSQL: a replica whose lease is not renewed for this long counts as dead, and its unfinished tasks fail. */
     lease_secs: z.number().positive().default(30),
+    /** With PostgreSQL: a query not answered, or a connection not given, within this long fails instead of hanging. */
+    timeout_secs: z.number().positive().default(DEFAULT_TIMEOUT_SECS),
   })
   .strict();
 

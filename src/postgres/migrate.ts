@@ -1,4 +1,4 @@
-import type { Pool } from "pg";
+import type { Pool, QueryConfig } from "pg";
 import { inTransaction } from "./transaction.ts";
 
 export interface Migration {
@@ -9,7 +9,13 @@ export interface Migration {
 }
 
 /** Key of the transaction-level advisory lock that serializes migrations (with the schema's hash as second key). */
-const MIGRATION_LOCK = 0x43544d47; // "CTMG"
+export const MIGRATION_LOCK = 0x43544d47; // "CTMG"
+
+/**
+ * The pool's query timeout is far too short here: waiting for the lock while another replica migrates, and a
+ * migration itself, may rightly take minutes. A migration is applied before serve answers anything.
+ */
+const MIGRATION_TIMEOUT_MS = 15 * 60_000;
 
 /**
  * Brings the database up to the newest of `migrations`: each one not yet recorded in
@@ -25,7 +31,13 @@ export async function migrate(pool: Pool, migrations: readonly Migration[]): Pro
       throw new Error(`two migrations have version ${migration.version}`);
   });
   return inTransaction(pool, async (client) => {
-    await client.query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))", [MIGRATION_LOCK]);
+    await client.query(`SET LOCAL statement_timeout = ${MIGRATION_TIMEOUT_MS}`);
+    // pg reads `query_timeout` from a query's config too (its types omit it).
+    const slow = (text: string, values?: unknown[]) => {
+      const config: QueryConfig & { query_timeout: number } = { text, values, query_timeout: MIGRATION_TIMEOUT_MS };
+      return client.query(config);
+    };
+    await slow("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))", [MIGRATION_LOCK]);
     await client.query(
       `CREATE TABLE IF NOT EXISTS codetether_migrations (
          version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
@@ -35,7 +47,7 @@ export async function migrate(pool: Pool, migrations: readonly Migration[]): Pro
     const applied: number[] = [];
     for (const migration of ordered) {
       if (done.has(migration.version)) continue;
-      await client.query(migration.sql).catch((error: Error) => {
+      await slow(migration.sql).catch((error: Error) => {
         throw new Error(`database migration ${migration.version} (${migration.name}) failed: ${error.message}`);
       });
       await client.query("INSERT INTO codetether_migrations (version, name) VALUES ($1, $2)", [

@@ -23,20 +23,21 @@ export async function openSharedDatabase(
   log?: (line: string) => void,
   replicaId?: string,
 ): Promise<SharedDatabase | undefined> {
-  const { url, lease_secs } = storage;
+  const { url, lease_secs, timeout_secs } = storage;
   if (!url) return undefined;
   const [{ openPostgresStorage }, { ReplicaLease }, { connectPostgres }] = await Promise.all([
     import("./schema.ts"),
     import("./replica-lease.ts"),
     import("./connect.ts"),
   ]);
-  const pool = await openPostgresStorage({ url, log });
+  const timeoutMs = timeout_secs * 1000;
+  const pool = await openPostgresStorage({ url, log, timeoutMs });
   const leaseTtlMs = lease_secs * 1000;
   let leasePool: Pool | undefined;
   try {
     // The lease renews on a connection of its own: queued behind a busy pool, it could lapse while this
     // replica lives, and the others would fail every task it is running.
-    leasePool = await connectPostgres({ url, max: 1, log });
+    leasePool = await connectPostgres({ url, max: 1, log, timeoutMs });
     const lease = await ReplicaLease.acquire(leasePool, { ttlMs: leaseTtlMs, log, id: replicaId });
     let closing: Promise<void> | undefined;
     const close = async () => {

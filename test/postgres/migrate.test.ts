@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { migrate, type Migration } from "../../src/postgres/migrate.ts";
+import { connectPostgres } from "../../src/postgres/connect.ts";
+import { migrate, MIGRATION_LOCK, type Migration } from "../../src/postgres/migrate.ts";
 import { MIGRATIONS, openPostgresStorage } from "../../src/postgres/schema.ts";
 import { freshSchema, postgresUnavailableReason } from "./pg-fixture.ts";
 
@@ -51,6 +52,32 @@ test("replicas migrating at once: one applies, the others wait and find nothing 
   assert.equal(applied.filter((versions) => versions.length > 0).length, 1);
   assert.deepEqual(await runsIn(pools[0]!), [1, 2, 3]);
 });
+
+test(
+  "waiting for the migration lock, and a migration itself, may take longer than the pool's timeout",
+  { skip: reason },
+  async (t) => {
+    const schema = await freshSchema();
+    t.after(() => schema.drop());
+    const holder = await schema.open();
+    await holder.query("SELECT pg_advisory_lock($1, hashtext(current_schema()))", [MIGRATION_LOCK]);
+    const release = setTimeout(() => void holder.query("SELECT pg_advisory_unlock_all()"), 800);
+    t.after(() => clearTimeout(release));
+    const pool = await connectPostgres({ url: schema.url, schema: schema.schema, timeoutMs: 300 });
+    t.after(() => pool.end());
+    const slow: Migration = {
+      version: 1,
+      name: "slow",
+      sql: "SELECT pg_sleep(0.8); CREATE TABLE runs (version INTEGER)",
+    };
+    assert.deepEqual(await migrate(pool, [slow]), [1]);
+    await assert.rejects(
+      pool.query("SELECT pg_sleep(0.8)"),
+      /statement timeout/,
+      "other queries keep the pool's timeout",
+    );
+  },
+);
 
 test("a failing migration rolls the whole run back and names itself", { skip: reason }, async (t) => {
   const schema = await freshSchema();

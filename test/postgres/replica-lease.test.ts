@@ -201,7 +201,7 @@ test("a renewal under way when the lease is released does not bring the lease ba
 test("the lease renews while every connection of the shared pool is busy", { skip: reason }, async (t) => {
   const database = await freshDatabase();
   t.after(() => database.drop());
-  const shared = (await openSharedDatabase({ url: database.url, lease_secs: 0.6 }))!;
+  const shared = (await openSharedDatabase({ url: database.url, lease_secs: 0.6, timeout_secs: 15 }))!;
   t.after(() => shared.close());
   const leaseUntil = async () =>
     (await shared.pool.query("SELECT lease_until FROM codetether_replicas WHERE id = $1", [shared.lease.id])).rows[0]

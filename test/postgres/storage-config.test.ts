@@ -6,9 +6,13 @@ import { storageSection } from "../../src/postgres/config.ts";
 const config = (storage?: unknown) => ({ ...configSchema.parse({}), ...(storage ? { storage } : {}) });
 
 test("[storage]: SQLite unless a postgres URL is configured; CODETETHER_DATABASE_URL wins", () => {
-  assert.deepEqual(storageSection(config(), {}), { url: undefined, lease_secs: 30 });
-  const configured = config({ url: "postgres://app@db:5432/ct", lease_secs: 5 });
-  assert.deepEqual(storageSection(configured, {}), { url: "postgres://app@db:5432/ct", lease_secs: 5 });
+  assert.deepEqual(storageSection(config(), {}), { url: undefined, lease_secs: 30, timeout_secs: 15 });
+  const configured = config({ url: "postgres://app@db:5432/ct", lease_secs: 5, timeout_secs: 2 });
+  assert.deepEqual(storageSection(configured, {}), {
+    url: "postgres://app@db:5432/ct",
+    lease_secs: 5,
+    timeout_secs: 2,
+  });
   assert.equal(
     storageSection(configured, { CODETETHER_DATABASE_URL: " postgresql://env@db/ct " }).url,
     "postgresql://env@db/ct",
@@ -27,6 +31,7 @@ test("[storage]: bad values are one line naming the key, never echoing the URL",
     /unknown key 'storage.ulr' \(did you mean 'storage.url'\?\)/,
   );
   assert.throws(() => storageSection(config({ lease_secs: 0 }), {}), /'storage.lease_secs'/);
+  assert.throws(() => storageSection(config({ timeout_secs: 0 }), {}), /'storage.timeout_secs'/);
   assert.throws(
     () => storageSection(config(), { CODETETHER_DATABASE_URL: "mysql://root:hunter2@db/x" }),
     (error: Error) => /^invalid CODETETHER_DATABASE_URL: /.test(error.message) && !error.message.includes("hunter2"),
