@@ -11,4 +11,5 @@ export const AUDIT_INDEX = indexSpec<AuditRecord>([
   "okr_id",
   "okr_run_id",
   "relay_id",
+  "replica_id",
 ]);

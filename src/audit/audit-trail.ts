@@ -22,6 +22,7 @@ export interface AuditQuery {
   okr_id?: string;
   okr_run_id?: string;
   relay_id?: string;
+  replica_id?: string;
   from?: string | Date;
   to?: string | Date;
   limit?: number;

@@ -13,7 +13,7 @@ const RecentQuery = z.object({
 
 /**
  * `GET /v1/audit/events` (newest first, `limit` and `cursor`) and `POST /v1/audit/query` (a JSON body
- * of filters: actor, action, resource, status, correlation ids, from/to, limit, cursor). Both answer
+ * of filters: actor, action, resource, status, correlation ids, replica_id, from/to, limit, cursor). Both answer
  * `{events, next_cursor}`; mount behind authentication.
  */
 export function createAuditRouter(options: { dataDir: string }): Router {

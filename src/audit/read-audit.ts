@@ -19,6 +19,7 @@ export const AuditQuerySchema = z.strictObject({
   okr_id: z.string().optional(),
   okr_run_id: z.string().optional(),
   relay_id: z.string().optional(),
+  replica_id: z.string().optional(),
   from: isoTime.optional(),
   to: isoTime.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),

@@ -113,6 +113,8 @@ export class LogIndex<T> {
   private queued: unknown[][] = [];
   private failed = false;
   private readonly bySession: boolean;
+  /** Columns of the spec a reader's index file lacks: its writer made it before they were added. */
+  private missing: string[];
 
   /** `readonly`: a reader's view of the index another process keeps (it must exist; add/catchUp are not for it). */
   constructor(
@@ -126,12 +128,16 @@ export class LogIndex<T> {
     this.db = openSqlite(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     if (!options.readonly) privateFiles(...sqliteFiles(path));
     this.db.pragma("busy_timeout = 2000");
+    this.missing = this.missingColumns();
     if (options.readonly) {
       this.insert = undefined;
       return;
     }
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL"); // losing the newest rows is fine: catchUp restores them
+    // An index made before a column was added cannot answer lookups on it: rebuilt from the log by catchUp.
+    if (this.missing.length) this.db.exec("DROP TABLE entries");
+    this.missing = [];
     const columnDefs = columns.map((column) => `, ${column} TEXT`).join("");
     this.db.exec(`CREATE TABLE IF NOT EXISTS entries (segment INTEGER NOT NULL, offset INTEGER NOT NULL,
       length INTEGER NOT NULL, ts INTEGER NOT NULL${columnDefs}, PRIMARY KEY (segment, offset)) WITHOUT ROWID`);
@@ -244,6 +250,10 @@ export class LogIndex<T> {
     for (const [column, value] of Object.entries(query.equals ?? {})) {
       if (value === undefined) continue;
       if (!this.columns.includes(column)) throw new Error(`cannot filter on ${column}`);
+      if (this.missing.includes(column))
+        throw new Error(
+          `the index ${this.db.name} predates the ${column} filter; its writer rebuilds it when it restarts`,
+        );
       where.push(`${column} = ?`);
       params.push(value);
     }
@@ -270,6 +280,12 @@ export class LogIndex<T> {
     const locations = rows.slice(0, query.limit);
     const last = locations[locations.length - 1];
     return rows.length > query.limit && last ? { locations, nextCursor: encodeCursor(last) } : { locations };
+  }
+
+  /** The spec's columns an existing `entries` table lacks (none when there is no table yet). */
+  private missingColumns(): string[] {
+    const present = (this.db.pragma("table_info(entries)") as { name: string }[]).map((column) => column.name);
+    return present.length ? this.columns.filter((column) => !present.includes(column)) : [];
   }
 
   close(): void {

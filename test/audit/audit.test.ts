@@ -3,6 +3,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { openAuditTrail, type AuditInput } from "../../src/audit/index.ts";
+import { AUDIT_INDEX } from "../../src/audit/audit-index.ts";
+import { indexPath, LogIndex } from "../../src/events/log-index.ts";
+import { openSqlite } from "../../src/storage/sqlite.ts";
 import { listSegments, sealLiveSegment, segmentPath } from "../../src/events/log/index.ts";
 import { tempDir } from "../events/temp-dir.ts";
 import { TEST_AUDIT_KEY } from "../support/audit-key.ts";
@@ -216,5 +219,45 @@ test("query filters by actor, action, correlation ids and time, with cursor pagi
   const newest = await trail.recent(4);
   const older = await trail.recent(4, newest.nextCursor);
   assert.deepEqual([...seqs(newest), ...seqs(older)], [30, 29, 28, 27, 26, 25, 24, 23]);
+  await trail.close();
+});
+
+test("query filters by replica; a record without one (the SQLite mode) never matches", async () => {
+  const dir = writerDir();
+  for (const replicaId of ["replica-a", "replica-b", undefined, "replica-a"]) {
+    const trail = await openAuditTrail(dir, TEST_AUDIT_KEY, { replicaId });
+    await trail.append(event(1));
+    await trail.close();
+  }
+  const trail = await openAuditTrail(dir, TEST_AUDIT_KEY);
+  const seqs = async (replica_id: string) => (await trail.query({ replica_id })).entries.map((e) => e.record.seq);
+  assert.deepEqual(await seqs("replica-a"), [1, 4]);
+  assert.deepEqual(await seqs("replica-b"), [2]);
+  assert.deepEqual(await seqs(""), []);
+  await trail.close();
+});
+
+test("an index made before the replica_id column is rebuilt by its writer; a reader of it refuses that filter", async () => {
+  const dir = writerDir();
+  for (const replicaId of ["replica-a", "replica-b"]) {
+    const trail = await openAuditTrail(dir, TEST_AUDIT_KEY, { replicaId });
+    await trail.append(event(1));
+    await trail.close();
+  }
+  const old = openSqlite(indexPath(dir));
+  old.exec("DROP INDEX entries_replica_id; ALTER TABLE entries DROP COLUMN replica_id");
+  old.close();
+  const reader = new LogIndex(indexPath(dir), AUDIT_INDEX.columns, AUDIT_INDEX.project, { readonly: true });
+  assert.equal(reader.find({ equals: { actor: "alice" }, limit: 10, order: "asc" }).locations.length, 2);
+  assert.throws(
+    () => reader.find({ equals: { replica_id: "replica-a" }, limit: 10, order: "asc" }),
+    /predates the replica_id filter/,
+  );
+  reader.close();
+  const trail = await openAuditTrail(dir, TEST_AUDIT_KEY);
+  assert.deepEqual(
+    (await trail.query({ replica_id: "replica-b" })).entries.map((e) => e.record.seq),
+    [2],
+  );
   await trail.close();
 });

@@ -14,6 +14,7 @@ import { TEST_AUDIT_KEY } from "../support/audit-key.ts";
 
 const TOKEN = "test-token-0123456789abcdef";
 const REPLICA = "0b6f3c1e-5d2a-4e8f-9a47-2c1d3e4f5a6b";
+const OTHER = "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6";
 
 /** Writes one session's event and audit record through a recorder of `dataDir`, then closes it. */
 async function record(dataDir: string, step: number, replicaId?: string): Promise<void> {
@@ -29,10 +30,11 @@ async function record(dataDir: string, step: number, replicaId?: string): Promis
   await recorder.close();
 }
 
-test("a replica's events and audit records carry its id, /v1/events and /v1/audit/query return it, and the chain (older records without it included) verifies", async () => {
+test("a replica's events and audit records carry its id, /v1/events and /v1/audit/query return it and filter by it, and the chain (older records without it included) verifies", async () => {
   const dataDir = tempDir("codetether-replica-id-");
   await record(dataDir, 1); // written as before replica ids (and as the SQLite mode still does)
   await record(dataDir, 2, REPLICA); // the same writer slot, resumed by a replica
+  await record(dataDir, 3, OTHER); // …and then by another
 
   const verified = await verifyAudit(dataDir, TEST_AUDIT_KEY);
   assert.deepEqual(
@@ -59,6 +61,7 @@ test("a replica's events and audit records carry its id, /v1/events and /v1/audi
       [
         [1, undefined],
         [2, REPLICA],
+        [3, OTHER],
       ],
     );
     const query = await fetch(`${base}/v1/audit/query`, {
@@ -72,8 +75,31 @@ test("a replica's events and audit records carry its id, /v1/events and /v1/audi
       [
         [1, undefined],
         [2, REPLICA],
+        [3, OTHER],
       ],
     );
+    const byReplica = async (filter: unknown) => {
+      const res = await fetch(`${base}/v1/audit/query`, { method: "POST", headers, body: JSON.stringify(filter) });
+      return {
+        status: res.status,
+        body: (await res.json()) as { events?: { seq: number }[]; error?: { message: string } },
+      };
+    };
+    for (const [replica, seqs] of [
+      [REPLICA, [2]],
+      [OTHER, [3]],
+      ["nope", []],
+    ] as const) {
+      const { status, body } = await byReplica({ replica_id: replica, session_id: "s1" });
+      assert.equal(status, 200);
+      assert.deepEqual(
+        body.events!.map((r) => r.seq),
+        seqs,
+      );
+    }
+    const bad = await byReplica({ replica_id: 7 });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error!.message, "replica_id: Invalid input: expected string, received number");
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await reader.close();

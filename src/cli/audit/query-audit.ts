@@ -9,6 +9,7 @@ const FLAG_TO_FIELD: Record<string, string> = {
   okr: "okr_id",
   okrRun: "okr_run_id",
   relay: "relay_id",
+  replica: "replica_id",
 };
 
 /** `codetether audit query`: one page of matching records, and the cursor of the next. */

@@ -32,7 +32,9 @@ export function auditCommand(): Command {
     });
   audit
     .command("query")
-    .description("Find audit records by actor, action, resource, status, correlation ids and time (oldest first)")
+    .description(
+      "Find audit records by actor, action, resource, status, correlation ids, replica and time (oldest first)",
+    )
     .option("--actor <actor>", "e.g. agent, token:1a2b3c4d5e6f, peer:127.0.0.1")
     .option("--action <action>", "e.g. tool.execute, session.start, session.end, api.http, api.grpc")
     .option("--resource <resource>", "e.g. tool/bash, /v1/tasks, session/ses_123")
@@ -41,6 +43,7 @@ export function auditCommand(): Command {
     .option("--okr <id>", "okr_id")
     .option("--okr-run <id>", "okr_run_id")
     .option("--relay <id>", "relay_id")
+    .option("--replica <id>", "replica_id (records of other replicas and of the SQLite mode never match)")
     .option("--from <time>", "records at or after this ISO 8601 time")
     .option("--to <time>", "records at or before this ISO 8601 time")
     .option("-n, --limit <n>", "records per page (at most 1000)", (v) => parsePositive(v, "--limit"), 100)
