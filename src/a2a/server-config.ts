@@ -3,6 +3,7 @@ import type { Config } from "../config/schema.ts";
 import { controlPlaneKeys } from "../control-plane/config.ts";
 import { UserError } from "../contracts/errors.ts";
 import { BINDINGS } from "./agent-card.ts";
+import { isPublicUrl, PUBLIC_URL_ENV, PUBLIC_URL_EXPECTED } from "./public-url.ts";
 
 /** The `[server]` section of config.toml (this feature validates its own section). */
 export const serverSectionSchema = z
@@ -11,6 +12,8 @@ export const serverSectionSchema = z
     allow_private_push: z.boolean().default(false),
     /** The binding the agent card names first (its preferred one; 0.3 cards: `preferredTransport`). */
     preferred_transport: z.enum(BINDINGS).default("JSONRPC"),
+    /** The address clients reach serve at (proxy, ingress, container): the card's interface URLs use it. */
+    public_url: z.string().refine(isPublicUrl, PUBLIC_URL_EXPECTED).optional(),
     /** Open HTTP connections served at once; beyond it requests get 503 (a small reserve still answers /health). */
     max_connections: z.number().int().positive().default(1024),
     /** A client must send its request headers within this, or the connection is dropped (slowloris). */
@@ -26,9 +29,12 @@ export const serverSectionSchema = z
 
 export type ServerSection = z.infer<typeof serverSectionSchema>;
 
-export function serverSection(config: Config): ServerSection {
+/** `[server]`, its `public_url` replaced by `CODETETHER_PUBLIC_URL` when set. */
+export function serverSection(config: Config, env: NodeJS.ProcessEnv = process.env): ServerSection {
+  const fromEnv = env[PUBLIC_URL_ENV]?.trim();
+  if (fromEnv && !isPublicUrl(fromEnv)) throw new UserError(`invalid ${PUBLIC_URL_ENV}: ${PUBLIC_URL_EXPECTED}`);
   const result = serverSectionSchema.safeParse(config.server ?? {});
-  if (result.success) return result.data;
+  if (result.success) return { ...result.data, public_url: fromEnv || result.data.public_url };
   const issue = result.error.issues[0]!;
   const key = ["server", ...issue.path.map(String)].join(".");
   throw new UserError(

@@ -164,3 +164,61 @@ test("an unknown preferred_transport stops serve with one line naming the key", 
     sandbox.cleanup();
   }
 });
+
+test("[server] public_url (CODETETHER_PUBLIC_URL wins) names every interface in every card shape; headers cannot", async () => {
+  const serve = await startServe({
+    fake: running.fake,
+    toml: 'public_url = "http://ignored.example:1"\n',
+    env: { CODETETHER_PUBLIC_URL: "https://agents.example.com/team/" },
+  });
+  try {
+    const { http, grpc } = serve.endpoints;
+    const grpcPort = grpc.slice(grpc.lastIndexOf(":") + 1);
+    const expected = {
+      JSONRPC: "https://agents.example.com/team/a2a",
+      "HTTP+JSON": "https://agents.example.com/team/a2a/rest",
+      GRPC: `dns:///agents.example.com:${grpcPort}`,
+    };
+    // A client's forwarding headers are not trusted: they must not change what the card names.
+    const forwarded = { "x-forwarded-host": "evil.example", "x-forwarded-proto": "http", "x-forwarded-prefix": "/x" };
+    for (const headers of [{}, { "a2a-version": "1.0" }, forwarded] as Array<Record<string, string>>) {
+      const v1 = await bodyOf(await fetch(`${http}${CARD}`, { headers }));
+      for (const i of v1.supportedInterfaces as Array<{ url: string; protocolBinding: keyof typeof expected }>)
+        assert.equal(i.url, expected[i.protocolBinding], JSON.stringify(headers));
+    }
+    for (const [path, headers] of [
+      [V03_CARD_PATH, {}],
+      [CARD, { "a2a-version": "0.3" }],
+      [V03_CARD_PATH, forwarded],
+    ] as const) {
+      const v03 = (await bodyOf(await fetch(`${http}${path}`, { headers }))) as AgentCard03;
+      assert.equal(v03.url, expected.JSONRPC, path);
+      for (const i of v03.additionalInterfaces!)
+        assert.equal(i.url, expected[i.transport as keyof typeof expected], `${path} ${i.transport}`);
+    }
+  } finally {
+    await serve.stop();
+    serve.sandbox.cleanup();
+  }
+});
+
+test("a public_url that is not an http(s) URL stops serve with one line naming the key or variable", async () => {
+  for (const [setup, named] of [
+    [{ toml: 'public_url = "agents.example.com:443"\n' }, /server\.public_url/],
+    [{ env: { CODETETHER_PUBLIC_URL: "ftp://agents.example.com" } }, /CODETETHER_PUBLIC_URL/],
+  ] as const) {
+    const sandbox = makeSandbox();
+    try {
+      await assert.rejects(
+        startServe({ fake: running.fake, sandbox, ...setup }),
+        (error: Error) =>
+          /serve exited with [1-9]/.test(error.message) &&
+          named.test(error.message) &&
+          /http:\/\/ or https:\/\//.test(error.message) &&
+          !/\n\s+at /.test(error.message),
+      );
+    } finally {
+      sandbox.cleanup();
+    }
+  }
+});

@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { busOptionsFrom } from "../../src/bus/create-bus.ts";
 import type { Config } from "../../src/config/schema.ts";
+import { serverSection } from "../../src/a2a/server-config.ts";
 import { storageSection } from "../../src/postgres/config.ts";
 import { assertCliCommandLine } from "../support/cli-command-line.ts";
 
@@ -16,9 +17,12 @@ const services = compose.services as Record<string, any>;
 const SERVES = ["serve-1", "serve-2"];
 const WORKERS = ["worker-1", "worker-2"];
 
-/** Compose's interpolation for a check: `${NAME}`, `${NAME:-default}` and `${NAME:?error}` become `value-of-NAME`. */
+/** Compose's interpolation for a check: `${NAME:-default}` becomes its default (NAME unset), `${NAME}` and `${NAME:?error}` `value-of-NAME`. */
 const interpolate = (text: string) =>
-  text.replace(/\$\{(\w+)(:[-?][^}]*)?\}/g, (_, name: string) => `value-of-${name}`);
+  text.replace(
+    /\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g,
+    (_, name: string, fallback?: string) => fallback ?? `value-of-${name}`,
+  );
 const envOf = (service: string): Record<string, string> =>
   Object.fromEntries(Object.entries(services[service].environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
 
@@ -86,6 +90,13 @@ describe("deploy/compose.yaml", () => {
       "serve-2:50051",
     ]);
     const listens = [...nginx.matchAll(/^\s*listen (\d+);/gm)].map((m) => m[1]);
+    // The card names the proxy's published ports (HTTP at the public URL's, gRPC at serve's own), not a replica.
+    const published = (services.proxy.ports as string[]).map((p) => p.split(":")[0]);
+    for (const name of SERVES) {
+      const publicUrl = new URL(serverSection({} as Config, envOf(name)).public_url!);
+      const grpcPort = services[name].command[services[name].command.indexOf("--grpc-port") + 1];
+      assert.ok(published.includes(publicUrl.port) && published.includes(grpcPort), `${name}: ${publicUrl}`);
+    }
     for (const name of WORKERS) {
       const command = services[name].command as string[];
       const server = new URL(command[command.indexOf("--server") + 1]!);

@@ -108,6 +108,13 @@ describe("deploy/k8s", () => {
     const ref = env.CODETETHER_DATABASE_URL.valueFrom.secretKeyRef;
     assert.match(named("Secret", ref.name)!.stringData[ref.key], /^postgres:\/\//);
     assert.match(env.CODETETHER_BUS_URL.value, /^nats:\/\//);
+    // The card names the Service (its HTTP port at the public URL, gRPC on serve's), not a pod's own address.
+    const service = named("Service", "codetether-serve")!;
+    const publicUrl = new URL(env.CODETETHER_PUBLIC_URL.value);
+    assert.equal(publicUrl.hostname, service.metadata.name);
+    const port = (name: string) => String(service.spec.ports.find((p: Doc) => p.name === name).port);
+    assert.equal(publicUrl.port, port("http"));
+    assert.equal(serve.args[serve.args.indexOf("--grpc-port") + 1], port("grpc"));
     assert.equal(serve.readinessProbe.httpGet.path, "/health");
   });
 });

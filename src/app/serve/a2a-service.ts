@@ -10,6 +10,7 @@ import { openPushStores } from "../../a2a/open-push-stores.ts";
 import { openConversations } from "../../a2a/open-conversations.ts";
 import { statusUpdateOf } from "../../a2a/messages.ts";
 import { OutboxPushSender } from "../../a2a/push-sender.ts";
+import { advertisedEndpoints } from "../../a2a/public-url.ts";
 import { serverSection } from "../../a2a/server-config.ts";
 import type { DurableTaskStore } from "../../a2a/durable-task-store.ts";
 import { ReplicaRequestHandler } from "../../a2a/replica-request-handler.ts";
@@ -58,7 +59,9 @@ export interface A2AService {
  */
 export async function createA2AService(options: A2AServiceOptions): Promise<A2AService> {
   const { config, dataDir, workspace, taskStore } = options;
-  const { allow_private_push, preferred_transport } = serverSection(config);
+  const { allow_private_push, preferred_transport, public_url } = serverSection(config);
+  const cardFor = (endpoints: CardEndpoints) =>
+    buildAgentCard(advertisedEndpoints(endpoints, public_url), options.version, preferred_transport);
   const push = await openPushStores(dataDir, options.database, allow_private_push);
   const pushSender = new OutboxPushSender(push.configs, push.outbox, {
     allowPrivate: allow_private_push,
@@ -103,7 +106,7 @@ export async function createA2AService(options: A2AServiceOptions): Promise<A2AS
     services: options.services,
     conversations: await openConversations(options.database, dataDir, config),
   });
-  const card = { ...buildAgentCard(options.endpoints, options.version, preferred_transport), ...options.identity };
+  const card = { ...cardFor(options.endpoints), ...options.identity };
   let cardModified = new Date();
   const extendedCard = async () => {
     const { builtinTools } = await import("../../tool/builtin-tools.ts");
@@ -130,7 +133,7 @@ export async function createA2AService(options: A2AServiceOptions): Promise<A2AS
     card,
     user: { isAuthenticated: true, userName: "bearer" },
     setEndpoints: (endpoints) => {
-      const { supportedInterfaces } = buildAgentCard(endpoints, options.version, preferred_transport);
+      const { supportedInterfaces } = cardFor(endpoints);
       Object.assign(card, { supportedInterfaces });
       cardModified = new Date();
     },
