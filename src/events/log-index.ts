@@ -135,16 +135,26 @@ export class LogIndex<T> {
     }
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL"); // losing the newest rows is fine: catchUp restores them
-    // An index made before a column was added cannot answer lookups on it: rebuilt from the log by catchUp.
-    if (this.missing.length) this.db.exec("DROP TABLE entries");
-    this.missing = [];
     const columnDefs = columns.map((column) => `, ${column} TEXT`).join("");
+    // One transaction: a reader never finds the table missing while an old one is replaced.
+    this.db.transaction(() => this.createTables(columnDefs))();
+    this.missing = [];
+    const names = ["segment", "offset", "length", "ts", ...columns];
+    this.insert = this.db.prepare(
+      `INSERT OR IGNORE INTO entries (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})`,
+    );
+  }
+
+  private createTables(columnDefs: string): void {
+    // An index made before a column was added cannot answer lookups on it: rebuilt from the log by catchUp
+    // (readers see it fill up meanwhile, as after a crash).
+    if (this.missing.length) this.db.exec("DROP TABLE entries");
     this.db.exec(`CREATE TABLE IF NOT EXISTS entries (segment INTEGER NOT NULL, offset INTEGER NOT NULL,
       length INTEGER NOT NULL, ts INTEGER NOT NULL${columnDefs}, PRIMARY KEY (segment, offset)) WITHOUT ROWID`);
     // Partial: most records leave the correlation columns (OKR, relay…) null, and a lookup is always
     // `column = ?`, which SQLite answers from an index without the nulls; each record then updates fewer
     // b-trees. Files made before keep their full indexes, which answer the same lookups.
-    for (const column of columns) {
+    for (const column of this.columns) {
       this.db.exec(
         `CREATE INDEX IF NOT EXISTS entries_${column} ON entries (${column}, segment, offset) WHERE ${column} IS NOT NULL`,
       );
@@ -152,10 +162,6 @@ export class LogIndex<T> {
     this.db.exec("CREATE INDEX IF NOT EXISTS entries_ts ON entries (ts, segment, offset)");
     if (this.bySession)
       this.db.exec("CREATE TABLE IF NOT EXISTS removed (session_id TEXT PRIMARY KEY, bytes INTEGER NOT NULL)");
-    const names = ["segment", "offset", "length", "ts", ...columns];
-    this.insert = this.db.prepare(
-      `INSERT OR IGNORE INTO entries (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})`,
-    );
   }
 
   add(location: LogLocation, record: T): void {

@@ -98,13 +98,15 @@ export function redactRecord<T>(value: T): T {
 /** Records use a few dozen key names over and over: each is judged once (up to a bound on the memory). */
 const secretKeys = new Map<string, boolean>();
 const SECRET_KEYS_KEPT = 1024;
+/** Longer keys are judged every time: key names can come from the model (tool arguments), of any length. */
+const SECRET_KEY_CACHED_LENGTH = 64;
 
 function isSecretKey(key: string): boolean {
   let secret = secretKeys.get(key);
   if (secret === undefined) {
     const normalized = key.toLowerCase().replace(/[^a-z0-9]/g, "");
     secret = SECRET_KEY_SUFFIXES.some((suffix) => normalized.endsWith(suffix));
-    if (secretKeys.size < SECRET_KEYS_KEPT) secretKeys.set(key, secret);
+    if (secretKeys.size < SECRET_KEYS_KEPT && key.length <= SECRET_KEY_CACHED_LENGTH) secretKeys.set(key, secret);
   }
   return secret;
 }
