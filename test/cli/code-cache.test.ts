@@ -68,25 +68,26 @@ test("a run that outlasts its lean first second still leaves a cache the next ru
   assert.equal(statSync(cache).mtimeMs, written, "the next run rejected the slow run's cache and rewrote it");
 });
 
+/** A source file of the project, as a string literal for a script's import(). */
+const src = (file: string) => JSON.stringify(new URL(`../../src/${file}`, import.meta.url).pathname);
+/** Runs an ES module script in a fresh node (with tsx) in the sandbox; its stdout. */
+const runModule = (code: string) =>
+  execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
+    cwd: new URL("../..", import.meta.url).pathname,
+    env: t.sandbox.env,
+    encoding: "utf8",
+  });
+
 test("a bundle loaded after the lean first second (a provider chosen late) leaves a cache the next such load accepts", () => {
   const bundle = join(t.sandbox.workspace, "late.cjs");
   writeFileSync(bundle, `(function (exports, require, module) { module.exports = () => "late"; })`);
-  const src = (file: string) => JSON.stringify(new URL(`../../src/${file}`, import.meta.url).pathname);
   const loadLate = () =>
-    execFileSync(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "--input-type=module",
-        "-e",
-        `const { startLean } = await import(${src("util/lean-start.ts")});
-        const { loadCached } = await import(${src("cli/code-cache.ts")});
-        startLean();
-        await new Promise((resolve) => setTimeout(resolve, 1200));
-        process.stdout.write(loadCached(${JSON.stringify(bundle)})());`,
-      ],
-      { cwd: new URL("../..", import.meta.url).pathname, env: t.sandbox.env, encoding: "utf8" },
+    runModule(
+      `const { startLean } = await import(${src("util/lean-start.ts")});
+      const { loadCached } = await import(${src("cli/code-cache.ts")});
+      startLean();
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      process.stdout.write(loadCached(${JSON.stringify(bundle)})());`,
     );
   assert.equal(loadLate(), "late");
   const cache = cacheOf("late");
@@ -104,18 +105,9 @@ test("a bundle replaced by another of the same size and mtime runs its own code,
     writeFileSync(bundle, `(function (exports, require, module) { module.exports = () => "${answer}"; })`);
     utimesSync(bundle, 499162500, 499162500);
   };
-  const codeCache = new URL("../../src/cli/code-cache.ts", import.meta.url).pathname;
   const load = () =>
-    execFileSync(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "--input-type=module",
-        "-e",
-        `const { loadBundle } = await import(${JSON.stringify(codeCache)}); process.stdout.write(loadBundle(${JSON.stringify(bundle)})());`,
-      ],
-      { cwd: new URL("../..", import.meta.url).pathname, env: t.sandbox.env, encoding: "utf8" },
+    runModule(
+      `const { loadBundle } = await import(${src("cli/code-cache.ts")}); process.stdout.write(loadBundle(${JSON.stringify(bundle)})());`,
     );
   install("old");
   assert.equal(load(), "old");
