@@ -88,4 +88,4 @@ console.log(`${ms(total)} ms sampled${per === 1 ? "" : `, divided by ${per}`} (i
 console.log("-- by package / source folder (node internals charged to their caller)");
 for (const [owner, us] of top(owners, 40)) console.log(`${ms(us)} ${share(us)} ${owner}`);
 console.log("-- by function (self)");
-for (const [name, us] of top(functions, 40)) console.log(`${ms(us)} ${share(us)} ${name}`);
+for (const [name, us] of top(functions, Number(process.env.TOP ?? 40))) console.log(`${ms(us)} ${share(us)} ${name}`);

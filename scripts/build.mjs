@@ -72,20 +72,18 @@ const oneAiSdkCore = {
   setup(build) {
     const modules = new URL("../node_modules/", import.meta.url).pathname;
     const owners = ["ai", ...readdirSync(join(modules, "@ai-sdk")).map((name) => `@ai-sdk/${name}`)];
-    /** The package directory whose own node_modules holds the newest copy of `name`. */
+    /** The directory whose node_modules holds the newest copy of `name` (a package's own, or the top level). */
     const newestOwner = (name) => {
-      const copies = owners
-        .filter((owner) => existsSync(join(modules, owner, "node_modules", name, "package.json")))
+      const copies = [...owners.map((owner) => join(modules, owner)), join(modules, "..")]
+        .filter((owner) => existsSync(join(owner, "node_modules", name, "package.json")))
         .map((owner) => {
-          const { version } = JSON.parse(
-            readFileSync(join(modules, owner, "node_modules", name, "package.json"), "utf8"),
-          );
+          const { version } = JSON.parse(readFileSync(join(owner, "node_modules", name, "package.json"), "utf8"));
           return { owner, version: version.split(".").map(Number) };
         })
         .sort((a, b) => b.version[0] - a.version[0] || b.version[1] - a.version[1] || b.version[2] - a.version[2]);
       if (copies.some((copy) => copy.version[0] !== copies[0].version[0]))
         throw new Error(`AI SDK packages depend on different major versions of ${name}: keep their copies apart`);
-      return join(modules, copies[0]?.owner ?? "ai");
+      return copies[0].owner;
     };
     const owner = {
       "@ai-sdk/provider-utils": newestOwner("@ai-sdk/provider-utils"),

@@ -1,11 +1,20 @@
+import type {
+  LanguageModelV3,
+  LanguageModelV3FunctionTool,
+  LanguageModelV3StreamPart,
+  SharedV3ProviderMetadata,
+} from "@ai-sdk/provider";
+import { safeParseJSON } from "@ai-sdk/provider-utils";
 import {
   jsonSchema,
-  streamText,
   tool as aiTool,
+  type AssistantContent,
   type AssistantModelMessage,
+  type LanguageModel,
   type ModelMessage,
   type ToolSet,
 } from "ai";
+import { convertToLanguageModelPrompt } from "ai/internal";
 import type { Tool } from "../contracts/tool.ts";
 import { compactInputSchema } from "../tool/tool-schema.ts";
 import type { AgentEvent } from "../contracts/agent-events.ts";
@@ -23,84 +32,200 @@ export interface StepOutcome {
 }
 
 /** Declarations by tool: most tools are module constants, so a server builds each declaration once, not per task. */
-const declarations = new WeakMap<Tool, ToolSet[string]>();
+const declarations = new WeakMap<Tool, LanguageModelV3FunctionTool>();
 
-/** The tool declarations the model sees; execution stays with the agent loop (permissions, events). */
-export function toToolSet(tools: Tool[]): ToolSet {
-  // Compact schemas: they go into every request (the loop validates arguments with zod itself).
-  return Object.fromEntries(tools.map((t) => [t.name, declarationOf(t)]));
-}
-
-function declarationOf(tool: Tool): ToolSet[string] {
+/** A tool as the model sees it; execution stays with the agent loop (permissions, events). */
+function declarationOf(tool: Tool): LanguageModelV3FunctionTool {
   let declaration = declarations.get(tool);
   if (!declaration) {
-    declaration = aiTool({ description: tool.description.trim(), inputSchema: jsonSchema(compactInputSchema(tool)) });
+    // Compact schemas: they go into every request (the loop validates arguments with zod itself).
+    declaration = {
+      type: "function",
+      name: tool.name,
+      description: tool.description.trim(),
+      inputSchema: compactInputSchema(tool) as LanguageModelV3FunctionTool["inputSchema"],
+    };
     declarations.set(tool, declaration);
   }
   return declaration;
 }
 
-/** One model call: streams text/reasoning as events, collects tool calls, usage and the assistant message. */
+/** The same declarations as an AI SDK tool set, for `generateText` (a call that only answers). */
+export function toToolSet(tools: Tool[]): ToolSet {
+  return Object.fromEntries(
+    tools.map((t) => {
+      const { description, inputSchema } = declarationOf(t);
+      return [t.name, aiTool({ description, inputSchema: jsonSchema(inputSchema) })];
+    }),
+  );
+}
+
+/**
+ * One model call: streams text/reasoning as events, collects tool calls, usage and the assistant message.
+ * It drives the provider's stream itself rather than through the AI SDK's `streamText`, whose multi-step
+ * machinery (a chain of web streams and a zod check of the whole prompt per call) cost a streaming server
+ * more than the provider's own parsing: the loop around this function is the agent's step machinery.
+ */
 export async function* streamStep(
-  model: Parameters<typeof streamText>[0]["model"],
+  model: LanguageModel,
   system: string,
   messages: ModelMessage[],
-  tools: ToolSet,
+  tools: Tool[],
   signal: AbortSignal,
   maxOutputTokens?: number,
 ): AsyncGenerator<AgentEvent, StepOutcome> {
   const outcome: StepOutcome = { text: "", calls: [], messages: [], inputTokens: 0, outputTokens: 0, emitted: false };
-  // The step's messages, as `result.response` gives them: onFinish runs before the stream ends, while
-  // `result.response` would tee the stream once more and run every part through it a second time.
-  let finished: ModelMessage[] | undefined;
-  const result = streamText({
-    model,
-    system,
-    messages,
-    tools,
-    abortSignal: signal,
-    maxRetries: 0,
-    maxOutputTokens,
-    onError: () => {},
-    onFinish: (event) => {
-      finished = event.response.messages;
-    },
-  });
-  for await (const part of result.fullStream) {
-    switch (part.type) {
-      case "text-delta":
-        outcome.text += part.text;
-        outcome.emitted = true;
-        yield { type: "text-delta", text: part.text };
-        break;
-      case "reasoning-delta":
-        outcome.emitted = true;
-        yield { type: "reasoning-delta", text: part.text };
-        break;
-      case "tool-call": {
-        const rejection = part.invalid
-          ? `invalid call of ${part.toolName}: ${(part.error as Error | undefined)?.message ?? "bad arguments"}. Fix the arguments and call again.`
-          : undefined;
-        outcome.calls.push({ callId: part.toolCallId, tool: part.toolName, input: part.input, rejection });
-        outcome.emitted = true;
-        yield { type: "tool-pending", callId: part.toolCallId, tool: part.toolName, input: part.input };
-        break;
+  const language = languageModelV3(model);
+  const content = new AssistantContentBuilder();
+  try {
+    const prompt = await convertToLanguageModelPrompt({
+      prompt: { system, messages },
+      supportedUrls: await language.supportedUrls,
+      download: undefined, // the AI SDK's own: fetches attachments the provider cannot take by URL
+      abortSignal: signal,
+    });
+    const { stream } = await language.doStream({
+      prompt,
+      tools: tools.length > 0 ? tools.map(declarationOf) : undefined,
+      toolChoice: tools.length > 0 ? { type: "auto" } : undefined,
+      maxOutputTokens,
+      abortSignal: signal,
+    });
+    for await (const part of stream as AsyncIterable<LanguageModelV3StreamPart>) {
+      switch (part.type) {
+        case "text-start":
+        case "reasoning-start":
+          content.start(part.type === "text-start" ? "text" : "reasoning", part.id, part.providerMetadata);
+          break;
+        case "text-delta":
+        case "reasoning-delta": {
+          const kind = part.type === "text-delta" ? "text" : "reasoning";
+          content.append(kind, part.id, part.delta, part.providerMetadata);
+          if (!part.delta) break;
+          if (kind === "text") outcome.text += part.delta;
+          outcome.emitted = true;
+          yield { type: part.type, text: part.delta };
+          break;
+        }
+        case "text-end":
+        case "reasoning-end":
+          content.end(part.type === "text-end" ? "text" : "reasoning", part.id, part.providerMetadata);
+          break;
+        case "tool-call": {
+          const call = await parseToolCall(part, tools);
+          content.toolCall(part, call.input, call.rejection !== undefined);
+          outcome.calls.push(call);
+          outcome.emitted = true;
+          yield { type: "tool-pending", callId: call.callId, tool: call.tool, input: call.input };
+          break;
+        }
+        case "file":
+          content.file(part);
+          break;
+        case "finish":
+          outcome.inputTokens += part.usage.inputTokens.total ?? 0;
+          outcome.outputTokens += part.usage.outputTokens.total ?? 0;
+          break;
+        case "error":
+          throw part.error;
       }
-      case "finish-step":
-        outcome.inputTokens += part.usage.inputTokens ?? 0;
-        outcome.outputTokens += part.usage.outputTokens ?? 0;
-        break;
-      case "error":
-        throw part.error;
-      case "abort":
-        throw signal.reason ?? new DOMException("aborted", "AbortError");
     }
+  } catch (error) {
+    if (signal.aborted) throw signal.reason ?? new DOMException("aborted", "AbortError");
+    throw error;
   }
-  // Our tools have no execute: the loop runs every call and stores one result each. The SDK adds its
-  // own tool-error result for an invalid call; keeping both would give a call two results (a 400 later).
-  // Without a finish (no step was recorded) `result.response` rejects with the reason, as before.
-  outcome.messages = (finished ?? (await result.response).messages).filter((message) => message.role !== "tool");
+  outcome.messages = content.messages();
   return outcome;
+}
+
+function languageModelV3(model: LanguageModel): LanguageModelV3 {
+  if (typeof model === "object" && model.specificationVersion === "v3") return model as LanguageModelV3;
+  const name = typeof model === "string" ? model : `${model.provider}/${model.modelId}`;
+  throw new Error(`model ${name} does not implement the AI SDK's v3 language model interface`);
+}
+
+/**
+ * A streamed tool call as the loop runs it. As the AI SDK does: empty arguments are `{}`, arguments that
+ * are not JSON or name a tool the model was not given make the call a rejected one (told to the model as
+ * its result); the arguments' shape is checked by the loop against the tool's own schema.
+ */
+async function parseToolCall(
+  part: Extract<LanguageModelV3StreamPart, { type: "tool-call" }>,
+  tools: Tool[],
+): Promise<PendingCall> {
+  const call = { callId: part.toolCallId, tool: part.toolName };
+  const parsed =
+    part.input.trim() === "" ? { success: true as const, value: {} } : await safeParseJSON({ text: part.input });
+  const input = parsed.success ? parsed.value : part.input;
+  if (!tools.some((t) => t.name === part.toolName)) {
+    const available = tools.map((t) => t.name).join(", ");
+    const reason = `Model tried to call unavailable tool '${part.toolName}'. Available tools: ${available}.`;
+    return { ...call, input, rejection: rejectionOf(part.toolName, reason) };
+  }
+  if (!parsed.success)
+    return {
+      ...call,
+      input,
+      rejection: rejectionOf(part.toolName, `Invalid input for tool ${part.toolName}: ${parsed.error.message}`),
+    };
+  return { ...call, input };
+}
+
+function rejectionOf(tool: string, reason: string): string {
+  return `invalid call of ${tool}: ${reason}. Fix the arguments and call again.`;
+}
+
+type StreamedPart = { type: "text" | "reasoning"; text: string; providerOptions: SharedV3ProviderMetadata | undefined };
+
+/**
+ * The step's assistant message, built as the AI SDK builds its response messages: text and reasoning in
+ * the order they started, with the provider's metadata (item ids, signatures) kept as provider options so
+ * that the next request can refer back to them; empty text is left out, empty reasoning kept (a redacted one).
+ */
+class AssistantContentBuilder {
+  private readonly parts: Array<StreamedPart | Exclude<AssistantContent, string>[number]> = [];
+  private readonly active = new Map<string, StreamedPart>();
+
+  start(type: StreamedPart["type"], id: string, metadata: SharedV3ProviderMetadata | undefined): void {
+    const part: StreamedPart = { type, text: "", providerOptions: metadata };
+    this.active.set(`${type}:${id}`, part);
+    this.parts.push(part);
+  }
+
+  append(type: StreamedPart["type"], id: string, delta: string, metadata: SharedV3ProviderMetadata | undefined): void {
+    if (!this.active.has(`${type}:${id}`)) this.start(type, id, undefined);
+    const part = this.active.get(`${type}:${id}`)!;
+    part.text += delta;
+    part.providerOptions = metadata ?? part.providerOptions;
+  }
+
+  end(type: StreamedPart["type"], id: string, metadata: SharedV3ProviderMetadata | undefined): void {
+    const part = this.active.get(`${type}:${id}`);
+    if (!part) return;
+    part.providerOptions = metadata ?? part.providerOptions;
+    this.active.delete(`${type}:${id}`);
+  }
+
+  toolCall(part: Extract<LanguageModelV3StreamPart, { type: "tool-call" }>, input: unknown, invalid: boolean): void {
+    this.parts.push({
+      type: "tool-call",
+      toolCallId: part.toolCallId,
+      toolName: part.toolName,
+      input: invalid && (typeof input !== "object" || input === null) ? {} : input,
+      providerExecuted: part.providerExecuted,
+      providerOptions: part.providerMetadata,
+    });
+  }
+
+  file(part: Extract<LanguageModelV3StreamPart, { type: "file" }>): void {
+    const data = typeof part.data === "string" ? part.data : Buffer.from(part.data).toString("base64");
+    this.parts.push({ type: "file", data, mediaType: part.mediaType, providerOptions: part.providerMetadata });
+  }
+
+  messages(): ModelMessage[] {
+    const content = this.parts.filter((part) => part.type !== "text" || part.text.length > 0);
+    return content.length > 0 ? [{ role: "assistant", content: content as Exclude<AssistantContent, string> }] : [];
+  }
 }
 
 /** An assistant message holding what was streamed before an interruption, so the session stays whole. */

@@ -8,7 +8,7 @@ import type { PlanModeState, ToolContext } from "../contracts/tool.ts";
 import { estimateTokens, pruneToolOutputs, summarizeOlderTurns, usableTokens } from "./compaction.ts";
 import { DOOM_LOOP_THRESHOLD, DoomLoopGuard } from "./doom-loop.ts";
 import type { AgentEvent, FinishReason, Usage } from "../contracts/agent-events.ts";
-import { attachRoutedCall, partialAssistant, streamStep, toToolSet, type StepOutcome } from "./model-step.ts";
+import { attachRoutedCall, partialAssistant, streamStep, type StepOutcome } from "./model-step.ts";
 import { DEFAULT_RETRY, describeProviderError, isRetryable, retryDelay } from "./retry.ts";
 import { runToolCalls, type ResultRouter } from "./tool-runner.ts";
 import type { AgentOptions } from "./agent-options.ts";
@@ -36,7 +36,6 @@ export async function* runAgent(input: string | UserContent, options: AgentOptio
   const signal = options.signal ?? new AbortController().signal;
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const tools = new Map(options.tools.map((t) => [t.name, t]));
-  const toolSet = toToolSet(options.tools);
   const fixedTokens = estimateTokens(options.system) + estimateTokens(options.tools.map((t) => t.description));
   const guard = new DoomLoopGuard();
   const usage: Usage = { inputTokens: 0, outputTokens: 0, cost: 0 };
@@ -92,7 +91,7 @@ export async function* runAgent(input: string | UserContent, options: AgentOptio
 
     let outcome: StepOutcome | undefined;
     for (let attempt = 1; !outcome; attempt++) {
-      const stream = streamStep(model.language, options.system, context, toolSet, signal, model.info?.maxOutput);
+      const stream = streamStep(model.language, options.system, context, options.tools, signal, model.info?.maxOutput);
       let emitted = false;
       let streamedText = "";
       try {

@@ -59,7 +59,6 @@ export async function runRlm(options: RlmOptions): Promise<RlmResult> {
       subQuery({ model, corpus, contentType, chunkTokens, meter }, query, start, end, callSignal),
   });
   const byName = new Map(tools.map((t) => [t.name, t]));
-  const toolSet = toToolSet(tools);
   const messages: ModelMessage[] = [{ role: "user", content: overview(corpus, contentType, options.query) }];
   // A run that ran into a limit is partial even when the model answered after it.
   const result = (answer: string, complete: boolean): RlmResult => ({
@@ -79,7 +78,7 @@ export async function runRlm(options: RlmOptions): Promise<RlmResult> {
   let lastText = "";
   while (meter.iterations < maxIterations) {
     meter.iterations++;
-    const outcome = await step(model, messages, toolSet, signal);
+    const outcome = await step(model, messages, tools, signal);
     meter.addUsage(outcome.inputTokens, outcome.outputTokens);
     if (outcome.calls.length === 0 && outcome.text.trim() && options.routeTextAnswer) {
       const routed = await options.routeTextAnswer({ text: outcome.text, tools, signal });
@@ -116,18 +115,18 @@ export async function runRlm(options: RlmOptions): Promise<RlmResult> {
     if (signal.aborted) throw signal.reason ?? new DOMException("aborted", "AbortError");
   }
   meter.limitHit("max_iterations");
-  return result(await partialAnswer(model, messages, toolSet, meter, signal, lastText), false);
+  return result(await partialAnswer(model, messages, tools, meter, signal, lastText), false);
 }
 
 /** One model step, retried like the agent loop's on 429/5xx when nothing was streamed yet. */
 async function step(
   model: ResolvedModel,
   messages: ModelMessage[],
-  toolSet: ReturnType<typeof toToolSet>,
+  tools: Tool[],
   signal: AbortSignal,
 ): Promise<StepOutcome> {
   for (let attempt = 1; ; attempt++) {
-    const stream = streamStep(model.language, systemPrompt, messages, toolSet, signal, model.info?.maxOutput);
+    const stream = streamStep(model.language, systemPrompt, messages, tools, signal, model.info?.maxOutput);
     let emitted = false;
     try {
       for (;;) {
@@ -147,7 +146,7 @@ async function step(
 async function partialAnswer(
   model: ResolvedModel,
   messages: ModelMessage[],
-  toolSet: ReturnType<typeof toToolSet>,
+  tools: Tool[],
   meter: RlmMeter,
   signal: AbortSignal,
   lastText: string,
@@ -163,7 +162,7 @@ async function partialAnswer(
           content: "The exploration limit is reached. Give your best answer now from what you found, as plain text.",
         },
       ],
-      tools: toolSet,
+      tools: toToolSet(tools),
       toolChoice: "none",
       abortSignal: signal,
       maxRetries: 2,
