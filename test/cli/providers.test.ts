@@ -62,6 +62,22 @@ test("openai: run -c sends the earlier turns themselves, not item references a s
   assert.equal(continued.body.store, false);
 });
 
+test("anthropic: run -c sends the earlier thinking back with its signature (the step keeps provider metadata)", async () => {
+  sandbox.writeConfig(fakeProviderToml(fake.url, "anthropic"));
+  fake.push([{ reasoning: "thinking it over" }, { text: "the first answer" }], "the second answer");
+  const env = { ANTHROPIC_API_KEY: "k" };
+  assert.equal((await runCli(sandbox, ["run", "-m", "anthropic", "the first prompt"], { env })).code, 0);
+  const r = await runCli(sandbox, ["run", "-m", "anthropic", "-c", "the second prompt"], { env });
+  assert.equal(r.code, 0, r.stderr);
+  const messages = fake.requests[1]!.body.messages as Array<{ role: string; content: unknown }>;
+  const assistant = messages.find((m) => m.role === "assistant");
+  assert.ok(Array.isArray(assistant?.content), JSON.stringify(messages));
+  const thinking = (assistant.content as Array<Record<string, unknown>>).find((part) => part.type === "thinking");
+  assert.equal(thinking?.thinking, "thinking it over");
+  assert.equal(typeof thinking?.signature, "string");
+  assert.ok((thinking.signature as string).length > 0);
+});
+
 test("openai: [providers.openai] store = true keeps responses on the server and refers back to them", async () => {
   sandbox.writeConfig(`${fakeProviderToml(fake.url, "openai")}store = true\n`);
   fake.push([{ reasoning: "thinking it over" }, { text: "the first answer" }], "the second answer");
