@@ -3,6 +3,7 @@
 // by package (node_modules/<pkg>) or source folder (src/<dir>), the bundles mapped back through their source
 // maps, with node's own internals and native calls charged to the nearest caller that is neither; then the
 // top functions by self time. Idle time is left out. PER=<n> divides by n (e.g. tasks served: ms per task).
+// CALLERS=<text>: also the call chains (5 frames up) into the functions whose name or source contains the text.
 // Run: node --import tsx bench/profile-summary.ts <file.cpuprofile>
 import { existsSync, readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
@@ -89,3 +90,26 @@ console.log("-- by package / source folder (node internals charged to their call
 for (const [owner, us] of top(owners, 40)) console.log(`${ms(us)} ${share(us)} ${owner}`);
 console.log("-- by function (self)");
 for (const [name, us] of top(functions, Number(process.env.TOP ?? 40))) console.log(`${ms(us)} ${share(us)} ${name}`);
+
+/** A frame as "name source:line" in the original sources. */
+function frameName(node: ProfileNode): string {
+  const { url, lineNumber, columnNumber, functionName } = node.callFrame;
+  const entry = url ? sourceMapOf(url)?.findEntry(lineNumber, columnNumber) : undefined;
+  const line = entry && "originalLine" in entry ? Number(entry.originalLine) + 1 : lineNumber + 1;
+  return `${functionName || "(anonymous)"} ${origin(node).source}:${line}`;
+}
+
+const callersOf = process.env.CALLERS;
+if (callersOf) {
+  const chains = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const node = byId.get(id)!;
+    if (!`${node.callFrame.functionName} ${origin(node).source}`.includes(callersOf)) continue;
+    const frames: string[] = [];
+    for (let up: number | undefined = id; up !== undefined && frames.length < 6; up = parent.get(up))
+      frames.push(frameName(byId.get(up)!));
+    add(chains, frames.join("\n      <- "), us);
+  }
+  console.log(`-- call chains into "${callersOf}"`);
+  for (const [chain, us] of top(chains, 12)) console.log(`${ms(us)} ${share(us)} ${chain}`);
+}

@@ -148,6 +148,9 @@ try {
     const before = rssMiB(serve.child.pid!);
     mostInFlight = 0;
     const cpuBefore = cpuTimeMs(serve.child.pid!);
+    // The load's own CPU on the same cores: this client's SSE reading and the scripted model's streaming.
+    const loadCpuBefore = process.cpuUsage();
+    const modelCpuBefore = cpuTimeMs(fake.child.pid!);
     const started = nowMs();
     let peak = before;
     let sampling = true;
@@ -178,6 +181,9 @@ try {
     await Promise.all([sampler, stall]);
     const ended = nowMs();
     const cpuPerTask = (cpuTimeMs(serve.child.pid!) - cpuBefore) / n;
+    const clientCpu = process.cpuUsage(loadCpuBefore);
+    const loadCpuPerTask =
+      ((clientCpu.user + clientCpu.system) / 1000 + cpuTimeMs(fake.child.pid!) - modelCpuBefore) / n;
     const sorted = (key: "firstEventMs" | "firstStatusMs") =>
       results
         .map((r) => r[key])
@@ -198,7 +204,7 @@ try {
         `   first event p50 ${ms(percentile(firstEvent, 0.5))} p99 ${ms(percentile(firstEvent, 0.99))}` +
         `   first status p50 ${ms(percentile(firstStatus, 0.5))} p99 ${ms(percentile(firstStatus, 0.99))}` +
         `   status updates per task ${median(results.map((r) => r.statusUpdates))} median` +
-        `   serve CPU ${cpuPerTask.toFixed(1)} ms/task   wall ${((ended - started) / 1000).toFixed(1)} s   not completed ${failed.length}/${n}` +
+        `   serve CPU ${cpuPerTask.toFixed(1)} ms/task (client + model ${loadCpuPerTask.toFixed(1)})   wall ${((ended - started) / 1000).toFixed(1)} s   not completed ${failed.length}/${n}` +
         (failed.length ? ` (${[...new Set(failed.map((r) => r.state))].slice(0, 3).join("; ")})` : ""),
     );
     await sleep(2000);

@@ -130,6 +130,8 @@ export async function* streamStep(
           throw part.error;
       }
     }
+    // A provider whose stream ends quietly on abort must not make the partial step look finished.
+    signal.throwIfAborted();
   } catch (error) {
     if (signal.aborted) throw signal.reason ?? new DOMException("aborted", "AbortError");
     throw error;
