@@ -26,6 +26,8 @@ const BUNDLED = new Set([
   "@ai-sdk/anthropic",
   "@ai-sdk/google",
   "@ai-sdk/openai-compatible",
+  "@ai-sdk/provider",
+  "@ai-sdk/provider-utils",
   "picomatch",
   "tinyglobby",
   "ignore",
