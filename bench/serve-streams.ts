@@ -16,6 +16,7 @@
 // stall of serve's event loop would hold them (no task may fail or be lost for it).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { median, nowMs, percentile } from "../src/cli/bench/measure.ts";
@@ -151,6 +152,9 @@ try {
     // The load's own CPU on the same cores: this client's SSE reading and the scripted model's streaming.
     const loadCpuBefore = process.cpuUsage();
     const modelCpuBefore = cpuTimeMs(fake.child.pid!);
+    // This client's own event-loop delay: the times it measures are late by about as much.
+    const clientDelay = monitorEventLoopDelay({ resolution: 10 });
+    clientDelay.enable();
     const started = nowMs();
     let peak = before;
     let sampling = true;
@@ -182,6 +186,7 @@ try {
     const ended = nowMs();
     const cpuPerTask = (cpuTimeMs(serve.child.pid!) - cpuBefore) / n;
     const clientCpu = process.cpuUsage(loadCpuBefore);
+    clientDelay.disable();
     const loadCpuPerTask =
       ((clientCpu.user + clientCpu.system) / 1000 + cpuTimeMs(fake.child.pid!) - modelCpuBefore) / n;
     const sorted = (key: "firstEventMs" | "firstStatusMs") =>
@@ -204,7 +209,7 @@ try {
         `   first event p50 ${ms(percentile(firstEvent, 0.5))} p99 ${ms(percentile(firstEvent, 0.99))}` +
         `   first status p50 ${ms(percentile(firstStatus, 0.5))} p99 ${ms(percentile(firstStatus, 0.99))}` +
         `   status updates per task ${median(results.map((r) => r.statusUpdates))} median` +
-        `   serve CPU ${cpuPerTask.toFixed(1)} ms/task (client + model ${loadCpuPerTask.toFixed(1)})   wall ${((ended - started) / 1000).toFixed(1)} s   not completed ${failed.length}/${n}` +
+        `   serve CPU ${cpuPerTask.toFixed(1)} ms/task (client + model ${loadCpuPerTask.toFixed(1)}; client loop delay p99 ${ms(clientDelay.percentile(99) / 1e6)})   wall ${((ended - started) / 1000).toFixed(1)} s   not completed ${failed.length}/${n}` +
         (failed.length ? ` (${[...new Set(failed.map((r) => r.state))].slice(0, 3).join("; ")})` : ""),
     );
     await sleep(2000);
