@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, test } from "node:test";
+import { MockLanguageModelV3 } from "ai/test";
 import type { ModelMessage } from "ai";
 import { z } from "zod";
 import type { AgentOptions } from "../../src/agent/agent-options.ts";
@@ -273,6 +274,57 @@ test("invalid tool input and an unknown tool are returned to the model as errors
   assert.equal(r.finish.reason, "stop");
 });
 
+/** Usage as a provider reports it, for models built from stream parts in a test. */
+const scriptedUsage = {
+  inputTokens: { total: 1, noCache: 1, cacheRead: undefined, cacheWrite: undefined },
+  outputTokens: { total: 1, text: 1, reasoning: undefined },
+};
+
+test("tool arguments that are not JSON: the call is rejected, and the step's stored call holds {} (a valid next request)", async () => {
+  const echo = testTool("echo");
+  const turns = [
+    [
+      { type: "tool-call" as const, toolCallId: "c1", toolName: "echo", input: '{"text": "unterminated' },
+      {
+        type: "finish" as const,
+        usage: scriptedUsage,
+        finishReason: { unified: "tool-calls" as const, raw: "tool_calls" },
+      },
+    ],
+    [
+      { type: "text-start" as const, id: "0" },
+      { type: "text-delta" as const, id: "0", delta: "fixed" },
+      { type: "text-end" as const, id: "0" },
+      { type: "finish" as const, usage: scriptedUsage, finishReason: { unified: "stop" as const, raw: "stop" } },
+    ],
+  ];
+  const model = new MockLanguageModelV3({
+    doStream: async () => ({
+      stream: new ReadableStream({
+        start(stream) {
+          for (const part of turns.shift()!) stream.enqueue(part);
+          stream.close();
+        },
+      }),
+    }),
+  });
+  const r = await run({
+    tools: [echo.tool],
+    options: { model: { ...scriptedModel().resolved, language: model } },
+    script: [],
+  });
+  assert.deepEqual(echo.runs, []);
+  const [error] = ofType(r.events, "tool-error");
+  assert.match(error!.error, /^invalid call of echo: Invalid input for tool echo: JSON parsing failed/);
+  const call = r.stored.map((m) => m.message).find((m) => m.role === "assistant" && typeof m.content !== "string");
+  assert.deepEqual(
+    (call!.content as Array<{ type: string; input?: unknown }>).map((part) => [part.type, part.input]),
+    [["tool-call", {}]],
+  );
+  assert.equal(r.finish.reason, "stop");
+  assert.equal(r.finish.text, "fixed");
+});
+
 test("a denied permission is a tool error the model reads; the tool does nothing", async () => {
   writeFileSync(join(workspace, "secret.txt"), "hunter2\n");
   const requests: PermissionRequest[] = [];
@@ -335,6 +387,39 @@ test("a non-retryable provider error ends the run at once: error, finish error; 
   assert.deepEqual(
     r.stored.map((m) => m.message.role),
     ["user"],
+  );
+});
+
+test("abort mid-stream of a provider whose stream then just ends: still finish aborted, not an answer", async () => {
+  const controller = new AbortController();
+  const quiet = new MockLanguageModelV3({
+    async doStream({ abortSignal }) {
+      return {
+        stream: new ReadableStream({
+          start(stream) {
+            stream.enqueue({ type: "text-start", id: "0" });
+            stream.enqueue({ type: "text-delta", id: "0", delta: "partial" });
+            abortSignal?.addEventListener("abort", () => stream.close(), { once: true });
+          },
+        }),
+      };
+    },
+  });
+  const r = await run({
+    options: { signal: controller.signal, model: { ...scriptedModel().resolved, language: quiet } },
+    script: [],
+    onEvent: (event) => {
+      if (event.type === "text-delta") controller.abort();
+    },
+  });
+  assert.equal(r.finish.reason, "aborted");
+  assert.equal(r.finish.text, "");
+  assert.deepEqual(
+    r.stored.map((m) => [m.message.role, textOf(m.message)]),
+    [
+      ["user", "hi"],
+      ["assistant", "partial"],
+    ],
   );
 });
 
