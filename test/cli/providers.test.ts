@@ -46,15 +46,23 @@ for (const p of providers) {
   });
 }
 
-test("openai: run -c sends the earlier turns themselves, not item references a stateless server cannot resolve", async () => {
-  sandbox.writeConfig(fakeProviderToml(fake.url, "openai"));
-  // gpt-5 reasons before it answers: the SDK refers back to such an answer by its item ids when storing.
+/**
+ * A reasoning model's answer, then `run -c`: the continued run's request (its earlier turns are the first
+ * run's, as stored). `extraToml` is appended to the provider's config.
+ */
+async function continuedRequest(provider: "openai" | "anthropic", keyVariable: string, extraToml = "") {
+  sandbox.writeConfig(`${fakeProviderToml(fake.url, provider)}${extraToml}`);
   fake.push([{ reasoning: "thinking it over" }, { text: "the first answer" }], "the second answer");
-  const env = { OPENAI_API_KEY: "k" };
-  assert.equal((await runCli(sandbox, ["run", "-m", "openai", "the first prompt"], { env })).code, 0);
-  const r = await runCli(sandbox, ["run", "-m", "openai", "-c", "the second prompt"], { env });
+  const env = { [keyVariable]: "k" };
+  assert.equal((await runCli(sandbox, ["run", "-m", provider, "the first prompt"], { env })).code, 0);
+  const r = await runCli(sandbox, ["run", "-m", provider, "-c", "the second prompt"], { env });
   assert.equal(r.code, 0, r.stderr);
-  const continued = fake.requests[1]!;
+  return fake.requests[1]!;
+}
+
+test("openai: run -c sends the earlier turns themselves, not item references a stateless server cannot resolve", async () => {
+  // gpt-5 reasons before it answers: the SDK refers back to such an answer by its item ids when storing.
+  const continued = await continuedRequest("openai", "OPENAI_API_KEY");
   assert.deepEqual(continued.prompt.users, ["the first prompt", "the second prompt"]);
   const input = JSON.stringify(continued.body.input);
   assert.match(input, /the first answer/);
@@ -63,13 +71,10 @@ test("openai: run -c sends the earlier turns themselves, not item references a s
 });
 
 test("anthropic: run -c sends the earlier thinking back with its signature (the step keeps provider metadata)", async () => {
-  sandbox.writeConfig(fakeProviderToml(fake.url, "anthropic"));
-  fake.push([{ reasoning: "thinking it over" }, { text: "the first answer" }], "the second answer");
-  const env = { ANTHROPIC_API_KEY: "k" };
-  assert.equal((await runCli(sandbox, ["run", "-m", "anthropic", "the first prompt"], { env })).code, 0);
-  const r = await runCli(sandbox, ["run", "-m", "anthropic", "-c", "the second prompt"], { env });
-  assert.equal(r.code, 0, r.stderr);
-  const messages = fake.requests[1]!.body.messages as Array<{ role: string; content: unknown }>;
+  const messages = (await continuedRequest("anthropic", "ANTHROPIC_API_KEY")).body.messages as Array<{
+    role: string;
+    content: unknown;
+  }>;
   const assistant = messages.find((m) => m.role === "assistant");
   assert.ok(Array.isArray(assistant?.content), JSON.stringify(messages));
   const thinking = (assistant.content as Array<Record<string, unknown>>).find((part) => part.type === "thinking");
@@ -79,12 +84,9 @@ test("anthropic: run -c sends the earlier thinking back with its signature (the 
 });
 
 test("openai: [providers.openai] store = true keeps responses on the server and refers back to them", async () => {
-  sandbox.writeConfig(`${fakeProviderToml(fake.url, "openai")}store = true\n`);
-  fake.push([{ reasoning: "thinking it over" }, { text: "the first answer" }], "the second answer");
-  const env = { OPENAI_API_KEY: "k" };
-  assert.equal((await runCli(sandbox, ["run", "-m", "openai", "the first prompt"], { env })).code, 0);
-  assert.equal((await runCli(sandbox, ["run", "-m", "openai", "-c", "the second prompt"], { env })).code, 0);
-  const input = fake.requests[1]!.body.input as Array<{ type?: string }>;
+  const input = (await continuedRequest("openai", "OPENAI_API_KEY", "store = true\n")).body.input as Array<{
+    type?: string;
+  }>;
   assert.ok(
     input.some((item) => item.type === "item_reference"),
     JSON.stringify(input),
