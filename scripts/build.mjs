@@ -194,13 +194,28 @@ const lightHeaders = {
   },
 };
 
-/** The AI SDK reads its clock from src/util/light-clock.ts, not from the global `performance` (see there). */
-const lightClock = {
-  name: "light-clock",
+/**
+ * The AI SDK's main module, patched as it is bundled:
+ * - it reads its clock from src/util/light-clock.ts, not from the global `performance` (see there);
+ * - it also exports the prompt conversion the agent's model step uses, and `ai/internal` (a second build of
+ *   that code, whose ~40 zod message schemas would be built again at every start) resolves to it.
+ */
+const aiSdkMain = {
+  name: "ai-sdk-main",
   setup(build) {
     const shim = fileURLToPath(new URL("../src/util/light-clock.ts", import.meta.url));
+    build.onResolve({ filter: /^ai\/internal$/ }, () => ({ path: "ai-internal", namespace: "ai-sdk-main" }));
+    build.onLoad({ filter: /.*/, namespace: "ai-sdk-main" }, () => ({
+      contents: 'export { convertToLanguageModelPrompt } from "ai";',
+      resolveDir: fileURLToPath(new URL("..", import.meta.url)),
+      loader: "js",
+    }));
     build.onLoad({ filter: /[/\\]node_modules[/\\]ai[/\\]dist[/\\]index\.mjs$/ }, async (args) => ({
-      contents: `import { performance as __ctPerformance } from ${JSON.stringify(shim)};\n${(await readFile(args.path, "utf8")).replaceAll("globalThis.performance", "__ctPerformance")}`,
+      contents: [
+        `import { performance as __ctPerformance } from ${JSON.stringify(shim)};`,
+        (await readFile(args.path, "utf8")).replaceAll("globalThis.performance", "__ctPerformance"),
+        "export { convertToLanguageModelPrompt };",
+      ].join("\n"),
       loader: "js",
     }));
   },
@@ -284,7 +299,7 @@ await Promise.all([
     entryPoints: { run: "src/cli/run/run-action.ts" },
     outdir: staging,
     supported: { "dynamic-import": false },
-    plugins: [englishOnlyZod, oneAiSdkCore, zod3EnumOnly, lightHeaders, lightClock, lazyChildProcess, providersApart],
+    plugins: [englishOnlyZod, oneAiSdkCore, zod3EnumOnly, lightHeaders, aiSdkMain, lazyChildProcess, providersApart],
   }),
   build({
     ...commonJs,
@@ -303,7 +318,7 @@ await build({
   splitting: true,
   format: "esm",
   chunkNames: "chunks/[name]-[hash]",
-  plugins: [englishOnlyZod, oneAiSdkCore, zod3EnumOnly, lightHeaders, lightClock, yogaWithoutFetch, lazyChildProcess],
+  plugins: [englishOnlyZod, oneAiSdkCore, zod3EnumOnly, lightHeaders, aiSdkMain, yogaWithoutFetch, lazyChildProcess],
   // Bundled CommonJS dependencies may call require(); give ESM output a real one.
   banner: {
     js: 'import { createRequire as __ctCreateRequire } from "node:module"; const require = __ctCreateRequire(import.meta.url);',

@@ -6,7 +6,9 @@ import type {
 } from "@ai-sdk/provider";
 import { safeParseJSON } from "@ai-sdk/provider-utils";
 import {
+  InvalidToolInputError,
   jsonSchema,
+  NoSuchToolError,
   tool as aiTool,
   type AssistantContent,
   type AssistantModelMessage,
@@ -95,21 +97,19 @@ export async function* streamStep(
       switch (part.type) {
         case "text-start":
         case "reasoning-start":
-          content.start(part.type === "text-start" ? "text" : "reasoning", part.id, part.providerMetadata);
+          content.start(kindOf(part.type), part.id, part.providerMetadata);
           break;
         case "text-delta":
-        case "reasoning-delta": {
-          const kind = part.type === "text-delta" ? "text" : "reasoning";
-          content.append(kind, part.id, part.delta, part.providerMetadata);
+        case "reasoning-delta":
+          content.append(kindOf(part.type), part.id, part.delta, part.providerMetadata);
           if (!part.delta) break;
-          if (kind === "text") outcome.text += part.delta;
+          if (part.type === "text-delta") outcome.text += part.delta;
           outcome.emitted = true;
           yield { type: part.type, text: part.delta };
           break;
-        }
         case "text-end":
         case "reasoning-end":
-          content.end(part.type === "text-end" ? "text" : "reasoning", part.id, part.providerMetadata);
+          content.end(kindOf(part.type), part.id, part.providerMetadata);
           break;
         case "tool-call": {
           const call = await parseToolCall(part, tools);
@@ -140,6 +140,11 @@ export async function* streamStep(
   return outcome;
 }
 
+/** Which kind of streamed part a text-* or reasoning-* stream part belongs to. */
+function kindOf(type: `${StreamedPart["type"]}-${string}`): StreamedPart["type"] {
+  return type.startsWith("text") ? "text" : "reasoning";
+}
+
 function languageModelV3(model: LanguageModel): LanguageModelV3 {
   if (typeof model === "object" && model.specificationVersion === "v3") return model as LanguageModelV3;
   const name = typeof model === "string" ? model : `${model.provider}/${model.modelId}`;
@@ -149,32 +154,23 @@ function languageModelV3(model: LanguageModel): LanguageModelV3 {
 /**
  * A streamed tool call as the loop runs it. As the AI SDK does: empty arguments are `{}`, arguments that
  * are not JSON or name a tool the model was not given make the call a rejected one (told to the model as
- * its result); the arguments' shape is checked by the loop against the tool's own schema.
+ * its result, in the SDK's own words); the arguments' shape is checked by the loop against the tool's schema.
  */
 async function parseToolCall(
   part: Extract<LanguageModelV3StreamPart, { type: "tool-call" }>,
   tools: Tool[],
 ): Promise<PendingCall> {
-  const call = { callId: part.toolCallId, tool: part.toolName };
+  const { toolCallId: callId, toolName } = part;
   const parsed =
     part.input.trim() === "" ? { success: true as const, value: {} } : await safeParseJSON({ text: part.input });
   const input = parsed.success ? parsed.value : part.input;
-  if (!tools.some((t) => t.name === part.toolName)) {
-    const available = tools.map((t) => t.name).join(", ");
-    const reason = `Model tried to call unavailable tool '${part.toolName}'. Available tools: ${available}.`;
-    return { ...call, input, rejection: rejectionOf(part.toolName, reason) };
-  }
-  if (!parsed.success)
-    return {
-      ...call,
-      input,
-      rejection: rejectionOf(part.toolName, `Invalid input for tool ${part.toolName}: ${parsed.error.message}`),
-    };
-  return { ...call, input };
-}
-
-function rejectionOf(tool: string, reason: string): string {
-  return `invalid call of ${tool}: ${reason}. Fix the arguments and call again.`;
+  const problem = !tools.some((t) => t.name === toolName)
+    ? new NoSuchToolError({ toolName, availableTools: tools.map((t) => t.name) })
+    : parsed.success
+      ? undefined
+      : new InvalidToolInputError({ toolName, toolInput: part.input, cause: parsed.error });
+  const rejection = problem && `invalid call of ${toolName}: ${problem.message}. Fix the arguments and call again.`;
+  return { callId, tool: toolName, input, ...(rejection && { rejection }) };
 }
 
 type StreamedPart = { type: "text" | "reasoning"; text: string; providerOptions: SharedV3ProviderMetadata | undefined };
@@ -188,15 +184,15 @@ class AssistantContentBuilder {
   private readonly parts: Array<StreamedPart | Exclude<AssistantContent, string>[number]> = [];
   private readonly active = new Map<string, StreamedPart>();
 
-  start(type: StreamedPart["type"], id: string, metadata: SharedV3ProviderMetadata | undefined): void {
+  start(type: StreamedPart["type"], id: string, metadata: SharedV3ProviderMetadata | undefined): StreamedPart {
     const part: StreamedPart = { type, text: "", providerOptions: metadata };
     this.active.set(`${type}:${id}`, part);
     this.parts.push(part);
+    return part;
   }
 
   append(type: StreamedPart["type"], id: string, delta: string, metadata: SharedV3ProviderMetadata | undefined): void {
-    if (!this.active.has(`${type}:${id}`)) this.start(type, id, undefined);
-    const part = this.active.get(`${type}:${id}`)!;
+    const part = this.active.get(`${type}:${id}`) ?? this.start(type, id, undefined);
     part.text += delta;
     part.providerOptions = metadata ?? part.providerOptions;
   }
