@@ -21,8 +21,7 @@ async function runsIn(pool: Awaited<ReturnType<Awaited<ReturnType<typeof freshSc
 }
 
 test("migrations from an empty database, then again: each runs once", { skip: reason }, async (t) => {
-  const schema = await freshSchema();
-  t.after(() => schema.drop());
+  const schema = await freshSchema(t);
   const pool = await schema.open();
   assert.deepEqual(await migrate(pool, counted), [1, 2, 3]);
   assert.deepEqual(await migrate(pool, counted), []);
@@ -35,8 +34,7 @@ test("migrations from an empty database, then again: each runs once", { skip: re
 });
 
 test("from the previous schema version only the new migrations run", { skip: reason }, async (t) => {
-  const schema = await freshSchema();
-  t.after(() => schema.drop());
+  const schema = await freshSchema(t);
   const pool = await schema.open();
   assert.deepEqual(await migrate(pool, counted.slice(0, 1)), [1]);
   assert.deepEqual(await migrate(pool, counted), [2, 3]);
@@ -44,8 +42,7 @@ test("from the previous schema version only the new migrations run", { skip: rea
 });
 
 test("replicas migrating at once: one applies, the others wait and find nothing to do", { skip: reason }, async (t) => {
-  const schema = await freshSchema();
-  t.after(() => schema.drop());
+  const schema = await freshSchema(t);
   const pools = await Promise.all([schema.open(), schema.open(), schema.open()]);
   const applied = await Promise.all(pools.map((pool) => migrate(pool, counted)));
   assert.deepEqual(applied.flat().sort(), [1, 2, 3]);
@@ -57,8 +54,7 @@ test(
   "waiting for the migration lock, and a migration itself, may take longer than the pool's timeout",
   { skip: reason },
   async (t) => {
-    const schema = await freshSchema();
-    t.after(() => schema.drop());
+    const schema = await freshSchema(t);
     const holder = await schema.open();
     await holder.query("SELECT pg_advisory_lock($1, hashtext(current_schema()))", [MIGRATION_LOCK]);
     const release = setTimeout(() => void holder.query("SELECT pg_advisory_unlock_all()"), 800);
@@ -80,8 +76,7 @@ test(
 );
 
 test("a failing migration rolls the whole run back and names itself", { skip: reason }, async (t) => {
-  const schema = await freshSchema();
-  t.after(() => schema.drop());
+  const schema = await freshSchema(t);
   const pool = await schema.open();
   const broken = [...counted.slice(0, 2), { version: 3, name: "broken", sql: "INSERT INTO nowhere VALUES (1)" }];
   await assert.rejects(
@@ -94,8 +89,7 @@ test("a failing migration rolls the whole run back and names itself", { skip: re
 });
 
 test("CodeTether's own schema migrates from empty and twice at once", { skip: reason }, async (t) => {
-  const schema = await freshSchema();
-  t.after(() => schema.drop());
+  const schema = await freshSchema(t);
   const [pool, other] = await Promise.all([schema.open(), schema.open()]);
   const applied = await Promise.all([migrate(pool, MIGRATIONS), migrate(other, MIGRATIONS)]);
   assert.deepEqual(

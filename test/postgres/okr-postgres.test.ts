@@ -20,8 +20,7 @@ async function okr(sandbox: Sandbox, args: string[], env: NodeJS.ProcessEnv) {
 
 /** Two sandboxes (own homes and data dirs) and the environment pointing both at one fresh database. */
 async function twoMachines(t: TestContext) {
-  const database = await freshDatabase();
-  t.after(() => database.drop());
+  const database = await freshDatabase(t);
   const [here, there] = [makeSandbox(), makeSandbox()];
   t.after(() => here.cleanup());
   t.after(() => there.cleanup());

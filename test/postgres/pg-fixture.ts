@@ -24,17 +24,23 @@ export function postgresUnavailableReason(): Promise<string | undefined> {
   return reason;
 }
 
+/** A test that drops what it made when it ends (node:test's TestContext). */
+interface Dropping {
+  after(fn: () => Promise<void>): void;
+}
+
 /**
  * A schema of its own in the test database, so tests never see each other's tables: `open()` gives
- * pools whose search_path is that schema; `drop()` ends them and removes the schema.
+ * pools whose search_path is that schema; `drop()` ends them and removes the schema (when the test `t`
+ * ends, if given).
  */
-export async function freshSchema() {
+export async function freshSchema(t?: Dropping) {
   const schema = `cttest_${randomUUID().replaceAll("-", "")}`;
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${quoteIdentifier(schema)}`);
   const pools: pg.Pool[] = [];
-  return {
+  const fresh = {
     schema,
     url: TEST_DATABASE_URL,
     async open(): Promise<pg.Pool> {
@@ -49,21 +55,25 @@ export async function freshSchema() {
       await admin.end();
     },
   };
+  t?.after(() => fresh.drop());
+  return fresh;
 }
 
-/** A database of its own (for a whole serve process, which uses the default schema): `url`, and `drop()`. */
-export async function freshDatabase() {
+/** A database of its own (for a whole serve process, which uses the default schema): `url`, and `drop()` (as freshSchema's). */
+export async function freshDatabase(t?: Dropping) {
   const name = `cttest_${randomUUID().replaceAll("-", "")}`;
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
-  return {
+  const fresh = {
     url: url.toString(),
     async drop(): Promise<void> {
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
       await admin.end();
     },
   };
+  t?.after(() => fresh.drop());
+  return fresh;
 }

@@ -16,8 +16,7 @@ export async function replicaFixture(t: TestContext) {
     t.skip(reason);
     return undefined;
   }
-  const schema = await freshSchema();
-  t.after(() => schema.drop());
+  const schema = await freshSchema(t);
   const pool = await schema.open();
   await migrate(pool, MIGRATIONS);
   return {

@@ -15,8 +15,7 @@ const reason = await postgresUnavailableReason();
 
 /** Replicas on one fresh, migrated schema, each with its own pool, lease and task store. */
 async function cluster(t: TestContext, ttlMs = 60_000) {
-  const schema = await freshSchema();
-  t.after(() => schema.drop());
+  const schema = await freshSchema(t);
   const admin = await schema.open();
   await migrate(admin, MIGRATIONS);
   return {
@@ -104,8 +103,7 @@ test(
   "upgrading from schema version 1: tasks saved before leases existed count as a dead replica's",
   { skip: reason },
   async (t) => {
-    const schema = await freshSchema();
-    t.after(() => schema.drop());
+    const schema = await freshSchema(t);
     const pool = await schema.open();
     assert.deepEqual(await migrate(pool, MIGRATIONS.slice(0, 1)), [1]);
     const old = working();
@@ -199,8 +197,7 @@ test("a renewal under way when the lease is released does not bring the lease ba
 });
 
 test("the lease renews while every connection of the shared pool is busy", { skip: reason }, async (t) => {
-  const database = await freshDatabase();
-  t.after(() => database.drop());
+  const database = await freshDatabase(t);
   const shared = (await openSharedDatabase({ url: database.url, lease_secs: 0.6, timeout_secs: 15 }))!;
   t.after(() => shared.close());
   const leaseUntil = async () =>

@@ -23,8 +23,7 @@ const model = useFakeModel();
 
 /** `count` serve replicas (own sandboxes) on one fresh database, with one-second leases; killed after the test. */
 async function replicasOnOneDatabase(t: TestContext, count: number) {
-  const database = await freshDatabase();
-  t.after(() => database.drop());
+  const database = await freshDatabase(t);
   const setup = {
     fake: model.fake,
     env: { CODETETHER_DATABASE_URL: database.url },

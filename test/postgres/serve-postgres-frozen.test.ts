@@ -69,8 +69,7 @@ test(
   "a database that stops answering: GetTask fails with a JSON-RPC error in bounded time, SIGTERM ends serve in bounded time",
   { skip: reason, timeout: 120_000 },
   async (t) => {
-    const database = await freshDatabase();
-    t.after(() => database.drop());
+    const database = await freshDatabase(t);
     const proxy = await freezableProxy(new URL(database.url));
     t.after(() => proxy.close());
     const serve = await startServe({

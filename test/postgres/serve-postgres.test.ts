@@ -48,8 +48,7 @@ test(
   "two serves on one database (own data dirs): B sees A's tasks, leaves them while A lives, fails them once A's lease lapses",
   { skip: reason },
   async (t) => {
-    const database = await freshDatabase();
-    t.after(() => database.drop());
+    const database = await freshDatabase(t);
     const probe = probed();
     t.after(() => probe.remove());
     const env = { ...probe.env, CODETETHER_DATABASE_URL: database.url };
@@ -113,8 +112,7 @@ test(
   "a second replica of the database on the same data dir refuses to start: each needs a data dir of its own",
   { skip: reason },
   async (t) => {
-    const database = await freshDatabase();
-    t.after(() => database.drop());
+    const database = await freshDatabase(t);
     const env = { CODETETHER_DATABASE_URL: database.url };
     const first = await startServe({ fake: model.fake, env });
     try {
