@@ -1,5 +1,6 @@
 import type { Pool } from "pg";
 import { UserError } from "../contracts/errors.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export interface ConnectOptions {
   url: string;
@@ -74,10 +75,7 @@ function timeouts(ms: number) {
  * connections in use, which the query timeout frees.)
  */
 export async function endWithin(ending: Promise<unknown>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise((resolve) => (timer = setTimeout(resolve, END_TIMEOUT_MS).unref()));
-  await Promise.race([ending.catch(() => undefined), timeout]);
-  clearTimeout(timer);
+  await Promise.race([ending.catch(() => undefined), sleep(END_TIMEOUT_MS, undefined, { ref: false })]);
 }
 
 /** `"name"`, safe to splice into SQL as an identifier. */
