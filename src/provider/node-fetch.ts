@@ -101,15 +101,31 @@ class StaleConnection extends Error {}
  */
 function respond(request: Send, outgoing: Outgoing, pooled: boolean): Promise<IncomingMessage> {
   const { url, method, headers, body, signal } = outgoing;
-  return new Promise<IncomingMessage>((resolve, reject) => {
-    const length =
-      body === undefined
-        ? {}
-        : { "content-length": String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength) };
+  const length =
+    body === undefined
+      ? {}
+      : { "content-length": String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength) };
+  const options: RequestOptions = { method, headers: { ...headers, ...length }, ...(pooled ? {} : { agent: false }) };
+  const { req, head } = start(request, url, options, signal, pooled);
+  // Written here, not in start: its listeners live as long as a streamed answer, and a closure sharing a scope with
+  // the body would keep the whole prompt (tens of KB in a long session) in memory that long.
+  req.end(body);
+  return head;
+}
+
+/** Opens the request with the listeners that settle its response head; the caller writes the body. */
+function start(
+  request: Send,
+  url: URL,
+  options: RequestOptions,
+  signal: AbortSignal | undefined,
+  pooled: boolean,
+): { req: ClientRequest; head: Promise<IncomingMessage> } {
+  let req!: ClientRequest;
+  const head = new Promise<IncomingMessage>((resolve, reject) => {
     const onAbort = () => req.destroy(signal!.reason as Error);
-    const options: RequestOptions = { method, headers: { ...headers, ...length }, ...(pooled ? {} : { agent: false }) };
     // Once the response is here, an abort ends its body instead (see toResponse).
-    const req = request(url, options, (res) => {
+    req = request(url, options, (res) => {
       signal?.removeEventListener("abort", onAbort);
       resolve(res);
     });
@@ -124,8 +140,8 @@ function respond(request: Send, outgoing: Outgoing, pooled: boolean): Promise<In
       else reject(new TypeError("fetch failed", { cause: error }));
     });
     if (sentListeners.size) req.once("finish", requestSent);
-    req.end(body);
   });
+  return { req, head };
 }
 
 async function requestFor(url: URL): Promise<Send> {

@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { createServer, globalAgent, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 import { Headers as LightHeaders } from "../../src/provider/light-headers.ts";
 import { nodeFetch } from "../../src/provider/node-fetch.ts";
@@ -156,6 +158,23 @@ test("an unreachable server is fetch's TypeError with the cause; an abort reject
   controller.abort(reason);
   await assert.rejects(reader.read(), (error) => error === reason);
   await assert.rejects(nodeFetch(`${base}/echo`, { signal: controller.signal }), (error) => error === reason);
+});
+
+test("while an answer streams, the request's body is not kept in memory (a long session's prompt is large)", async () => {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  const sent = new WeakRef(new Uint8Array(256 * 1024).fill(97));
+  const controller = new AbortController();
+  const res = await nodeFetch(`${base}/stream`, { method: "POST", body: sent.deref(), signal: controller.signal });
+  const reader = res.body!.getReader();
+  await reader.read(); // the answer has begun and goes on
+  for (let i = 0; i < 3 && sent.deref(); i++) {
+    await new Promise(setImmediate);
+    gc();
+  }
+  assert.equal(sent.deref(), undefined);
+  controller.abort();
+  await reader.read().catch(() => undefined);
 });
 
 // The AI SDK gets the light Headers in place of the global one (scripts/build.mjs): same checks for both.
