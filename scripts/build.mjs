@@ -179,18 +179,34 @@ const providersApart = {
 };
 
 /**
- * The AI SDK's request code builds its headers with the global `Headers`, whose first use loads all of
- * Node's fetch; provider requests go through src/provider/node-fetch.ts instead, so this one module
- * gets src/provider/light-headers.ts in its place.
+ * provider-utils (the AI SDK's request and response code), patched as it is bundled:
+ * - it builds its headers with src/provider/light-headers.ts, not the global `Headers`, whose first use
+ *   loads all of Node's fetch (provider requests go through src/provider/node-fetch.ts instead);
+ * - it parses the providers' event streams with src/provider/json-event-stream.ts, one stream stage in
+ *   place of its three per chunk (see there).
  */
-const lightHeaders = {
-  name: "light-headers",
+const providerUtils = {
+  name: "provider-utils",
   setup(build) {
-    const shim = fileURLToPath(new URL("../src/provider/light-headers.ts", import.meta.url));
-    build.onLoad({ filter: /[/\\]@ai-sdk[/\\]provider-utils[/\\]dist[/\\]index\.mjs$/ }, async (args) => ({
-      contents: `import { Headers } from ${JSON.stringify(shim)};\n${await readFile(args.path, "utf8")}`,
-      loader: "js",
-    }));
+    const source = (file) => JSON.stringify(fileURLToPath(new URL(`../src/provider/${file}`, import.meta.url)));
+    build.onLoad({ filter: /[/\\]@ai-sdk[/\\]provider-utils[/\\]dist[/\\]index\.mjs$/ }, async (args) => {
+      const code = await readFile(args.path, "utf8");
+      const parser = "function parseJsonEventStream({";
+      // A renamed function fails the build, not a run.
+      if (!code.includes(parser)) throw new Error(`provider-utils has no "${parser}" to replace`);
+      return {
+        contents: [
+          `import { Headers } from ${source("light-headers.ts")};`,
+          `import { parseJsonEventStream as leanParseJsonEventStream } from ${source("json-event-stream.ts")};`,
+          // Theirs stays defined under another name (unused: the bundler drops it).
+          code.replace(
+            parser,
+            "const parseJsonEventStream = leanParseJsonEventStream;\nfunction webParseJsonEventStream({",
+          ),
+        ].join("\n"),
+        loader: "js",
+      };
+    });
   },
 };
 
@@ -299,7 +315,7 @@ await Promise.all([
     entryPoints: { run: "src/cli/run/run-action.ts" },
     outdir: staging,
     supported: { "dynamic-import": false },
-    plugins: [englishOnlyZod, oneAiSdkCore, zod3EnumOnly, lightHeaders, aiSdkMain, lazyChildProcess, providersApart],
+    plugins: [englishOnlyZod, oneAiSdkCore, zod3EnumOnly, providerUtils, aiSdkMain, lazyChildProcess, providersApart],
   }),
   build({
     ...commonJs,
@@ -318,7 +334,7 @@ await build({
   splitting: true,
   format: "esm",
   chunkNames: "chunks/[name]-[hash]",
-  plugins: [englishOnlyZod, oneAiSdkCore, zod3EnumOnly, lightHeaders, aiSdkMain, yogaWithoutFetch, lazyChildProcess],
+  plugins: [englishOnlyZod, oneAiSdkCore, zod3EnumOnly, providerUtils, aiSdkMain, yogaWithoutFetch, lazyChildProcess],
   // Bundled CommonJS dependencies may call require(); give ESM output a real one.
   banner: {
     js: 'import { createRequire as __ctCreateRequire } from "node:module"; const require = __ctCreateRequire(import.meta.url);',
