@@ -1,7 +1,7 @@
 import type { Database, Statement } from "../storage/database.ts";
 import { openSqlite } from "../storage/sqlite.ts";
 import { privateFiles, sqliteFiles } from "../storage/private-files.ts";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import {
   openLog,
   type AppendLog,
@@ -40,6 +40,11 @@ export interface IndexPage {
 }
 
 const COLUMN_NAME = /^[a-z][a-z_]*$/;
+/** How long added rows wait to be written together, and how many are written at once at most. */
+const BATCH_MS = 20;
+const MAX_BATCH = 1000;
+/** This process's writers by index file: a reader here (the HTTP API's views) has a writer write its queue first. */
+const writers = new Map<string, LogIndex<never>>();
 
 /** Which fields of a record the index keeps: its `ts` and the named string columns. */
 export interface IndexSpec<T> {
@@ -104,17 +109,20 @@ export async function openIndexedLog<T, R>(
  * A SQLite sidecar mapping filterable fields to log positions, so a lookup costs an index seek plus
  * one read per hit instead of a scan of the log. The log stays the source of truth: the index is
  * written after a record is durable and, on open, catches up on whatever a crash kept it from seeing.
- * Rows added in one event-loop turn share a transaction (a busy server adds many per turn; one
- * transaction each would rewrite the same b-tree pages again and again); lookups see them all.
+ * Rows added within BATCH_MS share a transaction: a commit rewrites every b-tree page its rows touched, and a
+ * busy server's records arrive a few per event-loop turn, so a transaction per turn cost it more than the rows
+ * themselves. Lookups here write what is queued first; another process reading this index lags it by BATCH_MS.
  */
 export class LogIndex<T> {
   private readonly db: Database;
   private readonly insert: Statement | undefined; // absent on a read-only index
   private queued: unknown[][] = [];
+  private batch: NodeJS.Timeout | undefined;
   private failed = false;
   private readonly bySession: boolean;
   /** Columns of the spec a reader's index file lacks: its writer made it before they were added. */
   private missing: string[];
+  private readonly path: string;
 
   /** `readonly`: a reader's view of the index another process keeps (it must exist; add/catchUp are not for it). */
   constructor(
@@ -125,6 +133,7 @@ export class LogIndex<T> {
   ) {
     for (const column of columns) if (!COLUMN_NAME.test(column)) throw new Error(`bad index column ${column}`);
     this.bySession = columns.includes("session_id");
+    this.path = resolve(path);
     this.db = openSqlite(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     if (!options.readonly) privateFiles(...sqliteFiles(path));
     this.db.pragma("busy_timeout = 2000");
@@ -143,6 +152,7 @@ export class LogIndex<T> {
     this.insert = this.db.prepare(
       `INSERT OR IGNORE INTO entries (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})`,
     );
+    writers.set(this.path, this);
   }
 
   private createTables(columnDefs: string): void {
@@ -174,10 +184,13 @@ export class LogIndex<T> {
       fields.ts,
       ...this.columns.map((column) => fields.columns[column] ?? null),
     ]);
-    if (this.queued.length === 1) setImmediate(() => this.writeQueued());
+    if (this.queued.length >= MAX_BATCH) this.writeQueued();
+    else this.batch ??= setTimeout(() => this.writeQueued(), BATCH_MS).unref(); // close() writes what is left
   }
 
   private writeQueued(): void {
+    clearTimeout(this.batch);
+    this.batch = undefined;
     if (this.queued.length === 0 || !this.db.open) return;
     const rows = this.queued;
     this.queued = [];
@@ -204,17 +217,11 @@ export class LogIndex<T> {
       next = undefined;
     }
     let added = 0;
-    const batch: { location: LogLocation; record: T }[] = [];
-    const addBatch = () => {
-      for (const { location, record } of batch.splice(0)) this.add(location, record);
-      this.writeQueued();
-    };
     for await (const { record, ...location } of log.entries(next)) {
-      batch.push({ location, record });
+      this.add(location, record); // written MAX_BATCH at a time
       added++;
-      if (batch.length >= 1000) addBatch();
     }
-    addBatch();
+    this.writeQueued();
     return added;
   }
 
@@ -250,7 +257,7 @@ export class LogIndex<T> {
   }
 
   find(query: IndexQuery): IndexPage {
-    this.writeQueued();
+    (writers.get(this.path) ?? this).writeQueued();
     const where: string[] = [];
     const params: (string | number)[] = [];
     for (const [column, value] of Object.entries(query.equals ?? {})) {
@@ -296,6 +303,7 @@ export class LogIndex<T> {
 
   close(): void {
     this.writeQueued();
+    if (writers.get(this.path) === this) writers.delete(this.path);
     this.db.close();
   }
 

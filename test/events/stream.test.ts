@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { openEventStream } from "../../src/events/stream.ts";
+import { openLogView } from "../../src/events/log-view.ts";
+import { EVENT_INDEX, openEventStream } from "../../src/events/stream.ts";
 import { tempDir } from "./temp-dir.ts";
 
 test("events carry correlation ids (null where absent) and read back by location", async () => {
@@ -69,6 +70,18 @@ test("the index catches up with the log on open (lost or lagging index)", async 
     [0, 1, 2, 3, 4, 5],
   );
   await reopened.close();
+});
+
+test("the index writes rows in batches, yet a reader in the writer's own process (the HTTP API's) sees each at once", async () => {
+  const dir = tempDir();
+  const stream = await openEventStream(dir);
+  const view = await openLogView(dir, EVENT_INDEX); // the slot is locked by the stream: a read-only view
+  for (let i = 0; i < 3; i++) {
+    await stream.append({ type: "e", session_id: "s", data: { i } });
+    assert.equal(view.find({ equals: { session_id: "s" }, limit: 10, order: "asc" }).locations.length, i + 1);
+  }
+  await view.close();
+  await stream.close();
 });
 
 test("follow streams new events", async () => {
