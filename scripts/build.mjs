@@ -15,7 +15,7 @@ import { build } from "esbuild";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 const BUNDLED = new Set([
   "commander",
@@ -189,7 +189,16 @@ const providerUtils = {
   name: "provider-utils",
   setup(build) {
     const source = (file) => JSON.stringify(fileURLToPath(new URL(`../src/provider/${file}`, import.meta.url)));
+    let bundled; // the directory of the provider-utils copy the bundle carries
+    // Ours parses with that copy's own eventsource-parser (a major version behind the one the sources import),
+    // so the bundle holds one SSE parser.
+    build.onResolve({ filter: /^eventsource-parser$/ }, (args) =>
+      args.importer.endsWith("json-event-stream.ts") && args.pluginData !== providerUtils
+        ? build.resolve(args.path, { kind: args.kind, resolveDir: bundled, pluginData: providerUtils })
+        : undefined,
+    );
     build.onLoad({ filter: /[/\\]@ai-sdk[/\\]provider-utils[/\\]dist[/\\]index\.mjs$/ }, async (args) => {
+      bundled = dirname(args.path);
       const code = await readFile(args.path, "utf8");
       const parser = "function parseJsonEventStream({";
       // A renamed function fails the build, not a run.
