@@ -14,6 +14,8 @@
 // RSS per task is best read at 200 and 500.
 // BENCH_STREAM_STOP_MS: serve is stopped (SIGSTOP) this long as each level starts, its tasks sent meanwhile, as a
 // stall of serve's event loop would hold them (no task may fail or be lost for it).
+// Serve's own view of each request (bench/serve-request-timing.mjs, preloaded): p99 from the client's send to serve
+// accepting the connection (those that opened one), to serve seeing the request, and to its first byte.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -51,7 +53,11 @@ writeFileSync(
 const fake = await startJsonLineProcess([new URL("../dist/scripted-model.js", import.meta.url).pathname, scriptFile]);
 sandbox.writeConfig(fakeProviderToml(fake.info.url!));
 
-const serveNodeArgs = process.env.BENCH_SERVE_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+const serveNodeArgs = [
+  "--import",
+  new URL("./serve-request-timing.mjs", import.meta.url).pathname,
+  ...(process.env.BENCH_SERVE_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+];
 const serve: JsonLineProcess = await startJsonLineProcess(
   [...serveNodeArgs, CLI, "serve", "--json", "--port", "0", "--grpc-port", "0", "-m", "fake/fake-model"],
   {
@@ -60,7 +66,10 @@ const serve: JsonLineProcess = await startJsonLineProcess(
   },
 );
 const loopDelays: Array<{ at: number; p99: number; max: number }> = [];
+/** Serve's timings of the requests (see bench/serve-request-timing.mjs), ms since the epoch. */
+const requestTimings: Array<{ sentAt: number; acceptedAt?: number; seenAt: number; firstByteAt: number }> = [];
 createInterface({ input: serve.child.stderr! }).on("line", (line) => {
+  if (line.startsWith('{"benchRequest"')) requestTimings.push(JSON.parse(line).benchRequest);
   if (!line.startsWith('{"loopDelayMs"')) return;
   const { loopDelayMs } = JSON.parse(line) as LoopDelayLine;
   loopDelays.push({ at: nowMs(), p99: loopDelayMs.p99, max: loopDelayMs.max });
@@ -90,7 +99,12 @@ async function streamOne(i: number): Promise<StreamFigures> {
   const t0 = nowMs();
   const res = await fetch(serve.info.jsonrpc!, {
     method: "POST",
-    headers: { "content-type": "application/json", "a2a-version": "1.0", authorization: `Bearer ${TOKEN}` },
+    headers: {
+      "content-type": "application/json",
+      "a2a-version": "1.0",
+      authorization: `Bearer ${TOKEN}`,
+      "x-bench-sent-at": String(epochMs()),
+    },
     body: JSON.stringify({
       jsonrpc: "2.0",
       id: i,
@@ -132,6 +146,23 @@ async function streamOne(i: number): Promise<StreamFigures> {
 }
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
+const epochMs = () => performance.timeOrigin + performance.now();
+/** p99 of serve's timings of the requests sent between `from` and `to` (epoch ms): send → accept, → seen, → first byte. */
+function serveView(from: number, to: number): string {
+  const sent = requestTimings.filter((t) => t.sentAt >= from && t.sentAt <= to);
+  const p99 = (values: number[]) =>
+    ms(
+      percentile(
+        values.sort((a, b) => a - b),
+        0.99,
+      ),
+    );
+  const opened = sent.filter((t) => t.acceptedAt !== undefined);
+  return (
+    `serve's view p99: accepted ${p99(opened.map((t) => t.acceptedAt! - t.sentAt))} (${opened.length} new connections),` +
+    ` request seen ${p99(sent.map((t) => t.seenAt - t.sentAt))}, first byte ${p99(sent.map((t) => t.firstByteAt - t.sentAt))} after the send`
+  );
+}
 try {
   let warmed = 0;
   await Promise.all(
@@ -156,6 +187,7 @@ try {
     const clientDelay = monitorEventLoopDelay({ resolution: 10 });
     clientDelay.enable();
     const started = nowMs();
+    const startedAt = epochMs();
     let peak = before;
     let sampling = true;
     const sampler = (async () => {
@@ -208,6 +240,7 @@ try {
         `   loop delay p99 ${ms(median(delays.map((d) => d.p99)))} median / ${ms(Math.max(...delays.map((d) => d.p99)))} worst ${LOOP_PERIOD_MS} ms window, max ${ms(Math.max(...delays.map((d) => d.max)))}` +
         `   first event p50 ${ms(percentile(firstEvent, 0.5))} p99 ${ms(percentile(firstEvent, 0.99))}` +
         `   first status p50 ${ms(percentile(firstStatus, 0.5))} p99 ${ms(percentile(firstStatus, 0.99))}` +
+        ` (${serveView(startedAt, epochMs())})` +
         `   status updates per task ${median(results.map((r) => r.statusUpdates))} median` +
         `   serve CPU ${cpuPerTask.toFixed(1)} ms/task (client + model ${loadCpuPerTask.toFixed(1)}; client loop delay p99 ${ms(clientDelay.percentile(99) / 1e6)})   wall ${((ended - started) / 1000).toFixed(1)} s   not completed ${failed.length}/${n}` +
         (failed.length ? ` (${[...new Set(failed.map((r) => r.state))].slice(0, 3).join("; ")})` : ""),
