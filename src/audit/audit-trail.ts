@@ -156,6 +156,11 @@ export class AuditTrail {
     this.log.commitNow();
   }
 
+  /** Indexes what was appended so far now (see LogIndex.writeQueued). */
+  indexNow(): void {
+    this.index.writeQueued();
+  }
+
   /** Flushes, then signs the final head into the heads file and the writers registry. */
   async close(): Promise<void> {
     await this.log.close();

@@ -14,9 +14,9 @@ const RecentQuery = z.object({
 /**
  * `GET /v1/audit/events` (newest first, `limit` and `cursor`) and `POST /v1/audit/query` (a JSON body
  * of filters: actor, action, resource, status, correlation ids, replica_id, from/to, limit, cursor). Both answer
- * `{events, next_cursor}`; mount behind authentication.
+ * `{events, next_cursor}`; mount behind authentication. `beforeRead`: this process's writer indexes what it holds.
  */
-export function createAuditRouter(options: { dataDir: string }): Router {
+export function createAuditRouter(options: { dataDir: string; beforeRead?: () => void }): Router {
   const router = Router();
   const answer = (res: express.Response, page: MergedPage<AuditRecord>) =>
     res.json({ events: page.entries.map((entry) => entry.record), next_cursor: page.nextCursor ?? null });
@@ -25,6 +25,7 @@ export function createAuditRouter(options: { dataDir: string }): Router {
     const parsed = RecentQuery.safeParse(req.query);
     if (!parsed.success) return sendHttpError(res, 400, describe(parsed.error));
     try {
+      options.beforeRead?.();
       answer(
         res,
         await withAuditViews(options.dataDir, (views) => recentAudit(views, parsed.data.limit, parsed.data.cursor)),
@@ -39,6 +40,7 @@ export function createAuditRouter(options: { dataDir: string }): Router {
     const parsed = AuditQuerySchema.safeParse(req.body ?? {});
     if (!parsed.success) return sendHttpError(res, 400, describe(parsed.error));
     try {
+      options.beforeRead?.();
       answer(res, await withAuditViews(options.dataDir, (views) => queryAudit(views, parsed.data)));
     } catch (error) {
       if (error instanceof InvalidCursorError) return sendHttpError(res, 400, error.message);

@@ -25,7 +25,9 @@ export function mountDurableLogs(
 ): ApiAuditSink & { flush(): void } {
   const sink = aggregateRefusals((record) => recorder.recordAudit(record));
   server.mountPublic("/", auditRequests(sink));
-  server.mount("/v1/events", createEventsRouter({ dataDir }));
-  server.mount("/v1/audit", createAuditRouter({ dataDir }));
+  // The routers read through the indexes, which this process's writer fills in batches: it indexes first.
+  const beforeRead = () => recorder.indexNow();
+  server.mount("/v1/events", createEventsRouter({ dataDir, beforeRead }));
+  server.mount("/v1/audit", createAuditRouter({ dataDir, beforeRead }));
   return sink;
 }

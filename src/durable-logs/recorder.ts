@@ -125,6 +125,12 @@ export class SessionRecorder {
     await Promise.allSettled(queued);
   }
 
+  /** Indexes the durable records now, so that a reader of the indexes (serve's HTTP API) finds every one of them. */
+  indexNow(): void {
+    this.events.indexNow();
+    this.audit.indexNow();
+  }
+
   /** Shutdown: flushes until nothing is queued any more (records may arrive while it waits), a bounded number of times. */
   async drain(): Promise<void> {
     for (let round = 0; round < 100 && this.pending.size; round++) await this.flush();

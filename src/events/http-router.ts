@@ -17,13 +17,15 @@ const EventsQuery = z.object({
  * of the session's stream (its records' lines in order). `X-Next-Offset` is where to continue.
  * A `Range: bytes=…` header is honoured on the same byte stream (206, or 416 past the end). Bytes of
  * records removed by `[logs]` retention are gone (410; `X-Stream-Start` is the first one kept).
+ * `beforeRead`: this process's writer indexes what it holds.
  */
-export function createEventsRouter(options: { dataDir: string }): Router {
+export function createEventsRouter(options: { dataDir: string; beforeRead?: () => void }): Router {
   const router = Router();
   router.get("/", async (req, res, next) => {
     try {
       const parsed = EventsQuery.safeParse(req.query);
       if (!parsed.success) return sendHttpError(res, 400, parsed.error.issues[0]!.message);
+      options.beforeRead?.();
       await withEventViews(options.dataDir, (views) =>
         sendEvents(req, res, new SessionBytes(views, parsed.data.session), parsed.data),
       );

@@ -1,7 +1,7 @@
 import type { Database, Statement } from "../storage/database.ts";
 import { openSqlite } from "../storage/sqlite.ts";
 import { privateFiles, sqliteFiles } from "../storage/private-files.ts";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import {
   openLog,
   type AppendLog,
@@ -43,8 +43,6 @@ const COLUMN_NAME = /^[a-z][a-z_]*$/;
 /** How long added rows wait to be written together, and how many are written at once at most. */
 const BATCH_MS = 20;
 const MAX_BATCH = 1000;
-/** This process's writers by index file: a reader here (the HTTP API's views) has a writer write its queue first. */
-const writers = new Map<string, LogIndex<never>>();
 
 /** Which fields of a record the index keeps: its `ts` and the named string columns. */
 export interface IndexSpec<T> {
@@ -111,7 +109,8 @@ export async function openIndexedLog<T, R>(
  * written after a record is durable and, on open, catches up on whatever a crash kept it from seeing.
  * Rows added within BATCH_MS share a transaction: a commit rewrites every b-tree page its rows touched, and a
  * busy server's records arrive a few per event-loop turn, so a transaction per turn cost it more than the rows
- * themselves. Lookups here write what is queued first; another process reading this index lags it by BATCH_MS.
+ * themselves. Lookups here write what is queued first; a reader of the same file lags by up to BATCH_MS unless
+ * it has this writer write its queue first (writeQueued; serve's HTTP API does, through its recorder).
  */
 export class LogIndex<T> {
   private readonly db: Database;
@@ -122,7 +121,6 @@ export class LogIndex<T> {
   private readonly bySession: boolean;
   /** Columns of the spec a reader's index file lacks: its writer made it before they were added. */
   private missing: string[];
-  private readonly path: string;
 
   /** `readonly`: a reader's view of the index another process keeps (it must exist; add/catchUp are not for it). */
   constructor(
@@ -133,7 +131,6 @@ export class LogIndex<T> {
   ) {
     for (const column of columns) if (!COLUMN_NAME.test(column)) throw new Error(`bad index column ${column}`);
     this.bySession = columns.includes("session_id");
-    this.path = resolve(path);
     this.db = openSqlite(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     if (!options.readonly) privateFiles(...sqliteFiles(path));
     this.db.pragma("busy_timeout = 2000");
@@ -152,7 +149,6 @@ export class LogIndex<T> {
     this.insert = this.db.prepare(
       `INSERT OR IGNORE INTO entries (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})`,
     );
-    writers.set(this.path, this);
   }
 
   private createTables(columnDefs: string): void {
@@ -188,7 +184,8 @@ export class LogIndex<T> {
     else this.batch ??= setTimeout(() => this.writeQueued(), BATCH_MS).unref(); // close() writes what is left
   }
 
-  private writeQueued(): void {
+  /** Writes the rows added so far, without waiting out the batch window. */
+  writeQueued(): void {
     clearTimeout(this.batch);
     this.batch = undefined;
     if (this.queued.length === 0 || !this.db.open) return;
@@ -257,7 +254,7 @@ export class LogIndex<T> {
   }
 
   find(query: IndexQuery): IndexPage {
-    (writers.get(this.path) ?? this).writeQueued();
+    this.writeQueued();
     const where: string[] = [];
     const params: (string | number)[] = [];
     for (const [column, value] of Object.entries(query.equals ?? {})) {
@@ -303,7 +300,6 @@ export class LogIndex<T> {
 
   close(): void {
     this.writeQueued();
-    if (writers.get(this.path) === this) writers.delete(this.path);
     this.db.close();
   }
 

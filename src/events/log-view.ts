@@ -18,7 +18,8 @@ export interface LogView {
 /**
  * Opens a slot for reading. A slot no live process writes is opened as its writer, which recovers a
  * torn tail and brings the index up to date (and keeps a new writer out meanwhile); a live writer's
- * slot is read without a lock, through the index that writer keeps current.
+ * slot is read without a lock, through the index that writer keeps (up to its batch window behind, unless
+ * the writer is in this process and was asked to index first, see LogIndex.writeQueued).
  */
 export async function openLogView<T>(dir: string, spec: IndexSpec<T>): Promise<LogView> {
   const name = basename(dir);

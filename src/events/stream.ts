@@ -103,6 +103,11 @@ export class EventStream {
     this.log.commitNow();
   }
 
+  /** Indexes what was appended so far now (see LogIndex.writeQueued). */
+  indexNow(): void {
+    this.index.writeQueued();
+  }
+
   follow(options?: FollowOptions): AsyncGenerator<LogEntry<StreamEvent>> {
     return this.log.follow(options);
   }
