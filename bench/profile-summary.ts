@@ -4,6 +4,7 @@
 // maps, with node's own internals and native calls charged to the nearest caller that is neither; then the
 // top functions by self time. Idle time is left out. PER=<n> divides by n (e.g. tasks served: ms per task).
 // CALLERS=<text>: also the call chains (5 frames up) into the functions whose name or source contains the text.
+// INCLUSIVE=<text>: also the functions whose frame contains the text by inclusive time (what they call counted in).
 // Run: node --import tsx bench/profile-summary.ts <file.cpuprofile>
 import { existsSync, readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
@@ -112,4 +113,23 @@ if (callersOf) {
   }
   console.log(`-- call chains into "${callersOf}"`);
   for (const [chain, us] of top(chains, 12)) console.log(`${ms(us)} ${share(us)} ${chain}`);
+}
+
+const inclusiveOf = process.env.INCLUSIVE;
+if (inclusiveOf !== undefined) {
+  // Each function once per sample, however often it recurs on the stack.
+  const inclusive = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    if (byId.get(id)!.callFrame.functionName === "(idle)") continue;
+    const seen = new Set<string>();
+    for (let up: number | undefined = id; up !== undefined; up = parent.get(up)) {
+      const name = frameName(byId.get(up)!);
+      if (!seen.has(name) && name.includes(inclusiveOf)) add(inclusive, name, us);
+      seen.add(name);
+    }
+  }
+  console.log(
+    `-- by function, inclusive (itself and what it calls)${inclusiveOf ? `, frames containing "${inclusiveOf}"` : ""}`,
+  );
+  for (const [name, us] of top(inclusive, Number(process.env.TOP ?? 40))) console.log(`${ms(us)} ${share(us)} ${name}`);
 }

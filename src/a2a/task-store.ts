@@ -1,6 +1,6 @@
 import { TaskState, type ListTasksRequest, type ListTasksResponse, type Task } from "@a2a-js/sdk";
 import type { Statement } from "better-sqlite3";
-import { cachedStatement, openDatabase, type Database } from "../storage/database.ts";
+import { cachedStatement, inTransaction, openDatabase, type Database } from "../storage/database.ts";
 import { WalSync } from "../storage/wal-sync.ts";
 import type { DurableTaskStore } from "./durable-task-store.ts";
 import {
@@ -201,7 +201,7 @@ export class SqliteTaskStore implements DurableTaskStore {
   private flush(): void {
     if (this.dirty.size === 0) return;
     const rows = [...this.dirty].map((id) => rowOf(this.live.get(id)!));
-    this.db.transaction(() => rows.forEach((row) => this.write(row)))();
+    inTransaction(this.db, () => rows.forEach((row) => this.write(row)));
     this.dirty.clear();
     for (const row of rows) if (!isUnfinished(row.state)) this.live.delete(row.id);
   }

@@ -22,6 +22,12 @@ export interface AgentBus {
   /** Sends without waiting. Publishing on `results.{key}` also stores the message as that key's last value. */
   publish<T>(message: OutgoingMessage<T>): BusEnvelope<T>;
   subscribe(pattern: string, options?: SubscribeOptions): Subscription;
+  /**
+   * Whether a message on `topic` would reach a subscriber now. Only a bus that can know implements it (the
+   * in-process one; on NATS another process may listen): mirrors that publish every token or task event skip
+   * building messages for nobody.
+   */
+  hasSubscriber?(topic: string): boolean;
   /** Publishes with a reply address and resolves with the first reply; rejects on timeout or when nobody listens. */
   request<Res = unknown, Req = unknown>(
     message: Omit<OutgoingMessage<Req>, "replyTo">,

@@ -1,5 +1,6 @@
 import type { BusHandle } from "./bus-handle.ts";
 import { BusClosedError } from "./errors.ts";
+import { topics } from "./topics.ts";
 
 /**
  * Passes an agent's events through unchanged while publishing each on `agent.{id}.events`, correlated
@@ -12,9 +13,10 @@ export async function* publishAgentEvents<E>(
   shouldPublish: (event: E) => boolean = () => true,
 ): AsyncGenerator<E, void> {
   const options = { correlation: { session_id: sessionId } };
+  const topic = topics.agentEvents(handle.agentId);
   let open = true;
   for await (const event of events) {
-    if (open && shouldPublish(event)) {
+    if (open && shouldPublish(event) && handle.bus.hasSubscriber?.(topic) !== false) {
       try {
         handle.publishEvent(event, options);
       } catch (error) {

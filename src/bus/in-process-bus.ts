@@ -102,7 +102,7 @@ export class InProcessBus implements AgentBus {
   ): Promise<BusEnvelope<Res>> {
     this.#assertOpen();
     assertTopic(message.topic);
-    if (!this.#hasSubscriber(message.topic)) throw new BusNoResponderError(message.topic);
+    if (!this.hasSubscriber(message.topic)) throw new BusNoResponderError(message.topic);
     const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const inbox = this.subscribe(`_INBOX.${randomUUID()}`, { queueSize: 1 });
     let timer: NodeJS.Timeout | undefined;
@@ -168,7 +168,7 @@ export class InProcessBus implements AgentBus {
     }
   }
 
-  #hasSubscriber(topic: string): boolean {
+  hasSubscriber(topic: string): boolean {
     if (this.#exact.has(topic)) return true;
     const tokens = topic.split(".");
     for (const { matches } of this.#wildcardsFor(tokens)) if (matches(tokens)) return true;

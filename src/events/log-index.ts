@@ -1,4 +1,4 @@
-import type { Database, Statement } from "../storage/database.ts";
+import { inTransaction, type Database, type Statement } from "../storage/database.ts";
 import { openSqlite } from "../storage/sqlite.ts";
 import { privateFiles, sqliteFiles } from "../storage/private-files.ts";
 import { join } from "node:path";
@@ -12,10 +12,10 @@ import {
   type RetentionPolicy,
 } from "./log/index.ts";
 
-/** What the index keeps of a record: its time (ms) and the values of the filterable columns. */
+/** What the index keeps of a record: its time (ms) and the values of the filterable columns, in their order. */
 export interface IndexedFields {
   ts: number;
-  columns: Record<string, string | null>;
+  values: (string | null)[];
 }
 
 export interface IndexQuery {
@@ -55,7 +55,7 @@ export function indexSpec<T extends { ts: string }>(columns: readonly (keyof T &
     columns,
     project: (record) => ({
       ts: Date.parse(record.ts),
-      columns: Object.fromEntries(columns.map((column) => [column, record[column] as string | null])),
+      values: columns.map((column) => (record[column] as string | null | undefined) ?? null),
     }),
   };
 }
@@ -173,13 +173,7 @@ export class LogIndex<T> {
   add(location: LogLocation, record: T): void {
     if (!this.insert) throw new Error("a read-only index cannot add records");
     const fields = this.project(record);
-    this.queued.push([
-      location.segment,
-      location.offset,
-      location.length,
-      fields.ts,
-      ...this.columns.map((column) => fields.columns[column] ?? null),
-    ]);
+    this.queued.push([location.segment, location.offset, location.length, fields.ts, ...fields.values]);
     if (this.queued.length >= MAX_BATCH) this.writeQueued();
     else this.batch ??= setTimeout(() => this.writeQueued(), BATCH_MS).unref(); // close() writes what is left
   }
@@ -194,7 +188,7 @@ export class LogIndex<T> {
     // After a failure nothing more is written, so the index ends before the gap and catchUp fills it.
     if (this.failed) return;
     try {
-      this.db.transaction(() => rows.forEach((row) => this.insert!.run(...row)))();
+      inTransaction(this.db, () => rows.forEach((row) => this.insert!.run(...row)));
     } catch (error) {
       // The log holds the records; the next open's catchUp indexes them. Lookups miss them until then.
       if (!this.failed)

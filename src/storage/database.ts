@@ -62,3 +62,17 @@ export function ensureSchema(db: Database, schema: string): void {
   db.exec(schema);
   done.add(schema);
 }
+
+type Transaction = BetterSqlite3.Transaction<(work: () => unknown) => unknown>;
+const transactions = new WeakMap<Database, Transaction>();
+
+/**
+ * `db.transaction(work)()` (or `.immediate()`: for work that reads then writes), through one transaction
+ * function per connection: `db.transaction` builds four wrapper functions each time it is called, which cost
+ * more than the commit of a few rows.
+ */
+export function inTransaction<T>(db: Database, work: () => T, mode: "default" | "immediate" = "default"): T {
+  let transaction = transactions.get(db);
+  if (!transaction) transactions.set(db, (transaction = db.transaction((work: () => unknown) => work())));
+  return (mode === "immediate" ? transaction.immediate(work) : transaction(work)) as T;
+}

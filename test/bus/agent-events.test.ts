@@ -27,6 +27,27 @@ describe("publishAgentEvents", () => {
     await bus.close();
   });
 
+  it("publishes to whoever listens at the time: nothing is built while nobody does", async () => {
+    const bus = new InProcessBus();
+    const sent: unknown[] = [];
+    const publish = bus.publish.bind(bus);
+    bus.publish = (message) => (sent.push(message.payload), publish(message));
+    assert.equal(bus.hasSubscriber(topics.agentEvents("a1")), false);
+    let watcher: ReturnType<InProcessBus["subscribe"]> | undefined;
+    for await (const event of publishAgentEvents(events("one", "two", "three"), createBusHandle(bus, "a1"), "s1"))
+      if (event === "one") watcher = bus.subscribe("agent.*.events"); // after "one" went by unheard
+    assert.equal(bus.hasSubscriber(topics.agentEvents("a1")), true);
+    const published = (await takeDeliveries(watcher!, 2)) as BusEnvelope[];
+    assert.deepEqual(
+      published.map((e) => e.payload),
+      ["two", "three"],
+    );
+    assert.deepEqual(sent, ["two", "three"]);
+    watcher!.close();
+    assert.equal(bus.hasSubscriber(topics.agentEvents("a1")), false);
+    await bus.close();
+  });
+
   it("keeps the run going when the bus closes mid-run", async () => {
     const bus = new InProcessBus();
     const handle = createBusHandle(bus, "a1");
