@@ -183,7 +183,8 @@ const providersApart = {
  * - it builds its headers with src/provider/light-headers.ts, not the global `Headers`, whose first use
  *   loads all of Node's fetch (provider requests go through src/provider/node-fetch.ts instead);
  * - it parses the providers' event streams with src/provider/json-event-stream.ts, one stream stage in
- *   place of its three per chunk (see there).
+ *   place of its three per chunk (see there);
+ * - it checks values against zod 4 schemas with src/provider/zod-safe-parse.ts: synchronously where it can (see there).
  */
 const providerUtils = {
   name: "provider-utils",
@@ -201,17 +202,22 @@ const providerUtils = {
       bundled = dirname(args.path);
       const code = await readFile(args.path, "utf8");
       const parser = "function parseJsonEventStream({";
+      const zodCheck = "const result = await z4.safeParseAsync(zodSchema2, value);";
       // A renamed function fails the build, not a run.
-      if (!code.includes(parser)) throw new Error(`provider-utils has no "${parser}" to replace`);
+      for (const part of [parser, zodCheck])
+        if (!code.includes(part)) throw new Error(`provider-utils has no "${part}" to replace`);
       return {
         contents: [
           `import { Headers } from ${source("light-headers.ts")};`,
           `import { parseJsonEventStream as leanParseJsonEventStream } from ${source("json-event-stream.ts")};`,
+          `import { safeParseZod4 as leanSafeParseZod4 } from ${source("zod-safe-parse.ts")};`,
           // Theirs stays defined under another name (unused: the bundler drops it).
-          code.replace(
-            parser,
-            "const parseJsonEventStream = leanParseJsonEventStream;\nfunction webParseJsonEventStream({",
-          ),
+          code
+            .replace(
+              parser,
+              "const parseJsonEventStream = leanParseJsonEventStream;\nfunction webParseJsonEventStream({",
+            )
+            .replace(zodCheck, "const result = await leanSafeParseZod4(z4, zodSchema2, value);"),
         ].join("\n"),
         loader: "js",
       };
