@@ -2,12 +2,15 @@
 // (requests/s, p50/p99 latency) with the fake model answering at once, side by side in the same run
 // with the SDK's own sample server shape and an echo executor (bench/serve-sdk-echo.ts).
 // Prints medians of several rounds; never asserts on time. Run: npm run build && node --import tsx bench/serve.ts
+// BENCH_BASELINE_CLI=<another build's bin/codetether> (e.g. a worktree of an earlier commit, built) adds that build's
+// serve, in its own data dir, as a target: the rounds alternate the targets' order, and the per-round ratio of CPU
+// per task (this build / the baseline) is printed, the figure that survives a noisy machine. BENCH_ROUNDS (default 5).
 import { sendMessageLoad } from "../src/cli/bench/a2a-load.ts";
 import { median } from "../src/cli/bench/measure.ts";
 import { cpuTimeMs, rssMiB, startJsonLineProcess, type JsonLineProcess } from "../src/cli/bench/processes.ts";
 import { CLI, fakeProviderToml, makeSandbox } from "../test/support/cli.ts";
 
-const ROUNDS = 5;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
 // Untimed tasks first, so that the rounds measure serve as it runs for long: after only 200, the first round still
 // ran code V8 had not yet optimised (CPU per task 4.4–5.8 ms against 2.6–3.3 from the third round of 1,000 on).
@@ -22,13 +25,14 @@ const load = async (url: string, headers: Record<string, string>, count: number)
 };
 
 const fake = await startJsonLineProcess([new URL("../dist/scripted-model.js", import.meta.url).pathname]);
-const sandbox = makeSandbox();
-sandbox.writeConfig(fakeProviderToml(fake.info.url!));
+const baselineCli = process.env.BENCH_BASELINE_CLI;
+const sandboxes = [makeSandbox(), ...(baselineCli ? [makeSandbox()] : [])];
+for (const sandbox of sandboxes) sandbox.writeConfig(fakeProviderToml(fake.info.url!));
 // BENCH_SERVE_NODE_ARGS: node flags for the serve process only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
 const serveNodeArgs = process.env.BENCH_SERVE_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-const startServe = () =>
+const startServe = (cli = CLI, sandbox = sandboxes[0]!) =>
   startJsonLineProcess(
-    [...serveNodeArgs, CLI, "serve", "--json", "--port", "0", "--grpc-port", "0", "-m", "fake/fake-model"],
+    [...serveNodeArgs, cli, "serve", "--json", "--port", "0", "--grpc-port", "0", "-m", "fake/fake-model"],
     {
       cwd: sandbox.workspace,
       env: { ...sandbox.env, CODETETHER_AUTH_TOKEN: TOKEN },
@@ -50,22 +54,39 @@ async function idleRss(start: () => Promise<JsonLineProcess>): Promise<number> {
   }
   return median(samples);
 }
-const idleServe = await idleRss(startServe);
+const idleServe = await idleRss(() => startServe());
 const idleSdk = await idleRss(startSdk);
 
 const serve = await startServe();
 const sdk = await startSdk();
+const baseline = baselineCli ? await startServe(baselineCli, sandboxes[1]) : undefined;
 
 try {
   await settle();
 
-  const targets: Array<{ name: string; url: string; headers: Record<string, string> }> = [
+  const targets: Array<{ name: string; process: JsonLineProcess; url: string; headers: Record<string, string> }> = [
     {
       name: "codetether serve (fake model, SQLite store, auth)",
+      process: serve,
       url: serve.info.jsonrpc!,
       headers: { authorization: `Bearer ${TOKEN}` },
     },
-    { name: "SDK sample server (echo executor, in-memory store)", url: `${sdk.info.url}/a2a`, headers: {} },
+    {
+      name: "SDK sample server (echo executor, in-memory store)",
+      process: sdk,
+      url: `${sdk.info.url}/a2a`,
+      headers: {},
+    },
+    ...(baseline
+      ? [
+          {
+            name: "baseline build's serve (BENCH_BASELINE_CLI)",
+            process: baseline,
+            url: baseline.info.jsonrpc!,
+            headers: { authorization: `Bearer ${TOKEN}` },
+          },
+        ]
+      : []),
   ];
   const results = targets.map(() => ({
     rps: [] as number[],
@@ -78,8 +99,9 @@ try {
       Promise.reject(new Error(`${target.name}: ${error.message}`)),
     );
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, target] of targets.entries()) {
-      const pid = i === 0 ? serve.child.pid! : sdk.child.pid!;
+    const order = [...targets.entries()];
+    for (const [i, target] of round % 2 ? order.reverse() : order) {
+      const pid = target.process.child.pid!;
       const cpuBefore = cpuTimeMs(pid);
       const r = await load(target.url, target.headers, REQUESTS);
       results[i]!.cpuMsPerTask.push((cpuTimeMs(pid) - cpuBefore) / REQUESTS);
@@ -103,7 +125,13 @@ try {
       `  ${target.name.padEnd(52)} ${median(r.rps).toFixed(0).padStart(6)} req/s   p50 ${median(r.p50).toFixed(2)} ms   p99 ${median(r.p99).toFixed(2)} ms   CPU ${median(r.cpuMsPerTask).toFixed(2)} ms/task (rounds ${Math.min(...r.cpuMsPerTask).toFixed(2)}–${Math.max(...r.cpuMsPerTask).toFixed(2)})`,
     );
   }
+  if (baseline) {
+    const ratios = results[0]!.cpuMsPerTask.map((cpu, round) => cpu / results[2]!.cpuMsPerTask[round]!);
+    console.log(
+      `  CPU per task, this build / the baseline, per round: median ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})`,
+    );
+  }
 } finally {
-  await Promise.all([serve.stop(), sdk.stop(), fake.stop()]);
-  sandbox.cleanup();
+  await Promise.all([serve.stop(), sdk.stop(), baseline?.stop(), fake.stop()]);
+  for (const sandbox of sandboxes) sandbox.cleanup();
 }
