@@ -1,6 +1,5 @@
 import type { AgentExecutionEvent, AgentExecutor, ExecutionEventBus, RequestContext } from "@a2a-js/sdk/server";
 import type { BusHandle } from "./bus-handle.ts";
-import { topics } from "./topics.ts";
 
 /**
  * Wraps an A2A executor so that every event it publishes for a task (the task, status updates,
@@ -19,7 +18,6 @@ function tee(events: ExecutionEventBus, taskId: string, handle: BusHandle): Exec
   const mirror = (event: AgentExecutionEvent) => {
     if (handle.closed) return;
     try {
-      if (handle.bus.hasSubscriber?.(topics.task(taskId)) === false) return;
       handle.publishTaskUpdate(taskId, event, { kind: event.kind === "artifactUpdate" ? "artifact" : "task_update" });
     } catch {
       // The mirror is an extra: a closed bus, a task id that is no topic token or a message too large

@@ -24,8 +24,8 @@ export interface AgentBus {
   subscribe(pattern: string, options?: SubscribeOptions): Subscription;
   /**
    * Whether a message on `topic` would reach a subscriber now. Only a bus that can know implements it (the
-   * in-process one; on NATS another process may listen): mirrors that publish every token or task event skip
-   * building messages for nobody.
+   * in-process one; on NATS another process may listen): a BusHandle's run mirrors (every token, every task event)
+   * then build no message for nobody.
    */
   hasSubscriber?(topic: string): boolean;
   /** Publishes with a reply address and resolves with the first reply; rejects on timeout or when nobody listens. */

@@ -1,6 +1,5 @@
 import type { BusHandle } from "./bus-handle.ts";
 import { BusClosedError } from "./errors.ts";
-import { topics } from "./topics.ts";
 
 /**
  * Passes an agent's events through unchanged while publishing each on `agent.{id}.events`, correlated
@@ -13,10 +12,9 @@ export async function* publishAgentEvents<E>(
   shouldPublish: (event: E) => boolean = () => true,
 ): AsyncGenerator<E, void> {
   const options = { correlation: { session_id: sessionId } };
-  const topic = topics.agentEvents(handle.agentId);
   let open = true;
   for await (const event of events) {
-    if (open && shouldPublish(event) && handle.bus.hasSubscriber?.(topic) !== false) {
+    if (open && shouldPublish(event)) {
       try {
         handle.publishEvent(event, options);
       } catch (error) {

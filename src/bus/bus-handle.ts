@@ -17,10 +17,16 @@ export interface BusHandle {
   send<T>(toAgentId: string, payload: T, options?: HandleMessageOptions): BusEnvelope<T>;
   /** The `agent.{id}` inbox; subscribed when the handle was made, so nothing sent earlier is missed. */
   receive(): Subscription;
-  /** Publishes on `agent.{id}.events` (kind `event`). */
-  publishEvent<T>(event: T, options?: HandleMessageOptions): BusEnvelope<T>;
-  /** Publishes on `task.{taskId}` (kind `task_update` unless told, e.g. `artifact`), with `task_id` correlated. */
-  publishTaskUpdate<T>(taskId: string, update: T, options?: HandleMessageOptions): BusEnvelope<T>;
+  /**
+   * Publishes on `agent.{id}.events` (kind `event`). These mirrors of a run carry every token: when the bus knows
+   * nobody subscribes to the topic (AgentBus.hasSubscriber), no message is built and undefined is returned.
+   */
+  publishEvent<T>(event: T, options?: HandleMessageOptions): BusEnvelope<T> | undefined;
+  /**
+   * Publishes on `task.{taskId}` (kind `task_update` unless told, e.g. `artifact`), with `task_id` correlated;
+   * like publishEvent, skipped while the bus knows nobody subscribes.
+   */
+  publishTaskUpdate<T>(taskId: string, update: T, options?: HandleMessageOptions): BusEnvelope<T> | undefined;
   /** Any other topic, sent as this agent. */
   publish<T>(message: Omit<OutgoingMessage<T>, "sender">): BusEnvelope<T>;
   readonly closed: boolean;
@@ -45,6 +51,7 @@ export function createBusHandle(bus: AgentBus, agentId: string, options: BusHand
 class AgentBusHandle implements BusHandle {
   readonly #inbox: Subscription;
   readonly #options: BusHandleOptions;
+  readonly #eventsTopic: string;
   #closed = false;
 
   constructor(
@@ -54,6 +61,7 @@ class AgentBusHandle implements BusHandle {
   ) {
     this.#inbox = bus.subscribe(topics.agent(agentId), { queueSize: options.queueSize });
     this.#options = options;
+    this.#eventsTopic = topics.agentEvents(agentId);
   }
 
   get closed(): boolean {
@@ -69,15 +77,18 @@ class AgentBusHandle implements BusHandle {
     return this.#inbox;
   }
 
-  publishEvent<T>(event: T, options: HandleMessageOptions = {}): BusEnvelope<T> {
+  publishEvent<T>(event: T, options: HandleMessageOptions = {}): BusEnvelope<T> | undefined {
+    if (this.bus.hasSubscriber?.(this.#eventsTopic) === false) return undefined;
     const { kind = "event", correlation } = options;
-    return this.publish({ topic: topics.agentEvents(this.agentId), kind, payload: event, correlation });
+    return this.publish({ topic: this.#eventsTopic, kind, payload: event, correlation });
   }
 
-  publishTaskUpdate<T>(taskId: string, update: T, options: HandleMessageOptions = {}): BusEnvelope<T> {
+  publishTaskUpdate<T>(taskId: string, update: T, options: HandleMessageOptions = {}): BusEnvelope<T> | undefined {
+    const topic = topics.task(taskId);
+    if (this.bus.hasSubscriber?.(topic) === false) return undefined;
     const { kind = "task_update", correlation } = options;
     return this.publish({
-      topic: topics.task(taskId),
+      topic,
       kind,
       payload: update,
       correlation: { task_id: taskId, ...correlation },
