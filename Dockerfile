@@ -24,5 +24,6 @@ RUN mkdir /workspace /data && chown node:node /workspace /data
 USER node
 WORKDIR /workspace
 EXPOSE 4096 50051
-ENTRYPOINT ["node", "/app/bin/codetether"]
+# --v8-pool-size=0: V8's helper threads sized to the machine (src/cli/serve/node-flags.ts says why).
+ENTRYPOINT ["node", "--v8-pool-size=0", "/app/bin/codetether"]
 CMD ["serve", "--hostname", "0.0.0.0"]

@@ -7,6 +7,7 @@
 import { sendMessageLoad, type LoadTarget } from "../src/cli/bench/a2a-load.ts";
 import { median } from "../src/cli/bench/measure.ts";
 import { startJsonLineProcess, type JsonLineProcess } from "../src/cli/bench/processes.ts";
+import { SERVER_NODE_FLAGS } from "../src/cli/serve/node-flags.ts";
 import { CLI, fakeProviderToml, makeSandbox, type Sandbox } from "../test/support/cli.ts";
 import { freshDatabase, postgresUnavailableReason } from "../test/postgres/pg-fixture.ts";
 
@@ -34,7 +35,7 @@ async function startReplica(databaseUrl?: string): Promise<LoadTarget> {
   sandboxes.push(sandbox);
   sandbox.writeConfig(fakeProviderToml(fake.info.url!));
   const serve = await startJsonLineProcess(
-    [CLI, "serve", "--json", "--port", "0", "--grpc-port", "0", "-m", "fake/fake-model"],
+    [...SERVER_NODE_FLAGS, CLI, "serve", "--json", "--port", "0", "--grpc-port", "0", "-m", "fake/fake-model"],
     {
       cwd: sandbox.workspace,
       env: {

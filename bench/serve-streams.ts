@@ -17,13 +17,14 @@
 // Serve's own view of each request (bench/serve-request-timing.mjs, preloaded): p99 from the client's send to serve
 // accepting the connection (those that opened one), to serve seeing the request, and to its first byte.
 import { writeFileSync } from "node:fs";
+import { Agent, request } from "node:http";
 import { join } from "node:path";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { median, nowMs, percentile } from "../src/cli/bench/measure.ts";
 import { cpuTimeMs, rssMiB, startJsonLineProcess, type JsonLineProcess } from "../src/cli/bench/processes.ts";
-import type { LoopDelayLine } from "../src/cli/serve/loop-delay-report.ts";
+import { loopLateness, type LoopDelayLine } from "../src/cli/serve/loop-delay-report.ts";
+import { SERVER_NODE_FLAGS } from "../src/cli/serve/node-flags.ts";
 import { CLI, fakeProviderToml, makeSandbox } from "../test/support/cli.ts";
 
 const LEVELS = (process.env.BENCH_STREAM_LEVELS ?? "50 200 500").split(" ").filter(Boolean).map(Number);
@@ -53,7 +54,9 @@ writeFileSync(
 const fake = await startJsonLineProcess([new URL("../dist/scripted-model.js", import.meta.url).pathname, scriptFile]);
 sandbox.writeConfig(fakeProviderToml(fake.info.url!));
 
+// Serve runs as the image runs it (SERVER_NODE_FLAGS); BENCH_SERVE_NODE_ARGS adds node flags (later ones win).
 const serveNodeArgs = [
+  ...SERVER_NODE_FLAGS,
   "--import",
   new URL("./serve-request-timing.mjs", import.meta.url).pathname,
   ...(process.env.BENCH_SERVE_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
@@ -65,14 +68,14 @@ const serve: JsonLineProcess = await startJsonLineProcess(
     env: { ...sandbox.env, CODETETHER_AUTH_TOKEN: TOKEN, CODETETHER_LOOP_DELAY_REPORT_MS: String(LOOP_PERIOD_MS) },
   },
 );
-const loopDelays: Array<{ at: number; p99: number; max: number }> = [];
+const loopDelays: Array<{ at: number; p99: number; max: number; utilization: number }> = [];
 /** Serve's timings of the requests (see bench/serve-request-timing.mjs), ms since the epoch. */
 const requestTimings: Array<{ sentAt: number; acceptedAt?: number; seenAt: number; firstByteAt: number }> = [];
 createInterface({ input: serve.child.stderr! }).on("line", (line) => {
   if (line.startsWith('{"benchRequest"')) requestTimings.push(JSON.parse(line).benchRequest);
   if (!line.startsWith('{"loopDelayMs"')) return;
-  const { loopDelayMs } = JSON.parse(line) as LoopDelayLine;
-  loopDelays.push({ at: nowMs(), p99: loopDelayMs.p99, max: loopDelayMs.max });
+  const { loopDelayMs, utilization } = JSON.parse(line) as LoopDelayLine;
+  loopDelays.push({ at: nowMs(), p99: loopDelayMs.p99, max: loopDelayMs.max, utilization });
 });
 
 interface StreamFigures {
@@ -83,7 +86,6 @@ interface StreamFigures {
   state: string;
 }
 
-/** One SendStreamingMessage: reads the SSE stream to its end; times its first event and first status update. */
 let inFlight = 0;
 let mostInFlight = 0;
 async function streamTask(i: number): Promise<StreamFigures> {
@@ -95,57 +97,81 @@ async function streamTask(i: number): Promise<StreamFigures> {
   }
 }
 
-async function streamOne(i: number): Promise<StreamFigures> {
+/**
+ * One SendStreamingMessage: reads the SSE stream to its end; times its first event and first status update.
+ * On node:http with kept-alive connections: undici's fetch and its web streams cost this client twice the CPU, on
+ * the cores serve runs on.
+ */
+function streamOne(i: number): Promise<StreamFigures> {
   const t0 = nowMs();
-  const res = await fetch(serve.info.jsonrpc!, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "a2a-version": "1.0",
-      authorization: `Bearer ${TOKEN}`,
-      "x-bench-sent-at": String(epochMs()),
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: i,
-      method: "SendStreamingMessage",
-      params: { message: { messageId: `s-${process.pid}-${i}`, role: "ROLE_USER", parts: [{ text: "stream" }] } },
-    }),
+  const figures: StreamFigures = { firstEventMs: NaN, firstStatusMs: NaN, statusUpdates: 0, state: "no answer" };
+  const body = JSON.stringify({
+    jsonrpc: "2.0",
+    id: i,
+    method: "SendStreamingMessage",
+    params: { message: { messageId: `s-${process.pid}-${i}`, role: "ROLE_USER", parts: [{ text: "stream" }] } },
   });
-  const figures: StreamFigures = {
-    firstEventMs: NaN,
-    firstStatusMs: NaN,
-    statusUpdates: 0,
-    state: `HTTP ${res.status}`,
-  };
-  let buffer = "";
-  for await (const chunk of res.body!.pipeThrough(new TextDecoderStream())) {
-    buffer += chunk;
-    let end;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const data = buffer
-        .slice(0, end)
-        .split("\n")
-        .filter((line) => line.startsWith("data:"))
-        .map((line) => line.slice(5))
-        .join("\n");
-      buffer = buffer.slice(end + 2);
-      if (!data) continue;
-      const { result, error } = JSON.parse(data);
-      if (error) figures.state = `error ${error.message}`;
-      if (Number.isNaN(figures.firstEventMs)) figures.firstEventMs = nowMs() - t0;
-      const status = result?.statusUpdate?.status ?? result?.task?.status;
-      if (result?.statusUpdate) figures.statusUpdates++;
-      if (result?.statusUpdate && Number.isNaN(figures.firstStatusMs)) figures.firstStatusMs = nowMs() - t0;
-      if (status?.state) figures.state = status.state;
-      // A failed task says why in its status message: kept for the report.
-      if (status?.state === "TASK_STATE_FAILED") figures.state += `: ${status.message?.parts?.[0]?.text ?? ""}`;
-    }
-  }
-  return figures;
+  const sentAt = epochMs();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      serve.info.jsonrpc!,
+      {
+        method: "POST",
+        agent: keepAlive,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          "a2a-version": "1.0",
+          authorization: `Bearer ${TOKEN}`,
+          "x-bench-sent-at": String(sentAt),
+        },
+      },
+      (res) => {
+        figures.state = `HTTP ${res.statusCode}`;
+        res.setEncoding("utf8");
+        let buffer = "";
+        res.on("data", (chunk: string) => {
+          buffer += chunk;
+          let end;
+          while ((end = buffer.indexOf("\n\n")) >= 0) {
+            readEvent(buffer.slice(0, end), figures, t0);
+            buffer = buffer.slice(end + 2);
+          }
+        });
+        res.on("end", () => resolve(figures));
+        res.on("error", reject);
+        // A stream cut before its end: 'end' never comes.
+        res.on("close", () => res.complete || reject(new Error("the stream was cut before its end")));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+const keepAlive = new Agent({ keepAlive: true, maxSockets: Infinity });
+
+/** One SSE event of the stream: counts it into the task's figures. */
+function readEvent(event: string, figures: StreamFigures, t0: number): void {
+  const data = event
+    .split("\n")
+    .filter((line) => line.startsWith("data:"))
+    .map((line) => line.slice(5))
+    .join("\n");
+  if (!data) return;
+  const { result, error } = JSON.parse(data);
+  if (error) figures.state = `error ${error.message}`;
+  if (Number.isNaN(figures.firstEventMs)) figures.firstEventMs = nowMs() - t0;
+  const status = result?.statusUpdate?.status ?? result?.task?.status;
+  if (result?.statusUpdate) figures.statusUpdates++;
+  if (result?.statusUpdate && Number.isNaN(figures.firstStatusMs)) figures.firstStatusMs = nowMs() - t0;
+  if (status?.state) figures.state = status.state;
+  // A failed task says why in its status message: kept for the report.
+  if (status?.state === "TASK_STATE_FAILED") figures.state += `: ${status.message?.parts?.[0]?.text ?? ""}`;
 }
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
+const percent = (share: number) => `${Math.round(share * 100)}%`;
 const epochMs = () => performance.timeOrigin + performance.now();
 /** p99 of serve's timings of the requests sent between `from` and `to` (epoch ms): send → accept, → seen, → first byte. */
 function serveView(from: number, to: number): string {
@@ -184,8 +210,7 @@ try {
     const loadCpuBefore = process.cpuUsage();
     const modelCpuBefore = cpuTimeMs(fake.child.pid!);
     // This client's own event-loop delay: the times it measures are late by about as much.
-    const clientDelay = monitorEventLoopDelay({ resolution: 10 });
-    clientDelay.enable();
+    const clientDelay = loopLateness();
     const started = nowMs();
     const startedAt = epochMs();
     let peak = before;
@@ -204,12 +229,12 @@ try {
     const results = await Promise.all(
       Array.from({ length: n }, async (_, i) => {
         await sleep((RAMP_MS * i) / n);
-        // A task lost before its end (no answer, a cut stream): why, with the network error under "fetch failed".
+        // A task lost before its end (no answer, a cut stream): why.
         return streamTask(next++).catch((error: Error) => ({
           firstEventMs: NaN,
           firstStatusMs: NaN,
           statusUpdates: 0,
-          state: `lost: ${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ""}`,
+          state: `lost: ${error.message}`,
         }));
       }),
     );
@@ -218,9 +243,9 @@ try {
     const ended = nowMs();
     const cpuPerTask = (cpuTimeMs(serve.child.pid!) - cpuBefore) / n;
     const clientCpu = process.cpuUsage(loadCpuBefore);
-    clientDelay.disable();
-    const loadCpuPerTask =
-      ((clientCpu.user + clientCpu.system) / 1000 + cpuTimeMs(fake.child.pid!) - modelCpuBefore) / n;
+    clientDelay.stop();
+    const clientCpuPerTask = (clientCpu.user + clientCpu.system) / 1000 / n;
+    const modelCpuPerTask = (cpuTimeMs(fake.child.pid!) - modelCpuBefore) / n;
     const sorted = (key: "firstEventMs" | "firstStatusMs") =>
       results
         .map((r) => r[key])
@@ -238,11 +263,12 @@ try {
       `  ${String(n).padStart(3)} tasks (at most ${mostInFlight} in flight): RSS ${before.toFixed(1)} → ${peak.toFixed(1)} MiB = ${((peak - before) / n).toFixed(3)} MiB/task` +
         ` (vs warm idle ${((peak - idle) / n).toFixed(3)})` +
         `   loop delay p99 ${ms(median(delays.map((d) => d.p99)))} median / ${ms(Math.max(...delays.map((d) => d.p99)))} worst ${LOOP_PERIOD_MS} ms window, max ${ms(Math.max(...delays.map((d) => d.max)))}` +
+        `, loop busy ${percent(median(delays.map((d) => d.utilization)))} median / ${percent(Math.max(...delays.map((d) => d.utilization)))} busiest window` +
         `   first event p50 ${ms(percentile(firstEvent, 0.5))} p99 ${ms(percentile(firstEvent, 0.99))}` +
         `   first status p50 ${ms(percentile(firstStatus, 0.5))} p99 ${ms(percentile(firstStatus, 0.99))}` +
         ` (${serveView(startedAt, epochMs())})` +
         `   status updates per task ${median(results.map((r) => r.statusUpdates))} median` +
-        `   serve CPU ${cpuPerTask.toFixed(1)} ms/task (client + model ${loadCpuPerTask.toFixed(1)}; client loop delay p99 ${ms(clientDelay.percentile(99) / 1e6)})   wall ${((ended - started) / 1000).toFixed(1)} s   not completed ${failed.length}/${n}` +
+        `   serve CPU ${cpuPerTask.toFixed(1)} ms/task (client ${clientCpuPerTask.toFixed(1)}, model ${modelCpuPerTask.toFixed(1)}; client loop delay p99 ${ms(clientDelay.lateMs(99))} max ${ms(clientDelay.maxMs())})   wall ${((ended - started) / 1000).toFixed(1)} s   not completed ${failed.length}/${n}` +
         (failed.length ? ` (${[...new Set(failed.map((r) => r.state))].slice(0, 3).join("; ")})` : ""),
     );
     await sleep(2000);

@@ -8,6 +8,7 @@
 import { sendMessageLoad } from "../src/cli/bench/a2a-load.ts";
 import { median } from "../src/cli/bench/measure.ts";
 import { cpuTimeMs, rssMiB, startJsonLineProcess, type JsonLineProcess } from "../src/cli/bench/processes.ts";
+import { SERVER_NODE_FLAGS } from "../src/cli/serve/node-flags.ts";
 import { CLI, fakeProviderToml, makeSandbox } from "../test/support/cli.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -28,8 +29,9 @@ const fake = await startJsonLineProcess([new URL("../dist/scripted-model.js", im
 const baselineCli = process.env.BENCH_BASELINE_CLI;
 const sandboxes = [makeSandbox(), ...(baselineCli ? [makeSandbox()] : [])];
 for (const sandbox of sandboxes) sandbox.writeConfig(fakeProviderToml(fake.info.url!));
-// BENCH_SERVE_NODE_ARGS: node flags for the serve process only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-const serveNodeArgs = process.env.BENCH_SERVE_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+// Serve runs as the image runs it (SERVER_NODE_FLAGS). BENCH_SERVE_NODE_ARGS: more node flags for the serve process
+// only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+const serveNodeArgs = [...SERVER_NODE_FLAGS, ...(process.env.BENCH_SERVE_NODE_ARGS?.split(" ").filter(Boolean) ?? [])];
 const startServe = (cli = CLI, sandbox = sandboxes[0]!) =>
   startJsonLineProcess(
     [...serveNodeArgs, cli, "serve", "--json", "--port", "0", "--grpc-port", "0", "-m", "fake/fake-model"],

@@ -5,6 +5,7 @@ import { strict as assert } from "node:assert";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { parseAllDocuments } from "yaml";
+import { SERVER_NODE_FLAGS } from "../../src/cli/serve/node-flags.ts";
 import { assertCliCommandLine } from "../support/cli-command-line.ts";
 
 const DEPLOY = new URL("../../deploy/k8s/", import.meta.url);
@@ -125,12 +126,16 @@ describe("Dockerfile", () => {
     .filter((line) => /^[A-Z]+\s/.test(line));
   const finalStage = lines.slice(lines.findLastIndex((line) => line.startsWith("FROM ")));
 
-  it("runs the final image as a non-root user, on Node 20, starting bin/codetether", () => {
+  it("runs the final image as a non-root user, on Node 20, starting bin/codetether with serve's node flags", () => {
     assert.match(finalStage[0]!, /^FROM node:20[-\w.]*\s*$/);
     const user = finalStage.findLast((line) => line.startsWith("USER "))?.split(/\s+/)[1];
     assert.ok(user && !["root", "0"].includes(user.split(":")[0]!), `final USER is ${user}`);
     const entrypoint = finalStage.find((line) => line.startsWith("ENTRYPOINT "))!;
-    assert.deepEqual(JSON.parse(entrypoint.slice("ENTRYPOINT ".length)), ["node", "/app/bin/codetether"]);
+    assert.deepEqual(JSON.parse(entrypoint.slice("ENTRYPOINT ".length)), [
+      "node",
+      ...SERVER_NODE_FLAGS,
+      "/app/bin/codetether",
+    ]);
     assert.ok(finalStage.some((line) => /^COPY --from=build \/app\/dist /.test(line)));
   });
 });

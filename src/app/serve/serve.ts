@@ -29,6 +29,7 @@ import { mountSelfDeployment } from "../../k8s/mount.ts";
 import { mountCognition } from "../../cognition/mount.ts";
 import { createServerApp, type ServerApp } from "../../server/app.ts";
 import { createHttpServer } from "../../server/http-server.ts";
+import { addExtraAcceptors } from "../../server/extra-acceptors.ts";
 import { escapeForLog } from "../../util/log-escape.ts";
 import { redactText } from "../../util/redact.ts";
 import { resolveAuthToken, type AuthToken } from "../../server/auth-token.ts";
@@ -134,6 +135,11 @@ async function serveWithDataDir(options: ServeOptions): Promise<ServeHandle> {
       }),
   );
   const httpPort = await listen(http, options.port, options.hostname);
+  // Made beside the listener (a child process's round trip), not before serve answers.
+  const acceptors = addExtraAcceptors(http, EXTRA_ACCEPTORS).catch((error: Error) => {
+    log(`accepting on one socket: ${error.message}`);
+    return () => {};
+  });
   // After start-up, a failed accept (e.g. out of file descriptors) is reported, not fatal.
   http.on("error", (error) => log(`HTTP listener: ${error.message}`));
   const publicHost = advertisedHost(options.hostname);
@@ -180,6 +186,7 @@ async function serveWithDataDir(options: ServeOptions): Promise<ServeHandle> {
   const restoreConsole = routeConsole(log);
   let closing: Promise<void> | undefined;
   const close = async () => {
+    (await acceptors)();
     http.close();
     k8s.close();
     const grpcStopped = grpc.stop(3000);
@@ -205,6 +212,9 @@ async function serveWithDataDir(options: ServeOptions): Promise<ServeHandle> {
     close: () => (closing ??= close()),
   };
 }
+
+/** Listening sockets besides the first: a busy turn of the event loop accepts up to 1 + this many connections. */
+const EXTRA_ACCEPTORS = 3;
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
