@@ -1,7 +1,8 @@
 // `codetether serve` under many concurrent streaming tasks: SendStreamingMessage (JSON-RPC 1.0, SSE) against a
 // slow scripted model (each answer streams for several seconds), at 50, 200 and 500 tasks in flight.
 // Per level: RSS per in-flight task (peak while streaming minus RSS before the level, / N), serve's event-loop
-// delay p99 (serve reports it on stderr when CODETETHER_LOOP_DELAY_REPORT_MS is set: bench-only), the client's
+// delay p99 (how late its timer ran) and busy share (serve reports them on stderr when CODETETHER_LOOP_DELAY_REPORT_MS
+// is set: bench-only), the client's
 // time to the first event and to the first status update (p50/p99), and tasks that did not complete.
 // Never asserts on time. Run: npm run build && node --import tsx bench/serve-streams.ts
 // BENCH_STREAM_LEVELS="50 200 500", BENCH_STREAM_CHUNKS (events per answer), BENCH_STREAM_CHUNK_MS (delay between),
