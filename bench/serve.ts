@@ -31,10 +31,13 @@ const sandboxes = [makeSandbox(), ...(baselineCli ? [makeSandbox()] : [])];
 for (const sandbox of sandboxes) sandbox.writeConfig(fakeProviderToml(fake.info.url!));
 // Serve runs as the image runs it (SERVER_NODE_FLAGS). BENCH_SERVE_NODE_ARGS: more node flags for the serve process
 // only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-const serveNodeArgs = [...SERVER_NODE_FLAGS, ...(process.env.BENCH_SERVE_NODE_ARGS?.split(" ").filter(Boolean) ?? [])];
-const startServe = (cli = CLI, sandbox = sandboxes[0]!) =>
+// BENCH_BASELINE_NODE_ARGS: node flags for the baseline's serve only, after those (e.g. BENCH_BASELINE_CLI=bin/codetether
+// BENCH_BASELINE_NODE_ARGS=--v8-pool-size=4 compares this build with and without a flag).
+const flags = (name: string) => process.env[name]?.split(" ").filter(Boolean) ?? [];
+const serveNodeArgs = [...SERVER_NODE_FLAGS, ...flags("BENCH_SERVE_NODE_ARGS")];
+const startServe = (cli = CLI, sandbox = sandboxes[0]!, nodeArgs = serveNodeArgs) =>
   startJsonLineProcess(
-    [...serveNodeArgs, cli, "serve", "--json", "--port", "0", "--grpc-port", "0", "-m", "fake/fake-model"],
+    [...nodeArgs, cli, "serve", "--json", "--port", "0", "--grpc-port", "0", "-m", "fake/fake-model"],
     {
       cwd: sandbox.workspace,
       env: { ...sandbox.env, CODETETHER_AUTH_TOKEN: TOKEN },
@@ -61,7 +64,9 @@ const idleSdk = await idleRss(startSdk);
 
 const serve = await startServe();
 const sdk = await startSdk();
-const baseline = baselineCli ? await startServe(baselineCli, sandboxes[1]) : undefined;
+const baseline = baselineCli
+  ? await startServe(baselineCli, sandboxes[1], [...serveNodeArgs, ...flags("BENCH_BASELINE_NODE_ARGS")])
+  : undefined;
 
 try {
   await settle();
