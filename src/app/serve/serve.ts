@@ -135,11 +135,6 @@ async function serveWithDataDir(options: ServeOptions): Promise<ServeHandle> {
       }),
   );
   const httpPort = await listen(http, options.port, options.hostname);
-  // Made beside the listener (a child process's round trip), not before serve answers.
-  const acceptors = addExtraAcceptors(http, EXTRA_ACCEPTORS).catch((error: Error) => {
-    log(`accepting on one socket: ${error.message}`);
-    return () => {};
-  });
   // After start-up, a failed accept (e.g. out of file descriptors) is reported, not fatal.
   http.on("error", (error) => log(`HTTP listener: ${error.message}`));
   const publicHost = advertisedHost(options.hostname);
@@ -184,6 +179,12 @@ async function serveWithDataDir(options: ServeOptions): Promise<ServeHandle> {
   for (const mount of options.routes ?? []) mount(server);
 
   const restoreConsole = routeConsole(log);
+  // Once nothing of the start-up can fail: made beside the running server (a child process's round trip), not
+  // before it answers.
+  const acceptors = addExtraAcceptors(http, EXTRA_ACCEPTORS).catch((error: Error) => {
+    log(`accepting on one socket: ${error.message}`);
+    return () => {};
+  });
   let closing: Promise<void> | undefined;
   const close = async () => {
     (await acceptors)();
