@@ -29,7 +29,6 @@ import { mountSelfDeployment } from "../../k8s/mount.ts";
 import { mountCognition } from "../../cognition/mount.ts";
 import { createServerApp, type ServerApp } from "../../server/app.ts";
 import { createHttpServer } from "../../server/http-server.ts";
-import { addExtraAcceptors } from "../../server/extra-acceptors.ts";
 import { escapeForLog } from "../../util/log-escape.ts";
 import { redactText } from "../../util/redact.ts";
 import { resolveAuthToken, type AuthToken } from "../../server/auth-token.ts";
@@ -179,15 +178,8 @@ async function serveWithDataDir(options: ServeOptions): Promise<ServeHandle> {
   for (const mount of options.routes ?? []) mount(server);
 
   const restoreConsole = routeConsole(log);
-  // Once nothing of the start-up can fail: made beside the running server (a child process's round trip), not
-  // before it answers.
-  const acceptors = addExtraAcceptors(http, EXTRA_ACCEPTORS).catch((error: Error) => {
-    log(`accepting on one socket: ${error.message}`);
-    return () => {};
-  });
   let closing: Promise<void> | undefined;
   const close = async () => {
-    (await acceptors)();
     http.close();
     k8s.close();
     const grpcStopped = grpc.stop(3000);
@@ -213,9 +205,6 @@ async function serveWithDataDir(options: ServeOptions): Promise<ServeHandle> {
     close: () => (closing ??= close()),
   };
 }
-
-/** Listening sockets besides the first: a busy turn of the event loop accepts up to 1 + this many connections. */
-const EXTRA_ACCEPTORS = 3;
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
