@@ -3,6 +3,7 @@ import { arch, cpus, platform } from "node:os";
 import type { Benchmark, Figure } from "./benchmark.ts";
 import { spread, type Spread } from "./measure.ts";
 import type { Style } from "../output.ts";
+import { SERVER_NODE_FLAGS } from "../serve/node-flags.ts";
 
 export interface BenchResult {
   benchmark: Benchmark;
@@ -43,7 +44,10 @@ export function formatTable(
       .trimEnd();
   return [
     paint("bold", `codetether bench: median of ${runs} run${runs === 1 ? "" : "s"} (min–max); ${machine()}`),
-    paint("dim", "the model is the scripted model on loopback: no network, no key"),
+    paint(
+      "dim",
+      `the model is the scripted model on loopback: no network, no key; serve runs as the image runs it (node ${SERVER_NODE_FLAGS.join(" ")})`,
+    ),
     "",
     paint("dim", line(header)),
     ...rows.map((row) => line(row)),
