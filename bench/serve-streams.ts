@@ -112,7 +112,6 @@ function streamOne(i: number): Promise<StreamFigures> {
     method: "SendStreamingMessage",
     params: { message: { messageId: `s-${process.pid}-${i}`, role: "ROLE_USER", parts: [{ text: "stream" }] } },
   });
-  const sentAt = epochMs();
   return new Promise((resolve, reject) => {
     const req = request(
       serve.info.jsonrpc!,
@@ -124,7 +123,7 @@ function streamOne(i: number): Promise<StreamFigures> {
           "content-length": Buffer.byteLength(body),
           "a2a-version": "1.0",
           authorization: `Bearer ${TOKEN}`,
-          "x-bench-sent-at": String(sentAt),
+          "x-bench-sent-at": String(epochMs()),
         },
       },
       (res) => {

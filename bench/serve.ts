@@ -133,7 +133,8 @@ try {
     );
   }
   if (baseline) {
-    const ratios = results[0]!.cpuMsPerTask.map((cpu, round) => cpu / results[2]!.cpuMsPerTask[round]!);
+    const baselineCpu = results[targets.findIndex((target) => target.process === baseline)]!.cpuMsPerTask;
+    const ratios = results[0]!.cpuMsPerTask.map((cpu, round) => cpu / baselineCpu[round]!);
     console.log(
       `  CPU per task, this build / the baseline, per round: median ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})`,
     );

@@ -1,4 +1,4 @@
-import { cachedStatement, openDatabase, type Database } from "../storage/database.ts";
+import { cachedStatement, openDatabase, type Database, inTransaction } from "../storage/database.ts";
 
 /** One notification for one webhook. */
 export interface OutboxEntry {
@@ -88,10 +88,10 @@ export class SqlitePushOutbox implements PushOutbox {
       "INSERT INTO a2a_push_outbox (task_id, config_id, url, headers, body, next_at) VALUES (?, ?, ?, ?, ?, ?)",
     );
     const now = Date.now();
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       for (const entry of entries)
         insert.run(entry.taskId, entry.configId, entry.url, JSON.stringify(entry.headers), entry.body, now);
-    })();
+    });
   }
 
   async claimDue(): Promise<ClaimedEntry[]> {

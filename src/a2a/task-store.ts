@@ -153,9 +153,9 @@ export class SqliteTaskStore implements DurableTaskStore {
       `SELECT body FROM a2a_tasks WHERE state IN (${UNFINISHED.join(",")})`,
     ).all() as Array<{ body: string }>;
     const tasks = rows.map((row) => taskOf(row.body));
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       for (const task of tasks) this.write(rowOf(endTask(task, TaskState.TASK_STATE_FAILED, interruptedText(task))));
-    })();
+    });
     for (const task of tasks) this.live.delete(task.id);
     await this.walSync.durable();
     return tasks;
@@ -166,9 +166,9 @@ export class SqliteTaskStore implements DurableTaskStore {
       (task): task is Task => task !== undefined && isUnfinished(task.status?.state),
     );
     this.flush();
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       for (const task of tasks) this.write(rowOf(endTask(task, state, text)));
-    })();
+    });
     for (const task of tasks) this.live.delete(task.id);
     await this.walSync.durable();
     return tasks;

@@ -1,4 +1,4 @@
-import { openDatabase, type Database } from "../storage/database.ts";
+import { openDatabase, type Database, inTransaction } from "../storage/database.ts";
 import type { MemorySnapshot, Persona } from "./types.ts";
 
 /**
@@ -36,7 +36,7 @@ export class CognitionStore {
     const upsert = this.#db.prepare(
       "INSERT INTO cognition_personas (persona_id, body) VALUES (?, ?) ON CONFLICT(persona_id) DO UPDATE SET body = excluded.body",
     );
-    this.#db.transaction(() => personas.forEach((p) => upsert.run(p.persona_id, JSON.stringify(p))))();
+    inTransaction(this.#db, () => personas.forEach((p) => upsert.run(p.persona_id, JSON.stringify(p))));
   }
 
   snapshotCount(): number {
@@ -50,7 +50,7 @@ export class CognitionStore {
   }
 
   addSnapshot(snapshot: MemorySnapshot): void {
-    this.#db.transaction(() => {
+    inTransaction(this.#db, () => {
       this.#db
         .prepare("INSERT INTO cognition_snapshots (id, body) VALUES (?, ?)")
         .run(snapshot.id, JSON.stringify(snapshot));
@@ -59,6 +59,6 @@ export class CognitionStore {
           "DELETE FROM cognition_snapshots WHERE position NOT IN (SELECT position FROM cognition_snapshots ORDER BY position DESC LIMIT ?)",
         )
         .run(this.#maxSnapshots);
-    })();
+    });
   }
 }

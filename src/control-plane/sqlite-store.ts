@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Database, Statement } from "../storage/database.ts";
-import { cachedStatement, openDatabase } from "../storage/database.ts";
+import { cachedStatement, openDatabase, inTransaction } from "../storage/database.ts";
 import type { AgentEvent } from "../contracts/agent-events.ts";
 import { taskOf, unpinnedInput, updateColumns, workerColumns, workerOf, type TaskRow, type WorkerRow } from "./rows.ts";
 import type { ControlPlaneStore, LapsedWorker, TaskChange, TaskDecision, TaskUpdate } from "./store.ts";
@@ -216,7 +216,7 @@ export class SqliteControlPlaneStore implements ControlPlaneStore {
   }
 
   #transaction<T>(work: () => T): T {
-    return this.#db.transaction(work).immediate();
+    return inTransaction(this.#db, work, "immediate");
   }
 
   #task(id: string): TaskRecord | undefined {

@@ -143,7 +143,7 @@ export class LogIndex<T> {
     this.db.pragma("synchronous = NORMAL"); // losing the newest rows is fine: catchUp restores them
     const columnDefs = columns.map((column) => `, ${column} TEXT`).join("");
     // One transaction: a reader never finds the table missing while an old one is replaced.
-    this.db.transaction(() => this.createTables(columnDefs))();
+    inTransaction(this.db, () => this.createTables(columnDefs));
     this.missing = [];
     const names = ["segment", "offset", "length", "ts", ...columns];
     this.insert = this.db.prepare(
@@ -222,7 +222,7 @@ export class LogIndex<T> {
    */
   forget(through: number): void {
     this.writeQueued();
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       if (this.bySession)
         this.db
           .prepare(
@@ -232,7 +232,7 @@ export class LogIndex<T> {
           )
           .run(through);
       this.db.prepare("DELETE FROM entries WHERE segment <= ?").run(through);
-    })();
+    });
   }
 
   /** The bytes of the session's records removed by retention (0 for an index written before retention). */

@@ -1,5 +1,5 @@
 import type { Database } from "../storage/database.ts";
-import { cachedStatement, ensureSchema, openDatabase } from "../storage/database.ts";
+import { cachedStatement, ensureSchema, openDatabase, inTransaction } from "../storage/database.ts";
 
 /** A standing "always allow" the user gave for one project: a permission key and a pattern of targets. */
 export interface Approval {
@@ -50,7 +50,7 @@ export function sqliteApprovals(
     list: () => select.all(workspace) as Approval[],
     add: (approvals) => {
       const now = Date.now();
-      db.transaction(() => approvals.forEach((a) => insert.run(workspace, a.permission, a.pattern, now)))();
+      inTransaction(db, () => approvals.forEach((a) => insert.run(workspace, a.permission, a.pattern, now)));
     },
   };
 }

@@ -126,13 +126,13 @@ export class SessionStore {
     const children = (
       cachedStatement(this.db, `SELECT id FROM sessions WHERE parent_id = ?`).all(id) as { id: string }[]
     ).map((row) => row.id);
-    return this.db.transaction(() => {
+    return inTransaction(this.db, () => {
       const deleted = children.flatMap((child) => this.delete(child));
       for (const table of ["messages", "usage"])
         cachedStatement(this.db, `DELETE FROM ${table} WHERE session_id = ?`).run(id);
       const { changes } = cachedStatement(this.db, `DELETE FROM sessions WHERE id = ?`).run(id);
       return changes ? [...deleted, id] : deleted;
-    })();
+    });
   }
 
   messages(sessionId: string): StoredMessage[] {
@@ -192,7 +192,7 @@ export class SessionStore {
    * `[storage] url`): one transaction, so a turn never starts on half of another replica's conversation.
    */
   adopt(info: SessionInfo, messages: StoredMessage[]): void {
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       cachedStatement(
         this.db,
         `INSERT INTO sessions (id, title, directory, model, agent, parent_id, created_at, updated_at, input_tokens, output_tokens, cost)
@@ -224,7 +224,7 @@ export class SessionStore {
           m.summarizes ?? null,
           m.createdAt,
         );
-    })();
+    });
   }
 
   recordUsage(

@@ -67,9 +67,9 @@ type Transaction = BetterSqlite3.Transaction<(work: () => unknown) => unknown>;
 const transactions = new WeakMap<Database, Transaction>();
 
 /**
- * `db.transaction(work)()` (or `.immediate()`: for work that reads then writes), through one transaction
- * function per connection: `db.transaction` builds four wrapper functions each time it is called, which cost
- * more than the commit of a few rows.
+ * How the project runs a transaction: `db.transaction(work)()` (or `.immediate()`: for work that reads then
+ * writes), through one transaction function per connection: `db.transaction` builds four wrapper functions each
+ * time it is called, which cost more than the commit of a few rows. Nested, it is a savepoint, as theirs.
  */
 export function inTransaction<T>(db: Database, work: () => T, mode: "default" | "immediate" = "default"): T {
   let transaction = transactions.get(db);

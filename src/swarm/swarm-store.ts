@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { cachedStatement, openDatabase, type Database } from "../storage/database.ts";
+import { cachedStatement, openDatabase, type Database, inTransaction } from "../storage/database.ts";
 import type { Strategy, SubtaskRecordResult, SubtaskState, SwarmPlan, SwarmResult } from "./types.ts";
 
 /** What a swarm was started with: enough to run it again on `--resume`. */
@@ -92,7 +92,7 @@ export class SwarmStore {
   /** The plan and every subtask `pending`, in one transaction: a crash leaves both or neither. */
   savePlan(id: string, plan: SwarmPlan): void {
     const now = Date.now();
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       cachedStatement(this.db, `UPDATE swarms SET plan = ?, status = 'running', updated_at = ? WHERE id = ?`).run(
         JSON.stringify(plan),
         now,
@@ -103,7 +103,7 @@ export class SwarmStore {
           this.db,
           `INSERT OR IGNORE INTO swarm_subtasks (swarm_id, subtask_id, state, updated_at) VALUES (?, ?, 'pending', ?)`,
         ).run(id, subtask.id, now);
-    })();
+    });
   }
 
   setStatus(id: string, status: SwarmStatus, result?: SwarmResult): void {

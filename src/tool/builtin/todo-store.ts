@@ -1,4 +1,4 @@
-import { openDatabase } from "../../storage/database.ts";
+import { openDatabase, inTransaction } from "../../storage/database.ts";
 import { ToolError, type ToolContext } from "../../contracts/tool.ts";
 
 export const TODO_STATUSES = ["pending", "in_progress", "completed", "cancelled"] as const;
@@ -36,10 +36,10 @@ export function writeTodos(ctx: ToolContext, todos: Todo[]): void {
   const insert = db.prepare(
     `INSERT INTO todos (session_id, position, content, status, priority) VALUES (?, ?, ?, ?, ?)`,
   );
-  db.transaction(() => {
+  inTransaction(db, () => {
     db.prepare(`DELETE FROM todos WHERE session_id = ?`).run(ctx.sessionId);
     todos.forEach((t, i) => insert.run(ctx.sessionId, i, t.content, t.status, t.priority ?? null));
-  })();
+  });
 }
 
 const MARKS: Record<Todo["status"], string> = {
