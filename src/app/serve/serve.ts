@@ -166,8 +166,10 @@ async function serveWithDataDir(options: ServeOptions): Promise<ServeHandle> {
   }
   const grpcAddress = `${publicHost}:${grpc.port}`;
   a2a.setEndpoints({ httpUrl, grpcAddress });
-  server.mount("/", controlPlane.router);
+  // A2A first: the control plane's router sits at "/", and a request it does not take costs its route matches
+  // and an event-loop turn (Express leaves a nested router through setImmediate).
   mountA2A(server, a2a.requestHandler, async () => a2a.user, a2a.cardModified);
+  server.mount("/", controlPlane.router);
   server.mount("/v1/plugins", createPluginsRouter({ config: options.config }));
   const k8s = await mountSelfDeployment(server, {
     config: options.config,
