@@ -5,6 +5,7 @@
 // top functions by self time. Idle time is left out. PER=<n> divides by n (e.g. tasks served: ms per task).
 // CALLERS=<text>: also the call chains (5 frames up) into the functions whose name or source contains the text.
 // INCLUSIVE=<text>: also the functions whose frame contains the text by inclusive time (what they call counted in).
+// CALLEES=<text>: also where the time of the frames containing the text went, by the function each called.
 // Run: node --import tsx bench/profile-summary.ts <file.cpuprofile>
 import { existsSync, readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
@@ -132,4 +133,20 @@ if (inclusiveOf !== undefined) {
     `-- by function, inclusive (itself and what it calls)${inclusiveOf ? `, frames containing "${inclusiveOf}"` : ""}`,
   );
   for (const [name, us] of top(inclusive, Number(process.env.TOP ?? 40))) console.log(`${ms(us)} ${share(us)} ${name}`);
+}
+
+const calleesOf = process.env.CALLEES;
+if (calleesOf) {
+  // Each sample is charged to the frame just below the nearest frame that matches: where that function's time went.
+  const callees = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    let below: number | undefined;
+    for (let up: number | undefined = id; up !== undefined; below = up, up = parent.get(up)) {
+      if (!frameName(byId.get(up)!).includes(calleesOf)) continue;
+      add(callees, below === undefined ? "(itself)" : frameName(byId.get(below)!), us);
+      break;
+    }
+  }
+  console.log(`-- what the frames containing "${calleesOf}" called, inclusive`);
+  for (const [name, us] of top(callees, Number(process.env.TOP ?? 40))) console.log(`${ms(us)} ${share(us)} ${name}`);
 }
