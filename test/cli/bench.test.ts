@@ -24,7 +24,7 @@ interface FigureJson {
 }
 
 test("every row once: figures present and plausible, as one JSON object; nothing left behind", async () => {
-  const result = await bench(["--runs", "1", "--only", "startup,oneshot,serve,spawn,concurrency,swarm", "--json"]);
+  const result = await bench(["--runs", "1", "--only", "startup,oneshot,serve,spawn,concurrency,swarm,rlm", "--json"]);
   assert.equal(result.code, 0, result.stderr);
   const lines = result.stdout.trim().split("\n");
   assert.equal(lines.length, 1, "one JSON object");
@@ -36,17 +36,26 @@ test("every row once: figures present and plausible, as one JSON object; nothing
   };
   assert.equal(out.runs, 1);
   assert.equal(out.node, process.version);
-  assert.deepEqual(Object.keys(out.benchmarks), ["startup", "oneshot", "serve", "spawn", "concurrency", "swarm"]);
+  assert.deepEqual(Object.keys(out.benchmarks), [
+    "startup",
+    "oneshot",
+    "serve",
+    "spawn",
+    "concurrency",
+    "swarm",
+    "rlm",
+  ]);
   const keys = Object.fromEntries(
     Object.entries(out.benchmarks).map(([name, figures]) => [name, Object.keys(figures)]),
   );
   assert.deepEqual(keys, {
     startup: ["node_ms", "help_ms"],
     oneshot: ["wall_ms", "first_request_ms", "cpu_ms", "peak_rss_mib"],
-    serve: ["idle_rss_mib"],
+    serve: ["listening_ms", "idle_rss_mib"],
     spawn: ["spawn_ms", "tool_step_ms"],
     concurrency: ["requests_per_second", "p50_ms", "p99_ms"],
     swarm: ["wall_ms_10", "peak_rss_mib_10", "wall_ms_100", "peak_rss_mib_100"],
+    rlm: ["wall_ms", "peak_rss_mib"],
   });
   for (const [name, figures] of Object.entries(out.benchmarks))
     for (const [key, figure] of Object.entries(figures)) {
@@ -54,17 +63,27 @@ test("every row once: figures present and plausible, as one JSON object; nothing
       assert.ok(figure.median > 0 && Number.isFinite(figure.median), `${name}.${key}: ${figure.median}`);
       assert.ok(figure.min <= figure.median && figure.median <= figure.max, `${name}.${key}`);
     }
-  const { startup, oneshot, serve, spawn, concurrency } = out.benchmarks as Record<string, Record<string, FigureJson>>;
+  const { startup, oneshot, serve, spawn, concurrency, rlm } = out.benchmarks as Record<
+    string,
+    Record<string, FigureJson>
+  >;
   // Nothing here times out at a minute; memory of a Node process lies between 20 MiB and 2 GiB.
-  for (const figure of [startup!.node_ms!, startup!.help_ms!, oneshot!.wall_ms!, spawn!.spawn_ms!])
+  for (const figure of [
+    startup!.node_ms!,
+    startup!.help_ms!,
+    oneshot!.wall_ms!,
+    spawn!.spawn_ms!,
+    serve!.listening_ms!,
+  ])
     assert.ok(figure.median < 60_000, figure.label);
-  for (const figure of [oneshot!.peak_rss_mib!, serve!.idle_rss_mib!])
+  for (const figure of [oneshot!.peak_rss_mib!, serve!.idle_rss_mib!, rlm!.peak_rss_mib!])
     assert.ok(figure.median > 20 && figure.median < 2048, `${figure.label}: ${figure.median} MiB`);
   assert.ok(oneshot!.cpu_ms!.median > 10, "a one-shot run uses CPU");
   assert.ok(oneshot!.first_request_ms!.median < oneshot!.wall_ms!.median, "the model is asked before the run ends");
   assert.ok(concurrency!.p50_ms!.median <= concurrency!.p99_ms!.median);
   assert.equal(startup!.help_ms!.seed, "13 ms");
   assert.equal(serve!.idle_rss_mib!.seed, "~15 MB");
+  assert.equal(serve!.listening_ms!.seed, "~50 ms cold start (container)");
   assert.equal(spawn!.spawn_ms!.seed, "1.5 ms");
   const swarm = out.benchmarks.swarm!;
   assert.ok(swarm.peak_rss_mib_100!.median > swarm.peak_rss_mib_10!.median * 0.9, "a hundred sub-agents are measured");
@@ -88,7 +107,7 @@ test("bad input: one line, non-zero exit, nothing measured", async () => {
   assert.equal(unknown.code, 2);
   assert.equal(
     unknown.stderr,
-    "codetether: --only: unknown benchmark 'warp' (known: startup, oneshot, serve, spawn, concurrency, swarm)\n",
+    "codetether: --only: unknown benchmark 'warp' (known: startup, oneshot, serve, spawn, concurrency, swarm, rlm)\n",
   );
   assert.equal(unknown.stdout, "");
   const runs = await bench(["--runs", "0"]);

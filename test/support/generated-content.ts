@@ -1,6 +1,8 @@
-// Generated inputs of each kind the RLM detects (code, logs, conversation, documents), and large logs
-// written in streamed batches so that a test or benchmark never holds hundreds of MB itself.
-import { closeSync, openSync, writeSync } from "node:fs";
+// Generated inputs of each kind the RLM detects (code, logs, conversation, documents); large logs are
+// written in streamed batches by the generator `codetether bench` ships (src/cli/bench/generated-log.ts).
+import { logLine } from "../../src/cli/bench/generated-log.ts";
+
+export { writeLargeLog } from "../../src/cli/bench/generated-log.ts";
 
 export function generatedCode(functions: number): string {
   const out = ['import { readFileSync } from "node:fs";', ""];
@@ -16,15 +18,6 @@ export function generatedCode(functions: number): string {
       "",
     );
   return out.join("\n");
-}
-
-const LEVELS = ["INFO", "DEBUG", "WARN", "ERROR"];
-
-/** One log line per second from 2026-01-01; every 97th line is an ERROR naming its request. */
-export function logLine(i: number): string {
-  const time = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
-  const level = i % 97 === 0 ? "ERROR" : LEVELS[i % 3]!;
-  return `${time} ${level} [worker-${i % 8}] request req-${i} handled in ${(i * 7) % 1000} ms status=${level === "ERROR" ? 503 : 200}`;
 }
 
 export function generatedLogs(lines: number): string {
@@ -54,23 +47,4 @@ export function generatedDocument(sections: number): string {
       "",
     );
   return out.join("\n");
-}
-
-/** Writes at least `bytes` bytes of log lines to `path` in batches; returns the number of lines. */
-export function writeLargeLog(path: string, bytes: number): number {
-  const fd = openSync(path, "w");
-  let written = 0;
-  let line = 0;
-  try {
-    while (written < bytes) {
-      const batch: string[] = [];
-      for (let i = 0; i < 10_000; i++) batch.push(logLine(line++));
-      const text = `${batch.join("\n")}\n`;
-      writeSync(fd, text);
-      written += Buffer.byteLength(text);
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return line;
 }

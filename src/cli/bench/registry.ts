@@ -2,6 +2,7 @@
 import type { Benchmark } from "./benchmark.ts";
 import { concurrencyBenchmark } from "./benchmarks/concurrency.ts";
 import { oneshotBenchmark } from "./benchmarks/oneshot.ts";
+import { rlmBenchmark } from "./benchmarks/rlm.ts";
 import { serveIdleBenchmark } from "./benchmarks/serve-idle.ts";
 import { spawnBenchmark } from "./benchmarks/spawn.ts";
 import { startupBenchmark } from "./benchmarks/startup.ts";
@@ -14,4 +15,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   spawnBenchmark,
   concurrencyBenchmark,
   swarmBenchmark,
+  rlmBenchmark,
 ];
