@@ -8,7 +8,7 @@ import type { AskCallback, PermissionEngine } from "../permission/engine.ts";
 import { createPermissionEngine } from "../permission/create-engine.ts";
 import { resolveModel, type ResolvedModel } from "../provider/resolve.ts";
 import { SessionStore, type SessionInfo } from "../session/store.ts";
-import { builtinTools, loadSkills } from "../tool/builtin-tools.ts";
+import { loadSkills, offeredBuiltinTools } from "../tool/builtin-tools.ts";
 import { LanguageServerPool } from "../lsp/manager.ts";
 import { ToolError, type PermissionRequest, type Tool, type ToolHooks } from "../contracts/tool.ts";
 import { baselineWasmOnly } from "../util/baseline-wasm.ts";
@@ -189,7 +189,7 @@ async function assembleAgent(options: PrepareOptions, started: Release[]): Promi
   // The swarm tools run sub-agents through the agent assembled here (set when it is returned).
   let prepared: PreparedAgent | undefined;
   const allTools = [
-    ...builtinTools(await loadSkills(workspace, options.onWarning)),
+    ...offeredBuiltinTools(await loadSkills(workspace, options.onWarning), config),
     ...(services.peers ? [a2aTool(services.peers) as Tool] : []),
     rlmTool(() => model) as Tool,
     ...swarmTools(() => prepared!, services.bus, services.registry),

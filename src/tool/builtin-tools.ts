@@ -24,7 +24,7 @@ import { writeFileTool } from "./builtin/write-file.ts";
 export { loadSkills } from "./builtin/skills.ts";
 
 /**
- * The default tool set, in the order the model sees them. Pass the workspace's skills (loadSkills) so
+ * Every built-in tool, in the order the model sees them. Pass the workspace's skills (loadSkills) so
  * the skill tool's description lists them. The names rlm, prd, ralph and swarm are reserved for the
  * orchestration features; `a2a` is added by the agent factory when there are peers to hire.
  */
@@ -53,4 +53,16 @@ export function builtinTools(skills: Skill[] = []): Tool[] {
     planEnterTool,
     planExitTool,
   ] as Tool[];
+}
+
+/**
+ * The built-in tools a model is offered: all but those that could only fail here, each costing its schema on
+ * every request: `skill` when no skill is installed, `websearch` when config.toml has no [websearch].
+ */
+export function offeredBuiltinTools(skills: Skill[], config: Record<string, unknown>): Tool[] {
+  const unusable = new Set([
+    ...(skills.length === 0 ? ["skill"] : []),
+    ...(config["websearch"] === undefined ? ["websearch"] : []),
+  ]);
+  return builtinTools(skills).filter((tool) => !unusable.has(tool.name));
 }

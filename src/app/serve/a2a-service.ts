@@ -109,8 +109,9 @@ export async function createA2AService(options: A2AServiceOptions): Promise<A2AS
   const card = { ...cardFor(options.endpoints), ...options.identity };
   let cardModified = new Date();
   const extendedCard = async () => {
-    const { builtinTools } = await import("../../tool/builtin-tools.ts");
-    return extendedAgentCard(card, builtinTools());
+    // The tools a task's agent is offered, as the agent factory chooses them.
+    const { loadSkills, offeredBuiltinTools } = await import("../../tool/builtin-tools.ts");
+    return extendedAgentCard(card, offeredBuiltinTools(await loadSkills(workspace), config));
   };
   // Replicas on one database and one NATS bus serve each other's tasks (resubscribe, cancel, answers).
   const requestHandler = new ReplicaRequestHandler(
