@@ -42,10 +42,11 @@ export interface IndexPage {
 const COLUMN_NAME = /^[a-z][a-z_]*$/;
 /**
  * How long added rows wait to be written together, and how many are written at once at most. A commit writes
- * the pages its rows touched, mostly the same few hot pages per index whatever the number of rows: at 20 ms a
- * busy serve's two indexes wrote 16 WAL frames per blocking task, at 100 ms 7.
+ * the same few hot pages per index whatever its number of rows (a busy serve's two indexes: 16 WAL frames per
+ * blocking task at 20 ms, 7 at 100 ms), but another process reading a live writer's index misses what is still
+ * queued: at 100 ms, `events tail` started right after a record was flushed could miss it.
  */
-const BATCH_MS = 100;
+const BATCH_MS = 20;
 const MAX_BATCH = 1000;
 
 /** Which fields of a record the index keeps: its `ts` and the named string columns. */
