@@ -16,8 +16,12 @@ export class ModelGate {
   /** Resolves once no pause is in force, or once the request is aborted (the model call then fails at once). */
   async enter(signal?: AbortSignal): Promise<void> {
     // An abort event already fired is not fired again: an aborted request is let through, not held.
+    // A request is counted once, however many waits it takes (a timer may end a millisecond before Date.now()
+    // reaches the pause's end, or a new 429 may extend the pause).
+    let counted = false;
     for (let wait = this.pausedUntil - Date.now(); wait > 0 && !signal?.aborted; wait = this.pausedUntil - Date.now()) {
-      this.held++;
+      if (!counted) this.held++;
+      counted = true;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, wait);
         signal?.addEventListener("abort", done, { once: true });

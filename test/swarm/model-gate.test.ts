@@ -22,6 +22,16 @@ test("a 429 to one sub-agent holds every sub-agent's next request for the wait t
   assert.equal(gate.held, 3);
 });
 
+test("a request held twice (the pause was extended while it waited) is counted once", async () => {
+  const gate = new ModelGate();
+  gate.failed(rateLimited(40));
+  setTimeout(() => gate.failed(rateLimited(80)), 20);
+  const start = Date.now();
+  await gate.enter();
+  assert.ok(Date.now() - start >= 90, `waited ${Date.now() - start} ms`);
+  assert.equal(gate.held, 1);
+});
+
 test("errors that are not worth a retry (400, 401) hold nobody; an abort ends the wait", async () => {
   const gate = new ModelGate();
   gate.failed(new APICallError({ message: "bad", url: "u", requestBodyValues: {}, statusCode: 400 }));
