@@ -9,6 +9,7 @@ import {
   type LogLocation,
   type LogOptions,
   type LogPosition,
+  type RawEntry,
   type RetentionPolicy,
 } from "./log/index.ts";
 
@@ -42,11 +43,10 @@ export interface IndexPage {
 const COLUMN_NAME = /^[a-z][a-z_]*$/;
 /**
  * How long added rows wait to be written together, and how many are written at once at most. A commit writes
- * the same few hot pages per index whatever its number of rows (a busy serve's two indexes: 16 WAL frames per
- * blocking task at 20 ms, 7 at 100 ms), but another process reading a live writer's index misses what is still
- * queued: at 100 ms, `events tail` started right after a record was flushed could miss it.
+ * the same few hot pages per index whatever its number of rows: a busy serve's two indexes wrote 16 WAL frames
+ * per blocking task at 20 ms, 7 at 100 ms. Readers miss nothing meanwhile (see readUnindexed).
  */
-const BATCH_MS = 20;
+const BATCH_MS = 100;
 const MAX_BATCH = 1000;
 
 /** Which fields of a record the index keeps: its `ts` and the named string columns. */
@@ -114,13 +114,15 @@ export async function openIndexedLog<T, R>(
  * written after a record is durable and, on open, catches up on whatever a crash kept it from seeing.
  * Rows added within BATCH_MS share a transaction: a commit rewrites every b-tree page its rows touched, and a
  * busy server's records arrive a few per event-loop turn, so a transaction per turn cost it more than the rows
- * themselves. Lookups here write what is queued first; a reader of the same file lags by up to BATCH_MS unless
- * it has this writer write its queue first (writeQueued; serve's HTTP API does, through its recorder).
+ * themselves. Lookups here write what is queued first; a reader of another process's index reads the records
+ * past the index's end from the log when it opens (readUnindexed), so it misses nothing durable by then.
  */
 export class LogIndex<T> {
   private readonly db: Database;
   private readonly insert: Statement | undefined; // absent on a read-only index
   private queued: unknown[][] = [];
+  /** A reader's rows for the records its writer had made durable but not yet indexed when it looked (readUnindexed). */
+  private unindexed: UnindexedRow[] = [];
   private batch: NodeJS.Timeout | undefined;
   private failed = false;
   private readonly bySession: boolean;
@@ -252,6 +254,26 @@ export class LogIndex<T> {
     }
   }
 
+  /**
+   * For a reader of a live writer's index: reads the records past the index's end from the writer's log, so that
+   * lookups answer for them as if they were indexed (the writer indexes in batches of up to BATCH_MS).
+   */
+  async readUnindexed(log: { rawEntries(from?: LogPosition): AsyncGenerator<RawEntry> }): Promise<void> {
+    const rows: UnindexedRow[] = [];
+    // Without a table yet (its writer is still opening), the whole log is past the index's end.
+    const end = this.columnsOnDisk().length ? this.indexedEnd() : undefined;
+    for await (const { segment, offset, length, bytes } of log.rawEntries(end)) {
+      let record: T;
+      try {
+        record = JSON.parse(bytes.toString("utf8")) as T;
+      } catch {
+        continue; // a damaged line: no lookup can name it
+      }
+      rows.push({ segment, offset, length, ...this.project(record) });
+    }
+    this.unindexed = rows;
+  }
+
   find(query: IndexQuery): IndexPage {
     this.writeQueued();
     const where: string[] = [];
@@ -286,15 +308,46 @@ export class LogIndex<T> {
         ORDER BY segment ${direction}, offset ${direction} LIMIT ?`,
       )
       .all(...params, query.limit + 1) as IndexedLocation[];
-    const locations = rows.slice(0, query.limit);
+    // Rows not indexed yet all lie past the indexed ones: after them in ascending order, before them descending.
+    const pending = this.pendingRows()
+      .filter((row) => this.matches(row, query))
+      .map(({ values: _values, ...at }) => at);
+    const all = query.order === "asc" ? [...rows, ...pending] : [...pending.reverse(), ...rows];
+    const locations = all.slice(0, query.limit);
     const last = locations[locations.length - 1];
-    return rows.length > query.limit && last ? { locations, nextCursor: encodeCursor(last) } : { locations };
+    return all.length > query.limit && last ? { locations, nextCursor: encodeCursor(last) } : { locations };
+  }
+
+  /** The rows readUnindexed read that the writer has not indexed since (a view may live on while it does). */
+  private pendingRows(): UnindexedRow[] {
+    if (this.unindexed.length === 0) return this.unindexed;
+    const end = this.indexedEnd();
+    if (end) this.unindexed = this.unindexed.filter((row) => comparePositions(row, end) >= 0);
+    return this.unindexed;
+  }
+
+  /** `find`'s WHERE clause for a row held in memory. */
+  private matches(row: UnindexedRow, query: IndexQuery): boolean {
+    for (const [column, value] of Object.entries(query.equals ?? {}))
+      if (value !== undefined && row.values[this.columns.indexOf(column)] !== value) return false;
+    if (query.from !== undefined && row.ts < new Date(query.from).getTime()) return false;
+    if (query.to !== undefined && row.ts > new Date(query.to).getTime()) return false;
+    if (query.cursor) {
+      const order = comparePositions(row, decodeCursor(query.cursor));
+      if (query.order === "asc" ? order <= 0 : order >= 0) return false;
+    }
+    return true;
   }
 
   /** The spec's columns an existing `entries` table lacks (none when there is no table yet). */
   private missingColumns(): string[] {
-    const present = (this.db.pragma("table_info(entries)") as { name: string }[]).map((column) => column.name);
+    const present = this.columnsOnDisk();
     return present.length ? this.columns.filter((column) => !present.includes(column)) : [];
+  }
+
+  /** The columns of the `entries` table in the file; none when it has no table yet. */
+  private columnsOnDisk(): string[] {
+    return (this.db.pragma("table_info(entries)") as { name: string }[]).map((column) => column.name);
   }
 
   close(): void {
@@ -309,6 +362,9 @@ export class LogIndex<T> {
     return row && { segment: row.segment, offset: row.offset + row.length };
   }
 }
+
+/** A record the index does not hold yet, with what it would hold of it. */
+interface UnindexedRow extends IndexedLocation, IndexedFields {}
 
 function comparePositions(a: LogPosition, b: LogPosition): number {
   return a.segment - b.segment || a.offset - b.offset;

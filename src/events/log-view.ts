@@ -18,8 +18,8 @@ export interface LogView {
 /**
  * Opens a slot for reading. A slot no live process writes is opened as its writer, which recovers a
  * torn tail and brings the index up to date (and keeps a new writer out meanwhile); a live writer's
- * slot is read without a lock, through the index that writer keeps (up to its batch window behind, unless
- * the writer is in this process and was asked to index first, see LogIndex.writeQueued).
+ * slot is read without a lock, through the index that writer keeps and the records past its end, read
+ * from the log now (the writer indexes in batches; see LogIndex.readUnindexed).
  */
 export async function openLogView<T>(dir: string, spec: IndexSpec<T>): Promise<LogView> {
   const name = basename(dir);
@@ -43,6 +43,13 @@ export async function openLogView<T>(dir: string, spec: IndexSpec<T>): Promise<L
   }
   const reader = new LogReader(dir);
   const index = new LogIndex<T>(indexPath(dir), spec.columns, spec.project, { readonly: true });
+  try {
+    await index.readUnindexed(reader);
+  } catch (error) {
+    index.close();
+    await reader.close();
+    throw error;
+  }
   return {
     name,
     dir,

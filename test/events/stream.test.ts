@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import type { LogLocation } from "../../src/events/log/index.ts";
 import { openLogView } from "../../src/events/log-view.ts";
-import { EVENT_INDEX, openEventStream } from "../../src/events/stream.ts";
+import { EVENT_INDEX, openEventStream, type StreamEvent } from "../../src/events/stream.ts";
 import { tempDir } from "./temp-dir.ts";
 
 test("events carry correlation ids (null where absent) and read back by location", async () => {
@@ -96,4 +97,35 @@ test("follow streams new events", async () => {
   await stream.close();
   await following;
   assert.deepEqual(seen, ["a", "b"]);
+});
+
+test("a reader of another writer's index also finds what is durable but not indexed yet, in order, page by page, and once", async () => {
+  const dir = tempDir();
+  const stream = await openEventStream(dir);
+  for (let i = 0; i < 3; i++) await stream.append({ type: "e", session_id: "s", data: { i } });
+  stream.indexNow();
+  for (let i = 3; i < 6; i++) await stream.append({ type: i === 4 ? "other" : "e", session_id: "s", data: { i } });
+  await stream.append({ type: "e", session_id: "t", data: { i: 6 } });
+  // Records 3–6 are durable and queued for the index's next batch: the view reads them from the log.
+  const view = await openLogView(dir, EVENT_INDEX);
+  const read = async (locations: LogLocation[]) =>
+    Promise.all(locations.map(async (at) => (JSON.parse((await view.readRaw(at)).toString()) as StreamEvent).data));
+  const pages = async (order: "asc" | "desc", equals: Record<string, string>) => {
+    const seen: unknown[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = view.find({ equals, order, limit: 2, cursor });
+      seen.push(...(await read(page.locations)).map((data) => (data as { i: number }).i));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return seen;
+  };
+  assert.deepEqual(await pages("asc", { session_id: "s" }), [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual(await pages("desc", { session_id: "s" }), [5, 4, 3, 2, 1, 0]);
+  assert.deepEqual(await pages("asc", { session_id: "s", type: "e" }), [0, 1, 2, 3, 5]);
+  assert.deepEqual(await pages("desc", { session_id: "t" }), [6]);
+  stream.indexNow(); // the writer indexes them now: the view, still open, finds each once
+  assert.deepEqual(await pages("asc", { session_id: "s" }), [0, 1, 2, 3, 4, 5]);
+  await view.close();
+  await stream.close();
 });
