@@ -66,7 +66,10 @@ async function stopped(serve: ServeProcess, ms: number, during: () => Promise<Re
 test("serve stopped 2 s while the model server closes its pooled connections: no task fails", async () => {
   // The client's connections to serve outlive the stop here: serve's own keep-alive is the next test's.
   await withServe("keep_alive_timeout_secs = 60\n", async ({ fake, proxy, serve, peer }) => {
-    fake.push(...Array.from({ length: TASKS }, () => "pooled"), ...Array.from({ length: STREAMING }, () => SLOW));
+    // Answered after a pause, so that the first tasks' model requests overlap and leave TASKS connections in the
+    // pool: more than the streams take, whatever the machine's load.
+    const pooled = { items: [{ text: "pooled" }], delayMs: 300 };
+    fake.push(...Array.from({ length: TASKS }, () => pooled), ...Array.from({ length: STREAMING }, () => SLOW));
     fake.push(...Array.from({ length: TASKS }, () => "after the stop"));
     // Earlier tasks leave model connections in serve's pool; some tasks are mid-stream when serve stops.
     assert.deepEqual(await tasks(peer, TASKS, "first"), { completed: TASKS });

@@ -221,3 +221,34 @@ test("a UserError from another copy of the class (run's bundle) is still a UserE
   assert.ok(busy instanceof UserError && busy instanceof LogBusyError);
   assert.ok(!(new UserError("x") instanceof LogBusyError));
 });
+
+test("serve loads from serve.cjs: it stores its compiled code when it stops, and the next serve reuses it", async () => {
+  const { startServe, TOKEN } = await import("../a2a/serve-process.ts");
+  for (const cache of cacheFiles()) rmSync(cache);
+  const send = async (jsonrpc: string) => {
+    t.fake.push("ok");
+    const res = await fetch(jsonrpc, {
+      method: "POST",
+      headers: { "content-type": "application/json", "a2a-version": "1.0", authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "SendMessage",
+        params: { message: { messageId: `m-${Date.now()}`, role: "ROLE_USER", parts: [{ text: "hi" }] } },
+      }),
+    });
+    return ((await res.json()) as { result?: { task?: { status?: { state?: string } } } }).result?.task?.status?.state;
+  };
+  const first = await startServe({ fake: t.fake, sandbox: t.sandbox });
+  assert.equal(await send(first.endpoints.jsonrpc), "TASK_STATE_COMPLETED");
+  assert.equal(await first.stop(), 0, first.stderr());
+  const cache = cacheOf("serve");
+  assert.ok(cache && statSync(cache).size > 100_000, "the cache holds serve's compiled code");
+  const written = statSync(cache).mtimeMs;
+
+  const second = await startServe({ fake: t.fake, sandbox: t.sandbox });
+  assert.equal(await send(second.endpoints.jsonrpc), "TASK_STATE_COMPLETED");
+  assert.equal(await second.stop(), 0, second.stderr());
+  assert.equal(statSync(cache).mtimeMs, written, "an accepted cache is not rewritten");
+  assert.equal(second.stderr(), "", "no warning about the cache or the loader");
+});
