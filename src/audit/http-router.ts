@@ -1,6 +1,6 @@
 import express, { Router } from "express";
 import { z } from "zod";
-import { InvalidCursorError } from "../events/log-index.ts";
+import { InvalidCursorError } from "../events/index-query.ts";
 import type { MergedPage } from "../events/merged-query.ts";
 import { sendHttpError } from "../contracts/http-error.ts";
 import type { AuditRecord } from "./audit-record.ts";

@@ -1,6 +1,7 @@
 import {
   closeSync,
   constants,
+  existsSync,
   fstatSync,
   lstatSync,
   mkdirSync,
@@ -13,6 +14,7 @@ import {
 } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type * as Vm from "node:vm";
 import { cacheDir } from "../config/paths.ts";
 import { UserError } from "../contracts/errors.ts";
@@ -40,6 +42,15 @@ export function loadBundle<T>(file: string): T {
   baselineWasmOnly();
   startLean();
   return loadCached(file);
+}
+
+/**
+ * A command's implementation: in the built CLI, dist/<name>.cjs through loadBundle (the bundle lies beside
+ * cli.cjs, whose module this is); from source, where there is no such file, `fromSource` (the plain import).
+ */
+export async function loadCommand<T>(name: string, fromSource: () => Promise<T>): Promise<T> {
+  const bundle = fileURLToPath(new URL(`${name}.cjs`, import.meta.url));
+  return existsSync(bundle) ? loadBundle<T>(bundle) : fromSource();
 }
 
 /**

@@ -12,33 +12,17 @@ import {
   type RawEntry,
   type RetentionPolicy,
 } from "./log/index.ts";
-
-/** What the index keeps of a record: its time (ms) and the values of the filterable columns, in their order. */
-export interface IndexedFields {
-  ts: number;
-  values: (string | null)[];
-}
-
-export interface IndexQuery {
-  equals?: Record<string, string | undefined>;
-  /** Inclusive time bounds on the records' `ts`. */
-  from?: string | Date;
-  to?: string | Date;
-  cursor?: string;
-  limit: number;
-  order: "asc" | "desc";
-}
-
-/** A record's location with the time the index keeps for it (ms). */
-export interface IndexedLocation extends LogLocation {
-  ts: number;
-}
-
-export interface IndexPage {
-  locations: IndexedLocation[];
-  /** Pass back as `cursor` for the next page; absent on the last page. */
-  nextCursor?: string;
-}
+import {
+  comparePositions,
+  encodeCursor,
+  decodeCursor,
+  matchesQuery,
+  type IndexedFields,
+  type IndexedLocation,
+  type IndexPage,
+  type IndexQuery,
+  type UnindexedRow,
+} from "./index-query.ts";
 
 const COLUMN_NAME = /^[a-z][a-z_]*$/;
 /**
@@ -310,7 +294,7 @@ export class LogIndex<T> {
       .all(...params, query.limit + 1) as IndexedLocation[];
     // Rows not indexed yet all lie past the indexed ones: after them in ascending order, before them descending.
     const pending = this.pendingRows()
-      .filter((row) => this.matches(row, query))
+      .filter((row) => matchesQuery(row, query, this.columns))
       .map(({ values: _values, ...at }) => at);
     const all = query.order === "asc" ? [...rows, ...pending] : [...pending.reverse(), ...rows];
     const locations = all.slice(0, query.limit);
@@ -324,19 +308,6 @@ export class LogIndex<T> {
     const end = this.indexedEnd();
     if (end) this.unindexed = this.unindexed.filter((row) => comparePositions(row, end) >= 0);
     return this.unindexed;
-  }
-
-  /** `find`'s WHERE clause for a row held in memory. */
-  private matches(row: UnindexedRow, query: IndexQuery): boolean {
-    for (const [column, value] of Object.entries(query.equals ?? {}))
-      if (value !== undefined && row.values[this.columns.indexOf(column)] !== value) return false;
-    if (query.from !== undefined && row.ts < new Date(query.from).getTime()) return false;
-    if (query.to !== undefined && row.ts > new Date(query.to).getTime()) return false;
-    if (query.cursor) {
-      const order = comparePositions(row, decodeCursor(query.cursor));
-      if (query.order === "asc" ? order <= 0 : order >= 0) return false;
-    }
-    return true;
   }
 
   /** The spec's columns an existing `entries` table lacks (none when there is no table yet). */
@@ -361,30 +332,6 @@ export class LogIndex<T> {
       .get() as LogLocation | undefined;
     return row && { segment: row.segment, offset: row.offset + row.length };
   }
-}
-
-/** A record the index does not hold yet, with what it would hold of it. */
-interface UnindexedRow extends IndexedLocation, IndexedFields {}
-
-function comparePositions(a: LogPosition, b: LogPosition): number {
-  return a.segment - b.segment || a.offset - b.offset;
-}
-
-function encodeCursor(position: LogPosition): string {
-  return `${position.segment}.${position.offset}`;
-}
-
-/** A cursor that no page handed out: the caller's mistake, reported as such (HTTP 400, a CLI error). */
-export class InvalidCursorError extends Error {
-  constructor(cursor: string) {
-    super(`invalid cursor ${JSON.stringify(cursor.slice(0, 40))}`);
-  }
-}
-
-function decodeCursor(cursor: string): LogPosition {
-  const match = /^(\d+)\.(\d+)$/.exec(cursor);
-  if (!match) throw new InvalidCursorError(cursor);
-  return { segment: Number(match[1]), offset: Number(match[2]) };
 }
 
 export interface RecordPage<T> {

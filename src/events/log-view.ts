@@ -1,5 +1,6 @@
 import { basename } from "node:path";
-import { indexPath, LogIndex, openIndexedLog, type IndexPage, type IndexQuery, type IndexSpec } from "./log-index.ts";
+import type { IndexPage, IndexQuery } from "./index-query.ts";
+import { indexPath, LogIndex, openIndexedLog, type IndexSpec } from "./log-index.ts";
 import { isLocked, LogBusyError, LogReader, type LogPosition, type LogLocation, type RawEntry } from "./log/index.ts";
 
 /** What readers need of one slot's log: index lookups, positioned reads and scans. */

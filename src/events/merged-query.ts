@@ -1,4 +1,5 @@
-import { InvalidCursorError, readPresent, type IndexQuery } from "./log-index.ts";
+import { InvalidCursorError, type IndexQuery } from "./index-query.ts";
+import { readPresent } from "./log-index.ts";
 import type { LogView } from "./log-view.ts";
 
 /** A record's place in one of several slots: `stream` names the slot, the location is inside it. */

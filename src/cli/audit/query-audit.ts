@@ -1,6 +1,6 @@
 import { AuditQuerySchema, queryAudit, withAuditViews } from "../../audit/read-audit.ts";
 import { dataDir } from "../../config/paths.ts";
-import { InvalidCursorError } from "../../events/log-index.ts";
+import { InvalidCursorError } from "../../events/index-query.ts";
 import { UserError } from "../../contracts/errors.ts";
 import { painter, printJson } from "../output.ts";
 

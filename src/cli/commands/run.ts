@@ -1,7 +1,5 @@
 import { Command, Option } from "commander";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { loadBundle } from "../code-cache.ts";
+import { loadCommand } from "../code-cache.ts";
 import { parsePositive } from "../option-parsers.ts";
 
 export function runCommand(): Command {
@@ -47,14 +45,7 @@ Examples:
   $ codetether run "/autochat 4 review the error handling"      # a relay of 4 agents`,
     )
     .action(async (words: string[], options, command: Command) => {
-      const { runAction } = await loadRunAction();
+      const { runAction } = await loadCommand("run", () => import("../run/run-action.ts"));
       await runAction(words, { ...command.optsWithGlobals(), ...options });
     });
-}
-
-/** The built CLI runs `run` from dist/run.cjs through the code cache (see code-cache.ts); from source it is a plain import. */
-async function loadRunAction(): Promise<typeof import("../run/run-action.ts")> {
-  const bundle = fileURLToPath(new URL("run.cjs", import.meta.url));
-  if (existsSync(bundle)) return loadBundle(bundle);
-  return import("../run/run-action.ts");
 }

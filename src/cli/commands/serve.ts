@@ -1,7 +1,5 @@
 import { Command } from "commander";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { loadBundle } from "../code-cache.ts";
+import { loadCommand } from "../code-cache.ts";
 import { parsePort } from "../option-parsers.ts";
 import { startLean } from "../../util/lean-start.ts";
 
@@ -43,19 +41,8 @@ Examples:
   $ CODETETHER_COGNITION_AUTO_START=true CODETETHER_COGNITION_THINKER_MODEL=openai/gpt-4o-mini codetether serve`,
     )
     .action(async (options, command: Command) => {
-      const { serveAction } = await loadServeAction();
+      // Start-up is a burst of one-off code: compiled lean (loadBundle starts the bundle so), serve idles ~11 MiB smaller.
+      const { serveAction } = await loadCommand("serve", () => (startLean(), import("../serve/serve-action.ts")));
       await serveAction({ ...command.optsWithGlobals(), ...options });
     });
-}
-
-/**
- * The built CLI runs `serve` from dist/serve.cjs through the code cache (see code-cache.ts), which also starts it
- * lean: start-up is a burst of one-off code, and compiled lean serve idles ~11 MiB smaller. From source it is a
- * plain import, started lean the same way.
- */
-async function loadServeAction(): Promise<typeof import("../serve/serve-action.ts")> {
-  const bundle = fileURLToPath(new URL("serve.cjs", import.meta.url));
-  if (existsSync(bundle)) return loadBundle(bundle);
-  startLean();
-  return import("../serve/serve-action.ts");
 }
