@@ -28,6 +28,19 @@ export async function checkoutBranch(root: string, branch: string): Promise<void
   }
 }
 
+/** The files under `dir` with uncommitted changes, staged or not, untracked ones included: paths from the repository's root. */
+export async function uncommittedPaths(dir: string): Promise<string[]> {
+  const fields = (await git(dir, ["status", "--porcelain", "-z", "--untracked-files=all", "--", "."])).split("\0");
+  const paths: string[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const entry = fields[i]!;
+    if (entry.length < 4) continue;
+    paths.push(entry.slice(3));
+    if (entry[0] === "R" || entry[0] === "C") i++; // a rename's or copy's source comes next
+  }
+  return paths;
+}
+
 /** Commits everything changed under `dir` (the project root); the short commit id, or undefined when nothing changed. */
 export async function commitProject(dir: string, message: string): Promise<string | undefined> {
   await git(dir, ["add", "-A", "--", "."]);

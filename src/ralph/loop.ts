@@ -1,8 +1,9 @@
 import { UserError, errorMessage } from "../contracts/errors.ts";
-import { checkoutBranch, commitProject, gitRoot } from "./git.ts";
+import { relative } from "node:path";
+import { checkoutBranch, commitProject, gitRoot, uncommittedPaths } from "./git.ts";
 import { readProgress } from "./progress.ts";
 import { nextStory, readyStories } from "./select.ts";
-import { isAlive, readStatus, writeStatus, type RalphFinalStatus } from "./status.ts";
+import { isAlive, readStatus, writeStatus, type RalphFinalStatus, type RalphStatus } from "./status.ts";
 import { attemptStory } from "./story-attempt.ts";
 import { runParallelStage } from "./parallel.ts";
 import { RalphRun, type RalphOutcome, type RalphRunOptions } from "./run-state.ts";
@@ -34,7 +35,7 @@ export async function runRalph(options: RalphRunOptions): Promise<RalphOutcome> 
     );
   active.add(run.prdId);
   try {
-    return await loop(run, options);
+    return await loop(run, options, previous);
   } finally {
     active.delete(run.prdId);
   }
@@ -43,9 +44,37 @@ export async function runRalph(options: RalphRunOptions): Promise<RalphOutcome> 
 /** The PRDs this process is running a loop on. */
 const active = new Set<string>();
 
-async function loop(run: RalphRun, options: RalphRunOptions): Promise<RalphOutcome> {
+/**
+ * A passed story is committed with everything changed under the PRD's directory, so that directory must hold
+ * no one else's uncommitted work when the loop starts: only Ralph's own files and what its last run left.
+ */
+async function refuseOthersChanges(run: RalphRun, repo: string, previous: RalphStatus | undefined): Promise<void> {
+  const own = new Set([
+    relative(repo, run.prdPath),
+    relative(repo, run.progressPath),
+    ...(previous?.left_uncommitted ?? []),
+  ]);
+  const others = (await uncommittedPaths(run.root)).filter((path) => !own.has(path));
+  if (others.length === 0) return;
+  const named = others.slice(0, 5).join(", ") + (others.length > 5 ? ` and ${others.length - 5} more` : "");
+  throw new UserError(
+    `uncommitted changes Ralph would commit with its stories: ${named}; commit or stash them (git stash -u) first, or run with --no-commit`,
+  );
+}
+
+async function loop(run: RalphRun, options: RalphRunOptions, previous: RalphStatus | undefined): Promise<RalphOutcome> {
   const repo = await gitRoot(run.root);
+  if (options.commit) {
+    await refuseOthersChanges(run, repo, previous);
+    run.status.left_uncommitted = previous?.left_uncommitted;
+  }
   await checkoutBranch(repo, run.prd.branch_name);
+  /** What the next run may find uncommitted and take as its own (see refuseOthersChanges). */
+  const noteLeftovers = async () => {
+    if (!options.commit) return;
+    run.status.left_uncommitted = await uncommittedPaths(run.root);
+    writeStatus(options.dataDir, run.status);
+  };
   // A stop is recorded at once: the process may be ended before the agent has unwound.
   const onAbort = () => {
     run.status.status = "stopped";
@@ -61,6 +90,7 @@ async function loop(run: RalphRun, options: RalphRunOptions): Promise<RalphOutco
         if (stage.length === 0) return run.finish(whenNoneReady(run));
         if (run.iterations >= options.maxIterations) return run.finish("max_iterations");
         await runParallelStage(run, stage.slice(0, options.parallel), repo);
+        await noteLeftovers();
         continue;
       }
       const story = nextStory(run.prd, run.gaveUp);
@@ -83,11 +113,12 @@ async function loop(run: RalphRun, options: RalphRunOptions): Promise<RalphOutco
         onAgentEvent: options.onAgentEvent && ((event) => options.onAgentEvent!(story.id, event)),
       });
       run.record(story, started.iteration, started.attempt, result);
-      if (result.outcome === "stopped") return run.finish("stopped");
       if (result.outcome === "passed") {
         const commit = options.commit ? await commitProject(run.root, `ralph: ${story.id} ${story.title}`) : undefined;
         run.emit({ type: "story_passed", prd_id: run.prdId, iteration: started.iteration, story_id: story.id, commit });
       }
+      await noteLeftovers();
+      if (result.outcome === "stopped") return run.finish("stopped");
     }
   } catch (error) {
     run.status.error = errorMessage(error);

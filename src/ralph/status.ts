@@ -35,6 +35,11 @@ export interface RalphStatus {
   current_story?: string;
   last_iteration?: { iteration: number; story_id: string; outcome: "passed" | "failed" | "stopped"; reason?: string };
   stories: Record<string, StoryState>;
+  /**
+   * Files under the PRD's directory this run left uncommitted (a stopped or failed story's work), from the
+   * repository's root: the next run accepts them in the work tree as its own.
+   */
+  left_uncommitted?: string[];
   /** What ended the run when it was not a story's outcome (a model that cannot be resolved, a git failure). */
   error?: string;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "node:test";
@@ -63,4 +63,37 @@ test("ralph run --parallel stopped by SIGTERM mid-stage: the next run redoes bot
   const runs = join(ws, ".git", "codetether", "worktrees");
   assert.deepEqual(existsSync(runs) ? readdirSync(runs) : [], []);
   assert.equal(git(ws, "status", "--porcelain"), "");
+});
+
+test("ralph run commits only its own work: others' uncommitted changes are refused before anything runs, what a failed story left is taken up", async () => {
+  const ws = t.sandbox.workspace;
+  nodeProject(t.sandbox);
+  writePrd(ws, [{ id: "US-001", title: "add", verification_steps: [{ type: "file_exists", path: "src/missing.js" }] }]);
+  t.fake.push(...storyTurns("US-001", ADD));
+  const failed = await runCli(t.sandbox, ["ralph", "run", "--max-quality-retries", "0", ...model], {
+    timeoutMs: 90_000,
+  });
+  assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+  assert.ok(existsSync(join(ws, "src", "add.js")), "the failed story's work is left in the tree");
+
+  writeFileSync(join(ws, ".gitignore"), "node_modules\ndist\n");
+  writeFileSync(join(ws, "notes-private.txt"), "mine\n");
+  const requests = t.fake.requests.length;
+  const refused = await runCli(t.sandbox, ["ralph", "run", ...model], { timeoutMs: 30_000 });
+  assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+  assert.equal(
+    refused.stderr.trim(),
+    "codetether: uncommitted changes Ralph would commit with its stories: .gitignore, notes-private.txt; commit or stash them (git stash -u) first, or run with --no-commit",
+  );
+  assert.equal(t.fake.requests.length, requests, "no story starts");
+  assert.equal(git(ws, "log", "--format=%s"), "initial");
+
+  git(ws, "checkout", "-q", ".gitignore");
+  rmSync(join(ws, "notes-private.txt"));
+  writePrd(ws, [{ id: "US-001", title: "add" }]);
+  t.fake.push(...storyTurns("US-001", ADD));
+  const again = await runCli(t.sandbox, ["ralph", "run", ...model], { timeoutMs: 90_000 });
+  assert.equal(again.code, 0, again.stdout + again.stderr);
+  assert.equal(git(ws, "log", "-1", "--format=%s"), "ralph: US-001 add");
+  assert.equal(git(ws, "status", "--porcelain", "--untracked-files=all"), "");
 });
