@@ -1,7 +1,4 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { UserError } from "../contracts/errors.ts";
-import { holdExclusive } from "../storage/exclusive-lock.ts";
+import { holdOrRefuse } from "../storage/exclusive-lock.ts";
 import type { CheckpointStore } from "./checkpoint.ts";
 
 /**
@@ -9,10 +6,7 @@ import type { CheckpointStore } from "./checkpoint.ts";
  * `okr resume` of a relay still running elsewhere would run its turns twice.
  */
 export function holdRelay(lockDir: string, relayId: string): () => void {
-  mkdirSync(lockDir, { recursive: true, mode: 0o700 });
-  const release = holdExclusive(join(lockDir, `${relayId}.lock`));
-  if (!release) throw new UserError(`relay ${relayId} is running in another process`);
-  return release;
+  return holdOrRefuse(lockDir, relayId, `relay ${relayId} is running in another process`);
 }
 
 /** holdRelay, and the store's own hold when other machines share it (PostgreSQL): released together. */

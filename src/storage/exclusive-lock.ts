@@ -1,6 +1,8 @@
 import { openSqlite } from "./sqlite.ts";
 import { privateFiles, sqliteFiles } from "./private-files.ts";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { UserError } from "../contracts/errors.ts";
 
 /**
  * An exclusive lock on `path` (a small SQLite file) held until released or until the process ends,
@@ -22,6 +24,17 @@ export function holdExclusive(path: string): (() => void) | undefined {
     if (isBusy(error)) return undefined;
     throw error;
   }
+}
+
+/**
+ * Holds `<dir>/<name>.lock` for this process (see holdExclusive), making the folder if need be; `busy` is
+ * the one-line error when another process holds it.
+ */
+export function holdOrRefuse(dir: string, name: string, busy: string): () => void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const release = holdExclusive(join(dir, `${name}.lock`));
+  if (!release) throw new UserError(busy);
+  return release;
 }
 
 /** Whether someone holds the lock at `path` (a lock file that does not exist is not held). */

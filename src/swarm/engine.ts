@@ -1,6 +1,7 @@
 import type { AgentBus } from "../bus/agent-bus.ts";
 import type { AgentRegistry } from "../bus/agent-registry.ts";
 import { topics } from "../bus/topics.ts";
+import { UserError } from "../contracts/errors.ts";
 import { decompose } from "./decompose.ts";
 import { ModelGate } from "./model-gate.ts";
 import { fill, runSubtask, type SwarmHost } from "./run-subtask.ts";
@@ -43,8 +44,18 @@ const FINAL: ReadonlySet<SubtaskState> = new Set(["completed", "conflict"]);
  * synthesis turn. Every plan and state change is stored first, so a crash loses at most running work.
  */
 export async function runSwarm(options: SwarmRunOptions): Promise<SwarmResult> {
-  const { host, store, signal } = options;
+  const { host, store } = options;
   const record = options.resume ?? store.create(options.task!, host.workspace, options.settings!);
+  const release = store.hold(record.id);
+  try {
+    return await run(record, options);
+  } finally {
+    release();
+  }
+}
+
+async function run(record: SwarmRecord, options: SwarmRunOptions): Promise<SwarmResult> {
+  const { host, store, signal } = options;
   const { id, settings } = record;
   options.onCreated?.(record);
   const started = Date.now();
@@ -101,6 +112,14 @@ export async function runSwarm(options: SwarmRunOptions): Promise<SwarmResult> {
   };
 
   const workspaces = await SubtaskWorkspaces.open(host.workspace, id);
+  // Checked before any sub-agent runs: otherwise each would do its work for a merge that cannot happen.
+  const blocker = plan.subtasks.some((s) => s.needs_worktree && !FINAL.has(states.get(s.id)!))
+    ? await workspaces.mergeBlocker()
+    : undefined;
+  if (blocker) {
+    store.setStatus(id, "stopped");
+    throw new UserError(`${blocker}; then: codetether swarm --resume ${id}`);
+  }
   const byId = new Map(plan.subtasks.map((s) => [s.id, s]));
   let spawned = 0;
   let stagesMs = 0;

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { holdOrRefuse } from "../storage/exclusive-lock.ts";
 import { cachedStatement, openDatabase, type Database, inTransaction } from "../storage/database.ts";
 import type { Strategy, SubtaskRecordResult, SubtaskState, SwarmPlan, SwarmResult } from "./types.ts";
 
@@ -61,12 +63,23 @@ interface SwarmRow {
  * change (WAL, kept across kill -9), so `codetether swarm --resume ID` knows what is already done.
  */
 export class SwarmStore {
-  private constructor(private readonly db: Database) {}
+  private constructor(
+    private readonly db: Database,
+    private readonly lockDir: string,
+  ) {}
 
   static open(dataDir: string): SwarmStore {
     const db = openDatabase(dataDir);
     db.exec(SCHEMA);
-    return new SwarmStore(db);
+    return new SwarmStore(db, join(dataDir, "swarms"));
+  }
+
+  /**
+   * Holds swarm `id` for this process until released or the process ends, however it ends: a `--resume`
+   * of a swarm still running elsewhere would run its subtasks twice and merge them against each other.
+   */
+  hold(id: string): () => void {
+    return holdOrRefuse(this.lockDir, id, `swarm ${id} is running in another process`);
   }
 
   create(task: string, workspace: string, settings: SwarmSettings): SwarmRecord {

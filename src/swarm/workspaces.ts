@@ -1,6 +1,6 @@
 import { isAbsolute, join, relative, sep } from "node:path";
 import { ToolError, type PermissionRequest } from "../contracts/tool.ts";
-import { WorktreeSet, type MergeResult, type Worktree } from "../worktree/git-worktrees.ts";
+import { WorktreeSet, stagedMessage, type MergeResult, type Worktree } from "../worktree/git-worktrees.ts";
 import type { Subtask } from "./types.ts";
 
 /** Where one subtask's agent works, and what it holds while it does. */
@@ -32,6 +32,12 @@ export class SubtaskWorkspaces {
 
   get usesWorktrees(): boolean {
     return this.worktrees !== undefined;
+  }
+
+  /** Why the merges of file-changing subtasks would fail (changes staged in the repository), or undefined. */
+  async mergeBlocker(): Promise<string | undefined> {
+    const staged = (await this.worktrees?.stagedChanges()) ?? [];
+    return staged.length ? stagedMessage(this.worktrees!.root, staged) : undefined;
   }
 
   async acquire(subtask: Subtask): Promise<Lane> {

@@ -138,16 +138,23 @@ export class WorktreeSet {
       const conflicts = (await git(this.root, ["diff", "--name-only", "--diff-filter=U"]).catch(() => ""))
         .split("\n")
         .filter(Boolean);
+      if (conflicts.length === 0) throw await this.whyNoMerge(error as Error);
       await git(this.root, ["merge", "--abort"]).catch(() => {});
-      return {
-        merged: false,
-        branch: worktree.branch,
-        conflicts: conflicts.length ? conflicts : files,
-        reason: (error as Error).message,
-      };
+      return { merged: false, branch: worktree.branch, conflicts, reason: (error as Error).message };
     }
     const commit = (await git(this.root, ["rev-parse", "HEAD"])).trim();
     return { merged: true, branch: worktree.branch, commit, files };
+  }
+
+  /** Files staged in the repository's index: git merges nothing while there are any. */
+  async stagedChanges(): Promise<string[]> {
+    return (await git(this.root, ["diff", "--cached", "--name-only"])).split("\n").filter(Boolean);
+  }
+
+  /** A merge git refused before it began (no conflict): the staged files when there are any, else git's words. */
+  private async whyNoMerge(error: Error): Promise<Error> {
+    const staged = await this.stagedChanges().catch(() => []);
+    return staged.length ? new Error(stagedMessage(this.root, staged)) : error;
   }
 
   /** Removes the worktree's directory; its branch is deleted only when `deleteBranch` (after a clean merge). */
@@ -170,4 +177,10 @@ export class WorktreeSet {
     this.repositoryQueue = run.catch(() => {});
     return run;
   }
+}
+
+/** Why changes staged in `root` stop the merges, with what to do. */
+export function stagedMessage(root: string, staged: string[]): string {
+  const named = staged.slice(0, 5).join(", ") + (staged.length > 5 ? ` and ${staged.length - 5} more` : "");
+  return `changes are staged in ${root} (${named}), and git merges nothing over them: commit or unstage them (git restore --staged .)`;
 }

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { loadConfig } from "../../config/load.ts";
 import { dataDir } from "../../config/paths.ts";
 import { prepareAgent } from "../../app/agent-factory.ts";
@@ -118,9 +119,13 @@ function noTask(): never {
   throw new UserError('no task given: codetether swarm "TASK" (or pipe it on stdin with -, or --resume ID)', 2);
 }
 
+/** A swarm to resume: one that did not complete, in a workspace that is still there. */
 function findSwarm(store: SwarmStore, id: string): SwarmRecord {
   const record = store.get(id);
   if (!record) throw new UserError(`swarm not found: ${id} (see: codetether swarm list)`);
+  if (record.status === "completed") throw new UserError(`swarm ${id} completed: there is nothing to resume`);
+  if (!existsSync(record.workspace))
+    throw new UserError(`swarm ${id} worked in ${record.workspace}, which no longer exists: it cannot be resumed`);
   return record;
 }
 
