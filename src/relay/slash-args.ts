@@ -50,6 +50,7 @@ export function parseSlashRun(prompt: string): SlashRun | undefined {
       if (!models.length)
         throw new UserError(`--models takes provider/model names, comma-separated (${USAGE[command]})`, 2);
     } else if (word === "--no-prd" && command === "autochat") words.shift();
+    else if (/^--\w/.test(word)) throw new UserError(`unknown option ${word} (${USAGE[command]})`, 2);
     else break;
   }
   const task = words.join(" ").trim();

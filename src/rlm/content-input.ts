@@ -46,6 +46,9 @@ export async function openContent(input: ContentInput): Promise<OpenedContent> {
       sources.push({ name: "stdin", path });
     }
     if (sources.length === 0) throw new UserError("no content given: use -f FILE (or a glob) or --content TEXT|-", 2);
+    // An empty input (stdin at its end in a cron job, an empty log) has no answer: the model would make one up.
+    if (sources.every((source) => statSync(source.path).size === 0))
+      throw new UserError(`the content is empty (${sources.map((source) => source.name).join(", ")})`, 2);
     const corpus = Corpus.open(sources);
     return {
       corpus,

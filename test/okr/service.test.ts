@@ -88,4 +88,7 @@ test("/go and /autochat prompts: agents, rounds, models, --no-prd, --resume, and
   assert.equal(parseSlashRun("please /go"), undefined);
   assert.throws(() => parseSlashRun("/autochat 9 x"), /the agent count must be 1 to 8/);
   assert.throws(() => parseSlashRun("/go"), /no task given: \/go/);
+  assert.throws(() => parseSlashRun("/go --bogus x"), /^UserError: unknown option --bogus \(\/go \[--agents N\]/);
+  assert.throws(() => parseSlashRun("/autochat --no-prd --norounds 2 x"), /unknown option --norounds/);
+  assert.equal(parseSlashRun("/go fix the --bogus flag")?.task, "fix the --bogus flag");
 });

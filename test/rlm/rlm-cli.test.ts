@@ -158,6 +158,14 @@ test("bad input: one-line errors and exit 2", async () => {
   r = await runCli(t.sandbox, ["rlm", ...model, "q", "-f", "logs/*.log"]);
   assert.equal(r.code, 2);
   assert.equal(r.stderr, "codetether: no files match logs/*.log\n");
+  writeFileSync(join(t.sandbox.workspace, "empty.log"), "");
+  const requests = t.fake.requests.length;
+  r = await runCli(t.sandbox, ["rlm", ...model, "q", "-f", "empty.log"]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, "codetether: the content is empty (empty.log)\n");
+  r = await runCli(t.sandbox, ["rlm", ...model, "q", "--content", "-"], { input: "" });
+  assert.equal(r.stderr, "codetether: the content is empty (stdin)\n");
+  assert.equal(t.fake.requests.length, requests, "no model call over nothing");
   r = await runCli(t.sandbox, ["rlm", ...model, "q", "--content", "x", "--max-iterations", "0"]);
   assert.notEqual(r.code, 0);
   assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
