@@ -14,14 +14,18 @@ const REFUSED_HTTP = new Set([401, 403, 408, 413, 429, 431, 503]);
  * aggregation. Mount it before authentication so refused calls are recorded too:
  * `mountPublic("/", auditRequests(sink))`.
  */
-export function auditRequests(sink: ApiAuditSink): RequestHandler {
-  return (req, res, next) => {
+export function auditRequests(sink: ApiAuditSink): RequestHandler & { settled(): Promise<void> } {
+  let open = 0;
+  const wake: Array<() => void> = [];
+  const handler: RequestHandler = (req, res, next) => {
     if (NOT_AUDITED.has(req.path)) return next();
     const started = performance.now();
     const path = auditedPath(req.originalUrl.split("?")[0]!);
+    open++;
     const done = () => {
       res.off("finish", done);
       res.off("close", done);
+      if (--open === 0) for (const resolve of wake.splice(0)) resolve();
       const status = res.writableFinished ? res.statusCode : 499; // 499: the client closed before the answer
       const input = {
         actor: apiActor(req.headers.authorization, status !== 401, req.socket.remoteAddress),
@@ -37,4 +41,11 @@ export function auditRequests(sink: ApiAuditSink): RequestHandler {
     res.on("close", done);
     next();
   };
+  /**
+   * Resolves once every call seen so far has been recorded. A response whose socket was destroyed closes
+   * some turns of the loop later (a worker's task stream at shutdown): a shutdown waits for it before
+   * closing the audit log.
+   */
+  const settled = () => (open === 0 ? Promise.resolve() : new Promise<void>((resolve) => wake.push(resolve)));
+  return Object.assign(handler, { settled });
 }

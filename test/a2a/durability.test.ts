@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
+import { runCli } from "../support/cli.ts";
+import { startWorker } from "../worker/cluster.ts";
 import { v1Peer } from "./peers.ts";
 import { startServe, TOKEN, waitFor } from "./serve-process.ts";
 
@@ -138,5 +140,22 @@ test("kill -9 with a task queued for workers: after restart the A2A task is fail
     }
   } finally {
     sandbox.cleanup();
+  }
+});
+
+test("SIGTERM with a worker connected: its task stream's end is in the audit trail, no audit append fails", async () => {
+  const serve = await startServe({ fake });
+  const worker = startWorker({ fake, server: serve.endpoints.http, name: "w", workspace: serve.sandbox.workspace });
+  try {
+    await waitFor(() => /task stream connected/.test(worker.stderr()) || undefined, "the worker's task stream");
+    assert.equal(await serve.stop(), 0);
+    assert.doesNotMatch(serve.stderr(), /append failed/);
+    const query = await runCli(serve.sandbox, ["audit", "query", "--resource", "/v1/worker/tasks/stream", "--json"]);
+    assert.equal(query.code, 0, query.stderr);
+    assert.equal(JSON.parse(query.stdout).events[0]?.status, "499", query.stdout);
+  } finally {
+    await worker.kill();
+    worker.sandbox.cleanup();
+    serve.sandbox.cleanup();
   }
 });

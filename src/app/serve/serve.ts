@@ -28,6 +28,7 @@ import { createPluginsRouter } from "../../plugins/http-router.ts";
 import { mountSelfDeployment } from "../../k8s/mount.ts";
 import { mountCognition } from "../../cognition/mount.ts";
 import { createServerApp, type ServerApp } from "../../server/app.ts";
+import { setTimeout as delay } from "node:timers/promises";
 import { createHttpServer } from "../../server/http-server.ts";
 import { escapeForLog } from "../../util/log-escape.ts";
 import { redactText } from "../../util/redact.ts";
@@ -191,6 +192,9 @@ async function serveWithDataDir(options: ServeOptions): Promise<ServeHandle> {
     http.closeAllConnections();
     await grpcStopped;
     languageServers.shutdown();
+    // The responses of the connections just closed (a worker's task stream ends 499) are recorded on
+    // later turns of the loop: the audit log closes after them (waiting a second at most: a stop must end).
+    await Promise.race([apiAudit.settled(), delay(1000, undefined, { ref: false })]);
     apiAudit.flush();
     await durableLogs.close();
     await database?.close();
