@@ -1,4 +1,5 @@
 import { APICallError } from "ai";
+import { redactText } from "../util/redact.ts";
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -32,8 +33,15 @@ export function retryDelay(error: unknown, attempt: number, policy: RetryPolicy)
   return Math.min(policy.initialDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
 }
 
-/** A readable one-line description of a provider failure (status, and the provider's message when it sent one). */
+/**
+ * A readable one-line description of a provider failure (status, and the provider's message when it sent one),
+ * redacted: a provider may echo the key it refused.
+ */
 export function describeProviderError(error: unknown): string {
+  return redactText(describe(error));
+}
+
+function describe(error: unknown): string {
   if (APICallError.isInstance(error)) {
     if (!error.statusCode) return `cannot reach the model provider at ${error.url}: ${firstLine(error.message)}`;
     const status = `HTTP ${error.statusCode}`;

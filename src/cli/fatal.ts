@@ -1,5 +1,6 @@
 import { UserError, errorMessage } from "../contracts/errors.ts";
 import type { CrashContext } from "./crash/record-crash.ts";
+import { redactText } from "../util/redact.ts";
 
 let ending = false;
 
@@ -11,7 +12,7 @@ export function reportFatal(error: unknown, context: CrashContext = { command: "
   if (ending) return; // a second failure while the first is being reported
   ending = true;
   if (process.env.CODETETHER_DEBUG === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-  process.stderr.write(`codetether: ${errorMessage(error)}\n`);
+  process.stderr.write(`codetether: ${redactText(errorMessage(error))}\n`);
   if (error instanceof UserError) process.exit(error.exitCode);
   // The recorder (config, report builder) loads only on this path, keeping start-up light.
   import("./crash/record-crash.ts")

@@ -103,6 +103,21 @@ test("an auth error from the provider is one line and exit 1", async () => {
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
+test("a provider error that echoes the key is redacted on stderr and in --json", async () => {
+  const key = "custom-canary-key-0123456789";
+  const echo = { error: { status: 401, body: { error: { message: `Incorrect API key provided: ${key}` } } } };
+  t.sandbox.writeConfig(`${fakeProviderToml(t.fake.url)}api_key_env = "FAKE_PROVIDER_KEY"\n`);
+  t.fake.push(echo, echo);
+  const env = { FAKE_PROVIDER_KEY: key };
+  const text = await runCli(t.sandbox, ["run", ...model, "hi"], { env });
+  assert.equal(text.code, 1);
+  assert.match(text.stderr, /HTTP 401 \(check the API key\): Incorrect API key provided: \[REDACTED\]/);
+  const json = await runCli(t.sandbox, ["run", ...model, "--json", "hi"], { env });
+  assert.equal(json.code, 1);
+  assert.match(json.stdout, /"type":"error"/);
+  for (const out of [text.stdout, text.stderr, json.stdout, json.stderr]) assert.ok(!out.includes(key), out);
+});
+
 test("an unreachable base URL fails fast with a clear message", async () => {
   t.sandbox.writeConfig(fakeProviderToml("http://127.0.0.1:9"));
   const r = await runCli(t.sandbox, ["run", ...model, "hi"]);
