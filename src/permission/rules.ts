@@ -17,14 +17,16 @@ export interface PermissionRule {
 
 /**
  * The built-in baseline; everything else is appended after it and wins when it matches
- * (reads and edits allowed, `.env` files ask, anything outside the workspace asks, private and
- * loopback addresses are refused to network tools unless a rule allows them).
+ * (reads and edits allowed, `.env` files ask to be read or changed, anything outside the workspace asks,
+ * private and loopback addresses are refused to network tools unless a rule allows them).
  */
 export const DEFAULT_RULES: PermissionRule[] = [
   { permission: "*", pattern: "*", action: "allow", source: "default" },
-  { permission: "read", pattern: "*.env", action: "ask", source: "default" },
-  { permission: "read", pattern: "*.env.*", action: "ask", source: "default" },
-  { permission: "read", pattern: "*.env.example", action: "allow", source: "default" },
+  ...(["read", "edit"] as const).flatMap((permission) => [
+    { permission, pattern: "*.env", action: "ask" as const, source: "default" },
+    { permission, pattern: "*.env.*", action: "ask" as const, source: "default" },
+    { permission, pattern: "*.env.example", action: "allow" as const, source: "default" },
+  ]),
   { permission: "external_directory", pattern: "*", action: "ask", source: "default" },
   { permission: "private_network", pattern: "*", action: "deny", source: "default" },
 ];

@@ -43,7 +43,7 @@ test("wildcards: * spans slashes, ? is one character, a trailing ' *' also match
   assert.ok(matchWildcard("price$(x)", "price$(x)"), "regex characters are literal");
 });
 
-test("defaults: reads, in-workspace edits and bash are allowed; .env reads and outside paths ask", () => {
+test("defaults: reads, in-workspace edits and bash are allowed; .env reads and edits and outside paths ask", () => {
   const e = engine();
   assert.deepEqual(actions(e, read("src/a.ts")), ["allow"]);
   assert.deepEqual(actions(e, write("src/a.ts")), ["allow"]);
@@ -52,6 +52,9 @@ test("defaults: reads, in-workspace edits and bash are allowed; .env reads and o
   assert.deepEqual(actions(e, read("config/prod.env")), ["ask"]);
   assert.deepEqual(actions(e, read(".env.local")), ["ask"]);
   assert.deepEqual(actions(e, read(".env.example")), ["allow"]);
+  assert.deepEqual(actions(e, write(".env")), ["ask"]);
+  assert.deepEqual(actions(e, write("deploy/.env.production")), ["ask"]);
+  assert.deepEqual(actions(e, write(".env.example")), ["allow"]);
   assert.deepEqual(actions(e, write(join(root, "outside.txt"))), ["ask", "allow"]);
   assert.deepEqual(actions(e, read("../outside.txt")), ["ask", "allow"]);
 });

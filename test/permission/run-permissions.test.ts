@@ -52,6 +52,15 @@ test("--auto-approve all lets the outside edit through; an explicit deny rule st
   );
 });
 
+test("a .env file is not changed without approval: refused with nobody to ask", async () => {
+  writeFileSync(join(t.sandbox.workspace, ".env"), "API_KEY=mine\n");
+  t.fake.push([{ tool: "write_file", input: { path: ".env", content: "API_KEY=changed\n" } }], "ok");
+  const r = await runCli(t.sandbox, ["run", ...model, "write .env"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(toolResultSent(1), /permission denied: write_file on .*\.env needs approval/);
+  assert.equal(readFileSync(join(t.sandbox.workspace, ".env"), "utf8"), "API_KEY=mine\n");
+});
+
 test("--auto-approve safe approves a .env read but not an asked-for command", async () => {
   t.sandbox.writeConfig(`${fakeProviderToml(t.fake.url)}\n[permission]\nbash = "ask"\n`);
   writeFileSync(join(t.sandbox.workspace, ".env"), "SECRET=1");
