@@ -1,5 +1,6 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
-import { parse, stringify } from "smol-toml";
+import { patch } from "@decimalturn/toml-patch";
+import { parse } from "smol-toml";
 import type { z } from "zod";
 import { UserError } from "../contracts/errors.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
@@ -9,15 +10,16 @@ import { configSchema } from "./schema.ts";
 /**
  * Applies `a.b=value` assignments to the config file: a value is read as a TOML value when it parses
  * as one (numbers, booleans, arrays, quoted strings), else as a bare string. The whole result is
- * validated against `schema` before one atomic write, so a refused assignment changes nothing. smol-toml
- * does not keep comments, so a rewritten file loses them. Returns the keys and values set.
+ * validated against `schema` before one atomic write, so a refused assignment changes nothing. The file is
+ * patched, not rewritten: its comments, order and formatting stay. Returns the keys and values set.
  */
 export function setConfigValues(
   path: string,
   assignments: string[],
   schema: z.ZodType = configSchema,
 ): Array<{ key: string; value: unknown }> {
-  const doc = readDocument(path);
+  const text = readText(path);
+  const doc = parseDocument(path, text);
   const set = assignments.map((assignment) => assign(doc, assignment));
   const result = schema.safeParse(doc);
   if (!result.success) {
@@ -30,7 +32,8 @@ export function setConfigValues(
   }
   // Through a symlink (a dotfiles repo) to the real file, keeping its permissions (0600 with tokens in it).
   const target = existingRealPath(path);
-  writeFileAtomic(target, stringify(doc) + "\n", modeOf(target));
+  const patched = patch(text, doc);
+  writeFileAtomic(target, patched.endsWith("\n") ? patched : `${patched}\n`, modeOf(target));
   return set;
 }
 
@@ -70,13 +73,17 @@ function modeOf(path: string): number {
   }
 }
 
-function readDocument(path: string): Record<string, unknown> {
-  let text = "";
+/** The file's text; empty when there is no file yet. */
+function readText(path: string): string {
   try {
-    text = readFileSync(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new UserError(`cannot read config ${path}`);
+    return "";
   }
+}
+
+function parseDocument(path: string, text: string): Record<string, unknown> {
   try {
     return parse(text) as Record<string, unknown>;
   } catch (error) {

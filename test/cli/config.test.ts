@@ -218,6 +218,27 @@ test("--show masks keys named like apikey, auth, pass, private_key*, secret, tok
   assert.match(r.stdout, /sse\?api_key=\*\*\*\*&region=eu&access_token=\*\*\*\*/);
 });
 
+test("--set patches the file: its comments, order and formatting stay", async () => {
+  const before = [
+    "# My config: notes that matter",
+    "[providers.local]",
+    'type = "openai-compatible"   # the scripted one',
+    'base_url = "http://127.0.0.1:9/v1"',
+    "",
+    "[ui]",
+    "# dark at night",
+    'theme = "dark"',
+    "",
+  ].join("\n");
+  writeFileSync(sandbox.configPath, before);
+  const r = await runCli(sandbox, ["config", "--set", "ui.theme=light", "--set", "session.auto_save=false"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(
+    readFileSync(sandbox.configPath, "utf8"),
+    before.replace('theme = "dark"', 'theme = "light"') + "\n[session]\nauto_save = false\n",
+  );
+});
+
 test("--set keeps the file's permissions and writes through a symlink to the real file", async () => {
   const real = join(sandbox.root, "dotfiles-config.toml");
   writeFileSync(real, `[default]\nagent = "build"\n`);
