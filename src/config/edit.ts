@@ -5,7 +5,7 @@ import type { z } from "zod";
 import { UserError } from "../contracts/errors.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { describeIssue, issueKey } from "./describe-issue.ts";
-import { configSchema } from "./schema.ts";
+import { configSchema, type Config } from "./schema.ts";
 
 /**
  * Applies `a.b=value` assignments to the config file: a value is read as a TOML value when it parses
@@ -17,6 +17,8 @@ export function setConfigValues(
   path: string,
   assignments: string[],
   schema: z.ZodType = configSchema,
+  /** Checks beyond the schema, of the config as it would be; throws a UserError to refuse. */
+  check?: (config: Config, keys: string[]) => void,
 ): Array<{ key: string; value: unknown }> {
   const text = readText(path);
   const doc = parseDocument(path, text);
@@ -30,6 +32,10 @@ export function setConfigValues(
     const ofAssignment = set.some(({ key: k }) => k === key || k.startsWith(`${key}.`) || key.startsWith(`${k}.`));
     throw new UserError(ofAssignment ? problem : `invalid config ${path}: ${problem}`);
   }
+  check?.(
+    result.data as Config,
+    set.map(({ key }) => key),
+  );
   // Through a symlink (a dotfiles repo) to the real file, keeping its permissions (0600 with tokens in it).
   const target = existingRealPath(path);
   const patched = patch(text, doc);

@@ -41,13 +41,9 @@ export async function resolveModel(ref: string | undefined, config: Config, env 
   const chosen = ref ?? defaultModelRef(config) ?? (await firstProviderWithKey(config, env));
   if (!chosen) throw new UserError(noProviderGuidance(), 2);
   const { providerId, modelId: requested } = parseModelRef(chosen);
+  checkProvider(providerId, chosen, config);
   const info = findProvider(providerId);
   const providerConfig = config.providers[providerId];
-  if (!info && providerConfig?.type !== "openai-compatible") {
-    // A built-in with a [providers.<id>] table (e.g. a base_url override) is one provider, listed once.
-    const known = [...new Set([...PROVIDERS.map((p) => p.id), ...Object.keys(config.providers)])].join(", ");
-    throw new UserError(`unknown provider '${providerId}' in model '${chosen}' (known: ${known})`);
-  }
   const modelId = requested ?? providerConfig?.model ?? info?.defaultModel;
   if (!modelId)
     throw new UserError(
@@ -68,6 +64,14 @@ export async function resolveModel(ref: string | undefined, config: Config, env 
     contextWindow: providerConfig?.context_window ?? modelInfo?.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
     language: await cachedLanguageModel(kind, providerId, modelId, info, providerConfig, credentials, env),
   };
+}
+
+/** A one-line error unless `providerId` (of model `ref`) is built in or a `[providers]` table of its own kind. */
+export function checkProvider(providerId: string, ref: string, config: Pick<Config, "providers">): void {
+  if (findProvider(providerId) || config.providers[providerId]?.type === "openai-compatible") return;
+  // A built-in with a [providers.<id>] table (e.g. a base_url override) is one provider, listed once.
+  const known = [...new Set([...PROVIDERS.map((p) => p.id), ...Object.keys(config.providers)])].join(", ");
+  throw new UserError(`unknown provider '${providerId}' in model '${ref}' (known: ${known})`);
 }
 
 /**

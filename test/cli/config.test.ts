@@ -29,6 +29,25 @@ test("config --set writes typed values, validates, and --show prints the effecti
   assert.equal(shown.data_dir, sandbox.dataDir);
 });
 
+test("--set of a default model or provider nobody can resolve is refused; a [providers] table makes one known", async () => {
+  const r = await runCli(sandbox, ["config", "--set", "default.model=nosuch/foo"]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^codetether: unknown provider 'nosuch' in model 'nosuch\/foo' \(known: .*anthropic.*\)\n$/);
+  const provider = await runCli(sandbox, ["config", "--set", "default.provider=nosuch"]);
+  assert.match(provider.stderr, /^codetether: unknown provider 'nosuch'/);
+  const both = await runCli(sandbox, [
+    "config",
+    "--set",
+    "providers.nosuch.type=openai-compatible",
+    "--set",
+    "providers.nosuch.base_url=http://127.0.0.1:9/v1",
+    "--set",
+    "default.model=nosuch/foo",
+  ]);
+  assert.equal(both.code, 0, both.stderr);
+  assert.match(readFileSync(sandbox.configPath, "utf8"), /model = "nosuch\/foo"/);
+});
+
 test("an invalid --set is refused and leaves the file untouched", async () => {
   writeFileSync(sandbox.configPath, '# keep me\n[ui]\ntheme = "dark"\n');
   const r = await runCli(sandbox, ["config", "--set", "session.auto_save=maybe"]);
