@@ -93,7 +93,7 @@ test("invalid YAML frontmatter is one line with the file's line number", () => {
   const dir = join(root, "yaml-ws", ".codetether", "agents");
   writeAgent(dir, "broken.md", "---\ndescription: x\n  mode: subagent\n---\n");
   assert.throws(
-    () => listProfiles(join(root, "yaml-ws"), env),
+    () => resolveProfile("broken", join(root, "yaml-ws"), env),
     /^UserError: invalid agent file .*broken\.md: line 2: [^\n]+$/,
   );
 });
@@ -138,12 +138,15 @@ test("an unknown agent is a one-line error listing the known ones", () => {
   );
 });
 
-test("a bad agent file is a one-line error naming the file and key", () => {
+test("a bad agent file is a one-line error naming the file and key, for a run that asks for it only", () => {
   const dir = join(root, "bad-ws", ".codetether", "agents");
+  const ws = join(root, "bad-ws");
   writeAgent(dir, "oops.md", "---\ndescription: x\ncolour: red\n---\n");
-  assert.throws(() => listProfiles(join(root, "bad-ws"), env), /invalid agent file .*oops\.md: unknown key 'colour'/);
+  assert.throws(() => resolveProfile("oops", ws, env), /invalid agent file .*oops\.md: unknown key 'colour'/);
   writeAgent(dir, "oops.md", "---\ndescription: x\npermission:\n  bash: sometimes\n---\n");
-  assert.throws(() => listProfiles(join(root, "bad-ws"), env), /invalid agent file .*oops\.md: 'permission.bash'/);
+  assert.throws(() => resolveProfile("oops", ws, env), /invalid agent file .*oops\.md: 'permission.bash'/);
+  assert.equal(resolveProfile("build", ws, env).name, "build");
+  assert.ok(!listProfiles(ws, env).some((p) => p.name === "oops"));
 });
 
 test("profileTools applies the allow list, then the deny list, with globs", () => {

@@ -1,6 +1,8 @@
 // `codetether doctor` on a real setup: a custom provider, MCP servers (one reachable, one broken), a
 // language server missing from PATH, then an invalid config.
 import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fakeProviderToml, makeSandbox, runCli, type Sandbox } from "../support/cli.ts";
 import { startFakeModel, type FakeModel } from "../support/fake-model.ts";
@@ -68,4 +70,34 @@ test("doctor with an invalid config and no provider: both fail, the rest is stil
   assert.match(config.detail, /max_steps/);
   assert.equal(checks.find((c) => c.area === "default model")!.status, "fail");
   assert.ok(checks.some((c) => c.area === "sandbox"));
+});
+
+test("doctor fails an invalid agent file and a data dir that is a file; run says what is wrong in one line, and only a run of that agent fails", async () => {
+  const home = makeSandbox();
+  try {
+    home.writeConfig(fakeProviderToml(fake.url));
+    mkdirSync(join(home.workspace, ".codetether", "agents"), { recursive: true });
+    writeFileSync(join(home.workspace, ".codetether", "agents", "broken.md"), "---\ndescription: x\n  mode: y\n---\n");
+    const dataFile = join(home.root, "datafile");
+    writeFileSync(dataFile, "");
+    const env = { CODETETHER_DATA_DIR: dataFile };
+    const r = await runCli(home, ["doctor", "--json"], { env });
+    assert.equal(r.code, 1);
+    const checks = JSON.parse(r.stdout) as Check[];
+    assert.deepEqual(
+      checks.filter((c) => c.status === "fail").map((c) => c.area),
+      ["data dir", "agents"],
+    );
+    assert.match(checks.find((c) => c.area === "agents")!.detail, /^invalid agent file .*broken\.md: line 2/);
+    assert.equal(checks.find((c) => c.area === "data dir")!.detail, `${dataFile} is not a directory`);
+    const run = await runCli(home, ["run", "-m", "fake/fake-model", "hi"], { env });
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr, `codetether: ${dataFile} cannot be a directory: a file is in the way\n`);
+    fake.push("hello");
+    const unrelated = await runCli(home, ["run", "-m", "fake/fake-model", "hi"]);
+    assert.equal(unrelated.code, 0, unrelated.stderr);
+    assert.equal(unrelated.stdout.trim(), "hello");
+  } finally {
+    home.cleanup();
+  }
 });

@@ -5,8 +5,11 @@ import { UserError } from "../../contracts/errors.ts";
 import { parseMarkdownWithFrontmatter } from "../../util/frontmatter.ts";
 import { agentFrontmatterSchema, type AgentProfile } from "./profile.ts";
 
-/** Every `*.md` agent file of a directory, parsed; a missing directory is none, a bad file a one-line error. */
-export function loadAgentFiles(dir: string): AgentProfile[] {
+/** One agent file: its profile, or why it is invalid (a one-line UserError naming the file). */
+export type AgentFile = { path: string; profile: AgentProfile } | { path: string; error: UserError };
+
+/** Every `*.md` agent file of a directory, parsed; a missing directory is none. */
+export function loadAgentFiles(dir: string): AgentFile[] {
   // Read on every task and run, and usually absent: a stat costs less than the error readdir throws.
   if (!existsSync(dir)) return [];
   let names: string[];
@@ -17,7 +20,15 @@ export function loadAgentFiles(dir: string): AgentProfile[] {
   } catch {
     return [];
   }
-  return names.map((name) => parseAgentFile(join(dir, name), readFileSync(join(dir, name), "utf8")));
+  return names.map((name) => {
+    const path = join(dir, name);
+    try {
+      return { path, profile: parseAgentFile(path, readFileSync(path, "utf8")) };
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      return { path, error };
+    }
+  });
 }
 
 export function parseAgentFile(path: string, text: string): AgentProfile {

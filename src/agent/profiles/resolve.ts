@@ -1,10 +1,10 @@
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { configDir } from "../../config/paths.ts";
 import type { Tool } from "../../contracts/tool.ts";
 import { UserError } from "../../contracts/errors.ts";
 import { matchWildcard } from "../../permission/wildcard.ts";
 import { BUILTIN_PROFILES } from "./builtin.ts";
-import { loadAgentFiles } from "./load-files.ts";
+import { loadAgentFiles, type AgentFile } from "./load-files.ts";
 import type { AgentProfile } from "./profile.ts";
 
 /** Where custom agents live: the user's, then the project's (later ones override earlier ones by name). */
@@ -12,11 +12,19 @@ export function agentDirs(workspace: string, env = process.env): string[] {
   return [join(configDir(env), "agents"), join(workspace, ".codetether", "agents")];
 }
 
-/** Built-in agents overridden by the user's, overridden by the project's; sorted by name. */
+/** The custom agent files, the user's then the project's. */
+export function agentFiles(workspace: string, env = process.env): AgentFile[] {
+  return agentDirs(workspace, env).flatMap((dir) => loadAgentFiles(dir));
+}
+
+/**
+ * Built-in agents overridden by the user's, overridden by the project's; sorted by name. An invalid file is
+ * left out: it fails only a run that asks for it (see resolveProfile), and `doctor` names it.
+ */
 export function listProfiles(workspace: string, env = process.env): AgentProfile[] {
   const byName = new Map<string, AgentProfile>();
-  for (const profile of [...BUILTIN_PROFILES, ...agentDirs(workspace, env).flatMap((dir) => loadAgentFiles(dir))])
-    byName.set(profile.name, profile);
+  const custom = agentFiles(workspace, env).flatMap((file) => ("profile" in file ? [file.profile] : []));
+  for (const profile of [...BUILTIN_PROFILES, ...custom]) byName.set(profile.name, profile);
   // Names are plain identifiers: code-point order, without starting ICU's collator (~7 ms) on every run.
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -25,8 +33,10 @@ export function listProfiles(workspace: string, env = process.env): AgentProfile
 export function resolveProfile(name: string, workspace: string, env = process.env): AgentProfile {
   const profiles = listProfiles(workspace, env);
   const profile = profiles.find((p) => p.name === name);
-  if (!profile) throw new UserError(`unknown agent '${name}'; known agents: ${profiles.map((p) => p.name).join(", ")}`);
-  return profile;
+  if (profile) return profile;
+  const invalid = agentFiles(workspace, env).find((file) => "error" in file && basename(file.path, ".md") === name);
+  if (invalid && "error" in invalid) throw invalid.error;
+  throw new UserError(`unknown agent '${name}'; known agents: ${profiles.map((p) => p.name).join(", ")}`);
 }
 
 /** The tools a profile may use: its allow list (all when absent) minus its deny list; globs allowed. */

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { delimiter, dirname, isAbsolute, join } from "node:path";
 import { loadConfig } from "../../config/load.ts";
@@ -9,6 +9,7 @@ import { languageServers } from "../../lsp/config.ts";
 import { connectMcp } from "../../mcp/connections.ts";
 import { listModels } from "../../provider/model-list.ts";
 import { resolveModel } from "../../provider/resolve.ts";
+import { agentFiles } from "../../agent/profiles/resolve.ts";
 import { describeSandbox } from "../../sandbox/runner.ts";
 
 export interface Check {
@@ -37,6 +38,7 @@ export async function runChecks(explicitConfig: string | undefined, workspace: s
     checks.push(fail("config", errorMessage(error)));
   }
   checks.push(dataDirCheck(dataDir()));
+  checks.push(agentFilesCheck(workspace));
   checks.push(...(await providerChecks(config)));
   checks.push(sandboxCheck(config, await describeSandbox(config.sandbox)));
   checks.push(...languageServerChecks(config));
@@ -45,8 +47,17 @@ export async function runChecks(explicitConfig: string | undefined, workspace: s
   return checks;
 }
 
+/** Custom agent files: an invalid one fails every run that asks for its agent. */
+function agentFilesCheck(workspace: string): Check {
+  const files = agentFiles(workspace);
+  const invalid = files.flatMap((file) => ("error" in file ? [file.error.message] : []));
+  if (invalid.length) return fail("agents", invalid.join("\n"));
+  return ok("agents", files.length ? `${files.length} custom agent file(s) valid` : "built-in only");
+}
+
 function dataDirCheck(dir: string): Check {
   if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) return fail("data dir", `${dir} is not a directory`);
     try {
       accessSync(dir, constants.W_OK);
       return ok("data dir", dir);
@@ -56,6 +67,7 @@ function dataDirCheck(dir: string): Check {
   }
   let parent = dirname(dir);
   while (!existsSync(parent)) parent = dirname(parent);
+  if (!statSync(parent).isDirectory()) return fail("data dir", `${dir} cannot be created: ${parent} is a file`);
   try {
     accessSync(parent, constants.W_OK);
     return ok("data dir", `${dir} (created on first use)`);
