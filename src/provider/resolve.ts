@@ -38,7 +38,7 @@ export function parseModelRef(ref: string): { providerId: string; modelId?: stri
  * provider that has a key (the seed's default, moonshotai, first). Throws first-run guidance when none.
  */
 export async function resolveModel(ref: string | undefined, config: Config, env = process.env): Promise<ResolvedModel> {
-  const chosen = ref ?? defaultModelRef(config) ?? (await firstProviderWithKey(config, env));
+  const chosen = ref ?? (await defaultOrFirstWithKey(config, env));
   if (!chosen) throw new UserError(noProviderGuidance(), 2);
   const { providerId, modelId: requested } = parseModelRef(chosen);
   checkProvider(providerId, chosen, config);
@@ -108,6 +108,11 @@ export function defaultModelRef(config: Config): string | undefined {
   if (model?.includes("/")) return model;
   if (provider) return model ? `${provider}/${model}` : provider;
   return undefined;
+}
+
+/** The model a run without `-m` uses: `[default]`'s, else the first provider with a key (maybe a provider alone). */
+export async function defaultOrFirstWithKey(config: Config, env = process.env): Promise<string | undefined> {
+  return defaultModelRef(config) ?? (await firstProviderWithKey(config, env));
 }
 
 async function firstProviderWithKey(config: Config, env: NodeJS.ProcessEnv): Promise<string | undefined> {

@@ -72,6 +72,11 @@ test("a base_url's password and query key are never printed by models or doctor"
       assert.match(r.stdout, /127\.0\.0\.1:9\/v1/, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
       assert.doesNotMatch(r.stdout + r.stderr, /PASSW0RD|QUERYKEY7/, args.join(" "));
     }
+    // No [default]: the model a run would use (the first custom provider's) is the one marked.
+    const listed = JSON.parse((await runCli(own, ["models", "--json"])).stdout);
+    assert.deepEqual(listed.find((p: { provider: string }) => p.provider === "gated").models, [
+      { ref: "gated/m1", default: true },
+    ]);
   } finally {
     own.cleanup();
   }

@@ -1,7 +1,7 @@
 import { loadConfig } from "../../config/load.ts";
 import { listModels, type ProviderListing } from "../../provider/model-list.ts";
 import { findProvider } from "../../provider/catalog.ts";
-import { defaultModelRef, parseModelRef } from "../../provider/resolve.ts";
+import { defaultOrFirstWithKey, parseModelRef } from "../../provider/resolve.ts";
 import type { Config } from "../../config/schema.ts";
 import { painter, printJson } from "../output.ts";
 
@@ -14,7 +14,7 @@ export interface ModelsOptions {
 /** `codetether models`: every usable provider's models, the default one marked; --json for scripts. */
 export async function modelsAction(filter: string | undefined, options: ModelsOptions): Promise<void> {
   const { config } = loadConfig(options.config);
-  const current = currentModel(config);
+  const current = await currentModel(config);
   const listings = (await listModels(config, { all: options.all }))
     .map((l) => ({ ...l, models: l.models.filter((m) => !filter || m.ref.includes(filter)) }))
     .filter((l) => l.models.length || (!filter && l.error));
@@ -50,9 +50,12 @@ function describe(listing: ProviderListing): string {
   return listing.custom ? `(custom · ${listing.baseUrl ?? "no base_url"} · ${key})` : `(${key})`;
 }
 
-/** `[default]`'s model as `provider/model`: a provider named alone means its configured or default model. */
-function currentModel(config: Config): string | undefined {
-  const ref = defaultModelRef(config);
+/**
+ * The model a run without `-m` uses, as `provider/model` (a provider named alone means its configured or
+ * default model): `[default]`'s, else the first provider with a key.
+ */
+async function currentModel(config: Config): Promise<string | undefined> {
+  const ref = await defaultOrFirstWithKey(config);
   if (!ref) return undefined;
   const { providerId, modelId } = parseModelRef(ref);
   const model = modelId ?? config.providers[providerId]?.model ?? findProvider(providerId)?.defaultModel;
