@@ -24,13 +24,24 @@ export async function withAttachments(prompt: string, paths: string[], cwd: stri
       images.push(image);
       continue;
     }
-    if (data.includes(0)) throw new UserError(`cannot attach ${path}: not text, nor a PNG, JPEG, GIF or WebP image`);
-    const text = data.toString("utf8");
+    const text = utf8Text(data);
+    if (text === undefined)
+      throw new UserError(`cannot attach ${path}: not UTF-8 text, nor a PNG, JPEG, GIF or WebP image`);
     const body = text.length > MAX_TEXT_BYTES ? `${text.slice(0, MAX_TEXT_BYTES)}\n[… truncated]` : text;
     texts.push(`<file path="${path}">\n${body}\n</file>`);
   }
   const text = [prompt, ...texts].join("\n\n");
   return images.length ? [{ type: "text", text }, ...images] : text;
+}
+
+/** The data as text when it is UTF-8 without NUL bytes (binary data is neither, almost always). */
+function utf8Text(data: Buffer): string | undefined {
+  if (data.includes(0)) return undefined;
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(data);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

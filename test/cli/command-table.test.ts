@@ -37,6 +37,22 @@ test("`codetether NAME --help` is what `codetether help NAME` prints with every 
   );
 });
 
+test("every command's --help, groups of subcommands included, ends with examples", () => {
+  const helpOf = (command: Command) => {
+    let text = "";
+    command.configureOutput({ writeOut: (chunk) => (text += chunk) });
+    command.outputHelp();
+    return text;
+  };
+  const missing: string[] = [];
+  const visit = (command: Command, path: string) => {
+    if (!/\nExamples:\n {2}\$ /.test(helpOf(command))) missing.push(path);
+    for (const sub of command.commands) if (sub.name() !== "help") visit(sub, `${path} ${sub.name()}`);
+  };
+  for (const [name, command] of Object.entries(COMMANDS)) visit(command(), name);
+  assert.deepEqual(missing, []);
+});
+
 test("an unknown command or option is still reported with a suggestion", async () => {
   const command = await runCli(sandbox, ["rn", "hi"]);
   assert.equal(command.code, 1);

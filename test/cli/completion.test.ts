@@ -25,6 +25,10 @@ test("the bash script completes commands, subcommands and options at any depth",
   assert.deepEqual(bashCompletes(r.stdout, "codetether sessions "), ["--help", "delete", "export", "list", "show"]);
   assert.deepEqual(bashCompletes(r.stdout, "codetether sessions export ses_1 --f"), ["--format"]);
   assert.deepEqual(bashCompletes(r.stdout, "codetether run --json --auto"), ["--auto-approve"]);
+  assert.deepEqual(bashCompletes(r.stdout, "codetether run --auto-approve "), ["all", "none", "safe"]);
+  assert.deepEqual(bashCompletes(r.stdout, "codetether run --auto-approve s"), ["safe"]);
+  assert.deepEqual(bashCompletes(r.stdout, "codetether okr approve --auto-approve "), ["all", "none", "safe"]);
+  assert.deepEqual(bashCompletes(r.stdout, "codetether run --auto-approve safe --js"), ["--json"]);
 });
 
 test("zsh reuses the bash script through bashcompinit; fish gets complete lines with descriptions", async () => {
@@ -37,7 +41,10 @@ test("zsh reuses the bash script through bashcompinit; fish gets complete lines 
     fish.stdout,
     /^complete -c codetether -n '__fish_seen_subcommand_from sessions; and not __fish_seen_subcommand_from list show export delete' -a show /m,
   );
-  assert.match(fish.stdout, /^complete -c codetether -n '__fish_seen_subcommand_from run' -l auto-approve -d /m);
+  assert.match(
+    fish.stdout,
+    /^complete -c codetether -n '__fish_seen_subcommand_from run' -l auto-approve -x -a 'all safe none' -d /m,
+  );
   const bad = await runCli(sandbox, ["completion", "tcsh"]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /Allowed choices are bash, zsh, fish/);

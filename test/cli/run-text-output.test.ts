@@ -86,4 +86,12 @@ test("run -f attaches images as image parts and text files after the prompt; a m
   const missing = await run("-f", "nope.png", "hi");
   assert.equal(missing.code, 1);
   assert.equal(missing.stderr, "codetether: cannot attach nope.png: not a file\n");
+  // Binary data with no NUL byte in it is still not text.
+  writeFileSync(join(t.sandbox.workspace, "blob.dat"), Buffer.from([0xff, 0xfe, 0x80, 0x41, 0xc3]));
+  const binary = await run("-f", "blob.dat", "hi");
+  assert.equal(binary.code, 1);
+  assert.equal(
+    binary.stderr,
+    "codetether: cannot attach blob.dat: not UTF-8 text, nor a PNG, JPEG, GIF or WebP image\n",
+  );
 });

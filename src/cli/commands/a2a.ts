@@ -1,3 +1,4 @@
+import { examples } from "./examples.ts";
 import { Command, Option } from "commander";
 
 const TRANSPORTS = ["jsonrpc", "rest", "grpc"];
@@ -15,9 +16,16 @@ function peerOptions(command: Command): Command {
 }
 
 export function a2aCommand(): Command {
-  const a2a = new Command("a2a").description(
-    "Talk to any A2A agent (spec 1.0 or 0.3; JSON-RPC, REST or gRPC, chosen from its card)",
-  );
+  const a2a = new Command("a2a")
+    .description("Talk to any A2A agent (spec 1.0 or 0.3; JSON-RPC, REST or gRPC, chosen from its card)")
+    .addHelpText(
+      "after",
+      examples(
+        "codetether a2a card http://localhost:4096",
+        'codetether a2a send http://localhost:4096 "add a --verbose flag" --stream',
+        "codetether a2a get http://localhost:4096 9f2e…",
+      ),
+    );
   a2a
     .command("card")
     .description("Show an agent's card: interfaces, skills, capabilities, security")

@@ -1,9 +1,13 @@
+import { examples } from "./examples.ts";
 import { Command } from "commander";
 
 export function archiveCommand(): Command {
-  const archive = new Command("archive").description(
-    "Archive closed segments of the event stream and audit trail to S3 / R2 ([archive] in config.toml)",
-  );
+  const archive = new Command("archive")
+    .description("Archive closed segments of the event stream and audit trail to S3 / R2 ([archive] in config.toml)")
+    .addHelpText(
+      "after",
+      examples("codetether archive push", "codetether archive list", "codetether archive fetch audit/writer-1 1"),
+    );
   archive
     .command("push")
     .description(

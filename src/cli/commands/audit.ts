@@ -1,10 +1,18 @@
+import { examples } from "./examples.ts";
 import { Command } from "commander";
 import { parsePositive } from "../option-parsers.ts";
 
 export function auditCommand(): Command {
-  const audit = new Command("audit").description(
-    "The tamper-evident audit trail: API calls, tool executions, session lifecycle",
-  );
+  const audit = new Command("audit")
+    .description("The tamper-evident audit trail: API calls, tool executions, session lifecycle")
+    .addHelpText(
+      "after",
+      examples(
+        "codetether audit verify",
+        "codetether audit query --action tool.execute --session ses_123",
+        "codetether audit head > /mnt/elsewhere/audit-head.jsonl",
+      ),
+    );
   audit
     .command("verify")
     .description(

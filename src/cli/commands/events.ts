@@ -1,10 +1,14 @@
+import { examples } from "./examples.ts";
 import { Command } from "commander";
 import { parsePositive } from "../option-parsers.ts";
 
 export function eventsCommand(): Command {
-  const events = new Command("events").description(
-    "The durable event stream of every session (JSONL with byte offsets)",
-  );
+  const events = new Command("events")
+    .description("The durable event stream of every session (JSONL with byte offsets)")
+    .addHelpText(
+      "after",
+      examples("codetether events tail --session ses_123 --follow", "codetether events replay ses_123"),
+    );
   events
     .command("tail")
     .description(

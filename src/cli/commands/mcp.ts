@@ -1,7 +1,13 @@
+import { examples } from "./examples.ts";
 import { Command } from "commander";
 
 export function mcpCommand(): Command {
-  const mcp = new Command("mcp").description("MCP servers configured in config.toml as [mcp.<name>]");
+  const mcp = new Command("mcp")
+    .description("MCP servers configured in config.toml as [mcp.<name>]")
+    .addHelpText(
+      "after",
+      examples("codetether mcp list", "codetether mcp list --json | jq '.[] | select(.status == \"failed\")'"),
+    );
   mcp
     .command("list")
     .description("Connect to every configured MCP server and show its status and tools")

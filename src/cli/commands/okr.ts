@@ -1,13 +1,19 @@
+import { examples } from "./examples.ts";
 import { Command, Option } from "commander";
 import { collect } from "../option-parsers.ts";
 
-const examples = (...lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join("\n")}`;
-
 /** `codetether okr …`: objectives and key results, their runs (from `run "/go TASK"`), approval and resume. */
 export function okrCommand(): Command {
-  const okr = new Command("okr").description(
-    "Objectives and key results: list, create, report, approve and resume runs",
-  );
+  const okr = new Command("okr")
+    .description("Objectives and key results: list, create, report, approve and resume runs")
+    .addHelpText(
+      "after",
+      examples(
+        "codetether okr list",
+        'codetether run "/go make the test suite pass"',
+        "codetether okr report --id 7c1e…",
+      ),
+    );
   okr
     .command("list")
     .description("List objectives, newest first, with their average key-result progress")

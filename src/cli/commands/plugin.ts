@@ -1,9 +1,17 @@
+import { examples } from "./examples.ts";
 import { Command } from "commander";
 
 export function pluginCommand(): Command {
-  const plugin = new Command("plugin").description(
-    "Ed25519-signed plugins: MCP stdio servers in <config dir>/plugins/<id>/, run sandboxed",
-  );
+  const plugin = new Command("plugin")
+    .description("Ed25519-signed plugins: MCP stdio servers in <config dir>/plugins/<id>/, run sandboxed")
+    .addHelpText(
+      "after",
+      examples(
+        "codetether plugin keygen",
+        "codetether plugin sign ./my-plugin --key ~/.config/codetether-agent/plugin-signing-key.pem",
+        "codetether plugin list",
+      ),
+    );
   plugin
     .command("keygen")
     .description("Create an Ed25519 signing key (private key file 0600) and print its public key")

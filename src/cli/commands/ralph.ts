@@ -1,3 +1,4 @@
+import { examples } from "./examples.ts";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parsePositive } from "../option-parsers.ts";
 
@@ -9,9 +10,14 @@ const parseRetries = (value: string) => {
 };
 
 export function ralphCommand(): Command {
-  const ralph = new Command("ralph").description(
-    "Autonomous PRD-driven development: a fresh agent per user story, each checked by the project's own quality gates",
-  );
+  const ralph = new Command("ralph")
+    .description(
+      "Autonomous PRD-driven development: a fresh agent per user story, each checked by the project's own quality gates",
+    )
+    .addHelpText(
+      "after",
+      examples('codetether ralph create-prd --feature "CSV export"', "codetether ralph run", "codetether ralph status"),
+    );
   ralph
     .command("create-prd")
     .description("Write a prd.json for a feature: drafted by a model from the codebase, or a template with --template")
