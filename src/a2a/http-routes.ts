@@ -32,12 +32,16 @@ export function mountA2A(
 
   // JSON-RPC lives at exactly `/a2a`; deeper paths (the REST binding) pass by.
   const jsonRpc = express.Router();
-  jsonRpc.all(
+  jsonRpc.post(
     "/",
     express.json({ limit: MAX_BODY, verify: refuseDeepNesting }),
     guardJsonRpc,
     jsonRpcHandler({ requestHandler, userBuilder, legacyCompat }),
   );
+  jsonRpc.all("/", (_req, res) => {
+    res.status(405).set("allow", "POST");
+    res.json({ jsonrpc: "2.0", id: null, error: { code: -32600, message: "Invalid request: JSON-RPC takes POST." } });
+  });
   jsonRpc.use(jsonRpcBodyErrors);
   server.mount(JSONRPC_PATH, jsonRpc);
   server.mount(

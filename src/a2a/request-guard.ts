@@ -28,6 +28,7 @@ export function refuseDeepNesting(_req: unknown, _res: unknown, body: Buffer): v
   }
 }
 
+const PARSE_ERROR = -32700;
 const INVALID_REQUEST = -32600;
 const INVALID_PARAMS = -32602;
 
@@ -52,6 +53,8 @@ export const guardJsonRpc: RequestHandler = (req, res, next) => {
   const request = req.body as Record<string, unknown> | null;
   const fail = (id: RpcId, code: number, message: string) =>
     void res.json({ jsonrpc: "2.0", id, error: { code, message } });
+  // The JSON parser reads an empty body as {}; it is no JSON at all.
+  if (req.headers["content-length"] === "0") return fail(null, PARSE_ERROR, "Invalid JSON payload: the body is empty.");
   if (typeof request !== "object" || request === null || Array.isArray(request))
     return fail(null, INVALID_REQUEST, "Invalid request: a JSON-RPC request must be an object.");
   if (!("id" in request) || !validId(request.id)) {

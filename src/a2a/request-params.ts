@@ -12,36 +12,66 @@ const object = z.record(z.string(), z.unknown());
 const count = z.number().int().nonnegative();
 const optional = <T extends z.ZodType>(schema: T) => schema.optional();
 
-/** A 1.0 part (ProtoJSON: text, raw, url or data). */
-const part = z.looseObject({
-  text: optional(text),
-  raw: optional(text),
-  url: optional(text),
-  filename: optional(text),
-  mediaType: optional(text),
-  metadata: optional(object),
-});
+/** A part that holds exactly one of `contents` (a oneof in ProtoJSON). */
+const oneOf = <T extends z.ZodType<Record<string, unknown>>>(schema: T, contents: string[]) =>
+  schema.refine((p) => contents.filter((key) => p[key] !== undefined).length === 1, {
+    message: `a part holds exactly one of ${contents.join(", ")}`,
+  });
 
-/** A 0.3 part (`kind`: text, file or data). */
-const legacyPart = z.looseObject({
-  kind: optional(text),
-  text: optional(text),
-  file: optional(object),
-  data: optional(object),
-  metadata: optional(object),
-});
+/** A 1.0 part (ProtoJSON). */
+const part = oneOf(
+  z.looseObject({
+    text: optional(text),
+    raw: optional(text),
+    url: optional(text),
+    data: optional(z.unknown()),
+    filename: optional(text),
+    mediaType: optional(text),
+    metadata: optional(object),
+  }),
+  ["text", "raw", "url", "data"],
+);
+
+/** A 0.3 part of the HTTP+JSON binding (ProtoJSON of the 0.3 proto). */
+const legacyProtoPart = oneOf(
+  z.looseObject({ text: optional(text), file: optional(object), data: optional(object), metadata: optional(object) }),
+  ["text", "file", "data"],
+);
+
+/** A 0.3 part of JSON-RPC: `kind` text, file or data, with that field. */
+const legacyPart = z
+  .looseObject({
+    kind: z.enum(["text", "file", "data"]),
+    text: optional(text),
+    file: optional(object),
+    data: optional(object),
+    metadata: optional(object),
+  })
+  .refine((p) => p[p.kind] !== undefined, { message: "a part of kind text, file or data holds that field" });
 
 const messageFields = {
   messageId: optional(text),
   contextId: optional(text),
   taskId: optional(text),
-  role: optional(text),
   metadata: optional(object),
   extensions: optional(z.array(text)),
   referenceTaskIds: optional(z.array(text)),
 };
-const message = z.looseObject({ ...messageFields, parts: optional(z.array(part)) });
-const legacyMessage = z.looseObject({ ...messageFields, kind: optional(text), parts: optional(z.array(legacyPart)) });
+/** A message holds at least one part; its role is the spec's (ProtoJSON names an enum by name or number). */
+const protoRole = optional(z.union([z.enum(["ROLE_USER", "ROLE_AGENT"]), z.literal(1), z.literal(2)]));
+const message = z.looseObject({ ...messageFields, role: protoRole, parts: z.array(part).min(1) });
+/** The 0.3 proto names a message's parts `content`. */
+const legacyProtoMessage = z.looseObject({
+  ...messageFields,
+  role: protoRole,
+  content: z.array(legacyProtoPart).min(1),
+});
+const legacyMessage = z.looseObject({
+  ...messageFields,
+  role: optional(z.enum(["user", "agent"])),
+  kind: optional(text),
+  parts: z.array(legacyPart).min(1),
+});
 
 const tenant = { tenant: optional(text) };
 const pushConfig = z.looseObject({
@@ -58,7 +88,7 @@ const sendConfiguration = z.looseObject({
   taskPushNotificationConfig: optional(pushConfig),
   pushNotificationConfig: optional(pushConfig),
 });
-const send = (shape: typeof message | typeof legacyMessage) =>
+const send = (shape: typeof message | typeof legacyMessage | typeof legacyProtoMessage) =>
   z.looseObject({ ...tenant, message: shape, configuration: optional(sendConfiguration), metadata: optional(object) });
 const taskId = z.looseObject({ ...tenant, id: text, historyLength: optional(count), metadata: optional(object) });
 
@@ -96,7 +126,7 @@ export const PARAMS: Record<string, z.ZodType> = {
 
 /** REST bodies: the 1.0 routes take the same shapes as the JSON-RPC methods, the 0.3 ones (`/v1/…`) theirs. */
 export const REST_BODIES: Array<{ path: RegExp; legacy: z.ZodType; current: z.ZodType }> = [
-  { path: /\/message:(send|stream)$/, legacy: send(legacyMessage), current: send(message) },
+  { path: /\/message:(send|stream)$/, legacy: send(legacyProtoMessage), current: send(message) },
   {
     path: /\/pushNotificationConfigs$/,
     legacy: z.looseObject({ pushNotificationConfig: pushConfig }),

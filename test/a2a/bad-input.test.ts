@@ -79,6 +79,32 @@ const JSON_RPC_CASES: Array<[string, string, Record<string, string>, number, num
     -32602,
   ],
   ["batch (A2A has none)", rpc([{ jsonrpc: "2.0", id: 1, method: "GetTask", params: { id: "x" } }]), V1, 200, -32600],
+  ["empty body", "", V1, 200, -32700],
+  ...(
+    [
+      ["an unknown role (1.0)", { messageId: "m", role: "ROLE_BOGUS", parts: [{ text: "hi" }] }, "SendMessage"],
+      ["no parts (1.0)", { messageId: "m", role: "ROLE_USER", parts: [] }, "SendMessage"],
+      ["a part with no content (1.0)", { messageId: "m", role: "ROLE_USER", parts: [{ foo: "x" }] }, "SendMessage"],
+      ["a part with two contents (1.0)", { messageId: "m", parts: [{ text: "a", url: "http://x" }] }, "SendMessage"],
+      [
+        "an unknown role (0.3)",
+        { messageId: "m", role: "robot", parts: [{ kind: "text", text: "hi" }] },
+        "message/send",
+      ],
+      [
+        "a part without its kind's field (0.3)",
+        { messageId: "m", role: "user", parts: [{ kind: "data" }] },
+        "message/send",
+      ],
+      ["no parts (0.3)", { messageId: "m", role: "user", parts: [] }, "message/send"],
+    ] as const
+  ).map(([label, message, method]): [string, string, Record<string, string>, number, number] => [
+    label,
+    rpc({ jsonrpc: "2.0", id: 1, method, params: { message } }),
+    method === "SendMessage" ? V1 : {},
+    200,
+    -32602,
+  ]),
 ];
 
 const DEEP = (n: number) => "[".repeat(n) + "1" + "]".repeat(n);
@@ -97,6 +123,17 @@ for (const id of [{ x: 1 }, [1], 1.5, "forged\nline", "x".repeat(300)]) {
     assert.equal(res.body.error.code, -32600);
   });
 }
+
+test("JSON-RPC takes POST only: another method → 405 with Allow: POST", async () => {
+  const res = await fetch(`${running.serve.endpoints.http}/a2a`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...V1 },
+    body: rpc({ jsonrpc: "2.0", id: 1, method: "GetTask", params: { id: "x" } }),
+  });
+  assert.equal(res.status, 405);
+  assert.equal(res.headers.get("allow"), "POST");
+  assert.equal(((await res.json()) as { error: { code: number } }).error.code, -32600);
+});
 
 test("a JSON-RPC notification (no id) gets no response", async () => {
   const res = await fetch(`${running.serve.endpoints.http}/a2a`, {
@@ -124,10 +161,17 @@ const REST_CASES: Array<[string, string, number, string?]> = [
   ["null part", JSON.stringify({ message: { messageId: "m", role: "ROLE_USER", parts: [null] } }), 400],
   [
     "null part (0.3)",
-    JSON.stringify({ message: { messageId: "m", role: "user", parts: [null] } }),
+    JSON.stringify({ message: { messageId: "m", role: "ROLE_USER", content: [null] } }),
     400,
     "/v1/message:send",
   ],
+  [
+    "a message without content (0.3)",
+    JSON.stringify({ message: { messageId: "m", role: "ROLE_USER", content: [] } }),
+    400,
+    "/v1/message:send",
+  ],
+  ["an unknown role", JSON.stringify({ message: { messageId: "m", role: "user", parts: [{ text: "hi" }] } }), 400],
   ["message nested 10,000 deep", `{"message":${DEEP(10_000)}}`, 400],
   ["push config without a url", "{}", 400, "/tasks/x/pushNotificationConfigs"],
   ["a body that is not an object", "1.5", 400, "/tasks/x:cancel"],
