@@ -21,18 +21,35 @@ export function dataPart(data: Record<string, unknown>): Part {
   return { content: { $case: "data", value: data }, mediaType: "application/json", filename: "", metadata: undefined };
 }
 
-export function agentMessage(taskId: string, contextId: string, parts: Part[]): Message {
+/** Marks a message as progress (`metadata["codetether/progress"]`): a status update, not part of the history. */
+export const PROGRESS_KEY = "codetether/progress";
+
+export function agentMessage(taskId: string, contextId: string, parts: Part[], progress = false): Message {
   return {
     messageId: randomUUID(),
     contextId,
     taskId,
     role: Role.ROLE_AGENT,
     parts,
-    metadata: undefined,
+    metadata: progress ? { [PROGRESS_KEY]: true } : undefined,
     extensions: [],
     referenceTaskIds: [],
   };
 }
+
+/**
+ * The task as stored: a running task's progress (text streamed so far, tool activity) goes out in status
+ * updates and stays its current status while it is the newest, but is left out of the history, which then
+ * holds the conversation: the client's messages, the agent's questions and answers. (The SDK appends every
+ * status message to the history: a streamed answer would be there in fragments, then whole.)
+ */
+export function withoutProgress(task: Task): Task {
+  const history = task.history ?? [];
+  if (!history.some(isProgress)) return task;
+  return { ...task, history: history.filter((message) => !isProgress(message)) };
+}
+
+const isProgress = (message: Message) => message.metadata?.[PROGRESS_KEY] === true;
 
 export function statusEvent(
   taskId: string,

@@ -1,3 +1,4 @@
+import { withoutProgress } from "./messages.ts";
 import { TaskState, type ListTasksRequest, type ListTasksResponse, type Task } from "@a2a-js/sdk";
 import type { Pool } from "pg";
 import { ReplicaLease } from "../postgres/replica-lease.ts";
@@ -60,7 +61,7 @@ export class PostgresTaskStore implements DurableTaskStore {
   }
 
   save(task: Task): Promise<void> {
-    this.pending.set(task.id, rowOf(task));
+    this.pending.set(task.id, rowOf(withoutProgress(task)));
     return this.scheduleCommit();
   }
 

@@ -1,4 +1,3 @@
-import { TaskState } from "@a2a-js/sdk";
 import { isAbsolute, relative } from "node:path";
 import type { AgentEvent } from "../contracts/agent-events.ts";
 import { dataPart, textPart } from "./messages.ts";
@@ -69,7 +68,7 @@ export class ProgressPublisher {
     if (!this.text) return;
     const text = this.text;
     this.text = "";
-    this.run.status(TaskState.TASK_STATE_WORKING, [textPart(text)]);
+    this.run.progress([textPart(text)]);
   }
 
   /** A line of progress from outside the agent's own events (a swarm's sub-agents). */
@@ -79,7 +78,7 @@ export class ProgressPublisher {
 
   private report(text: string, data: Record<string, unknown>): void {
     this.flush();
-    this.run.status(TaskState.TASK_STATE_WORKING, [textPart(text), dataPart(data)]);
+    this.run.progress([textPart(text), dataPart(data)]);
   }
 
   private collectFiles(metadata: Record<string, unknown> | undefined): void {

@@ -38,6 +38,14 @@ export class TaskRun {
     this.publish(AgentEvent.statusUpdate(statusEvent(this.taskId, this.contextId, state, message)));
   }
 
+  /** A `working` update with progress (see withoutProgress): shown to the client, not kept in the history. */
+  progress(parts: Part[]): void {
+    const message = agentMessage(this.taskId, this.contextId, parts, true);
+    this.publish(
+      AgentEvent.statusUpdate(statusEvent(this.taskId, this.contextId, TaskState.TASK_STATE_WORKING, message)),
+    );
+  }
+
   /** True while paused in input-required. */
   get waiting(): boolean {
     return this.asks.length > 0;

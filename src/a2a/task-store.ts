@@ -1,3 +1,4 @@
+import { withoutProgress } from "./messages.ts";
 import { TaskState, type ListTasksRequest, type ListTasksResponse, type Task } from "@a2a-js/sdk";
 import type { Statement } from "better-sqlite3";
 import { cachedStatement, inTransaction, openDatabase, type Database } from "../storage/database.ts";
@@ -72,7 +73,7 @@ export class SqliteTaskStore implements DurableTaskStore {
   }
 
   save(task: Task): Promise<void> {
-    this.live.set(task.id, snapshotOf(task));
+    this.live.set(task.id, snapshotOf(withoutProgress(task)));
     this.dirty.add(task.id);
     if (task.status?.state !== TaskState.TASK_STATE_WORKING) return this.commitSoon();
     // A failed write stays pending: the next durable commit writes it again and reports the error.

@@ -54,14 +54,16 @@ for (const [name, connect] of PEERS) {
     });
 
     test("send blocks until completed; the answer is an artifact", async () => {
-      const task = await peer.send(scripted("The answer is 42."));
+      const prompt = scripted("The answer is 42.");
+      const task = await peer.send(prompt);
       assert.equal(task.state, "completed");
       assert.equal(task.answer, "The answer is 42.");
-      assert.ok(task.historyLength >= 2, "history holds the user message and the agent's");
+      assert.deepEqual(task.history, [prompt, "The answer is 42."], "the conversation, without the progress updates");
     });
 
     test("stream: the task first, working updates, the answer artifact, completed last", async () => {
-      const events = await collect(peer.stream(scripted("Streamed answer.")));
+      const prompt = scripted("Streamed answer.");
+      const events = await collect(peer.stream(prompt));
       assert.equal(events[0]!.kind, "task");
       assert.ok(events.some((e) => e.kind === "status" && e.state === "working"));
       assert.ok(events.some((e) => e.kind === "artifact" && e.text === "answer"));
@@ -69,6 +71,8 @@ for (const [name, connect] of PEERS) {
       assert.equal(last.kind, "status");
       assert.equal(last.state, "completed");
       assert.equal(last.text, "Streamed answer.");
+      const stored = await peer.get(events[0]!.taskId!);
+      assert.deepEqual(stored.history, [prompt, "Streamed answer."], "streamed text is not kept in fragments");
     });
 
     test("get returns the stored task", async () => {

@@ -224,7 +224,7 @@ export async function v03Peer(baseUrl: string, token: string, transport: Transpo
       return v03Task(result);
     },
     stream: (text, options) => events(client.sendMessageStream(params(text, options))),
-    get: async (id) => v03Task(await client.getTask({ id })),
+    get: async (id) => v03Task(await client.getTask({ id, historyLength: 10 })),
     cancel: async (id) => v03Task(await client.cancelTask({ id })),
     resubscribe: (id) => events(client.resubscribeTask({ id })),
     pushCreate: async (taskId, url, secret) => {

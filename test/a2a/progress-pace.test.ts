@@ -6,9 +6,9 @@ import { ProgressPace } from "../../src/a2a/progress-pace.ts";
 import { ProgressPublisher } from "../../src/a2a/progress.ts";
 import type { TaskRun } from "../../src/a2a/task-run.ts";
 
-/** A run that keeps the text of each `working` update it is given. */
+/** A run that keeps the text of each progress update it is given. */
 function recordingRun(updates: string[]): TaskRun {
-  return { status: (_state: unknown, parts: Part[]) => updates.push(textOf({ parts })) } as unknown as TaskRun;
+  return { progress: (parts: Part[]) => updates.push(textOf({ parts })) } as unknown as TaskRun;
 }
 
 test("the pace's interval is the minimum while few tasks wait, and grows with the number waiting", () => {
