@@ -5,7 +5,10 @@ import { parsePositive } from "../option-parsers.ts";
 export function runCommand(): Command {
   return new Command("run")
     .description("Run one task non-interactively: the answer streams to stdout, tool activity to stderr")
-    .argument("[prompt...]", "the task (use - or pipe stdin to read it from standard input)")
+    .argument(
+      "[prompt...]",
+      "the task; a - adds standard input to it (stdin piped with no words is the task; with words and no -, stdin is not read)",
+    )
     .option("-m, --model <provider/model>", "model to use, e.g. anthropic/claude-sonnet-4-20250514")
     .option("-c, --continue", "continue the latest session of this directory")
     .option("-s, --session <id>", "continue the given session")
