@@ -13,6 +13,11 @@ const BASE = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpf
  * it; a new session, so it cannot push input into the terminal it came from.
  */
 const LIFETIME = ["--unshare-pid", "--die-with-parent", "--new-session"];
+/**
+ * Run by root, bwrap hands the command root's capabilities: it could unmount what hides the data dir and
+ * remount / writable. Dropped, root inside is a uid like any other.
+ */
+const PRIVILEGES = process.getuid?.() === 0 ? ["--cap-drop", "ALL"] : [];
 
 let probe: Promise<Confinement> | undefined;
 
@@ -28,7 +33,7 @@ function tryBubblewrap(): Promise<Confinement> {
   return new Promise((resolve) => {
     execFile(
       "bwrap",
-      [...BASE, ...LIFETIME, "--unshare-net", "--", "true"],
+      [...BASE, ...LIFETIME, ...PRIVILEGES, "--unshare-net", "--", "true"],
       { timeout: 10_000 },
       (error, _out, stderr) => {
         if (!error) return resolve({ kind: "bubblewrap" });
@@ -55,7 +60,7 @@ export function bubblewrapArgs(
   hidden: string[],
   readable: string[] = [],
 ): string[] {
-  const args = [...BASE, ...LIFETIME];
+  const args = [...BASE, ...LIFETIME, ...PRIVILEGES];
   if (policy.network === false) args.push("--unshare-net");
   args.push(policy.mode === "workspace-write" ? "--bind" : "--ro-bind", workspace, workspace);
   const emptied: string[] = [];
