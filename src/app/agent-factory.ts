@@ -27,7 +27,8 @@ import { swarmTools } from "../swarm/tools.ts";
 import { ralphTools } from "../ralph/tools.ts";
 import type { PeerDirectory } from "../peers/directory.ts";
 import { buildSystemPrompt } from "../agent/system-prompt.ts";
-import { Sandbox, toolEnvironment } from "../sandbox/runner.ts";
+import { Sandbox } from "../sandbox/runner.ts";
+import { sandboxedLanguageServers } from "../sandbox/language-servers.ts";
 import { rlmTool } from "../rlm/rlm-tool.ts";
 import { bulkOutputRouter } from "../rlm/bulk-router.ts";
 import { rlmConfig } from "../rlm/config.ts";
@@ -227,7 +228,7 @@ async function assembleAgent(options: PrepareOptions, started: Release[]): Promi
       throw new ToolError((error as Error).message);
     }
   };
-  const languageServers = services.languageServers ?? new LanguageServerPool(toolEnvironment(config, "lsp"));
+  const languageServers = services.languageServers ?? sandboxedLanguageServers(commands);
   const hooks: ToolHooks = { config, languageServers, commands };
   const subscribers = { observer: recorder?.observer(options.correlation), bus: services.bus };
   // Sub-agents started by the `task` tool come back through here, so their events reach the same subscribers.

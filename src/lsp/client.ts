@@ -29,16 +29,24 @@ const CLIENT_CAPABILITIES = {
 };
 
 /**
- * One language server process spoken to over stdio with JSON-RPC. The process exists from construction
- * on, so it can be ended at any time (a run that finishes while the server is still starting must not
- * wait for it); `ready` settles once it answered `initialize`, and a server that fails to start is ended.
- * Its pipes are unref'd while idle so a finished run can exit; they are ref'd while a request or a
- * diagnostics wait is in flight.
+ * How a language server's command line is started: in the sandbox, as a tool's commands are (a server runs
+ * the workspace's code: its tsserver, tsconfig plugins, build scripts). Front ends pass the sandbox's plan.
+ */
+export type LanguageServerLauncher = (
+  argv: string[],
+  workspace: string,
+) => Promise<{ argv: string[]; env: NodeJS.ProcessEnv; cwd: string; confined: boolean }>;
+
+/**
+ * One language server process spoken to over stdio with JSON-RPC. It can be ended at any time, starting
+ * or not (a run that finishes while the server is still starting must not wait for it); `ready` settles
+ * once it answered `initialize`, and a server that fails to start is ended. Its pipes are unref'd while
+ * idle so a finished run can exit; they are ref'd while a request or a diagnostics wait is in flight.
  */
 export class LanguageServerClient {
   /** Resolves once the server is initialised; rejects with a ToolError when it could not start. */
   readonly ready: Promise<void>;
-  private readonly child: ChildProcess;
+  private child: ChildProcess | undefined;
   private connection: MessageConnection | undefined;
   private readonly documents = new Map<string, { version: number; text: string }>();
   private readonly diagnostics = new Map<string, Diagnostic[]>();
@@ -55,24 +63,10 @@ export class LanguageServerClient {
   constructor(
     readonly config: LanguageServerConfig,
     workspace: string,
-    env: NodeJS.ProcessEnv,
+    launch: LanguageServerLauncher,
   ) {
-    this.child = spawn(config.command, config.args, {
-      cwd: workspace,
-      env: { ...env, ...config.env },
-      stdio: ["pipe", "pipe", "ignore"],
-      // Its own process group, so kill() also ends the helpers it spawns (tsserver).
-      detached: true,
-    });
     process.on("exit", this.killOnExit);
-    this.child.on("exit", () => {
-      this.exited = true;
-      this.connection?.dispose();
-      for (const listener of this.publishListeners) listener("");
-      // Helpers it left behind in its group (a crashed tsls's tsserver) go with it.
-      this.kill();
-    });
-    this.ready = this.initialize(workspace).catch((error: unknown) => {
+    this.ready = this.start(workspace, launch).catch((error: unknown) => {
       this.kill();
       throw error instanceof ToolError
         ? error
@@ -81,8 +75,25 @@ export class LanguageServerClient {
     this.ready.catch(() => {}); // the caller that needs the server sees the failure
   }
 
-  private async initialize(workspace: string): Promise<void> {
-    const { config, child } = this;
+  private async start(workspace: string, launch: LanguageServerLauncher): Promise<void> {
+    const { config } = this;
+    const plan = await launch([config.command, ...config.args], workspace);
+    if (this.killed) throw new ToolError(`language server '${config.name}' was ended while starting`);
+    const child = spawn(plan.argv[0]!, plan.argv.slice(1), {
+      cwd: plan.cwd,
+      env: { ...plan.env, ...config.env },
+      stdio: ["pipe", "pipe", "ignore"],
+      // Its own process group, so kill() also ends the helpers it spawns (tsserver).
+      detached: true,
+    });
+    this.child = child;
+    child.on("exit", () => {
+      this.exited = true;
+      this.connection?.dispose();
+      for (const listener of this.publishListeners) listener("");
+      // Helpers it left behind in its group (a crashed tsls's tsserver) go with it.
+      this.kill();
+    });
     const spawned = await new Promise<Error | undefined>((resolve) => {
       child.once("spawn", () => resolve(undefined));
       child.once("error", resolve);
@@ -110,7 +121,9 @@ export class LanguageServerClient {
     this.setRef(false);
     const root = pathToFileURL(workspace).href;
     await this.request("initialize", {
-      processId: process.pid,
+      // A server exits when the process it is given is gone: in the sandbox's pid namespace ours never
+      // exists (tsls quit within seconds). There bubblewrap ends it with us instead.
+      processId: plan.confined ? null : process.pid,
       rootUri: root,
       workspaceFolders: [{ uri: root, name: "workspace" }],
       capabilities: CLIENT_CAPABILITIES,
@@ -158,6 +171,7 @@ export class LanguageServerClient {
 
   /** Opens the file in the server, or sends its new text when it changed on disk; returns its URI. */
   async sync(path: string): Promise<{ uri: string; changed: boolean }> {
+    if (this.exited) throw new ToolError(`language server '${this.config.name}' has exited`);
     const uri = pathToFileURL(path).href;
     const text = await readFile(path, "utf8").catch(() => {
       throw new ToolError(`file not found: ${path}`);
@@ -212,7 +226,7 @@ export class LanguageServerClient {
     this.killed = true;
     process.off("exit", this.killOnExit);
     try {
-      if (this.child.pid) process.kill(-this.child.pid, "SIGKILL");
+      if (this.child?.pid) process.kill(-this.child.pid, "SIGKILL");
     } catch {
       // already gone
     }
@@ -249,7 +263,8 @@ export class LanguageServerClient {
   }
 
   private setRef(on: boolean): void {
-    for (const handle of [this.child, this.child.stdin, this.child.stdout] as Array<ChildProcess | Socket | null>) {
+    const child = this.child;
+    for (const handle of [child, child?.stdin, child?.stdout] as Array<ChildProcess | Socket | null | undefined>) {
       if (handle && "ref" in handle) on ? handle.ref() : handle.unref();
     }
   }

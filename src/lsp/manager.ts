@@ -1,5 +1,5 @@
 import { extname } from "node:path";
-import { LanguageServerClient } from "./client.ts";
+import { LanguageServerClient, type LanguageServerLauncher } from "./client.ts";
 import { languageServers, type LanguageServerConfig } from "./config.ts";
 
 /**
@@ -13,7 +13,7 @@ export class LanguageServers {
   constructor(
     readonly workspace: string,
     readonly servers: LanguageServerConfig[],
-    private readonly env: NodeJS.ProcessEnv,
+    private readonly launch: LanguageServerLauncher,
   ) {}
 
   /** The configured server for a file, by extension. */
@@ -70,7 +70,7 @@ export class LanguageServers {
     if (!config) return undefined;
     let client = this.clients.get(config.name);
     if (!client || client.lost) {
-      client = new LanguageServerClient(config, this.workspace, this.env);
+      client = new LanguageServerClient(config, this.workspace, this.launch);
       this.clients.set(config.name, client);
     }
     return client;
@@ -84,15 +84,15 @@ export class LanguageServers {
 export class LanguageServerPool {
   private readonly byWorkspace = new Map<string, LanguageServers>();
 
-  /** `env`: what servers start with (the sandbox's scrubbed environment: no tokens or keys). */
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  /** `launch`: how servers start (the sandbox's plan: confined, with its scrubbed environment). */
+  constructor(private readonly launch: LanguageServerLauncher) {}
 
   /** The servers of a workspace for the given `[lsp]` config section. */
   forWorkspace(workspace: string, section: unknown): LanguageServers {
     const key = `${workspace}\u0000${JSON.stringify(section ?? {})}`;
     let servers = this.byWorkspace.get(key);
     if (!servers) {
-      servers = new LanguageServers(workspace, languageServers(section), this.env);
+      servers = new LanguageServers(workspace, languageServers(section), this.launch);
       this.byWorkspace.set(key, servers);
     }
     return servers;

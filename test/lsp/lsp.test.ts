@@ -1,12 +1,21 @@
 import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
-import type { Config } from "../../src/config/schema.ts";
+import { configSchema, type Config } from "../../src/config/schema.ts";
 import { languageServers } from "../../src/lsp/config.ts";
-import { LanguageServerPool } from "../../src/lsp/manager.ts";
+import { sandboxedLanguageServers } from "../../src/sandbox/language-servers.ts";
+import { Sandbox } from "../../src/sandbox/runner.ts";
 import { testWorld } from "../tool/context.ts";
 
-const pool = new LanguageServerPool(process.env);
-after(() => pool.shutdown());
+// As the front ends start them: in the sandbox.
+const dataDir = mkdtempSync(join(tmpdir(), "codetether-lsp-data-"));
+const pool = sandboxedLanguageServers(new Sandbox({ config: configSchema.parse({}), dataDir }));
+after(() => {
+  pool.shutdown();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 const MATH = "export function add(a: number, b: number): number {\n  return a + b;\n}\n";
 const USE = 'import { add } from "./math";\nexport const total: number = add(1, 2);\n';
@@ -63,5 +72,20 @@ describe("lsp (typescript-language-server)", () => {
       /\[lsp\.ruby\] needs command and extensions/,
     );
     assert.throws(() => languageServers({ ruby: { comand: "x" } }), /invalid \[lsp\] config/);
+  });
+});
+
+describe("lsp in the sandbox", () => {
+  it("a tsserver the workspace ships runs confined: it cannot write outside the workspace", async () => {
+    const w = testWorld({ config: undefined, languageServers: pool });
+    const escaped = join(dirname(w.workspace), "escaped.txt");
+    // typescript-language-server prefers the workspace's own TypeScript: here, code that writes outside.
+    w.write({
+      "node_modules/typescript/package.json": '{"name":"typescript","version":"5.6.2"}',
+      "node_modules/typescript/lib/tsserver.js": `require("fs").writeFileSync(${JSON.stringify(escaped)}, "escaped");`,
+      "x.ts": "export const x = 1;\n",
+    });
+    await w.call("lsp", { op: "hover", path: "x.ts", line: 1, column: 14 }).catch(() => "");
+    assert.equal(existsSync(escaped), false);
   });
 });

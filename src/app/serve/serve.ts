@@ -1,7 +1,7 @@
 import type { AgentServices } from "../agent-factory.ts";
-import { toolEnvironment } from "../../sandbox/runner.ts";
+import { Sandbox } from "../../sandbox/runner.ts";
+import { sandboxedLanguageServers } from "../../sandbox/language-servers.ts";
 import { privateDir } from "../../storage/private-files.ts";
-import { LanguageServerPool } from "../../lsp/manager.ts";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { hostname as machineName } from "node:os";
@@ -116,7 +116,9 @@ async function serveWithDataDir(options: ServeOptions): Promise<ServeHandle> {
   const durableLogs = await SessionRecorder.openFor(options.dataDir, options.config, database?.lease.id);
   const apiAudit = mountDurableLogs(server, durableLogs, options.dataDir);
   // One set of language servers for every task of the workspace.
-  const languageServers = new LanguageServerPool(toolEnvironment(options.config, "lsp"));
+  const languageServers = sandboxedLanguageServers(
+    new Sandbox({ config: options.config, dataDir: options.dataDir, audit: (input) => durableLogs.recordAudit(input) }),
+  );
   const http = createHttpServer(
     server.app,
     {

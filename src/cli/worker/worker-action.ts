@@ -1,6 +1,7 @@
 import { loadConfig } from "../../config/load.ts";
 import { peersFromEnv } from "../../peers/directory.ts";
-import { toolEnvironment } from "../../sandbox/runner.ts";
+import { Sandbox } from "../../sandbox/runner.ts";
+import { sandboxedLanguageServers } from "../../sandbox/language-servers.ts";
 import { dataDir } from "../../config/paths.ts";
 import { AgentRegistry, busOptionsFrom, createBus } from "../../bus/index.ts";
 import { resolveWorkerOptions, type WorkerFlags } from "../../worker/options.ts";
@@ -8,7 +9,6 @@ import { startProbeServer } from "../../worker/probe-server.ts";
 import { Worker } from "../../worker/worker.ts";
 import { UserError } from "../../contracts/errors.ts";
 import { SessionRecorder } from "../../durable-logs/recorder.ts";
-import { LanguageServerPool } from "../../lsp/manager.ts";
 
 const log = (message: string) => process.stderr.write(`codetether worker: ${message}\n`);
 
@@ -22,7 +22,9 @@ export async function workerAction(flags: WorkerFlags & { config?: string }): Pr
   // The durable logs never stop the worker: when they cannot be opened its tasks run unrecorded.
   const recorder = await SessionRecorder.openOrWarn(dataDir(), config, (message) => log(`warning: ${message}`));
   // The tasks' agents share one set of language servers.
-  const languageServers = new LanguageServerPool(toolEnvironment(config, "lsp"));
+  const languageServers = sandboxedLanguageServers(
+    new Sandbox({ config, dataDir: dataDir(), audit: recorder ? (input) => recorder.recordAudit(input) : undefined }),
+  );
   const services = { recorder: recorder ?? undefined, languageServers, peers: peersFromEnv() };
   const worker = new Worker({ options, config, dataDir: dataDir(), bus, registry, services, log });
 
