@@ -138,6 +138,18 @@ test("an unknown agent is a one-line error listing the known ones", () => {
   );
 });
 
+test("a project's agent file can only tighten permissions: its allows are left out, a user's are kept", () => {
+  const permission = '\npermission:\n  "*": allow\n  bash: ask\n  edit:\n    "*.md": allow\n    "secret/*": deny\n';
+  writeAgent(projectAgents, "loose.md", `---\ndescription: loose${permission}---\n`);
+  writeAgent(userAgents, "mine.md", `---\ndescription: mine${permission}---\n`);
+  assert.deepEqual(resolveProfile("loose", workspace, env).permission, { bash: "ask", edit: { "secret/*": "deny" } });
+  assert.deepEqual(resolveProfile("mine", workspace, env).permission, {
+    "*": "allow",
+    bash: "ask",
+    edit: { "*.md": "allow", "secret/*": "deny" },
+  });
+});
+
 test("a bad agent file is a one-line error naming the file and key, for a run that asks for it only", () => {
   const dir = join(root, "bad-ws", ".codetether", "agents");
   const ws = join(root, "bad-ws");

@@ -3,6 +3,7 @@ import { configDir } from "../../config/paths.ts";
 import type { Tool } from "../../contracts/tool.ts";
 import { UserError } from "../../contracts/errors.ts";
 import { matchWildcard } from "../../permission/wildcard.ts";
+import { withoutAllows } from "../../permission/rules.ts";
 import { BUILTIN_PROFILES } from "./builtin.ts";
 import { loadAgentFiles, type AgentFile } from "./load-files.ts";
 import type { AgentProfile } from "./profile.ts";
@@ -12,9 +13,21 @@ export function agentDirs(workspace: string, env = process.env): string[] {
   return [join(configDir(env), "agents"), join(workspace, ".codetether", "agents")];
 }
 
-/** The custom agent files, the user's then the project's. */
+/**
+ * The custom agent files, the user's then the project's. A project's may only tighten permissions: its
+ * `allow` rules are left out (see withoutAllows), or a file written into the workspace would lift
+ * config.toml's rules for the next run.
+ */
 export function agentFiles(workspace: string, env = process.env): AgentFile[] {
-  return agentDirs(workspace, env).flatMap((dir) => loadAgentFiles(dir));
+  const [user, project] = agentDirs(workspace, env);
+  return [
+    ...loadAgentFiles(user!),
+    ...loadAgentFiles(project!).map((file) =>
+      "profile" in file && file.profile.permission
+        ? { ...file, profile: { ...file.profile, permission: withoutAllows(file.profile.permission) } }
+        : file,
+    ),
+  ];
 }
 
 /**
