@@ -1,7 +1,29 @@
 /**
+ * Words that make a command's text not show what it runs: compound commands and grouping (`if`, `for`,
+ * `(…)`, `{ …; }`), and programs that run another command given as arguments (`env rm x`, `bash -c …`).
+ */
+const NOT_PLAIN = new Set(
+  (
+    "if then else elif fi for while until do done case esac select function time coproc ! [[ { } " +
+    "env xargs exec eval command builtin nohup nice timeout sudo doas su sh bash zsh dash ksh fish busybox " +
+    "setsid stdbuf chroot unshare nsenter flock watch parallel strace"
+  ).split(" "),
+);
+
+/** A simple command a pattern can judge: a plain program first, not a variable, subshell or assignment. */
+function isPlain(command: string): boolean {
+  const first = command.split(/\s+/, 1)[0]!;
+  if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(first)) return false; // `X=rm; $X …`, or `X=1 rm …` which hides rm
+  if (first.startsWith("(") || first.includes("$")) return false;
+  return !NOT_PLAIN.has(first);
+}
+
+/**
  * The simple commands of a bash command line, split on `;`, `&&`, `||`, `|`, `&` and newlines outside
  * quotes, so that a rule like `git *` = allow cannot let `git status; curl … | sh` through. Undefined
- * when the line runs commands inside others (`$(…)`, backquotes, `<(…)`), which no pattern can judge.
+ * when the line runs commands inside others (`$(…)`, backquotes, `<(…)`, compound commands, `env …`,
+ * `bash -c …`, a variable as the program), which no pattern can judge. Best effort: rules on commands
+ * steer the model; the sandbox is what confines them.
  */
 export function simpleCommands(line: string): string[] | undefined {
   const commands: string[] = [];
@@ -43,5 +65,6 @@ export function simpleCommands(line: string): string[] | undefined {
     current += char;
   }
   commands.push(current);
-  return commands.map((c) => c.trim()).filter(Boolean);
+  const simple = commands.map((c) => c.trim()).filter(Boolean);
+  return simple.every(isPlain) ? simple : undefined;
 }

@@ -111,6 +111,25 @@ test("a command line is as permitted as its least permitted part; nested command
   assert.equal(action("git log 2>&1"), "allow");
 });
 
+test("a deny rule on a command is not dodged by shell syntax: what hides the program asks", () => {
+  const e = engine({ bash: { "*": "allow", "rm *": "deny" } });
+  const action = (line: string) => actions(e, bash(line)).at(-1);
+  assert.equal(action("rm b.txt"), "deny");
+  for (const line of [
+    "(rm b.txt)",
+    "if true; then rm b.txt; fi",
+    "{ rm b.txt; }",
+    "env rm b.txt",
+    "for f in b.txt; do rm $f; done",
+    "x=rm; $x b.txt",
+    "X=1 rm b.txt",
+    'bash -c "rm b.txt"',
+    "echo b.txt | xargs rm",
+  ])
+    assert.equal(action(line), "ask", line);
+  assert.equal(action("npm test && git status"), "allow", "plain commands stay judged one by one");
+});
+
 test("MCP tools are matched by name globs", () => {
   const e = engine({ "myserver_*": "deny", myserver_search: "allow" });
   const call = (tool: string): PermissionRequest => ({ tool, kind: "other", target: "{}" });
