@@ -6,6 +6,7 @@ import {
   commandApprovalPattern,
   describeRequest,
   permissionKeys,
+  realTargetForms,
   targetForms,
 } from "./request-scope.ts";
 import { DEFAULT_RULES, type PermissionAction, type PermissionRule } from "./rules.ts";
@@ -63,10 +64,12 @@ export class PermissionEngine {
     const decisions: PermissionDecision[] = [];
     if (request.external) decisions.push(this.evaluate(["external_directory"], [request.target]));
     if (request.private) decisions.push(this.evaluate(["private_network"], [request.target]));
+    const keys = permissionKeys(request);
+    const real = realTargetForms(request, this.options.workspace);
     decisions.push(
       request.kind === "execute"
-        ? this.evaluateCommandLine(permissionKeys(request), request.target)
-        : this.evaluate(permissionKeys(request), targets),
+        ? this.evaluateCommandLine(keys, request.target)
+        : strictest([this.evaluate(keys, targets), ...(real ? [this.evaluate(keys, real)] : [])]),
     );
     return decisions;
   }
@@ -94,7 +97,7 @@ export class PermissionEngine {
       return decision.action === "allow" && guarded ? { ...decision, action: "ask" } : decision;
     }
     const decisions = (commands.length ? commands : [line]).map((command) => this.evaluate(keys, [command]));
-    return decisions.reduce((strictest, d) => (STRICTNESS[d.action] > STRICTNESS[strictest.action] ? d : strictest));
+    return strictest(decisions);
   }
 
   private evaluate(
@@ -165,6 +168,11 @@ export class PermissionEngine {
 }
 
 const STRICTNESS: Record<PermissionAction, number> = { allow: 0, ask: 1, deny: 2 };
+
+/** The decision that permits least (the first of equals). */
+function strictest(decisions: PermissionDecision[]): PermissionDecision {
+  return decisions.reduce((most, d) => (STRICTNESS[d.action] > STRICTNESS[most.action] ? d : most));
+}
 
 function denialMessage(request: PermissionRequest, decision: PermissionDecision): string {
   const why = decision.rule

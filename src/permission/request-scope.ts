@@ -3,6 +3,7 @@ import { dirname, isAbsolute, relative, sep } from "node:path";
 import type { PermissionRequest, ToolKind } from "../contracts/tool.ts";
 import type { Approval } from "./approvals.ts";
 import { simpleCommands } from "./shell-commands.ts";
+import { realOfNearestExisting } from "../util/real-path.ts";
 
 /** Group keys a rule can name instead of each tool: every read tool is `read`, every edit tool `edit`… */
 const GROUP_OF_KIND: Partial<Record<ToolKind, string>> = {
@@ -24,6 +25,17 @@ export function targetForms(request: PermissionRequest, workspace: string): stri
   const rel = relative(workspace, request.target);
   const inside = rel && !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
   return inside ? [request.target, rel] : [request.target];
+}
+
+/**
+ * The forms of a path's real location when symlinks make it differ from the path given (`notes.txt` linking
+ * to `.env`, `link/p.txt` inside a linked folder): rules also judge where the tool really reads or writes.
+ */
+export function realTargetForms(request: PermissionRequest, workspace: string): string[] | undefined {
+  if (!isPathKind(request.kind) || !isAbsolute(request.target)) return undefined;
+  const real = realOfNearestExisting(request.target);
+  if (real === request.target) return undefined;
+  return targetForms({ ...request, target: real }, realOfNearestExisting(workspace));
 }
 
 /**

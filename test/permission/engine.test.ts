@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -57,6 +57,19 @@ test("defaults: reads, in-workspace edits and bash are allowed; .env reads and e
   assert.deepEqual(actions(e, write(".env.example")), ["allow"]);
   assert.deepEqual(actions(e, write(join(root, "outside.txt"))), ["ask", "allow"]);
   assert.deepEqual(actions(e, read("../outside.txt")), ["ask", "allow"]);
+});
+
+test("rules judge where a path really leads: a link to .env asks, a file in a linked denied folder is denied", () => {
+  writeFileSync(join(workspace, ".env"), "A=1\n");
+  symlinkSync(join(workspace, ".env"), join(workspace, "notes.txt"));
+  mkdirSync(join(workspace, "protected"));
+  symlinkSync(join(workspace, "protected"), join(workspace, "plink"));
+  const e = engine({ read: { "*protected*": "deny" }, edit: { "*protected*": "deny" } });
+  assert.deepEqual(actions(e, write("notes.txt")), ["ask"]);
+  assert.deepEqual(actions(e, read("notes.txt")), ["ask"]);
+  assert.deepEqual(actions(e, write("plink/p.txt")), ["deny"]);
+  assert.deepEqual(actions(e, read("plink/p.txt")), ["deny"]);
+  assert.deepEqual(actions(e, write("plain.txt")), ["allow"]);
 });
 
 test("a symlink pointing outside the workspace is outside", () => {
