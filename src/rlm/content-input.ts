@@ -27,7 +27,7 @@ export interface OpenedContent {
  */
 export async function openContent(input: ContentInput): Promise<OpenedContent> {
   const sources: CorpusSource[] = [];
-  for (const file of input.files ?? []) sources.push(...(await expand(file, input.cwd)));
+  for (const file of input.files ?? []) sources.push(...(await expandContentPath(file, input.cwd)));
   let temp: string | undefined;
   const tempFile = (name: string) => {
     temp ??= mkdtempSync(join(tmpdir(), "codetether-rlm-"));
@@ -64,7 +64,7 @@ export async function openContent(input: ContentInput): Promise<OpenedContent> {
 }
 
 /** A path, or the files a glob matches (sorted), each shown by its path relative to `cwd`. */
-async function expand(pattern: string, cwd: string): Promise<CorpusSource[]> {
+export async function expandContentPath(pattern: string, cwd: string): Promise<CorpusSource[]> {
   if (await isDynamicPattern(pattern)) {
     const matches = (await glob(pattern, { cwd, absolute: true, onlyFiles: true, dot: false })).sort();
     if (matches.length === 0) throw new UserError(`no files match ${pattern}`, 2);

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { defineTool, ToolError } from "../contracts/tool.ts";
 import type { ResolvedModel } from "../provider/resolve.ts";
-import { followedPathTargets, resolveWorkspacePath } from "../tool/workspace-path.ts";
-import { openContent } from "./content-input.ts";
+import { pathTarget } from "../tool/workspace-path.ts";
+import { expandContentPath, openContent } from "./content-input.ts";
 import { detectContentType } from "./content-type.ts";
 import { runRlm, type RlmResult } from "./run-rlm.ts";
 import description from "./rlm-tool.txt";
@@ -21,12 +21,20 @@ export const rlmTool = (model: () => ResolvedModel) =>
     description,
     kind: "read",
     parameters: rlmParameters,
-    // Each file is read like read_file reads it: permission for the path (and a symlink's target).
-    targets: ({ paths = [] }, ctx) => paths.flatMap((path) => followedPathTargets(ctx.workspace, path)),
-    async execute({ query, paths = [], content }, ctx) {
+    // Globs are expanded first: every file read is authorized as read_file's path would be (a pattern's
+    // own folder says nothing of where its matches are, through symlinks or `..`).
+    targets: async ({ paths = [] }, ctx) => {
+      const files = await Promise.all(paths.map((path) => expandContentPath(path, ctx.workspace))).catch(
+        (error: Error) => {
+          throw new ToolError(error.message);
+        },
+      );
+      return files.flat().map((file) => pathTarget(ctx.workspace, file.path));
+    },
+    async execute({ query, paths = [], content }, ctx, targets) {
       if (!paths.length && content === undefined) throw new ToolError("give paths or content to analyse");
       const opened = await openContent({
-        files: paths.map((path) => resolveWorkspacePath(ctx.workspace, path).absolute),
+        files: targets.map((target) => target.display),
         text: content,
         cwd: ctx.workspace,
       }).catch((error: Error) => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fakeProviderToml, jsonLines, runCli, useFakeModelSandbox } from "../support/cli.ts";
@@ -118,4 +118,31 @@ test("the rlm tool answers from workspace files through its own loop", async () 
   assert.match(toolMessages(2), /6 of 500 lines match/);
   assert.match(toolMessages(3), /6 errors\\n\[rlm: 2 steps, 0 sub-queries\]/);
   assert.equal(jsonLines(r.stdout).at(-1)!.text, "There are 6 errors.");
+});
+
+test("the rlm tool's globs are authorized file by file, where each really is: outside, .env and denied files are refused", async () => {
+  configure('[permission.read]\n"*protected*" = "deny"\n');
+  const ws = t.sandbox.workspace;
+  const outside = join(t.sandbox.root, "outside");
+  mkdirSync(outside);
+  writeFileSync(join(outside, "secret.txt"), "OUTSIDE-CANARY\n");
+  symlinkSync(outside, join(ws, "lnk"));
+  writeFileSync(join(ws, ".env"), "DOTENV-CANARY\n");
+  mkdirSync(join(ws, "protected"));
+  writeFileSync(join(ws, "protected", "p.txt"), "PROTECTED-CANARY\n");
+  t.fake.push(
+    [
+      { tool: "rlm", input: { query: "q", paths: ["*/secret.txt"] } },
+      { tool: "rlm", input: { query: "q", paths: ["[.]env"] } },
+      { tool: "rlm", input: { query: "q", paths: ["prot*/p.txt"] } },
+    ],
+    "refused",
+  );
+  const r = await runCli(t.sandbox, ["run", "--json", "-m", "fake/fake-model", "read them"]);
+  assert.equal(r.code, 0, r.stderr);
+  const sent = toolMessages(1);
+  assert.match(sent, /permission denied: rlm on .*lnk\/secret\.txt needs approval .*--auto-approve all or/);
+  assert.match(sent, /permission denied: rlm on .*\.env needs approval/);
+  assert.match(sent, /permission denied: rlm on .*protected\/p\.txt \(rule read/);
+  assert.doesNotMatch(JSON.stringify(t.fake.requests.map((q) => q.body)), /CANARY/);
 });
