@@ -16,6 +16,11 @@ export interface PermissionRequest {
   private?: boolean;
   /** What an edit would change, computed only when a person is asked (the TUI shows it as a diff). */
   preview?(): Promise<ProposedChange>;
+  /**
+   * Refuse instead of asking (standing approvals still count): a search leaves out the files it may not
+   * show (.env and the like) rather than asking about each match.
+   */
+  quiet?: boolean;
 }
 
 /** A file's text before and after a proposed edit. */

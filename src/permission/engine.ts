@@ -78,7 +78,10 @@ export class PermissionEngine {
   readonly authorize = async (request: PermissionRequest): Promise<void> => {
     for (const decision of this.decide(request)) {
       if (decision.action === "deny") throw new ToolError(denialMessage(request, decision));
-      if (decision.action === "ask") await this.settleAsk(request, decision.permission);
+      if (decision.action !== "ask") continue;
+      if (request.quiet && !this.approved(request, decision.permission))
+        throw new ToolError(`${describeRequest(request)} needs approval`);
+      await this.settleAsk(request, decision.permission);
     }
   };
 

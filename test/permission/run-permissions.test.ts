@@ -52,6 +52,30 @@ test("--auto-approve all lets the outside edit through; an explicit deny rule st
   );
 });
 
+test("grep and codesearch leave out files a read would have to ask for or is denied, and say so", async () => {
+  t.sandbox.writeConfig(`${fakeProviderToml(t.fake.url)}\n[permission.read]\n"*protected*" = "deny"\n`);
+  const ws = t.sandbox.workspace;
+  writeFileSync(join(ws, ".env"), "KEY=CANARY_DOTENV\n");
+  writeFileSync(join(ws, "prod.env"), "KEY=CANARY_PROD\n");
+  mkdirSync(join(ws, "protected"));
+  writeFileSync(join(ws, "protected", "p.txt"), "CANARY_PROTECTED\n");
+  writeFileSync(join(ws, "app.ts"), "const CANARY_OK = 1;\n");
+  t.fake.push(
+    [
+      { tool: "grep", input: { pattern: "CANARY" } },
+      { tool: "codesearch", input: { query: "CANARY_DOTENV CANARY_PROD CANARY_PROTECTED CANARY_OK" } },
+    ],
+    "ok",
+  );
+  const r = await runCli(t.sandbox, ["run", ...model, "find it"]);
+  assert.equal(r.code, 0, r.stderr);
+  const sent = toolResultSent(1);
+  assert.match(sent, /app\.ts:1:const CANARY_OK/);
+  // (ripgrep skips hidden files such as .env itself.)
+  assert.match(sent, /\[matches in prod\.env, protected\/p\.txt left out: reading them needs approval or is denied/);
+  assert.doesNotMatch(sent, /KEY=CANARY|:1:CANARY_PROTECTED|1: CANARY_PROTECTED/);
+});
+
 test("a .env file is not changed without approval: refused with nobody to ask", async () => {
   writeFileSync(join(t.sandbox.workspace, ".env"), "API_KEY=mine\n");
   t.fake.push([{ tool: "write_file", input: { path: ".env", content: "API_KEY=changed\n" } }], "ok");

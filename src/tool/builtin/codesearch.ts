@@ -3,7 +3,7 @@ import { defineTool, ToolError } from "../../contracts/tool.ts";
 import { pathTarget } from "../workspace-path.ts";
 import description from "./codesearch.txt";
 import { definesName } from "./definition-patterns.ts";
-import { BASE_ARGS, runRipgrep, searchRoot } from "./ripgrep.ts";
+import { BASE_ARGS, permittedLines, runRipgrep, searchRoot, withheldNote } from "./ripgrep.ts";
 
 const MAX_SCANNED = 3000;
 const MAX_FILES = 15;
@@ -40,11 +40,15 @@ export const codesearchTool = defineTool({
         "--",
         ...searchRoot(target.display),
       );
-    const { lines, code, stderr, cut } = await runRipgrep(args, ctx.workspace, ctx.signal, MAX_SCANNED);
-    if (code === 2 && lines.length === 0) throw new ToolError(`codesearch failed: ${stderr.trim().split("\n")[0]}`);
+    const found = await runRipgrep(args, ctx.workspace, ctx.signal, MAX_SCANNED);
+    const { code, stderr, cut } = found;
+    if (code === 2 && found.lines.length === 0)
+      throw new ToolError(`codesearch failed: ${stderr.trim().split("\n")[0]}`);
+    const { lines, withheld } = await permittedLines(found.lines, ctx, "codesearch");
+    const note = withheld.length ? `\n${withheldNote(withheld)}` : "";
     const hits = lines.flatMap((line) => parseHit(line, terms));
-    if (hits.length === 0) return { output: `nothing found for "${query}"`, title: query };
-    return { output: rank(hits, cut), title: `${query} (${hits.length} matches)` };
+    if (hits.length === 0) return { output: `nothing found for "${query}"${note}`, title: query };
+    return { output: rank(hits, cut) + note, title: `${query} (${hits.length} matches)` };
   },
 });
 

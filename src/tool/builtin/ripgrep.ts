@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { ToolError } from "../../contracts/tool.ts";
+import { ToolError, type ToolContext } from "../../contracts/tool.ts";
+import { pathTarget } from "../workspace-path.ts";
 
 export interface RipgrepResult {
   lines: string[];
@@ -53,4 +54,35 @@ export async function runRipgrep(
       resolve({ lines, code, stderr, cut });
     });
   });
+}
+
+/**
+ * The "path:line:text" lines of files the search may show: each file is authorized as a quiet read (no
+ * asking), so a search leaves out what read_file would have to ask for or is denied (`.env`, a folder a
+ * rule denies); `withheld` names those files.
+ */
+export async function permittedLines(
+  lines: string[],
+  ctx: ToolContext,
+  tool: string,
+): Promise<{ lines: string[]; withheld: string[] }> {
+  const files = [...new Set(lines.map(fileOf).filter((file): file is string => file !== undefined))];
+  const withheld = new Set<string>();
+  await Promise.all(
+    files.map(async (file) => {
+      const { target, external } = pathTarget(ctx.workspace, file);
+      await ctx.authorize({ tool, kind: "read", target, external, quiet: true }).catch(() => withheld.add(file));
+    }),
+  );
+  if (withheld.size === 0) return { lines, withheld: [] };
+  return { lines: lines.filter((line) => !withheld.has(fileOf(line) ?? "")), withheld: [...withheld].sort() };
+}
+
+function fileOf(line: string): string | undefined {
+  return /^(.*?):\d+:/.exec(line)?.[1];
+}
+
+/** What a search tells the model of the files it left out. */
+export function withheldNote(withheld: string[]): string {
+  return `[matches in ${withheld.join(", ")} left out: reading them needs approval or is denied (read_file asks)]`;
 }
