@@ -1,4 +1,5 @@
 import { BlockList, isIP } from "node:net";
+import { networkInterfaces } from "node:os";
 
 /**
  * Loopback, private, link-local, CGNAT, multicast and reserved ranges that webhooks and fetched URLs must
@@ -17,7 +18,10 @@ function privateRangesList(): BlockList {
     ["172.16.0.0", 12],
     ["192.0.0.0", 24],
     ["192.168.0.0", 16],
+    ["192.0.2.0", 24], // TEST-NET-1..3: documentation, never a public host
     ["198.18.0.0", 15],
+    ["198.51.100.0", 24],
+    ["203.0.113.0", 24],
     ["224.0.0.0", 4],
     ["240.0.0.0", 4],
   ] as const)
@@ -25,6 +29,7 @@ function privateRangesList(): BlockList {
   for (const [net, prefix] of [
     ["::", 128],
     ["::1", 128],
+    ["2001:db8::", 32],
     ["fc00::", 7],
     ["fe80::", 10],
     ["ff00::", 8],
@@ -33,11 +38,24 @@ function privateRangesList(): BlockList {
   return (privateRanges = list);
 }
 
+/** Private, loopback or reserved, or one of this machine's own addresses (a public one reaches its services too). */
 export function isPrivateAddress(address: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return privateRangesList().check(mapped[1]!, "ipv4");
+  if (mapped) return isPrivateAddress(mapped[1]!);
   const family = isIP(address);
-  return family === 0 ? true : privateRangesList().check(address, family === 4 ? "ipv4" : "ipv6");
+  if (family === 0) return true;
+  return (
+    privateRangesList().check(address, family === 4 ? "ipv4" : "ipv6") || ownAddresses().has(address.toLowerCase())
+  );
+}
+
+/** This machine's interface addresses, read on each check: interfaces come and go. */
+function ownAddresses(): Set<string> {
+  return new Set(
+    Object.values(networkInterfaces())
+      .flat()
+      .map((entry) => entry!.address.toLowerCase()),
+  );
 }
 
 export type HostLookup = (host: string) => Promise<string[]>;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { networkInterfaces } from "node:os";
 import { test } from "node:test";
 import { isPrivateAddress } from "../../src/util/private-address.ts";
 import { bodyOf, startServe, useServe, TOKEN, waitFor } from "./serve-process.ts";
@@ -118,6 +119,14 @@ test("the address guard classifies public and private addresses", () => {
     "fd00::1",
     "fe80::1",
     "::ffff:127.0.0.1",
+    "192.0.2.2",
+    "198.51.100.7",
+    "203.0.113.9",
+    "2001:db8::1",
+    // This machine's own addresses, whatever their range: a public one reaches its services too.
+    ...Object.values(networkInterfaces())
+      .flat()
+      .map((entry) => entry!.address),
   ]) {
     assert.equal(isPrivateAddress(address), true, address);
   }
