@@ -2,7 +2,7 @@ import { Box, useApp, useStdout } from "ink";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import type { Layout } from "./chat/entry-view.tsx";
 import { runSlashCommand, type CommandContext, type Overlay } from "./commands/run-command.ts";
-import { completeSlash, parseSlash } from "./commands/slash-commands.ts";
+import { parseSlash } from "./commands/slash-commands.ts";
 import { APPROVAL_CHOICES, ApprovalPrompt } from "./components/approval-prompt.tsx";
 import { diffRows } from "./chat/diff-view.tsx";
 import { layoutQuestion, QuestionPrompt } from "./components/question-prompt.tsx";
@@ -29,6 +29,7 @@ import { useKeys } from "./input/use-keys.ts";
 import { useImagePaste } from "./input/use-image-paste.ts";
 import { attachTypedImages, imagesShown } from "./input/prompt-images.ts";
 import { useResizeRedraw } from "./use-resize-redraw.ts";
+import { slashCompletions } from "./input/slash-completions.ts";
 import { gitBranch } from "./session/git-branch.ts";
 import type { TuiSession } from "./session/tui-session.ts";
 import { ThemeProvider } from "./theme/theme-context.tsx";
@@ -104,21 +105,16 @@ export function App({ session, themes, history, files, initialLayout = "webview"
     }
   }, [snapshot.approval]);
 
-  // Completions follow the token at the cursor: `/command` at the start of the prompt, `@path` anywhere.
+  // Completions follow the token at the cursor: `@path` anywhere (found in the background) here, a
+  // `/command` at the start of the prompt with the key that typed it (slashCompletions).
   useEffect(() => {
     let current = true;
-    const { token, start } = tokenAtCursor(prompt.editor);
+    const { token } = tokenAtCursor(prompt.editor);
     const offer = (completions: Completion[]) =>
       current && setPrompt((p) => (p.editor === prompt.editor ? { ...p, completions, selected: 0 } : p));
-    if (token.startsWith("/") && start === 0 && !prompt.editor.text.includes(" ")) {
-      offer(
-        completeSlash(token).map((c) => ({
-          value: `/${c.name}${c.args ? " " : ""}`,
-          label: `/${c.name}`,
-          hint: c.description,
-        })),
-      );
-    } else if (token.startsWith("@")) {
+    if (slashCompletions(prompt)) {
+      // offered already
+    } else if (token.startsWith("@") && !prompt.recalled) {
       void files
         .complete(token.slice(1))
         .then((paths) => offer(paths.map((p) => ({ value: `@${p} `, label: `@${p}` }))));
@@ -277,7 +273,10 @@ export function App({ session, themes, history, files, initialLayout = "webview"
     }
     if (imageKey(key)) return;
     const result = handlePromptKey(prompt, key, historyCursor);
-    if (result.submit === undefined) return setPrompt(result.state);
+    if (result.submit === undefined) {
+      const slash = result.state.editor !== prompt.editor ? slashCompletions(result.state) : undefined;
+      return setPrompt(slash ? { ...result.state, completions: slash, selected: 0 } : result.state);
+    }
     // Image paths typed by hand are attached when the prompt is sent.
     const typed = attachTypedImages({ ...prompt, editor: editorOf(result.submit) }, session.workspace);
     if ("error" in typed) return setFlash(typed.error);

@@ -117,6 +117,29 @@ test("slash commands: /cost reports, Tab switches agent, ? opens help", async ()
   await waitFor(/plan ›/);
 });
 
+test("letters and Enter arriving in one read after a pause run the command typed, not the one highlighted before", async () => {
+  await type("/c");
+  await waitFor(/\/classic/);
+  await sleep(100); // the menu for "/c" is up, /classic first
+  await type("ost\r");
+  await waitFor(/session ses_\w+: 0 input \+ 0 output tokens/);
+  assert.doesNotMatch(frame(), /layout: classic/);
+});
+
+test("↑/↓ go on through history past a recalled slash command: no menu opens for it", async () => {
+  for (const line of ["first prompt", "/cost"]) {
+    if (!line.startsWith("/")) fake.push("ok");
+    await type(line, "\r");
+    await waitFor(line.startsWith("/") ? /input \+ \d+ output tokens/ : /ok/);
+  }
+  await type("\x1b[A");
+  await waitFor(/› \/cost/);
+  await type("\x1b[A");
+  await waitFor(/› first prompt/);
+  await type("\x1b[B");
+  await waitFor(/› \/cost/);
+});
+
 test("the session picker lists this directory's sessions and resumes one; the model picker filters and switches", async () => {
   fake.push("First answer.");
   await type("remember the llama", "\r");

@@ -23,6 +23,8 @@ export interface PromptState {
   selected: number;
   /** Images attached to the prompt (pasted paths, Ctrl+V), each shown in the text as its chip. */
   images: readonly PromptImage[];
+  /** The text was recalled from history (↑/↓) and not edited since: nothing is offered for it. */
+  recalled?: boolean;
 }
 
 export const EMPTY_PROMPT: PromptState = { editor: ed.EMPTY_EDITOR, completions: [], selected: 0, images: [] };
@@ -36,7 +38,10 @@ export type PromptResult = { state: PromptState; submit?: string; handled: boole
  */
 export function handlePromptKey(state: PromptState, key: KeyPress, history: HistoryCursor): PromptResult {
   const { editor } = state;
-  const edit = (next: ed.EditorState): PromptResult => ({ state: { ...state, editor: next }, handled: true });
+  const edit = (next: ed.EditorState): PromptResult => ({
+    state: { ...state, editor: next, recalled: false },
+    handled: true,
+  });
   const offering = state.completions.length > 0;
 
   if (offering) {
@@ -86,7 +91,8 @@ export function handlePromptKey(state: PromptState, key: KeyPress, history: Hist
       const moved = ed.moveVertical(editor, direction);
       if (moved) return edit(moved);
       const recalled = history.step(direction, editor.text);
-      return recalled === undefined ? { state, handled: true } : edit(ed.editorOf(recalled));
+      if (recalled === undefined) return { state, handled: true };
+      return { state: { ...state, editor: ed.editorOf(recalled), completions: [], recalled: true }, handled: true };
     }
   }
   if (key.ctrl) {
