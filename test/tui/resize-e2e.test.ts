@@ -100,3 +100,23 @@ test(
     assert.equal(count(all, /That is all\./), 1, `the earlier turn once:\n${all}`);
   },
 );
+
+test(
+  "a redraw while an answer streams keeps the paragraphs it already printed (they are not stored until the step ends)",
+  needsTmux,
+  async () => {
+    tmux("resize-window", "-t", "tui", "-x", "120");
+    const paragraphs = Array.from({ length: 8 }, (_, n) => `para ${n} streamed`);
+    fake.push({ chunkDelayMs: 150, items: [{ text: paragraphs.join("\n\n") }] });
+    type("stream paragraphs");
+    keys("Enter");
+    await waitFor(/para 2 streamed/);
+    tmux("resize-window", "-t", "tui", "-x", "90");
+    await waitFor(/para 7 streamed/);
+    await waitFor(/Ask anything/);
+    await sleep(300);
+    const all = screen({ history: true });
+    for (const paragraph of paragraphs)
+      assert.equal(count(all, new RegExp(paragraph)), 1, `${paragraph} once:\n${all}`);
+  },
+);

@@ -45,6 +45,8 @@ export class TuiSession {
   private readonly timeline = new Timeline();
   private live: Entry[] = [];
   private busy = false;
+  /** Entries the running turn printed since its last stored message: a reprint shows them after the transcript. */
+  private unstored: Entry[] = [];
   private readonly queued = new PromptQueue();
   private readonly listed: ListedModels;
   /** The last command's entry (bash or `!cmd`), for /expand. */
@@ -184,6 +186,7 @@ export class TuiSession {
       this.status = undefined;
       this.print(this.live.map((e) => ("open" in e ? { ...e, open: false } : e)));
       this.live = [];
+      this.unstored = [];
       this.session = this.prepared.store.get(this.session.id) ?? this.session;
       this.usage = { ...usageOf(this.session), contextTokens: this.usage.contextTokens };
       this.changed();
@@ -282,10 +285,13 @@ export class TuiSession {
     this.info(message);
   }
 
-  /** Clears the screen and prints the whole conversation again (after a theme or layout change, /refresh). */
+  /**
+   * Clears the screen and prints the whole conversation again (after a resize, a theme or layout change,
+   * /refresh): what is stored, then what the running turn printed since its last stored message.
+   */
   reprint(): void {
     this.clearScreen();
-    this.print(this.transcriptOf(this.session.id));
+    this.print([...this.transcriptOf(this.session.id), ...this.unstored]);
   }
 
   /** /compact (see compactCommand). */
@@ -358,7 +364,11 @@ export class TuiSession {
     const { live, settled } = reduceTurn(this.live, event);
     for (const entry of settled) if (entry.kind === "tool" && entry.exitCode !== undefined) this.lastCommand = entry;
     this.live = live;
-    if (settled.length) this.scrollback.push(settled);
+    if (event.type === "message") this.unstored = [];
+    if (settled.length) {
+      this.scrollback.push(settled);
+      this.unstored.push(...settled);
+    }
     this.changed();
   }
 
