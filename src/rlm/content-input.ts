@@ -1,4 +1,4 @@
-import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -9,6 +9,8 @@ import { Corpus, type CorpusSource } from "./corpus.ts";
 /** Where an RLM run's content comes from: files (paths or globs), a text, or a stream such as stdin. */
 export interface ContentInput {
   files?: string[];
+  /** Files already found (and authorized), taken as they are: their names are not patterns. */
+  found?: CorpusSource[];
   text?: string;
   stream?: NodeJS.ReadableStream;
   /** Relative paths and globs are resolved from here. */
@@ -26,7 +28,7 @@ export interface OpenedContent {
  * is first written to a private temporary file, so even a piped input of hundreds of MB is never held whole.
  */
 export async function openContent(input: ContentInput): Promise<OpenedContent> {
-  const sources: CorpusSource[] = [];
+  const sources: CorpusSource[] = [...(input.found ?? [])];
   for (const file of input.files ?? []) sources.push(...(await expandContentPath(file, input.cwd)));
   let temp: string | undefined;
   const tempFile = (name: string) => {
@@ -65,11 +67,18 @@ export async function openContent(input: ContentInput): Promise<OpenedContent> {
 
 /** A path, or the files a glob matches (sorted), each shown by its path relative to `cwd`. */
 export async function expandContentPath(pattern: string, cwd: string): Promise<CorpusSource[]> {
+  // A file by that very name is that file, brackets and all (`app/[id]/page.tsx`).
+  if (existsSync(isAbsolute(pattern) ? pattern : resolve(cwd, pattern))) return [literal(pattern, cwd)];
   if (await isDynamicPattern(pattern)) {
     const matches = (await glob(pattern, { cwd, absolute: true, onlyFiles: true, dot: false })).sort();
     if (matches.length === 0) throw new UserError(`no files match ${pattern}`, 2);
     return matches.map((path) => ({ name: relative(cwd, path) || path, path }));
   }
+  return [literal(pattern, cwd)];
+}
+
+/** The file `pattern` names; a one-line error when it is missing or not a file. */
+function literal(pattern: string, cwd: string): CorpusSource {
   const path = isAbsolute(pattern) ? pattern : resolve(cwd, pattern);
   let isFile: boolean;
   try {
@@ -78,5 +87,5 @@ export async function expandContentPath(pattern: string, cwd: string): Promise<C
     throw new UserError(`no such file: ${pattern}`, 2);
   }
   if (!isFile) throw new UserError(`${pattern} is not a file (for a folder use a glob, e.g. '${pattern}/**/*.ts')`, 2);
-  return [{ name: pattern, path }];
+  return { name: pattern, path };
 }

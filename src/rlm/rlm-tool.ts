@@ -34,7 +34,7 @@ export const rlmTool = (model: () => ResolvedModel) =>
     async execute({ query, paths = [], content }, ctx, targets) {
       if (!paths.length && content === undefined) throw new ToolError("give paths or content to analyse");
       const opened = await openContent({
-        files: targets.map((target) => target.display),
+        found: targets.map((target) => ({ name: target.display, path: target.absolute })),
         text: content,
         cwd: ctx.workspace,
       }).catch((error: Error) => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runCli, useFakeModelSandbox } from "../support/cli.ts";
@@ -182,6 +182,15 @@ test("a glob takes every matching file, each under a header line", async () => {
   const r = await runCli(t.sandbox, ["rlm", ...model, "-f", "*.md", "what files?"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(toolResults(1), /0: === a\.md ===\n1: # A\n2: alpha\n3: === b\.md ===/);
+  // A file whose very name has glob characters is that file (a Next.js route), not a pattern.
+  mkdirSync(join(t.sandbox.workspace, "app", "[id]"), { recursive: true });
+  mkdirSync(join(t.sandbox.workspace, "app", "i"), { recursive: true });
+  writeFileSync(join(t.sandbox.workspace, "app", "[id]", "page.tsx"), "export default function Page() {}\n");
+  writeFileSync(join(t.sandbox.workspace, "app", "i", "page.tsx"), "WRONG FILE\n");
+  t.fake.push([{ tool: "rlm_head", input: {} }], "a page");
+  const route = await runCli(t.sandbox, ["rlm", ...model, "-f", "app/[id]/page.tsx", "what is it?"]);
+  assert.equal(route.code, 0, route.stderr);
+  assert.match(toolResults(t.fake.requests.length - 1), /export default function Page/);
 });
 
 test("secrets in the content are redacted in what the model reads, from tools and sub-calls alike", async () => {
