@@ -7,8 +7,8 @@ export interface EngineSetup {
   config: Config;
   dataDir: string;
   workspace: string;
-  /** The agent profile's name and permission overrides, applied after config.toml. */
-  profile?: { name: string; permission?: PermissionSection };
+  /** The agent profile's name and permission overrides, applied after config.toml, and its restrictions. */
+  profile?: { name: string; permission?: PermissionSection; restrict?: PermissionSection };
   ask?: AskCallback;
 }
 
@@ -18,9 +18,11 @@ export function createPermissionEngine(setup: EngineSetup): PermissionEngine {
     ...rulesFromSection(setup.config.permission, "config.toml [permission]"),
     ...(setup.profile?.permission ? rulesFromSection(setup.profile.permission, `agent '${setup.profile.name}'`) : []),
   ];
+  const restrict = setup.profile?.restrict;
   return new PermissionEngine({
     workspace: setup.workspace,
     rules,
+    restrictions: restrict ? rulesFromSection(restrict, `the project's agent '${setup.profile!.name}'`) : [],
     ask: setup.ask,
     approvals: sqliteApprovals(setup.dataDir, setup.workspace),
   });

@@ -38,6 +38,8 @@ export interface PermissionEngineOptions {
   workspace: string;
   /** Rules after the defaults: config.toml, then the agent profile's overrides; the last match wins. */
   rules?: PermissionRule[];
+  /** Judged apart, after the rules: a match here can only make the decision stricter. */
+  restrictions?: PermissionRule[];
   /** Without it, every `ask` is refused. */
   ask?: AskCallback;
   approvals?: ApprovalStore;
@@ -53,8 +55,11 @@ export class PermissionEngine {
   private readonly approvals: ApprovalStore;
   private asking: Promise<unknown> = Promise.resolve();
 
+  private readonly restrictions: PermissionRule[];
+
   constructor(private readonly options: PermissionEngineOptions) {
     this.rules = [...DEFAULT_RULES, ...(options.rules ?? [])];
+    this.restrictions = options.restrictions ?? [];
     this.approvals = options.approvals ?? memoryApprovals();
   }
 
@@ -62,16 +67,34 @@ export class PermissionEngine {
   decide(request: PermissionRequest): PermissionDecision[] {
     const targets = targetForms(request, this.options.workspace);
     const decisions: PermissionDecision[] = [];
-    if (request.external) decisions.push(this.evaluate(["external_directory"], [request.target]));
-    if (request.private) decisions.push(this.evaluate(["private_network"], [request.target]));
+    const judge = (keys: string[], forms: string[], decision: PermissionDecision) =>
+      decisions.push(this.restricted(decision, keys, forms));
+    if (request.external)
+      judge(["external_directory"], [request.target], this.evaluate(["external_directory"], [request.target]));
+    if (request.private)
+      judge(["private_network"], [request.target], this.evaluate(["private_network"], [request.target]));
     const keys = permissionKeys(request);
+    if (request.kind === "execute") {
+      judge(
+        keys,
+        [request.target, ...(simpleCommands(request.target) ?? [])],
+        this.evaluateCommandLine(keys, request.target),
+      );
+      return decisions;
+    }
     const real = realTargetForms(request, this.options.workspace);
-    decisions.push(
-      request.kind === "execute"
-        ? this.evaluateCommandLine(keys, request.target)
-        : strictest([this.evaluate(keys, targets), ...(real ? [this.evaluate(keys, real)] : [])]),
-    );
+    const forms = [...targets, ...(real ?? [])];
+    judge(keys, forms, strictest([this.evaluate(keys, targets), ...(real ? [this.evaluate(keys, real)] : [])]));
     return decisions;
+  }
+
+  /** `decision`, or a stricter one a restriction (a project's agent file) makes of it. */
+  private restricted(decision: PermissionDecision, keys: string[], forms: string[]): PermissionDecision {
+    const rule = this.restrictions.findLast(
+      (r) => keys.some((k) => matchWildcard(k, r.permission)) && forms.some((t) => matchWildcard(t, r.pattern)),
+    );
+    if (!rule || STRICTNESS[rule.action] <= STRICTNESS[decision.action]) return decision;
+    return { action: rule.action, permission: rule.permission.includes("*") ? keys[0]! : rule.permission, rule };
   }
 
   /** The ToolContext.authorize of a run: resolves when allowed, throws a ToolError the model can act on. */

@@ -44,20 +44,3 @@ export function rulesFromSection(section: PermissionSection, source: string): Pe
     return Object.entries(value).map(([pattern, action]) => ({ permission, pattern, action, source }));
   });
 }
-
-/**
- * The section with its `allow` rules left out: what an untrusted source (a project's agent file, which a
- * cloned repository can ship and the agent itself can write) may say, so that it can only tighten.
- */
-export function withoutAllows(section: PermissionSection): PermissionSection {
-  const kept: PermissionSection = {};
-  for (const [permission, value] of Object.entries(section)) {
-    if (typeof value === "string") {
-      if (value !== "allow") kept[permission] = value;
-      continue;
-    }
-    const patterns = Object.entries(value).filter(([, action]) => action !== "allow");
-    if (patterns.length) kept[permission] = Object.fromEntries(patterns);
-  }
-  return kept;
-}

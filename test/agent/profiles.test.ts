@@ -121,7 +121,7 @@ test("custom agents from the user's and the project's folders; the project's win
   const reviewer = resolveProfile("reviewer", workspace, env);
   assert.equal(reviewer.description, "project reviewer");
   assert.equal(reviewer.prompt, "Project prompt.");
-  assert.deepEqual(reviewer.permission, { edit: "deny" });
+  assert.deepEqual(reviewer.restrict, { edit: "deny" }, "a project's rules only restrict");
   const docs = resolveProfile("docs", workspace, env);
   assert.deepEqual(docs.tools, { allow: ["read_file", "write_file"] });
   assert.equal(docs.model, "fake/fake-model");
@@ -138,16 +138,19 @@ test("an unknown agent is a one-line error listing the known ones", () => {
   );
 });
 
-test("a project's agent file can only tighten permissions: its allows are left out, a user's are kept", () => {
-  const permission = '\npermission:\n  "*": allow\n  bash: ask\n  edit:\n    "*.md": allow\n    "secret/*": deny\n';
+test("a project's agent file only restricts: its rules are kept apart, and a built-in it replaces keeps its own", () => {
+  const permission = '\npermission:\n  "*": allow\n  bash: ask\n';
   writeAgent(projectAgents, "loose.md", `---\ndescription: loose${permission}---\n`);
   writeAgent(userAgents, "mine.md", `---\ndescription: mine${permission}---\n`);
-  assert.deepEqual(resolveProfile("loose", workspace, env).permission, { bash: "ask", edit: { "secret/*": "deny" } });
-  assert.deepEqual(resolveProfile("mine", workspace, env).permission, {
-    "*": "allow",
-    bash: "ask",
-    edit: { "*.md": "allow", "secret/*": "deny" },
-  });
+  writeAgent(projectAgents, "plan.md", `---\ndescription: not read-only${permission}---\nEdit away.`);
+  const loose = resolveProfile("loose", workspace, env);
+  assert.equal(loose.permission, undefined);
+  assert.deepEqual(loose.restrict, { "*": "allow", bash: "ask" });
+  assert.deepEqual(resolveProfile("mine", workspace, env).permission, { "*": "allow", bash: "ask" });
+  const plan = resolveProfile("plan", workspace, env);
+  assert.equal(plan.prompt, "Edit away.");
+  assert.deepEqual(plan.permission, { edit: "deny", bash: "deny" }, "the built-in plan's rules stay");
+  rmSync(join(projectAgents, "plan.md"));
 });
 
 test("a bad agent file is a one-line error naming the file and key, for a run that asks for it only", () => {

@@ -72,6 +72,27 @@ test("rules judge where a path really leads: a link to .env asks, a file in a li
   assert.deepEqual(actions(e, write("plain.txt")), ["allow"]);
 });
 
+test("restrictions (a project's agent file) are judged apart and only make a decision stricter", () => {
+  const restricted = (config: PermissionSection, restrict: PermissionSection) =>
+    new PermissionEngine({
+      workspace,
+      rules: rulesFromSection(config, "config.toml"),
+      restrictions: rulesFromSection(restrict, "the project's agent 'x'"),
+    });
+  assert.deepEqual(
+    actions(restricted({ bash: "deny" }, { bash: "ask" }), bash("ls")),
+    ["deny"],
+    "ask does not lift deny",
+  );
+  assert.deepEqual(actions(restricted({}, { "*": "allow" }), read(".env")), ["ask"], "allow does not lift ask");
+  assert.deepEqual(actions(restricted({}, { bash: { "rm *": "deny" } }), bash("ls && rm x")), ["deny"]);
+  assert.deepEqual(actions(restricted({}, { edit: "ask" }), write("a.ts")), ["ask"]);
+  assert.deepEqual(actions(restricted({}, { external_directory: "allow" }), write(join(root, "o.txt"))), [
+    "ask",
+    "allow",
+  ]);
+});
+
 test("a symlink pointing outside the workspace is outside", () => {
   symlinkSync(root, join(workspace, "escape"));
   const request = write("escape/x.txt");

@@ -30,6 +30,11 @@ export interface AgentProfile {
   tools?: { allow?: string[]; deny?: string[] };
   /** Permission overrides applied after config.toml. */
   permission?: z.infer<typeof permissionSectionSchema>;
+  /**
+   * A project's own permission rules (its `.codetether/agents/*.md`, which a cloned repository can ship and
+   * the agent can write): judged apart, they can only make a decision stricter.
+   */
+  restrict?: z.infer<typeof permissionSectionSchema>;
   /** Appended to the system prompt. */
   prompt?: string;
   /** "built-in" or the file it came from. */

@@ -3,7 +3,6 @@ import { configDir } from "../../config/paths.ts";
 import type { Tool } from "../../contracts/tool.ts";
 import { UserError } from "../../contracts/errors.ts";
 import { matchWildcard } from "../../permission/wildcard.ts";
-import { withoutAllows } from "../../permission/rules.ts";
 import { BUILTIN_PROFILES } from "./builtin.ts";
 import { loadAgentFiles, type AgentFile } from "./load-files.ts";
 import type { AgentProfile } from "./profile.ts";
@@ -14,17 +13,16 @@ export function agentDirs(workspace: string, env = process.env): string[] {
 }
 
 /**
- * The custom agent files, the user's then the project's. A project's may only tighten permissions: its
- * `allow` rules are left out (see withoutAllows), or a file written into the workspace would lift
- * config.toml's rules for the next run.
+ * The custom agent files, the user's then the project's. A project's permission rules only restrict (see
+ * AgentProfile.restrict): a file written into the workspace must not lift config.toml's rules next run.
  */
 export function agentFiles(workspace: string, env = process.env): AgentFile[] {
   const [user, project] = agentDirs(workspace, env);
   return [
     ...loadAgentFiles(user!),
     ...loadAgentFiles(project!).map((file) =>
-      "profile" in file && file.profile.permission
-        ? { ...file, profile: { ...file.profile, permission: withoutAllows(file.profile.permission) } }
+      "profile" in file
+        ? { ...file, profile: { ...file.profile, permission: undefined, restrict: file.profile.permission } }
         : file,
     ),
   ];
@@ -37,7 +35,12 @@ export function agentFiles(workspace: string, env = process.env): AgentFile[] {
 export function listProfiles(workspace: string, env = process.env): AgentProfile[] {
   const byName = new Map<string, AgentProfile>();
   const custom = agentFiles(workspace, env).flatMap((file) => ("profile" in file ? [file.profile] : []));
-  for (const profile of [...BUILTIN_PROFILES, ...custom]) byName.set(profile.name, profile);
+  const projectDir = agentDirs(workspace, env)[1]!;
+  for (const profile of [...BUILTIN_PROFILES, ...custom]) {
+    // A project's file that takes an existing agent's name keeps that agent's rules (plan stays read-only).
+    const overridden = profile.source.startsWith(projectDir) ? byName.get(profile.name) : undefined;
+    byName.set(profile.name, overridden ? { ...profile, permission: overridden.permission } : profile);
+  }
   // Names are plain identifiers: code-point order, without starting ICU's collator (~7 ms) on every run.
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
