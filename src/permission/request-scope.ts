@@ -64,7 +64,11 @@ export function alwaysApprovals(
 
 /** How a request reads in a message: `bash \`npm test\``, `write_file on src/a.ts`. */
 export function describeRequest(request: PermissionRequest): string {
-  return request.kind === "execute" ? `${request.tool} \`${request.target}\`` : `${request.tool} on ${request.target}`;
+  if (request.kind === "execute") return `${request.tool} \`${request.target}\``;
+  // A link is named with where it leads: "notes.txt" alone would hide that it is .env.
+  const real =
+    isPathKind(request.kind) && isAbsolute(request.target) ? realOfNearestExisting(request.target) : undefined;
+  return `${request.tool} on ${request.target}${real && real !== request.target ? ` (→ ${real})` : ""}`;
 }
 
 /**

@@ -10,11 +10,15 @@ const NOT_PLAIN = new Set(
   ).split(" "),
 );
 
-/** A simple command a pattern can judge: a plain program first, not a variable, subshell or assignment. */
+/**
+ * A simple command a pattern can judge: a plain program name first. Not a variable, subshell, assignment
+ * (`X=rm; $X …`, `X=1 rm …`), quoted or escaped name (`'rm'`, `\rm`), path (`/bin/rm`) or redirection
+ * (`>f rm …`), each of which runs a program its text does not show as `rm …`.
+ */
 function isPlain(command: string): boolean {
   const first = command.split(/\s+/, 1)[0]!;
-  if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(first)) return false; // `X=rm; $X …`, or `X=1 rm …` which hides rm
-  if (first.startsWith("(") || first.includes("$")) return false;
+  if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(first)) return false;
+  if (/^[\d(<>]|[$'"\\/]/.test(first)) return false;
   return !NOT_PLAIN.has(first);
 }
 

@@ -1,4 +1,4 @@
-import { lstatSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { realOfNearestExisting } from "../util/real-path.ts";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { PermissionTarget } from "../contracts/tool.ts";
@@ -30,24 +30,6 @@ export interface PathTarget extends ResolvedPath, PermissionTarget {
 export function pathTarget(workspace: string, input: string): PathTarget {
   const resolved = resolveWorkspacePath(workspace, input);
   return { ...resolved, target: resolved.absolute };
-}
-
-/**
- * A reading tool's targets: the path, and when it is a symlink also the file it leads to, so a link
- * named notes.txt that points at .env is judged as .env is. The tool acts on the first.
- */
-export function followedPathTargets(workspace: string, input: string): PathTarget[] {
-  const link = pathTarget(workspace, input);
-  if (!isSymlink(link.absolute)) return [link];
-  return [link, pathTarget(workspace, realOfNearestExisting(link.absolute))];
-}
-
-function isSymlink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }
 
 function realOrSelf(path: string): string {

@@ -159,6 +159,10 @@ test("a deny rule on a command is not dodged by shell syntax: what hides the pro
     "X=1 rm b.txt",
     'bash -c "rm b.txt"',
     "echo b.txt | xargs rm",
+    "'rm' b.txt",
+    "\\rm b.txt",
+    "/bin/rm b.txt",
+    ">log rm b.txt",
   ])
     assert.equal(action(line), "ask", line);
   assert.equal(action("npm test && git status"), "allow", "plain commands stay judged one by one");

@@ -76,6 +76,17 @@ test("grep and codesearch leave out files a read would have to ask for or is den
   assert.doesNotMatch(sent, /KEY=CANARY|:1:CANARY_PROTECTED|1: CANARY_PROTECTED/);
 });
 
+test("a search of an outside folder, once approved, shows its matches", async () => {
+  const outside = join(t.sandbox.root, "elsewhere");
+  mkdirSync(outside);
+  writeFileSync(join(outside, "notes.txt"), "NEEDLE here\n");
+  t.fake.push([{ tool: "grep", input: { pattern: "NEEDLE", path: outside } }], "ok");
+  const r = await runCli(t.sandbox, ["run", ...model, "--auto-approve", "all", "search there"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(toolResultSent(1), /notes\.txt:1:NEEDLE here/);
+  assert.doesNotMatch(toolResultSent(1), /left out/);
+});
+
 test("a .env file is not changed without approval: refused with nobody to ask", async () => {
   writeFileSync(join(t.sandbox.workspace, ".env"), "API_KEY=mine\n");
   t.fake.push([{ tool: "write_file", input: { path: ".env", content: "API_KEY=changed\n" } }], "ok");

@@ -141,7 +141,10 @@ test("the rlm tool's globs are authorized file by file, where each really is: ou
   const r = await runCli(t.sandbox, ["run", "--json", "-m", "fake/fake-model", "read them"]);
   assert.equal(r.code, 0, r.stderr);
   const sent = toolMessages(1);
-  assert.match(sent, /permission denied: rlm on .*lnk\/secret\.txt needs approval .*--auto-approve all or/);
+  assert.match(
+    sent,
+    /permission denied: rlm on .*lnk\/secret\.txt \(→ .*outside\/secret\.txt\) needs approval .*--auto-approve all or/,
+  );
   assert.match(sent, /permission denied: rlm on .*\.env needs approval/);
   assert.match(sent, /permission denied: rlm on .*protected\/p\.txt \(rule read/);
   assert.doesNotMatch(JSON.stringify(t.fake.requests.map((q) => q.body)), /CANARY/);

@@ -28,9 +28,10 @@ export const grepTool = defineTool({
     if (code === 2 && found.lines.length === 0)
       throw new ToolError(`grep failed: ${stderr.trim().split("\n")[0] || "invalid pattern"}`);
     const { lines, withheld } = await permittedLines(found.lines, ctx, "grep");
+    const count = lines.length;
     if (withheld.length) lines.push(withheldNote(withheld));
     if (lines.length === 0) return { output: "no matches", title: pattern };
     if (cut) lines.push(`[more than ${MAX_MATCHES} matches; narrow the pattern or path]`);
-    return { output: lines.join("\n"), title: `${pattern} (${cut ? `${MAX_MATCHES}+` : lines.length})` };
+    return { output: lines.join("\n"), title: `${pattern} (${cut ? `${MAX_MATCHES}+` : count})` };
   },
 });

@@ -4,7 +4,7 @@ import { extname } from "node:path";
 import { z } from "zod";
 import { defineTool, ToolError } from "../../contracts/tool.ts";
 import { MAX_BYTES, MAX_LINES } from "../truncate.ts";
-import { followedPathTargets } from "../workspace-path.ts";
+import { pathTarget } from "../workspace-path.ts";
 import description from "./read-file.txt";
 
 const MAX_LINE_CHARS = 2000;
@@ -20,7 +20,8 @@ export const readFileTool = defineTool({
     offset: z.number().int().min(1).optional(),
     limit: z.number().int().min(1).optional(),
   }),
-  targets: ({ path }, ctx) => followedPathTargets(ctx.workspace, path),
+  // A link is judged where it leads too (the permission engine follows it): notes.txt → .env asks.
+  targets: ({ path }, ctx) => [pathTarget(ctx.workspace, path)],
   async execute({ offset = 1, limit = MAX_LINES }, ctx, [target]) {
     const info = await stat(target.absolute).catch(() => undefined);
     if (!info) throw new ToolError(`file not found: ${target.display}`);

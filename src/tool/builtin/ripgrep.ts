@@ -70,8 +70,9 @@ export async function permittedLines(
   const withheld = new Set<string>();
   await Promise.all(
     files.map(async (file) => {
-      const { target, external } = pathTarget(ctx.workspace, file);
-      await ctx.authorize({ tool, kind: "read", target, external, quiet: true }).catch(() => withheld.add(file));
+      // Outside the workspace: the search's root was authorized so; each file answers to the read rules.
+      const { target } = pathTarget(ctx.workspace, file);
+      await ctx.authorize({ tool, kind: "read", target, quiet: true }).catch(() => withheld.add(file));
     }),
   );
   if (withheld.size === 0) return { lines, withheld: [] };
