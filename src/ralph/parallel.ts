@@ -62,9 +62,19 @@ export async function runParallelStage(run: RalphRun, stories: UserStory[], repo
       await worktrees.remove(worktree, { deleteBranch: true });
       continue;
     }
-    const merge = await worktrees.merge(worktree, title);
+    // A merge git refuses outright (not a conflict) fails this story, not the whole stage.
+    const merge = await worktrees
+      .merge(worktree, title)
+      .catch((error: Error) => ({
+        merged: false as const,
+        branch: worktree.branch,
+        conflicts: [],
+        reason: error.message,
+      }));
     if (!merge.merged) {
-      const reason = `merge conflict in ${merge.conflicts.join(", ")} (work kept on branch ${merge.branch})`;
+      const reason = merge.conflicts.length
+        ? `merge conflict in ${merge.conflicts.join(", ")} (work kept on branch ${merge.branch})`
+        : `${merge.reason} (work kept on branch ${merge.branch})`;
       run.gaveUp.add(story.id);
       run.record(story, iteration, attempt, { ...result, outcome: "failed", reason, failure: reason });
       await worktrees.remove(worktree);

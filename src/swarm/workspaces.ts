@@ -58,9 +58,15 @@ export class SubtaskWorkspaces {
   /** Merges the lane's branch into the checked-out branch; the worktree goes, its branch stays on a conflict. */
   async merge(lane: Lane, message: string): Promise<MergeResult | undefined> {
     if (!this.worktrees || !lane.worktree) return undefined;
-    const result = await this.worktrees.merge(lane.worktree, message);
-    await this.worktrees.remove(lane.worktree, { deleteBranch: result.merged });
-    return result;
+    let merged = false;
+    try {
+      const result = await this.worktrees.merge(lane.worktree, message);
+      merged = result.merged;
+      return result;
+    } finally {
+      // Also when git refused the merge (it throws): the work stays on its branch.
+      await this.worktrees.remove(lane.worktree, { deleteBranch: merged });
+    }
   }
 
   /** A failed subtask's work is committed on its branch and kept there (resume continues on it). */
