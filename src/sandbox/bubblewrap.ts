@@ -15,7 +15,8 @@ const BASE = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpf
 const LIFETIME = ["--unshare-pid", "--die-with-parent", "--new-session"];
 /**
  * Run by root, bwrap hands the command root's capabilities: it could unmount what hides the data dir and
- * remount / writable. Dropped, root inside is a uid like any other.
+ * remount / writable. Dropped, root inside keeps only what uid 0's file permissions give (the sockets of
+ * services that would run something for root are hidden: runner.ts).
  */
 const PRIVILEGES = process.getuid?.() === 0 ? ["--cap-drop", "ALL"] : [];
 

@@ -15,8 +15,20 @@ import { ViolationSigns } from "./violations.ts";
 
 /** Under the home directory: where credentials usually are. */
 const HOME_SECRETS = [".ssh", ".gnupg", ".aws", ".kube", ".docker", ".config/gcloud", ".netrc", ".git-credentials"];
-/** Sockets a read-only filesystem still lets a process connect to: Docker's, the user's agents (ssh, gpg, D-Bus). */
-const SOCKETS = ["/run/docker.sock", "/var/run/docker.sock", `/run/user/${process.getuid?.() ?? ""}`];
+/**
+ * Sockets a read-only filesystem still lets a process connect to: Docker's, the user's agents (ssh, gpg,
+ * D-Bus), and services that start programs outside any sandbox for whoever may ask them (systemd, the
+ * system bus, containerd, podman: for root, `systemd-run` alone would be an escape).
+ */
+const SOCKETS = [
+  "/run/docker.sock",
+  "/var/run/docker.sock",
+  `/run/user/${process.getuid?.() ?? ""}`,
+  "/run/systemd/private",
+  "/run/dbus",
+  "/run/containerd",
+  "/run/podman",
+];
 
 export interface SandboxOptions {
   config: Config;
