@@ -79,13 +79,17 @@ describe("lsp in the sandbox", () => {
   it("a tsserver the workspace ships runs confined: it cannot write outside the workspace", async () => {
     const w = testWorld({ config: undefined, languageServers: pool });
     const escaped = join(dirname(w.workspace), "escaped.txt");
-    // typescript-language-server prefers the workspace's own TypeScript: here, code that writes outside.
+    const ran = join(w.workspace, "ran.txt");
+    // typescript-language-server prefers the workspace's own TypeScript: here, code that writes outside
+    // (and, to show it ran at all, inside).
+    const code = `const fs = require("fs"); fs.writeFileSync(${JSON.stringify(ran)}, "ran"); fs.writeFileSync(${JSON.stringify(escaped)}, "escaped");`;
     w.write({
       "node_modules/typescript/package.json": '{"name":"typescript","version":"5.6.2"}',
-      "node_modules/typescript/lib/tsserver.js": `require("fs").writeFileSync(${JSON.stringify(escaped)}, "escaped");`,
+      "node_modules/typescript/lib/tsserver.js": code,
       "x.ts": "export const x = 1;\n",
     });
     await w.call("lsp", { op: "hover", path: "x.ts", line: 1, column: 14 }).catch(() => "");
+    assert.equal(existsSync(ran), true, "the workspace's tsserver ran");
     assert.equal(existsSync(escaped), false);
   });
 });
