@@ -1,6 +1,7 @@
 import { isAbsolute, join, relative, sep } from "node:path";
 import { ToolError, type PermissionRequest } from "../contracts/tool.ts";
 import { WorktreeSet, stagedMessage, type MergeResult, type Worktree } from "../worktree/git-worktrees.ts";
+import { realOfNearestExisting } from "../util/real-path.ts";
 import type { Subtask } from "./types.ts";
 
 /** Where one subtask's agent works, and what it holds while it does. */
@@ -85,14 +86,23 @@ export class SubtaskWorkspaces {
     if (!lane.worktree || lane.workspace === this.workspace) return parent;
     return async (request) => {
       const isPath = (request.kind === "read" || request.kind === "edit") && isAbsolute(request.target);
-      const inLane = isPath ? within(lane.workspace, request.target) : undefined;
-      if (inLane !== undefined) return parent({ ...request, target: join(this.workspace, inLane) });
-      if (isPath && request.kind === "edit" && within(this.workspace, request.target) !== undefined)
-        throw new ToolError(
-          `this sub-agent works in its own git worktree: change ${relative(this.workspace, request.target)} there (${lane.workspace}), not in the main workspace`,
-        );
-      return parent(request);
+      if (!isPath) return parent(request);
+      // Where a link in the worktree leads is judged too (the engine would follow the workspace's path instead).
+      const real = realOfNearestExisting(request.target);
+      for (const target of new Set([request.target, real]))
+        await this.authorizePath(lane, parent, { ...request, target });
     };
+  }
+
+  private authorizePath(lane: Lane, parent: Authorize, request: PermissionRequest): Promise<void> {
+    const inLane =
+      within(lane.workspace, request.target) ?? within(realOfNearestExisting(lane.workspace), request.target);
+    if (inLane !== undefined) return parent({ ...request, target: join(this.workspace, inLane) });
+    if (request.kind === "edit" && within(this.workspace, request.target) !== undefined)
+      throw new ToolError(
+        `this sub-agent works in its own git worktree: change ${relative(this.workspace, request.target)} there (${lane.workspace}), not in the main workspace`,
+      );
+    return parent(request);
   }
 }
 
