@@ -122,6 +122,8 @@ async function loop(run: RalphRun, options: RalphRunOptions, previous: RalphStat
     }
   } catch (error) {
     run.status.error = errorMessage(error);
+    // What the failed iteration left is Ralph's own too (a kill -9 leaves it unrecorded: the next run names it).
+    await noteLeftovers().catch(() => undefined);
     run.finish("stopped");
     throw error;
   } finally {

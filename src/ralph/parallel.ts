@@ -63,14 +63,12 @@ export async function runParallelStage(run: RalphRun, stories: UserStory[], repo
       continue;
     }
     // A merge git refuses outright (not a conflict) fails this story, not the whole stage.
-    const merge = await worktrees
-      .merge(worktree, title)
-      .catch((error: Error) => ({
-        merged: false as const,
-        branch: worktree.branch,
-        conflicts: [],
-        reason: error.message,
-      }));
+    const merge = await worktrees.merge(worktree, title).catch((error: Error) => ({
+      merged: false as const,
+      branch: worktree.branch,
+      conflicts: [],
+      reason: error.message,
+    }));
     if (!merge.merged) {
       const reason = merge.conflicts.length
         ? `merge conflict in ${merge.conflicts.join(", ")} (work kept on branch ${merge.branch})`

@@ -97,6 +97,9 @@ test("doctor fails an invalid agent file and a data dir that is a file; run says
     const unrelated = await runCli(home, ["run", "-m", "fake/fake-model", "hi"]);
     assert.equal(unrelated.code, 0, unrelated.stderr);
     assert.equal(unrelated.stdout.trim(), "hello");
+    const broken = await runCli(home, ["run", "-m", "fake/fake-model", "--agent", "broken", "hi"]);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /^codetether: invalid agent file .*broken\.md: line 2/);
   } finally {
     home.cleanup();
   }
