@@ -9,7 +9,7 @@ import type { SessionInfo } from "../../session/store.ts";
 import { errorMessage } from "../../contracts/errors.ts";
 import { entriesFromMessages } from "../chat/from-messages.ts";
 import { entryId, notice, type Entry, type ToolEntry } from "../chat/entries.ts";
-import { reduceTurn } from "../chat/turn-reducer.ts";
+import { TurnEntries } from "./turn-entries.ts";
 import { expandMentions } from "../../agent/mentions.ts";
 import { EditSnapshots } from "../../tool/edit-snapshots.ts";
 import type { Correlation } from "../../durable-logs/agent-observer.ts";
@@ -43,10 +43,8 @@ export class TuiSession {
   private readonly notifier = new FrameNotifier();
   private readonly scrollback = new ScrollbackQueue();
   private readonly timeline = new Timeline();
-  private live: Entry[] = [];
+  private readonly turn = new TurnEntries();
   private busy = false;
-  /** Entries the running turn printed since its last stored message: a reprint shows them after the transcript. */
-  private unstored: Entry[] = [];
   private readonly queued = new PromptQueue();
   private readonly listed: ListedModels;
   /** The last command's entry (bash or `!cmd`), for /expand. */
@@ -184,9 +182,7 @@ export class TuiSession {
       this.busy = false;
       this.abort = undefined;
       this.status = undefined;
-      this.print(this.live.map((e) => ("open" in e ? { ...e, open: false } : e)));
-      this.live = [];
-      this.unstored = [];
+      this.print(this.turn.finish());
       this.session = this.prepared.store.get(this.session.id) ?? this.session;
       this.usage = { ...usageOf(this.session), contextTokens: this.usage.contextTokens };
       this.changed();
@@ -291,7 +287,7 @@ export class TuiSession {
    */
   reprint(): void {
     this.clearScreen();
-    this.print([...this.transcriptOf(this.session.id), ...this.unstored]);
+    this.print([...this.transcriptOf(this.session.id), ...this.turn.unstored]);
   }
 
   /** /compact (see compactCommand). */
@@ -361,14 +357,9 @@ export class TuiSession {
     if (event.type === "usage") this.usage = addUsage(this.usage, event);
     this.status =
       event.type === "retry" ? `retrying in ${Math.ceil(event.delayMs / 1000)}s: ${event.error}` : undefined;
-    const { live, settled } = reduceTurn(this.live, event);
+    const settled = this.turn.apply(event);
     for (const entry of settled) if (entry.kind === "tool" && entry.exitCode !== undefined) this.lastCommand = entry;
-    this.live = live;
-    if (event.type === "message") this.unstored = [];
-    if (settled.length) {
-      this.scrollback.push(settled);
-      this.unstored.push(...settled);
-    }
+    if (settled.length) this.scrollback.push(settled);
     this.changed();
   }
 
@@ -380,7 +371,7 @@ export class TuiSession {
   private buildSnapshot(): TuiSnapshot {
     return {
       scrollback: this.scrollback.current(),
-      live: this.live,
+      live: this.turn.live,
       busy: this.busy,
       approval: this.asks.approval,
       question: this.asks.question,
