@@ -78,6 +78,9 @@ async function resolveCard(resolver: DefaultAgentCardResolver, url: string): Pro
   } catch {
     throw new Error(`not a URL: ${url}`);
   }
+  // The card is fetched over HTTP; it names the other interfaces (gRPC's dns:/// address among them).
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
+    throw new Error(`${url}: give the agent's http(s) address (its card there names its gRPC interface)`);
   if (parsed.pathname.endsWith(".json")) return resolver.resolve(url, "");
   const failures: string[] = [];
   for (const path of ["/.well-known/agent-card.json", "/.well-known/agent.json"]) {

@@ -1,5 +1,6 @@
 import {
   SendMessageRequest,
+  TaskState,
   type CancelTaskRequest,
   type Message,
   type StreamResponse,
@@ -75,6 +76,20 @@ export class ReplicaRequestHandler extends DefaultRequestHandler {
   }
 
   override async *resubscribe(
+    params: SubscribeToTaskRequest,
+    context: ServerCallContext,
+  ): AsyncGenerator<StreamResponse, void, undefined> {
+    try {
+      yield* this.#resubscribe(params, context);
+    } catch (error) {
+      // The SDK names the state by its number ("a terminal state (3)"): the client is told its name.
+      if (error instanceof Error)
+        error.message = error.message.replace(/state \((\d+)\)/, (_, n: string) => `state (${TaskState[Number(n)]})`);
+      throw error;
+    }
+  }
+
+  async *#resubscribe(
     params: SubscribeToTaskRequest,
     context: ServerCallContext,
   ): AsyncGenerator<StreamResponse, void, undefined> {

@@ -1,3 +1,4 @@
+import { TaskState } from "@a2a-js/sdk";
 import { z } from "zod";
 
 /*
@@ -74,6 +75,11 @@ const legacyMessage = z.looseObject({
 });
 
 const tenant = { tenant: optional(text) };
+/** A 1.0 task state as ProtoJSON gives it: by name (TASK_STATE_WORKING) or number. */
+const taskState = z.union([
+  z.enum(Object.keys(TaskState).filter((name) => Number.isNaN(Number(name))) as [string, ...string[]]),
+  z.number().int(),
+]);
 const pushConfig = z.looseObject({
   id: optional(text),
   url: text,
@@ -102,7 +108,7 @@ export const PARAMS: Record<string, z.ZodType> = {
   ListTasks: z.looseObject({
     ...tenant,
     contextId: optional(text),
-    status: optional(text),
+    status: optional(taskState),
     pageSize: optional(count),
     pageToken: optional(text),
     historyLength: optional(count),

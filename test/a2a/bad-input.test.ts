@@ -80,6 +80,13 @@ const JSON_RPC_CASES: Array<[string, string, Record<string, string>, number, num
   ],
   ["batch (A2A has none)", rpc([{ jsonrpc: "2.0", id: 1, method: "GetTask", params: { id: "x" } }]), V1, 200, -32600],
   ["empty body", "", V1, 200, -32700],
+  [
+    "a task state that does not exist",
+    rpc({ jsonrpc: "2.0", id: 1, method: "ListTasks", params: { status: "BOGUS" } }),
+    V1,
+    200,
+    -32602,
+  ],
   ...(
     [
       ["an unknown role (1.0)", { messageId: "m", role: "ROLE_BOGUS", parts: [{ text: "hi" }] }, "SendMessage"],
@@ -186,6 +193,26 @@ for (const [label, body, status, route = "/message:send"] of REST_CASES) {
     assert.doesNotMatch(res.body.error.message, /Cannot read|is not a function|internal/);
   });
 }
+
+test("subscribing to a finished task names its state, not the state's number", async () => {
+  const sent = await post(
+    "/a2a",
+    rpc({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "SendMessage",
+      params: { message: { messageId: "m-sub", role: "ROLE_USER", parts: [{ text: "hi" }] } },
+    }),
+    V1,
+  );
+  const res = await fetch(`${running.serve.endpoints.http}/a2a`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...V1 },
+    body: rpc({ jsonrpc: "2.0", id: 2, method: "SubscribeToTask", params: { id: sent.body.result.task.id } }),
+  });
+  const text = await res.text();
+  assert.match(text, /terminal state \(TASK_STATE_COMPLETED\)/);
+});
 
 test("after all that the server still serves", async () => {
   const health = await fetch(`${running.serve.endpoints.http}/health`);

@@ -111,7 +111,11 @@ test("errors are one line with a non-zero exit", async () => {
   const unreachable = await a2a("card", "http://127.0.0.1:9");
   assert.equal(unreachable.code, 1);
   assert.match(unreachable.stderr, /^codetether: cannot use the agent at http:\/\/127\.0\.0\.1:9/);
-  for (const r of [missing, wrongToken, unreachable]) assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  const grpcAddress = await a2a("card", "dns:///127.0.0.1:9");
+  assert.equal(grpcAddress.code, 1);
+  assert.match(grpcAddress.stderr, /dns:\/\/\/127\.0\.0\.1:9: give the agent's http\(s\) address/);
+  for (const r of [missing, wrongToken, unreachable, grpcAddress])
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
 });
 
 test("a2a send works against a spec-0.3 agent", async () => {
