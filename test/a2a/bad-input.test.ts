@@ -229,4 +229,6 @@ test("after all that the server still serves", async () => {
   assert.equal(res.body.id, 7);
   assert.equal(res.body.result.status.state, "completed");
   assert.equal(running.serve.child.exitCode, null);
+  // The clients' mistakes were answered to them; serve's log is for serve's own trouble.
+  assert.doesNotMatch(running.serve.stderr(), /VersionNotSupportedError|UnsupportedOperationError|RequestMalformed/);
 });
