@@ -3,6 +3,7 @@ import type { Pool } from "pg";
 import type { StoredMessage } from "../contracts/agent-events.ts";
 import { inTransaction } from "../postgres/transaction.ts";
 import type { SessionInfo, SessionStore } from "../session/store.ts";
+import type { WorkerSession } from "./context-sessions.ts";
 import type { ContextTurn, SharedConversations } from "./shared-conversations.ts";
 
 interface Checkout {
@@ -21,7 +22,7 @@ interface MessageRow {
 }
 
 /**
- * A2A contexts and their sessions in PostgreSQL (migration 5): `a2a_contexts` maps a context to its
+ * A2A contexts and their sessions in PostgreSQL (migration 5; 7 for contexts on workers): `a2a_contexts` maps a context to its
  * session, `a2a_sessions` holds the session's row (and a version that changes with every committed
  * turn), `a2a_session_messages` its messages, append-only like the local store's. A turn's commit is
  * optimistic: it only lands on the version its checkout saw, so two replicas running turns of one
@@ -43,6 +44,23 @@ export class PostgresConversations implements SharedConversations {
   async begin(contextId: string): Promise<ContextTurn> {
     const checkout = await this.checkout(contextId);
     return { sessionId: checkout?.sessionId, commit: (sessionId) => this.commit(contextId, sessionId, checkout) };
+  }
+
+  async onWorker(contextId: string): Promise<WorkerSession | undefined> {
+    const { rows } = await this.pool.query<WorkerSession>(
+      "SELECT worker_id, session_id FROM a2a_worker_contexts WHERE context_id = $1",
+      [contextId],
+    );
+    return rows[0];
+  }
+
+  async setOnWorker(contextId: string, { worker_id, session_id }: WorkerSession): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO a2a_worker_contexts (context_id, worker_id, session_id, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (context_id) DO UPDATE SET worker_id = excluded.worker_id, session_id = excluded.session_id,
+         updated_at = excluded.updated_at`,
+      [contextId, worker_id, session_id, Date.now()],
+    );
   }
 
   private async checkout(contextId: string): Promise<Checkout | undefined> {

@@ -1,3 +1,5 @@
+import type { WorkerSession } from "./context-sessions.ts";
+
 /**
  * With `[storage] url`, an A2A context's conversation outlives the replica that ran its last turn: the
  * context's session is checked out of the shared database into this process's session store before a
@@ -7,6 +9,9 @@
 export interface SharedConversations {
   /** Call with the context's turn taken (no other turn of it runs in this process). */
   begin(contextId: string): Promise<ContextTurn>;
+  /** The worker session a context continues, when its turns ran on a worker (whichever replica sent them). */
+  onWorker(contextId: string): Promise<WorkerSession | undefined>;
+  setOnWorker(contextId: string, session: WorkerSession): Promise<void>;
 }
 
 export interface ContextTurn {

@@ -113,6 +113,14 @@ export const MIGRATIONS: readonly Migration[] = [
         relay_id TEXT PRIMARY KEY, okr_run_id TEXT, updated_at TEXT NOT NULL, doc TEXT NOT NULL
       );`,
   },
+  {
+    version: 7,
+    name: "a2a worker contexts",
+    // Which worker (and its session) holds a context whose turns ran on workers: every replica must know.
+    sql: `CREATE TABLE a2a_worker_contexts (
+        context_id TEXT PRIMARY KEY, worker_id TEXT NOT NULL, session_id TEXT NOT NULL, updated_at BIGINT NOT NULL
+      );`,
+  },
 ];
 
 /** A pool to the configured database, migrated to this version's schema before anything uses it. */

@@ -66,6 +66,18 @@ test("a context's session moves between replicas turn by turn; a turn racing ano
   assert.equal((await a.conversations.begin("fresh")).sessionId, newOnB.sessionId);
 });
 
+test("which worker holds a context is shared: a replica sees what another recorded, and the latest wins", async (t) => {
+  const fixture = await replicaFixture(t);
+  if (!fixture) return;
+  const a = replica(t, fixture.pool);
+  const b = replica(t, await fixture.open());
+  assert.equal(await b.conversations.onWorker("ctx-w"), undefined);
+  await a.conversations.setOnWorker("ctx-w", { worker_id: "w2", session_id: "ses_on_w2" });
+  assert.deepEqual(await b.conversations.onWorker("ctx-w"), { worker_id: "w2", session_id: "ses_on_w2" });
+  await b.conversations.setOnWorker("ctx-w", { worker_id: "w1", session_id: "ses_on_w1" });
+  assert.deepEqual(await a.conversations.onWorker("ctx-w"), { worker_id: "w1", session_id: "ses_on_w1" });
+});
+
 test("a replica remembers which local copies are current for its most recent sessions only", async (t) => {
   const fixture = await replicaFixture(t);
   if (!fixture) return;

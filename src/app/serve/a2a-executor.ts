@@ -145,9 +145,14 @@ export class CodeTetherExecutor implements AgentExecutor {
     // A text task may run on a worker instead (the dispatcher yields the same AgentEvents): one that
     // serves this server's workspace, with this server's model, on a context with no local session yet.
     const input = typeof prompt === "string" && !sessionId ? await this.workerInput(run, prompt) : undefined;
+    const { conversations } = this.options;
     const remember = (task: TaskRecord) => {
-      if (task.worker_id && task.session_id)
-        this.sessions.setOnWorker(run.contextId, { worker_id: task.worker_id, session_id: task.session_id });
+      if (!task.worker_id || !task.session_id) return;
+      const session = { worker_id: task.worker_id, session_id: task.session_id };
+      // Shared with the other replicas when there are any: the context's next turn may reach any of them.
+      // A write lost to a database outage costs that turn its worker session, nothing more.
+      if (conversations) void conversations.setOnWorker(run.contextId, session).catch(() => undefined);
+      else this.sessions.setOnWorker(run.contextId, session);
     };
     const events =
       input && dispatcher && (await dispatcher.shouldDispatch(input))
@@ -210,7 +215,8 @@ export class CodeTetherExecutor implements AgentExecutor {
    */
   private async workerInput(run: TaskRun, prompt: string): Promise<TaskInput> {
     const { workspace, modelRef, dispatcher } = this.options;
-    const earlier = this.sessions.onWorker(run.contextId);
+    const { conversations } = this.options;
+    const earlier = conversations ? await conversations.onWorker(run.contextId) : this.sessions.onWorker(run.contextId);
     const pinned =
       earlier && (await dispatcher?.isConnected(earlier.worker_id))
         ? { pinned_worker: earlier.worker_id, resume_session: earlier.session_id }
