@@ -49,7 +49,8 @@ export class ProgressPublisher {
           callId: event.callId,
         });
       case "retry":
-        return this.report(`model request failed (${event.error}); retrying in ${Math.round(event.delayMs / 1000)}s`, {
+        // A model request, or a worker that went silent (its task back in the queue): the error says which.
+        return this.report(`retrying in ${Math.round(event.delayMs / 1000)}s: ${event.error}`, {
           type: "retry",
           attempt: event.attempt,
         });
