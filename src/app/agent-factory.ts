@@ -30,6 +30,7 @@ import { buildSystemPrompt } from "../agent/system-prompt.ts";
 import { Sandbox } from "../sandbox/runner.ts";
 import { sandboxedLanguageServers } from "../sandbox/language-servers.ts";
 import { rlmTool } from "../rlm/rlm-tool.ts";
+import { extensionTools } from "../tool/extension-tools.ts";
 import { bulkOutputRouter } from "../rlm/bulk-router.ts";
 import { rlmConfig } from "../rlm/config.ts";
 import { routerConfig } from "../router/config.ts";
@@ -189,7 +190,7 @@ async function assembleAgent(options: PrepareOptions, started: Release[]): Promi
   started.push(plugins.close);
   // The swarm tools run sub-agents through the agent assembled here (set when it is returned).
   let prepared: PreparedAgent | undefined;
-  const allTools = [
+  const ownTools = [
     ...offeredBuiltinTools(await loadSkills(workspace, options.onWarning), config),
     ...(services.peers ? [a2aTool(services.peers) as Tool] : []),
     rlmTool(() => model) as Tool,
@@ -200,8 +201,10 @@ async function assembleAgent(options: PrepareOptions, started: Release[]): Promi
       createAgent: (dir) =>
         prepareAgent({ ...options, workspace: dir, sessionId: undefined, continueLatest: false, agent: profile.name }),
     }),
-    ...(mcp?.tools ?? []),
-    ...plugins.tools,
+  ];
+  const allTools = [
+    ...ownTools,
+    ...extensionTools(ownTools, [...(mcp?.tools ?? []), ...plugins.tools], options.onWarning),
   ];
   // What a profile decides: its tools, its prompt, and its permission rules on top of config.toml.
   const setupFor = (p: AgentProfile) => {
