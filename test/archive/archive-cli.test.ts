@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { openAuditTrail, resolveAuditKey } from "../../src/audit/index.ts";
@@ -186,6 +186,10 @@ test("archive errors are one line: bad log name, unknown segment, no credentials
     assert.equal(r.code, 1, args.join(" "));
     assert.match(r.stderr.trim(), message);
   }
+  // A failed fetch into a writer that is not here leaves no writer behind (verify would count it).
+  const unknown = await runCli(sandbox, ["archive", "fetch", "audit/writer-7", "1"], { env });
+  assert.equal(unknown.code, 1);
+  assert.equal(existsSync(join(sandbox.dataDir, "audit", "writer-7")), false);
   const bare = makeSandbox();
   try {
     const r = await runCli(bare, ["archive", "push"], { env });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { headsPath } from "../../audit/head-log.ts";
 import { auditDir } from "../../audit/paths.ts";
@@ -95,9 +95,17 @@ export async function fetchArchive(
   const dest = options.out ?? segmentPath(join(dataDir(), log), segment);
   if (!options.out && existsSync(dest))
     throw new UserError(`${log}/${segmentFileName(segment)} is present locally already (use --out to fetch a copy)`);
+  const logDir = join(dataDir(), log);
+  const created = !options.out && !existsSync(logDir);
   mkdirSync(dirname(dest), { recursive: true });
   const archiver = await archiverFor(options);
-  const result = await archiver(log).fetch(segment, dest);
+  const result = await archiver(log)
+    .fetch(segment, dest)
+    .catch((error: unknown) => {
+      // A failed fetch into a log that was not here leaves none behind (verify and push would list it).
+      if (created) rmSync(logDir, { recursive: true, force: true });
+      throw error;
+    });
   if (options.json) printJson({ log, segment, ...result });
   else
     process.stdout.write(
