@@ -35,8 +35,10 @@ export async function createS3Store(config: ArchiveConfig, credentials: ArchiveC
     responseChecksumValidation: "WHEN_REQUIRED",
   });
   const Bucket = config.bucket;
+  // A missing object, not a missing bucket (also a 404): that one is the configuration's error, said as such.
   const isMissing = (error: unknown) =>
-    (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+    (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404 &&
+    (error as { name?: string }).name !== "NoSuchBucket";
 
   return {
     async exists(key) {

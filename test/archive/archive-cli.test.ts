@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { openAuditTrail, resolveAuditKey } from "../../src/audit/index.ts";
@@ -198,6 +198,15 @@ test("archive errors are one line: bad log name, unknown segment, no credentials
     bare.writeConfig('[archive]\nbucket = ""\n');
     const invalid = await runCli(bare, ["archive", "push"], { env });
     assert.match(invalid.stderr, /^codetether: invalid \[archive\] bucket: /);
+    // A bucket that does not exist is the configuration's error, not an empty archive.
+    const wrongBucket = join(bare.root, "wrong-bucket.toml");
+    writeFileSync(
+      wrongBucket,
+      `[archive]\nendpoint = "${s3.endpoint}"\nbucket = "no-such-bucket"\nforce_path_style = true\n`,
+    );
+    const missing = await runCli(sandbox, ["--config", wrongBucket, "archive", "list"], { env });
+    assert.equal(missing.code, 1, missing.stdout);
+    assert.match(missing.stderr, /^codetether: .*bucket does not exist/i);
   } finally {
     bare.cleanup();
   }
