@@ -12,6 +12,7 @@ import {
 import { DEFAULT_RULES, type PermissionAction, type PermissionRule } from "./rules.ts";
 import { simpleCommands } from "./shell-commands.ts";
 import { matchWildcard } from "./wildcard.ts";
+import { realOfNearestExisting } from "../util/real-path.ts";
 
 /** One question for a person: may this request go ahead? `approvals` is what "always" would record. */
 export interface AskRequest {
@@ -56,10 +57,13 @@ export class PermissionEngine {
   private asking: Promise<unknown> = Promise.resolve();
 
   private readonly restrictions: PermissionRule[];
+  /** The workspace where it really is: the forms of a path's real location are relative to it. */
+  private readonly realWorkspace: string;
 
   constructor(private readonly options: PermissionEngineOptions) {
     this.rules = [...DEFAULT_RULES, ...(options.rules ?? [])];
     this.restrictions = options.restrictions ?? [];
+    this.realWorkspace = realOfNearestExisting(options.workspace);
     this.approvals = options.approvals ?? memoryApprovals();
   }
 
@@ -67,24 +71,21 @@ export class PermissionEngine {
   decide(request: PermissionRequest): PermissionDecision[] {
     const targets = targetForms(request, this.options.workspace);
     const decisions: PermissionDecision[] = [];
-    const judge = (keys: string[], forms: string[], decision: PermissionDecision) =>
-      decisions.push(this.restricted(decision, keys, forms));
-    if (request.external)
-      judge(["external_directory"], [request.target], this.evaluate(["external_directory"], [request.target]));
-    if (request.private)
-      judge(["private_network"], [request.target], this.evaluate(["private_network"], [request.target]));
+    // `forms`: what restrictions are matched against, worked out only when there are any.
+    const judge = (keys: string[], forms: () => string[], decision: PermissionDecision) =>
+      decisions.push(this.restrictions.length ? this.restricted(decision, keys, forms()) : decision);
+    const bare = () => [request.target];
+    if (request.external) judge(["external_directory"], bare, this.evaluate(["external_directory"], bare()));
+    if (request.private) judge(["private_network"], bare, this.evaluate(["private_network"], bare()));
     const keys = permissionKeys(request);
     if (request.kind === "execute") {
-      judge(
-        keys,
-        [request.target, ...(simpleCommands(request.target) ?? [])],
-        this.evaluateCommandLine(keys, request.target),
-      );
+      const commands = () => [request.target, ...(simpleCommands(request.target) ?? [])];
+      judge(keys, commands, this.evaluateCommandLine(keys, request.target));
       return decisions;
     }
-    const real = realTargetForms(request, this.options.workspace);
-    const forms = [...targets, ...(real ?? [])];
-    judge(keys, forms, strictest([this.evaluate(keys, targets), ...(real ? [this.evaluate(keys, real)] : [])]));
+    const real = realTargetForms(request, this.realWorkspace);
+    const decision = strictest([this.evaluate(keys, targets), ...(real ? [this.evaluate(keys, real)] : [])]);
+    judge(keys, () => [...targets, ...(real ?? [])], decision);
     return decisions;
   }
 

@@ -31,11 +31,11 @@ export function targetForms(request: PermissionRequest, workspace: string): stri
  * The forms of a path's real location when symlinks make it differ from the path given (`notes.txt` linking
  * to `.env`, `link/p.txt` inside a linked folder): rules also judge where the tool really reads or writes.
  */
-export function realTargetForms(request: PermissionRequest, workspace: string): string[] | undefined {
+export function realTargetForms(request: PermissionRequest, realWorkspace: string): string[] | undefined {
   if (!isPathKind(request.kind) || !isAbsolute(request.target)) return undefined;
   const real = realOfNearestExisting(request.target);
   if (real === request.target) return undefined;
-  return targetForms({ ...request, target: real }, realOfNearestExisting(workspace));
+  return targetForms({ ...request, target: real }, realWorkspace);
 }
 
 /**

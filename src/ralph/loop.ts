@@ -1,5 +1,6 @@
 import { UserError, errorMessage } from "../contracts/errors.ts";
 import { relative } from "node:path";
+import { nameFew } from "../util/name-list.ts";
 import { checkoutBranch, commitProject, gitRoot, uncommittedPaths } from "./git.ts";
 import { readProgress } from "./progress.ts";
 import { nextStory, readyStories } from "./select.ts";
@@ -56,9 +57,8 @@ async function refuseOthersChanges(run: RalphRun, repo: string, previous: RalphS
   ]);
   const others = (await uncommittedPaths(run.root)).filter((path) => !own.has(path));
   if (others.length === 0) return;
-  const named = others.slice(0, 5).join(", ") + (others.length > 5 ? ` and ${others.length - 5} more` : "");
   throw new UserError(
-    `uncommitted changes Ralph would commit with its stories: ${named}; commit or stash them (git stash -u) first, or run with --no-commit`,
+    `uncommitted changes Ralph would commit with its stories: ${nameFew(others)}; commit or stash them (git stash -u) first, or run with --no-commit`,
   );
 }
 

@@ -84,19 +84,19 @@ export class SubtaskWorkspaces {
    */
   authorizeIn(lane: Lane, parent: Authorize): Authorize {
     if (!lane.worktree || lane.workspace === this.workspace) return parent;
+    const laneReal = realOfNearestExisting(lane.workspace);
     return async (request) => {
       const isPath = (request.kind === "read" || request.kind === "edit") && isAbsolute(request.target);
       if (!isPath) return parent(request);
       // Where a link in the worktree leads is judged too (the engine would follow the workspace's path instead).
       const real = realOfNearestExisting(request.target);
       for (const target of new Set([request.target, real]))
-        await this.authorizePath(lane, parent, { ...request, target });
+        await this.authorizePath(lane, laneReal, parent, { ...request, target });
     };
   }
 
-  private authorizePath(lane: Lane, parent: Authorize, request: PermissionRequest): Promise<void> {
-    const inLane =
-      within(lane.workspace, request.target) ?? within(realOfNearestExisting(lane.workspace), request.target);
+  private authorizePath(lane: Lane, laneReal: string, parent: Authorize, request: PermissionRequest): Promise<void> {
+    const inLane = within(lane.workspace, request.target) ?? within(laneReal, request.target);
     if (inLane !== undefined) return parent({ ...request, target: join(this.workspace, inLane) });
     if (request.kind === "edit" && within(this.workspace, request.target) !== undefined)
       throw new ToolError(

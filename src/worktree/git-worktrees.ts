@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { mkdir, rm, rmdir } from "node:fs/promises";
+import { nameFew } from "../util/name-list.ts";
 import path from "node:path";
 
 /** A git worktree on its own branch, where one sub-agent or story changes files apart from the others. */
@@ -181,6 +182,5 @@ export class WorktreeSet {
 
 /** Why changes staged in `root` stop the merges, with what to do. */
 export function stagedMessage(root: string, staged: string[]): string {
-  const named = staged.slice(0, 5).join(", ") + (staged.length > 5 ? ` and ${staged.length - 5} more` : "");
-  return `changes are staged in ${root} (${named}), and git merges nothing over them: commit or unstage them (git restore --staged .)`;
+  return `changes are staged in ${root} (${nameFew(staged)}), and git merges nothing over them: commit or unstage them (git restore --staged .)`;
 }
