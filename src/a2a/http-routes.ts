@@ -6,7 +6,7 @@ import type { ServerApp } from "../server/app.ts";
 import { statusOfError } from "../contracts/http-error.ts";
 import { JSONRPC_PATH, REST_PATH } from "./agent-card.ts";
 import { cardRoutes } from "./card-routes.ts";
-import { guardJsonRpc, guardRest, refuseDeepNesting } from "./request-guard.ts";
+import { EMPTY_BODY, guardJsonRpc, guardRest, refuseDeepNesting, refuseEmptyOrDeep } from "./request-guard.ts";
 import { refuseUnsupportedBody, restAnswerType } from "./rest-media-type.ts";
 
 /** Largest request body accepted (prompts may carry diffs and files); larger ones get 413. */
@@ -34,7 +34,7 @@ export function mountA2A(
   const jsonRpc = express.Router();
   jsonRpc.post(
     "/",
-    express.json({ limit: MAX_BODY, verify: refuseDeepNesting }),
+    express.json({ limit: MAX_BODY, verify: refuseEmptyOrDeep }),
     guardJsonRpc,
     jsonRpcHandler({ requestHandler, userBuilder, legacyCompat }),
   );
@@ -66,7 +66,7 @@ const jsonRpcBodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
   const parseFailed = (error as { type?: string }).type === "entity.parse.failed";
   const code = parseFailed ? -32700 : -32600;
   const message = parseFailed
-    ? "Invalid JSON payload."
+    ? `Invalid JSON payload${(error as Error).message === EMPTY_BODY ? `: ${EMPTY_BODY}` : ""}.`
     : `Invalid request: ${(error as Error).message}${status === 413 ? ` (limit ${MAX_BODY})` : ""}`;
   res.status(parseFailed ? 200 : status).json({ jsonrpc: "2.0", id: null, error: { code, message } });
 };

@@ -8,7 +8,7 @@ import {
   type Task,
 } from "@a2a-js/sdk";
 import { DefaultRequestHandler, type ServerCallContext } from "@a2a-js/sdk/server";
-import { UnsupportedOperationError } from "@a2a-js/sdk/errors";
+import { TaskNotCancelableError, UnsupportedOperationError } from "@a2a-js/sdk/errors";
 import type { TaskHistory, TaskHistoryStart } from "../bus/task-history.ts";
 import type { DurableTaskStore } from "./durable-task-store.ts";
 import { ExecutionStarts } from "./execution-starts.ts";
@@ -33,6 +33,7 @@ export interface Replicas {
 export class ReplicaRequestHandler extends DefaultRequestHandler {
   readonly #replicas: Replicas | undefined;
   readonly #starts: ExecutionStarts;
+  readonly #store: ConstructorParameters<typeof DefaultRequestHandler>[1];
 
   constructor(replicas: Replicas | undefined, ...args: ConstructorParameters<typeof DefaultRequestHandler>) {
     const [card, store, executor, ...rest] = args;
@@ -40,6 +41,7 @@ export class ReplicaRequestHandler extends DefaultRequestHandler {
     super(card, store, starts.watch(executor), ...rest);
     this.#replicas = replicas;
     this.#starts = starts;
+    this.#store = store;
   }
 
   /** Answers the other replicas' forwarded calls with this handler's own (SDK) behaviour. */
@@ -65,6 +67,10 @@ export class ReplicaRequestHandler extends DefaultRequestHandler {
   }
 
   override async cancelTask(params: CancelTaskRequest, context: ServerCallContext): Promise<Task> {
+    // The spec lists "already canceled" among the states a cancel is refused in; the SDK answers it with the task.
+    const stored = await this.#store.load(params.id, context);
+    if (stored?.status?.state === TaskState.TASK_STATE_CANCELED)
+      throw new TaskNotCancelableError(`Task not cancelable: ${params.id} is already canceled`);
     const owner = await this.#ownerElsewhere(params.id);
     if (owner) {
       const asked = await this.#replicas!.link.ask(owner, { op: "cancel", taskId: params.id, scope: scopeOf(context) });

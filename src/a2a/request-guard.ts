@@ -28,7 +28,15 @@ export function refuseDeepNesting(_req: unknown, _res: unknown, body: Buffer): v
   }
 }
 
-const PARSE_ERROR = -32700;
+/** The error JSON-RPC's body parser reports for an empty body; the JSON parser alone would read it as {}. */
+export const EMPTY_BODY = "the body is empty";
+
+/** JSON-RPC's `verify` hook: an empty body (with or without Content-Length) is a parse error, then as above. */
+export function refuseEmptyOrDeep(req: unknown, res: unknown, body: Buffer): void {
+  if (body.length === 0) throw Object.assign(new Error(EMPTY_BODY), { status: 400, type: "entity.parse.failed" });
+  refuseDeepNesting(req, res, body);
+}
+
 const INVALID_REQUEST = -32600;
 const INVALID_PARAMS = -32602;
 
@@ -53,8 +61,6 @@ export const guardJsonRpc: RequestHandler = (req, res, next) => {
   const request = req.body as Record<string, unknown> | null;
   const fail = (id: RpcId, code: number, message: string) =>
     void res.json({ jsonrpc: "2.0", id, error: { code, message } });
-  // The JSON parser reads an empty body as {}; it is no JSON at all.
-  if (req.headers["content-length"] === "0") return fail(null, PARSE_ERROR, "Invalid JSON payload: the body is empty.");
   if (typeof request !== "object" || request === null || Array.isArray(request))
     return fail(null, INVALID_REQUEST, "Invalid request: a JSON-RPC request must be an object.");
   if (!("id" in request) || !validId(request.id)) {

@@ -161,6 +161,18 @@ for (const [label, body, headers, status, code] of JSON_RPC_CASES) {
   });
 }
 
+test("JSON-RPC empty chunked body (no Content-Length) → -32700, as an empty body with one", async () => {
+  const res = await fetch(`${running.serve.endpoints.http}/a2a`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...V1 },
+    body: new ReadableStream({ start: (controller) => controller.close() }),
+    duplex: "half",
+  } as RequestInit);
+  const body = (await res.json()) as { error: unknown };
+  assert.equal(res.status, 200);
+  assert.deepEqual(body.error, { code: -32700, message: "Invalid JSON payload: the body is empty." });
+});
+
 const REST_CASES: Array<[string, string, number, string?]> = [
   ["malformed JSON", "{not json", 400],
   ["invalid params", JSON.stringify({ message: 3 }), 400],

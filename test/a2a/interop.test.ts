@@ -116,6 +116,7 @@ for (const [name, connect] of PEERS) {
       const canceled = await peer.cancel(task.id);
       assert.equal(canceled.state, "canceled");
       assert.equal((await peer.get(task.id)).state, "canceled");
+      await assert.rejects(peer.cancel(task.id), /not cancelable|cannot be canceled/i, "the spec's TaskNotCancelable");
     });
 
     test("resubscribe: the task first, then its updates until canceled", async () => {
