@@ -6,6 +6,8 @@ import description from "./a2a-tool.txt";
 
 /** Progress lines kept in the output: the last ones matter, the rest is on the bus. */
 const PROGRESS_SHOWN = 12;
+/** How long a send waits for the peer's task to end or ask for input, unless the call says otherwise. */
+const DEFAULT_TIMEOUT_SECS = 1800;
 
 // Module-level: the tool is built per agent (per task in serve); one schema object keeps its JSON schema cached.
 const a2aParameters = z.object({
@@ -13,6 +15,7 @@ const a2aParameters = z.object({
   peer: z.string().optional().describe("name or URL, for send"),
   message: z.string().optional().describe("the task, for send"),
   task_id: z.string().optional().describe("continue this task of the peer"),
+  timeout: z.number().int().positive().max(86_400).optional().describe(`seconds, default ${DEFAULT_TIMEOUT_SECS}`),
 });
 
 /** The `a2a` tool over `directory`: the agent factory adds it when the agent has peers to hire. */
@@ -32,9 +35,15 @@ export const a2aTool = (directory: PeerDirectory) =>
         throw new ToolError(`no live peer '${peer}'; live peers: ${peers.map((p) => p.name).join(", ") || "none"}`);
       return [{ target: target.url, peer: target, message }];
     },
-    async execute({ task_id }, ctx, [to]) {
+    async execute({ task_id, timeout }, ctx, [to]) {
       if (!to) return listPeers(await directory.livePeers());
-      return send(directory, to.peer, to.message, task_id, ctx);
+      return send(
+        directory,
+        to.peer,
+        to.message,
+        { taskId: task_id, timeoutSecs: timeout ?? DEFAULT_TIMEOUT_SECS },
+        ctx,
+      );
     },
   });
 
@@ -56,20 +65,24 @@ async function send(
   directory: PeerDirectory,
   peer: LivePeer,
   message: string,
-  taskId: string | undefined,
+  { taskId, timeoutSecs }: { taskId: string | undefined; timeoutSecs: number },
   ctx: ToolContext,
 ): Promise<ToolResult> {
   const { delegateTask } = await import("./delegate.ts");
+  // A peer that hangs would hold the turn forever: past the limit its task is canceled like an aborted one.
+  const timeLimit = AbortSignal.timeout(timeoutSecs * 1000);
   let result;
   try {
     result = await delegateTask(peer.url, message, {
       token: directory.token,
-      signal: ctx.signal,
+      signal: AbortSignal.any([ctx.signal, timeLimit]),
       taskId,
       onUpdate: (update) => mirror(directory, peer, update),
     });
   } catch (error) {
     if (ctx.signal.aborted) throw error;
+    if (timeLimit.aborted)
+      throw new ToolError(`peer ${peer.name} did not finish within ${timeoutSecs} s; its task was canceled`);
     throw new ToolError(`peer ${peer.name} failed: ${(error as Error).message.split("\n")[0]}`);
   }
   const metadata = {
