@@ -15,6 +15,8 @@ export const mcpServerSchema = z
     enabled: z.boolean().default(true),
     /** Milliseconds to start, initialise and list tools before the server is skipped. */
     timeout: z.number().int().positive().default(10_000),
+    /** Milliseconds each tool call may take: long-running tools (builds, queries) get more than the SDK's 60 s. */
+    call_timeout: z.number().int().positive().default(300_000),
   })
   .strict()
   .refine((s) => Boolean(s.command) !== Boolean(s.url), {

@@ -47,7 +47,7 @@ export async function connectMcp(
         return {
           ...base,
           status: "connected" as const,
-          tools: session.tools.map((info) => mcpTool(name, session.client, info)),
+          tools: session.tools.map((info) => mcpTool(name, session.client, info, server.call_timeout)),
         };
       } catch (error) {
         const message = (error as Error).message;

@@ -6,15 +6,13 @@ import { defineTool, ToolError, type Tool, type ToolAttachment } from "../contra
 import { mcpToolName } from "./tool-name.ts";
 
 const MAX_DESCRIPTION = 1024;
-/** Long-running server tools (builds, queries) get longer than the SDK's 60 s default. */
-const CALL_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * One MCP server tool as an agent tool named `<server>_<tool>`. The server's JSON Schema reaches the
  * model unchanged (carried as zod metadata, which JSON Schema generation merges in); the server
  * validates arguments itself, so locally any object passes. `callTimeoutMs` bounds each call.
  */
-export function mcpTool(server: string, client: Client, info: McpToolInfo, callTimeoutMs = CALL_TIMEOUT_MS): Tool {
+export function mcpTool(server: string, client: Client, info: McpToolInfo, callTimeoutMs: number): Tool {
   const name = mcpToolName(server, info.name);
   const { $schema: _schema, $id: _id, ...inputSchema } = info.inputSchema as Record<string, unknown>;
   return defineTool({

@@ -51,10 +51,12 @@ test("stdio and streamable HTTP servers connect in parallel; their tools call ro
       "local_add",
       "local_echo",
       "local_fail",
+      "local_sleep",
       "local_weird_name",
       "remote_add",
       "remote_echo",
       "remote_fail",
+      "remote_sleep",
       "remote_weird_name",
     ]);
     const requests: PermissionRequest[] = [];
@@ -70,6 +72,20 @@ test("stdio and streamable HTTP servers connect in parallel; their tools call ro
     await assert.rejects(
       runTool(echo, { text: 5 }, context()),
       (e: Error) => e.name === "ToolError" && /local_echo|echo/.test(e.message),
+    );
+  } finally {
+    await mcp.close();
+  }
+});
+
+test("call_timeout bounds each call: a slower answer is a tool error, a quicker one passes", async () => {
+  const mcp = await connectMcp(configWith({ remote: { url: http.url, call_timeout: 300 } }), workspace);
+  try {
+    const sleep = byName(mcp.tools, "remote_sleep");
+    assert.equal((await runTool(sleep, { ms: 10 }, context())).output, "slept");
+    await assert.rejects(
+      runTool(sleep, { ms: 2_000 }, context()),
+      (e: Error) => e.name === "ToolError" && /MCP server remote failed on sleep: .*timed out/i.test(e.message),
     );
   } finally {
     await mcp.close();

@@ -54,13 +54,14 @@ test("mcp list shows each server's status and tools", async () => {
     "local_add",
     "local_echo",
     "local_fail",
+    "local_sleep",
     "local_weird_name",
   ]);
   assert.match(servers[2]!.error!, /ENOENT/);
 
   const text = await runCli(sandbox, ["mcp", "list"]);
   assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, /^local +stdio +connected \(4 tools\)/m);
+  assert.match(text.stdout, /^local +stdio +connected \(5 tools\)/m);
   assert.match(text.stdout, /^ {2}remote_echo +Echo the text back$/m);
   assert.match(text.stdout, /^broken +stdio +failed: .*ENOENT/m);
   assert.match(text.stdout, /^off +http +disabled/m);

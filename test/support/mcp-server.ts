@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
-/** The server's tools: `echo`, `add`, `fail` (an error result) and `weird.name` (needs sanitising). */
+/** The server's tools: `echo`, `add`, `fail` (an error result), `sleep` and `weird.name` (needs sanitising). */
 export function buildMcpServer(): McpServer {
   const server = new McpServer({ name: "codetether-test", version: "1.0.0" });
   server.registerTool(
@@ -29,6 +29,14 @@ export function buildMcpServer(): McpServer {
     content: [{ type: "text", text: "the server says no" }],
     isError: true,
   }));
+  server.registerTool(
+    "sleep",
+    { description: "Answer after ms milliseconds", inputSchema: { ms: z.number() } },
+    async ({ ms }) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return { content: [{ type: "text", text: "slept" }] };
+    },
+  );
   server.registerTool("weird.name", { description: "A name with a dot" }, async () => ({
     content: [{ type: "text", text: "weird ok" }],
   }));
