@@ -13,6 +13,11 @@ export function estimateTokens(value: unknown): number {
   return Math.ceil((typeof value === "string" ? value.length : JSON.stringify(value).length) / 4);
 }
 
+/** What every request carries besides the conversation: the system prompt and the tools' descriptions. */
+export function fixedTokens(system: string, tools: ReadonlyArray<{ description: string }>): number {
+  return estimateTokens(system) + estimateTokens(tools.map((t) => t.description));
+}
+
 /** Tokens of context the conversation may use before compaction kicks in (keeps room for the answer). */
 export function usableTokens(contextWindow: number): number {
   return contextWindow - Math.min(20_000, Math.floor(contextWindow * 0.25));

@@ -5,7 +5,7 @@ import { modelContext } from "../session/context.ts";
 import type { MessageKind, StoredMessage } from "../contracts/agent-events.ts";
 import { guardPlanMode } from "../tool/plan-mode.ts";
 import type { PlanModeState, ToolContext } from "../contracts/tool.ts";
-import { estimateTokens, pruneToolOutputs, summarizeOlderTurns, usableTokens } from "./compaction.ts";
+import { estimateTokens, fixedTokens, pruneToolOutputs, summarizeOlderTurns, usableTokens } from "./compaction.ts";
 import { DOOM_LOOP_THRESHOLD, DoomLoopGuard } from "./doom-loop.ts";
 import type { AgentEvent, FinishReason, Usage } from "../contracts/agent-events.ts";
 import { attachRoutedCall, partialAssistant, streamStep, type StepOutcome } from "./model-step.ts";
@@ -36,7 +36,7 @@ export async function* runAgent(input: string | UserContent, options: AgentOptio
   const signal = options.signal ?? new AbortController().signal;
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const tools = new Map(options.tools.map((t) => [t.name, t]));
-  const fixedTokens = estimateTokens(options.system) + estimateTokens(options.tools.map((t) => t.description));
+  const fixed = fixedTokens(options.system, options.tools);
   const guard = new DoomLoopGuard();
   const usage: Usage = { inputTokens: 0, outputTokens: 0, cost: 0 };
   const planMode: PlanModeState = options.planMode ?? { active: false };
@@ -86,7 +86,7 @@ export async function* runAgent(input: string | UserContent, options: AgentOptio
   while (step < maxSteps) {
     step++;
     if (signal.aborted) return yield finish("aborted");
-    const context = yield* compactIfNeeded(options, history, fixedTokens, signal, persist);
+    const context = yield* compactIfNeeded(options, history, fixed, signal, persist);
     yield { type: "step-start", step };
 
     let outcome: StepOutcome | undefined;
@@ -193,19 +193,19 @@ export async function* compactSession(
 async function* compactIfNeeded(
   options: AgentOptions,
   history: StoredMessage[],
-  fixedTokens: number,
+  fixed: number,
   signal: AbortSignal,
   persist: (message: ModelMessage, kind: MessageKind, summarizes: number) => AgentEvent,
 ): AsyncGenerator<AgentEvent, ModelMessage[]> {
   const limit = usableTokens(options.model.contextWindow);
   let messages = modelContext(history);
-  if (fixedTokens + estimateTokens(messages) <= limit) return messages;
+  if (fixed + estimateTokens(messages) <= limit) return messages;
   const pruned = pruneToolOutputs(messages);
   messages = pruned.messages;
   let summarized = false;
   // Keep the latest two turns verbatim if that is enough, else only the latest one.
   for (const tailTurns of [2, 1]) {
-    if (fixedTokens + estimateTokens(messages) <= limit) break;
+    if (fixed + estimateTokens(messages) <= limit) break;
     const summary = await summarizeOlderTurns(options.model, history, tailTurns, signal).catch(() => undefined);
     if (!summary) continue;
     summarized = true;

@@ -142,20 +142,26 @@ test("↑/↓ go on through history past a recalled slash command: no menu opens
 
 test("the session picker lists this directory's sessions and resumes one; the model picker filters and switches", async () => {
   fake.push("First answer.");
-  await type("remember the llama", "\r");
+  await type(`remember the llama ${"and its wool ".repeat(3_000)}`, "\r");
   await waitFor(/First answer\./);
   const first = session.getSnapshot().session.id;
+  const reported = session.getSnapshot().usage.contextTokens;
   await type("/new", "\r");
   await waitFor(/new session ses_\w+/);
   assert.notEqual(session.getSnapshot().session.id, first);
+  assert.ok(session.getSnapshot().usage.contextTokens < reported / 5, "a new session holds little context");
 
   await type("/sessions", "\r");
   await waitFor(/Sessions in this directory/);
   await type("llama");
-  await waitFor(new RegExp(`remember the llama.*${first}`));
+  await waitFor(/› remember the llama and its wool/);
   await type("\r");
   await waitFor(new RegExp(`resumed ${first}: remember the llama`));
   assert.equal(session.getSnapshot().session.id, first);
+  // The context fill of a resumed session is estimated from what it stores, not 0% until the next step.
+  const estimated = session.getSnapshot().usage.contextTokens;
+  assert.ok(Math.abs(estimated - reported) < reported * 0.25, `estimated ${estimated}, last reported ${reported}`);
+  assert.match(frame(), /ctx (?:[5-9]|\d\d)%/);
 
   await type("/model", "\r");
   await waitFor(/Model/);

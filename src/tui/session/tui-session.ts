@@ -4,7 +4,8 @@ import { listProfiles } from "../../agent/profiles/resolve.ts";
 import type { AgentEvent } from "../../contracts/agent-events.ts";
 import type { Config } from "../../config/schema.ts";
 import { resolveModel, type ResolvedModel } from "../../provider/resolve.ts";
-import { transcript } from "../../session/context.ts";
+import { modelContext, transcript } from "../../session/context.ts";
+import { estimateTokens, fixedTokens } from "../../agent/compaction.ts";
 import type { SessionInfo } from "../../session/store.ts";
 import { errorMessage } from "../../contracts/errors.ts";
 import { entriesFromMessages } from "../chat/from-messages.ts";
@@ -76,7 +77,7 @@ export class TuiSession {
   ) {
     this.listed = new ListedModels(options.config, () => this.changed());
     this.setup = { tools: prepared.tools, system: prepared.system, authorize: prepared.authorize };
-    this.usage = usageOf(session);
+    this.usage = this.storedUsage(session);
     this.snapshot = this.buildSnapshot();
   }
 
@@ -275,7 +276,7 @@ export class TuiSession {
 
   private switchTo(session: SessionInfo, message: string): void {
     this.session = session;
-    this.usage = usageOf(session);
+    this.usage = this.storedUsage(session);
     this.timeline.clear();
     this.reprint();
     this.info(message);
@@ -303,6 +304,13 @@ export class TuiSession {
   /** A session's transcript (a swarm sub-agent's, in the swarm view). */
   transcriptOf(sessionId: string): Entry[] {
     return entriesFromMessages(transcript(this.prepared.store.messages(sessionId)));
+  }
+
+  /** A stored session's totals, its context fill estimated until the next step reports it. */
+  private storedUsage(session: SessionInfo): SessionUsage {
+    const conversation = modelContext(this.prepared.store.messages(session.id));
+    const context = fixedTokens(this.setup.system, this.setup.tools) + estimateTokens(conversation);
+    return { ...usageOf(session), contextTokens: context };
   }
 
   /** What the commands run in place of a turn (/ralph, /swarm, /go, /compact, /undo) take from this session. */
