@@ -47,6 +47,11 @@ function isSecretName(name: string): boolean {
   return words[0] === "private" && words[1] === "key";
 }
 
+/** Every URL in a text (a target, an error message) with its secrets masked as maskUrlSecrets does. */
+export function maskUrlSecretsIn(text: string): string {
+  return text.replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, maskUrlSecrets);
+}
+
 /** `nats://admin:pass@host` → `nats://admin:****@host`, `https://h/?token=abc` → `…?token=****`. */
 function maskUrlSecrets(value: string): string {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;

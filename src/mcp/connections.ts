@@ -3,6 +3,7 @@ import type { Tool } from "../contracts/tool.ts";
 import { mcpServers, type McpServerConfig } from "./config.ts";
 import { connectMcpServer, type McpSession } from "./connect.ts";
 import { mcpTool } from "./mcp-tool.ts";
+import { maskUrlSecretsIn } from "../config/mask.ts";
 
 export interface McpServerStatus {
   name: string;
@@ -50,7 +51,7 @@ export async function connectMcp(
           tools: session.tools.map((info) => mcpTool(name, session.client, info, server.call_timeout)),
         };
       } catch (error) {
-        const message = (error as Error).message;
+        const message = maskUrlSecretsIn((error as Error).message);
         onWarning(`MCP server '${name}' skipped: ${message}`);
         return { ...base, status: "failed" as const, error: message };
       }
@@ -68,6 +69,7 @@ export async function connectMcp(
   };
 }
 
+/** How a server is shown (list, doctor, warnings): a URL's password and secret query parameters masked. */
 function describeTarget(server: McpServerConfig): string {
-  return server.url ?? [server.command!, ...server.args].join(" ");
+  return server.url ? maskUrlSecretsIn(server.url) : [server.command!, ...server.args].join(" ");
 }

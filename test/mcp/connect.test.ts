@@ -127,6 +127,7 @@ test("failing, hanging and disabled servers are reported and skipped, the others
         timeout: 300,
       },
       refused: { url: "http://127.0.0.1:9/mcp", timeout: 2000 },
+      credentialed: { url: "http://me:PASSWORD-1@127.0.0.1:9/mcp?api_key=QUERYKEY-2", timeout: 2000 },
       off: { url: http.url, enabled: false },
       good: { url: http.url },
     }),
@@ -140,10 +141,15 @@ test("failing, hanging and disabled servers are reported and skipped, the others
       crashing: "failed",
       hanging: "failed",
       refused: "failed",
+      credentialed: "failed",
       off: "disabled",
       good: "connected",
     });
-    assert.equal(warnings.length, 4);
+    assert.equal(warnings.length, 5);
+    // A URL's password and secret parameters stay out of the list, doctor and the warnings.
+    const credentialed = mcp.servers.find((s) => s.name === "credentialed")!;
+    assert.equal(credentialed.target, "http://me:****@127.0.0.1:9/mcp?api_key=****");
+    assert.doesNotMatch(JSON.stringify([credentialed, warnings]), /PASSWORD-1|QUERYKEY-2/);
     assert.match(
       warnings.find((w) => w.includes("'crashing'"))!,
       /stderr: boom: bad token/,
