@@ -160,7 +160,12 @@ async function assembleAgent(options: PrepareOptions, started: Release[]): Promi
   const routerSettings = routerConfig(config);
   const router = routerSettings.enabled ? new LocalToolRouter(routerSettings, options.onWarning) : undefined;
   const resumed = Boolean(session);
-  session ??= store.create({ directory: workspace, model: model.ref, agent: profile.name });
+  if (!session) {
+    const created = store.create({ directory: workspace, model: model.ref, agent: profile.name });
+    // A run that fails to start (an invalid [mcp] or [plugins] section) leaves no empty session behind.
+    started.push(async () => void store.delete(created.id));
+    session = created;
+  }
 
   const mcp = mcpServers(config).length
     ? await (await import("../mcp/connections.ts")).connectMcp(config, workspace, options.onWarning)

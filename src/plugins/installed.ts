@@ -12,19 +12,19 @@ export function pluginsDir(env = process.env): string {
 
 /** Every installed plugin, verified against `[plugins] trusted_keys`, by id. */
 export function installedPlugins(config: Config, env = process.env): Array<ReturnType<typeof verifyPlugin>> {
+  const trusted = trustedKeys(config); // a mistake in [plugins] is an error with or without plugins
   const root = pluginsDir(env);
   // Looked at for every task and run, and usually absent: a stat costs less than the error readdir throws.
   if (!existsSync(root)) return [];
   let names: string[];
   try {
     names = readdirSync(root, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
+      .filter((entry) => entry.isDirectory() || entry.isSymbolicLink()) // a symlink is listed, refused
       .map((entry) => entry.name)
       .sort();
   } catch {
     return []; // no plugins folder: no plugins
   }
-  const trusted = trustedKeys(config);
   return names.map((name) => verifyPlugin(join(root, name), trusted, true));
 }
 

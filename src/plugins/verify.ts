@@ -1,3 +1,4 @@
+import { lstatSync } from "node:fs";
 import { basename } from "node:path";
 import { contentHash, describeChange, hashFiles } from "./content.ts";
 import { verifyBytes } from "./keys.ts";
@@ -29,8 +30,10 @@ export function verifyPlugin(
   trusted: readonly string[],
   installed = false,
 ): VerifiedPlugin | (PluginStatus & { status: "refused" }) {
-  const read = readManifest(dir);
   const fallbackId = basename(dir);
+  // Plugins are loaded from the folders themselves: a link could be pointed elsewhere after it is checked.
+  if (isSymlink(dir)) return { id: fallbackId, status: "refused", reason: SYMLINKED, capabilities: [], dir };
+  const read = readManifest(dir);
   if ("error" in read) return { id: fallbackId, status: "refused", reason: read.error, capabilities: [], dir };
   const manifest = read.manifest;
   const base = {
@@ -43,6 +46,16 @@ export function verifyPlugin(
   };
   const reason = refusal(dir, manifest, trusted, installed ? fallbackId : undefined);
   return reason ? { ...base, status: "refused", reason } : { ...base, status: "verified", manifest };
+}
+
+const SYMLINKED = "the plugin folder is a symlink: copy the folder in instead";
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false; // missing: the manifest read says so
+  }
 }
 
 function refusal(
@@ -66,7 +79,7 @@ function refusal(
   }
   const change = describeChange(files, actual);
   if (change) return `tampered: ${change}`;
-  if (!(manifest.entry in files)) return `entry '${manifest.entry}' is not a file of the plugin`;
+  if (!Object.hasOwn(files, manifest.entry)) return `entry '${manifest.entry}' is not a file of the plugin`;
   if (!trusted.includes(signed_by)) return `signed by an untrusted key ${signed_by} (add it to [plugins] trusted_keys)`;
   return undefined;
 }

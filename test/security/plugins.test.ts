@@ -2,7 +2,7 @@
 // scripted model calls in `codetether run` (sandboxed by bubblewrap), refusals (unsigned, tampered,
 // edited manifest, untrusted key) audited and never started, and `GET /v1/plugins` on serve.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -143,9 +143,15 @@ test("unsigned, tampered, edited and untrusted plugins are refused with the reas
   writeFileSync(manifestPath, JSON.stringify({ ...manifest, capabilities: ["write", "network", "exec"] }));
   const untrusted = install(t.sandbox, "untrusted", ["write"]);
   await sign(t.sandbox, untrusted, stranger.file);
+  // Signed and trusted, but installed as a link to a folder elsewhere, which could change after the check.
+  const linked = install(t.sandbox, "linked", ["write"]);
+  await sign(t.sandbox, linked, key.file);
+  renameSync(linked, join(t.sandbox.root, "linked"));
+  symlinkSync(join(t.sandbox.root, "linked"), linked);
 
   const reasons: Record<string, RegExp> = {
     edited: /^signature invalid: the manifest was changed after signing/,
+    linked: /^the plugin folder is a symlink: copy the folder in instead$/,
     tampered: /^tampered: file 'lib\/data\.txt' changed \(sha256 [0-9a-f]{12}…, signed [0-9a-f]{12}…\)$/,
     unsigned: /^unsigned/,
     untrusted: new RegExp(`^signed by an untrusted key ${stranger.publicKey.replace(/[+/]/g, "\\$&")}`),
@@ -185,6 +191,42 @@ test("unsigned, tampered, edited and untrusted plugins are refused with the reas
     Object.keys(reasons).map((id) => `plugin/${id}`),
   );
   for (const record of records) assert.match(record.details.reason, reasons[record.resource.slice(7)]!);
+});
+
+test("sign refuses an entry that is no file of the plugin and a key inside it; a bad [plugins] section fails doctor, run (leaving no session) and serve's start", async () => {
+  const key = await keygen(t.sandbox, "key");
+  const dir = install(t.sandbox, "odd");
+  const manifestPath = join(dir, "manifest.json");
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+  writeFileSync(manifestPath, JSON.stringify({ ...manifest, entry: "constructor" }));
+  const entry = await runCli(t.sandbox, ["plugin", "sign", dir, "--key", key.file]);
+  assert.equal(entry.code, 1);
+  assert.match(entry.stderr, /^codetether: .*odd: entry 'constructor' is not a file of the plugin\n$/);
+  writeFileSync(manifestPath, JSON.stringify(manifest));
+  writeFileSync(join(dir, "signing.pem"), readFileSync(key.file));
+  const inside = await runCli(t.sandbox, ["plugin", "sign", dir, "--key", join(dir, "signing.pem")]);
+  assert.equal(inside.code, 1);
+  assert.match(inside.stderr, /signing\.pem is inside the plugin: the private key would ship with it/);
+
+  t.sandbox.writeConfig(`${fakeProviderToml(t.fake.url)}[plugins]\ntrusted_keys = ["ed25519:abc"]\n`);
+  const doctor = await runCli(t.sandbox, ["doctor", "--json"]);
+  assert.equal(doctor.code, 1);
+  const checks = JSON.parse(doctor.stdout) as Array<{ area: string; status: string; detail: string }>;
+  const plugins = checks.find((c) => c.area === "plugins")!;
+  assert.equal(plugins.status, "fail");
+  assert.match(plugins.detail, /^invalid config \[plugins\]: 'plugins\.trusted_keys\.0': must be "ed25519:/);
+  for (let i = 0; i < 2; i++) {
+    const run = await runCli(t.sandbox, ["run", ...model, "hi"]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^codetether: invalid config \[plugins\]/);
+  }
+  const sessions = await runCli(t.sandbox, ["sessions", "list", "--json"]);
+  assert.deepEqual(JSON.parse(sessions.stdout), [], "a run that failed to start leaves no session");
+  const serve = await runCli(t.sandbox, ["serve", "--port", "0", "--grpc-port", "0"], {
+    env: { CODETETHER_AUTH_TOKEN: TOKEN },
+  });
+  assert.equal(serve.code, 1, "serve refuses to start rather than fail every task");
+  assert.match(serve.stderr, /^codetether: invalid config \[plugins\]/m);
 });
 
 test("a plugin without `network` cannot reach a loopback server; one with it can", async () => {

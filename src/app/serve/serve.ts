@@ -13,6 +13,8 @@ import { openTaskStore } from "../../a2a/open-task-store.ts";
 import { storageSection } from "../../postgres/config.ts";
 import { openSharedDatabase } from "../../postgres/shared-database.ts";
 import { serverSection } from "../../a2a/server-config.ts";
+import { mcpServers } from "../../mcp/config.ts";
+import { trustedKeys } from "../../plugins/config.ts";
 import { apiActor } from "../../audit/actor.ts";
 import { auditedPath } from "../../audit/refusal-audit.ts";
 import { CARD_PATHS } from "../../a2a/card-routes.ts";
@@ -103,6 +105,9 @@ async function serveWithDataDir(options: ServeOptions): Promise<ServeHandle> {
   const write = options.log ?? ((line: string) => process.stderr.write(`codetether serve: ${line}\n`));
   const log = (line: string) => write(escapeForLog(redactText(line)));
   const limits = serverSection(options.config);
+  // Every task's agent would fail on a mistake in these sections: serve refuses to start instead.
+  mcpServers(options.config);
+  trustedKeys(options.config);
   // First: an unreachable or misconfigured database stops serve before it listens anywhere.
   const database = await openSharedDatabase(storageSection(options.config), log, options.replicaId);
   const taskStore = await openTaskStore(options.dataDir, database).catch(async (error: unknown) => {

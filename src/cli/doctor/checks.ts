@@ -7,6 +7,7 @@ import { configSchema, type Config } from "../../config/schema.ts";
 import { errorMessage } from "../../contracts/errors.ts";
 import { languageServers } from "../../lsp/config.ts";
 import { connectMcp } from "../../mcp/connections.ts";
+import { describePlugins } from "../../plugins/installed.ts";
 import { listModels } from "../../provider/model-list.ts";
 import { resolveModel } from "../../provider/resolve.ts";
 import { agentFiles } from "../../agent/profiles/resolve.ts";
@@ -43,6 +44,7 @@ export async function runChecks(explicitConfig: string | undefined, workspace: s
   checks.push(sandboxCheck(config, await describeSandbox(config.sandbox)));
   checks.push(...languageServerChecks(config));
   checks.push(...(await mcpChecks(config, workspace)));
+  checks.push(pluginsCheck(config));
   checks.push(...(await Promise.all(SERVE_PORTS.map(portCheck))));
   return checks;
 }
@@ -124,7 +126,12 @@ function onPath(command: string): boolean {
 }
 
 async function mcpChecks(config: Config, workspace: string): Promise<Check[]> {
-  const connections = await connectMcp(config, workspace);
+  let connections;
+  try {
+    connections = await connectMcp(config, workspace);
+  } catch (error) {
+    return [fail("mcp", errorMessage(error))]; // an invalid [mcp] section: every run fails on it
+  }
   try {
     return connections.servers.map((server) => {
       const area = `mcp ${server.name}`;
@@ -135,6 +142,19 @@ async function mcpChecks(config: Config, workspace: string): Promise<Check[]> {
   } finally {
     await connections.close();
   }
+}
+
+/** Installed plugins against `[plugins] trusted_keys`: refused ones are a warning, an invalid section fails every run. */
+function pluginsCheck(config: Config): Check {
+  let plugins;
+  try {
+    plugins = describePlugins(config);
+  } catch (error) {
+    return fail("plugins", errorMessage(error));
+  }
+  const refused = plugins.filter((p) => p.status === "refused").map((p) => `${p.id} refused: ${p.reason}`);
+  if (refused.length) return warn("plugins", refused.join("\n"));
+  return ok("plugins", plugins.length ? `${plugins.length} verified` : "none installed");
 }
 
 /** Whether serve could listen on its default port here (in use: probably a serve already running). */

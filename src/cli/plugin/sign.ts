@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { UserError } from "../../contracts/errors.ts";
 import { writeFileAtomic } from "../../util/atomic-write.ts";
 import { contentHash, hashFiles } from "../../plugins/content.ts";
@@ -23,8 +23,12 @@ export function signPluginDir(dir: string, keyFile: string): void {
   } catch (error) {
     throw new UserError(`${root}: ${(error as Error).message}`);
   }
+  const keyInside = relative(root, resolve(keyFile));
+  if (Object.hasOwn(files, keyInside))
+    throw new UserError(`${keyFile} is inside the plugin: the private key would ship with it; keep it elsewhere`);
   const { signature: _old, ...manifest } = read.manifest;
-  if (!(manifest.entry in files)) throw new UserError(`${root}: entry '${manifest.entry}' is not a file of the plugin`);
+  if (!Object.hasOwn(files, manifest.entry))
+    throw new UserError(`${root}: entry '${manifest.entry}' is not a file of the plugin`);
   const unsigned = { ...manifest, files, content_hash: contentHash(files), signed_by: publicKeyOf(key) };
   const signed = { ...unsigned, signature: signBytes(key, signedBytes(unsigned)) };
   writeFileAtomic(join(root, MANIFEST), `${JSON.stringify(signed, null, 2)}\n`);
