@@ -3,6 +3,7 @@ import { legacyAgentCardRouter } from "@a2a-js/sdk/compat/v0_3/server/express";
 import type { A2ARequestHandler } from "@a2a-js/sdk/server";
 import { agentCardHandler } from "@a2a-js/sdk/server/express";
 import type { RequestHandler } from "express";
+import { requestedVersion } from "./requested-version.ts";
 
 /** The spec's well-known path (0.3 and 1.0) first, then the 0.2-era one 0.3 clients can be pointed at. */
 export const CARD_PATHS = ["/.well-known/agent-card.json", "/.well-known/agent.json"];
@@ -44,6 +45,6 @@ export function cardRoutes(
       res.append("Vary", "A2A-Version");
       current(req, res, next);
     };
-    return [path, lastModified, byVersion];
+    return [path, lastModified, requestedVersion, byVersion];
   });
 }

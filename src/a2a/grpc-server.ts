@@ -66,6 +66,7 @@ async function grpcInjector(
     { auditGrpcService },
     { requireGrpcBearer },
     { refuseMalformed },
+    { withRequestedVersion },
   ] = await Promise.all([
     import("@grpc/grpc-js"),
     import("@a2a-js/sdk/compat/v0_3/server/grpc"),
@@ -73,13 +74,15 @@ async function grpcInjector(
     import("../audit/grpc-audit.ts"),
     import("../server/grpc-auth.ts"),
     import("./grpc-decoding.ts"),
+    import("./requested-version.ts"),
   ]);
   const server = new Server();
   const userBuilder = async () => user;
   // Audited outermost (refused calls too), then the bearer check, then undecodable requests refused.
   const add = (serviceDefinition: ServiceDefinition, implementation: UntypedServiceImplementation) => {
     const { definition, service } = refuseMalformed(serviceDefinition, implementation);
-    server.addService(definition, auditGrpcService(requireGrpcBearer(service, token), definition, audit));
+    const versioned = withRequestedVersion(requireGrpcBearer(service, token));
+    server.addService(definition, auditGrpcService(versioned, definition, audit));
   };
   add(A2AService, grpcService({ requestHandler, userBuilder }));
   add(LegacyA2AService, legacyGrpcService({ requestHandler, userBuilder }));

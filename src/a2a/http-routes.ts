@@ -7,6 +7,7 @@ import { statusOfError } from "../contracts/http-error.ts";
 import { JSONRPC_PATH, REST_PATH } from "./agent-card.ts";
 import { cardRoutes } from "./card-routes.ts";
 import { EMPTY_BODY, guardJsonRpc, guardRest, refuseDeepNesting, refuseEmptyOrDeep } from "./request-guard.ts";
+import { requestedVersion } from "./requested-version.ts";
 import { refuseUnsupportedBody, restAnswerType } from "./rest-media-type.ts";
 
 /** Largest request body accepted (prompts may carry diffs and files); larger ones get 413. */
@@ -34,6 +35,7 @@ export function mountA2A(
   const jsonRpc = express.Router();
   jsonRpc.post(
     "/",
+    requestedVersion,
     express.json({ limit: MAX_BODY, verify: refuseEmptyOrDeep }),
     guardJsonRpc,
     jsonRpcHandler({ requestHandler, userBuilder, legacyCompat }),
@@ -46,6 +48,7 @@ export function mountA2A(
   server.mount(JSONRPC_PATH, jsonRpc);
   server.mount(
     REST_PATH,
+    requestedVersion,
     refuseUnsupportedBody,
     express.json({
       limit: MAX_BODY,

@@ -161,6 +161,23 @@ for (const [label, body, headers, status, code] of JSON_RPC_CASES) {
   });
 }
 
+test("A2A-Version: a patch number is not negotiated, and the query parameter stands in for the header (spec §3.6)", async () => {
+  const getTask = rpc({ jsonrpc: "2.0", id: 1, method: "GetTask", params: { id: "nope" } });
+  for (const [path, headers] of [
+    ["/a2a", { "a2a-version": "1.0.1" }],
+    ["/a2a?A2A-Version=1.0", {}],
+    ["/a2a?A2A-Version=1.0.1", {}],
+  ] as const) {
+    const res = await post(path, getTask, headers);
+    assert.equal(res.body.error.code, -32001, `${path} ${JSON.stringify(headers)}: the 1.0 method ran (TaskNotFound)`);
+  }
+  assert.equal((await post("/a2a?A2A-Version=9.9", getTask)).body.error.code, -32009);
+  const rest = await fetch(`${running.serve.endpoints.rest}/tasks/nope?A2A-Version=9.9`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  assert.equal(rest.status, 400, "VersionNotSupported, not TaskNotFound");
+});
+
 test("JSON-RPC empty chunked body (no Content-Length) → -32700, as an empty body with one", async () => {
   const res = await fetch(`${running.serve.endpoints.http}/a2a`, {
     method: "POST",

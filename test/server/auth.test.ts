@@ -111,14 +111,16 @@ for (const [version, service] of GRPC_SERVICES) {
   }
 }
 
-test("gRPC with the token reaches the handler (GetTask of an unknown id → NOT_FOUND)", async () => {
-  const metadata = new Metadata();
-  metadata.set("authorization", `Bearer ${TOKEN}`);
-  metadata.set("a2a-version", "1.0");
-  const request = A2AService.getTask.requestSerialize({ tenant: "", id: "nope", historyLength: undefined });
-  const error = await callGrpc(A2AService.getTask.path, false, metadata, request);
-  assert.equal(error?.code, status.NOT_FOUND, error?.message);
-});
+for (const version of ["1.0", "1.0.1"]) {
+  test(`gRPC with the token reaches the handler at A2A-Version ${version} (GetTask of an unknown id → NOT_FOUND)`, async () => {
+    const metadata = new Metadata();
+    metadata.set("authorization", `Bearer ${TOKEN}`);
+    metadata.set("a2a-version", version); // a patch number is not negotiated (spec §3.6)
+    const request = A2AService.getTask.requestSerialize({ tenant: "", id: "nope", historyLength: undefined });
+    const error = await callGrpc(A2AService.getTask.path, false, metadata, request);
+    assert.equal(error?.code, status.NOT_FOUND, error?.message);
+  });
+}
 
 test("every gRPC call is in the audit trail, refused ones too: RPC path, status and caller, never the token", async () => {
   const request = A2AService.getTask.requestSerialize({ tenant: "", id: "audited", historyLength: undefined });

@@ -1,0 +1,33 @@
+import type { RequestHandler } from "express";
+
+/** `1.0.1` → `1.0`: negotiation ignores the patch number (spec §3.6); the SDK compares what it gets exactly. */
+export function majorMinor(version: string): string {
+  return version.trim().replace(/^(\d+\.\d+)\.\d+$/, "$1");
+}
+
+/**
+ * Puts the A2A-Version a request asks for where the SDK reads it, the header: the header, else the
+ * `A2A-Version` query parameter the spec allows instead (§3.6.1), without its patch number.
+ */
+export const requestedVersion: RequestHandler = (req, _res, next) => {
+  const query = req.query["A2A-Version"];
+  const given = req.header("a2a-version") ?? (typeof query === "string" ? query : undefined);
+  if (given !== undefined) req.headers["a2a-version"] = majorMinor(given);
+  next();
+};
+
+type Metadata = { get(key: string): unknown[]; set(key: string, value: string): void };
+type AnyHandler = (call: { metadata: Metadata }, callback?: unknown) => void;
+
+/** The same for a gRPC service: each call's `a2a-version` metadata without its patch number. */
+export function withRequestedVersion<T extends object>(service: T): T {
+  const wrapped: Record<string, AnyHandler> = {};
+  for (const [name, handler] of Object.entries(service) as Array<[string, AnyHandler]>) {
+    wrapped[name] = (call, callback) => {
+      const [given] = call.metadata.get("a2a-version");
+      if (typeof given === "string") call.metadata.set("a2a-version", majorMinor(given));
+      handler(call, callback);
+    };
+  }
+  return wrapped as T;
+}
