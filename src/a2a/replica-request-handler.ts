@@ -86,7 +86,14 @@ export class ReplicaRequestHandler extends DefaultRequestHandler {
     context: ServerCallContext,
   ): AsyncGenerator<StreamResponse, void, undefined> {
     try {
-      yield* this.#resubscribe(params, context);
+      let opened = false;
+      for await (const response of this.#resubscribe(params, context)) {
+        // The stream opens with the task; the one an answer to an input-required task publishes (so the
+        // answering stream opens with it too) would be a second, which the spec does not allow (§3.1.2).
+        if (response.payload?.$case === "task" && opened) continue;
+        opened = true;
+        yield response;
+      }
     } catch (error) {
       // The SDK names the state by its number ("a terminal state (3)"): the client is told its name.
       if (error instanceof Error)

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
+import { readSse } from "../../src/util/sse-reader.ts";
 import { jsonLines, runCli } from "../support/cli.ts";
 import { useServe, TOKEN } from "./serve-process.ts";
 
@@ -65,4 +66,26 @@ test("a streamed answer's first event is the task; a send that fails (wrong cont
   const events = jsonLines(answered.stdout);
   assert.equal(events[0]!.task?.id, task, "the first streamed event is the task");
   assert.equal(events.at(-1)!.statusUpdate.status.state, "TASK_STATE_COMPLETED");
+});
+
+test("a subscriber to a paused task gets the task once, then the answered run's updates to the end (spec §3.1.2)", async () => {
+  const tag = `ask-${randomUUID()}`;
+  const { task } = await pausedTask(tag, "Subscribed and done.");
+  const response = await fetch(`${running.serve.endpoints.rest}/tasks/${task}:subscribe`, {
+    headers: { authorization: `Bearer ${TOKEN}`, "a2a-version": "1.0" },
+  });
+  assert.equal(response.status, 200);
+  const events = readSse(response.body!)[Symbol.asyncIterator]();
+  const first = JSON.parse((await events.next()).value.data);
+  assert.equal(first.task?.id, task);
+  const answered = await a2a("send", running.serve.endpoints.http, "yes", "--task", task);
+  assert.equal(answered.code, 0, answered.stderr);
+  const rest: Array<Record<string, any>> = [];
+  for (let next = await events.next(); !next.done; next = await events.next()) rest.push(JSON.parse(next.value.data));
+  assert.deepEqual(
+    rest.filter((e) => e.task),
+    [],
+    "no second task event",
+  );
+  assert.equal(rest.at(-1)!.statusUpdate.status.state, "TASK_STATE_COMPLETED");
 });
