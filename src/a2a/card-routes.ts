@@ -45,6 +45,6 @@ export function cardRoutes(
       res.append("Vary", "A2A-Version");
       current(req, res, next);
     };
-    return [path, lastModified, requestedVersion, byVersion];
+    return [path, lastModified, requestedVersion(), byVersion];
   });
 }

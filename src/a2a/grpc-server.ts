@@ -79,13 +79,18 @@ async function grpcInjector(
   const server = new Server();
   const userBuilder = async () => user;
   // Audited outermost (refused calls too), then the bearer check, then undecodable requests refused.
-  const add = (serviceDefinition: ServiceDefinition, implementation: UntypedServiceImplementation) => {
+  // `absent`: the version a call without `a2a-version` metadata is served in (its service's).
+  const add = (
+    serviceDefinition: ServiceDefinition,
+    implementation: UntypedServiceImplementation,
+    absent: string | undefined,
+  ) => {
     const { definition, service } = refuseMalformed(serviceDefinition, implementation);
-    const versioned = withRequestedVersion(requireGrpcBearer(service, token));
+    const versioned = withRequestedVersion(requireGrpcBearer(service, token), absent);
     server.addService(definition, auditGrpcService(versioned, definition, audit));
   };
-  add(A2AService, grpcService({ requestHandler, userBuilder }));
-  add(LegacyA2AService, legacyGrpcService({ requestHandler, userBuilder }));
+  add(A2AService, grpcService({ requestHandler, userBuilder }), "1.0");
+  add(LegacyA2AService, legacyGrpcService({ requestHandler, userBuilder }), undefined);
   const connections = server.createConnectionInjector(ServerCredentials.createInsecure());
   return {
     server,

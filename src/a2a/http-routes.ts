@@ -35,7 +35,7 @@ export function mountA2A(
   const jsonRpc = express.Router();
   jsonRpc.post(
     "/",
-    requestedVersion,
+    requestedVersion(),
     express.json({ limit: MAX_BODY, verify: refuseEmptyOrDeep }),
     guardJsonRpc,
     jsonRpcHandler({ requestHandler, userBuilder, legacyCompat }),
@@ -48,7 +48,7 @@ export function mountA2A(
   server.mount(JSONRPC_PATH, jsonRpc);
   server.mount(
     REST_PATH,
-    requestedVersion,
+    requestedVersion((req) => (req.path.startsWith("/v1/") ? undefined : "1.0")), // 0.3 routes live under /v1
     refuseUnsupportedBody,
     express.json({
       limit: MAX_BODY,

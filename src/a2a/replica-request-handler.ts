@@ -2,6 +2,8 @@ import {
   SendMessageRequest,
   TaskState,
   type CancelTaskRequest,
+  type GetTaskPushNotificationConfigRequest,
+  type TaskPushNotificationConfig,
   type Message,
   type StreamResponse,
   type SubscribeToTaskRequest,
@@ -79,6 +81,21 @@ export class ReplicaRequestHandler extends DefaultRequestHandler {
         return this.getTask({ tenant: params.tenant, id: params.id, historyLength: undefined }, context);
     }
     return super.cancelTask(params, context);
+  }
+
+  override async getTaskPushNotificationConfig(
+    params: GetTaskPushNotificationConfigRequest,
+    context: ServerCallContext,
+  ): Promise<TaskPushNotificationConfig> {
+    // 0.3 lets a client ask for a task's config without its id: the first one, as the 0.3 reference SDKs answer.
+    if (!params.id) {
+      const listed = await this.listTaskPushNotificationConfigs(
+        { tenant: params.tenant, taskId: params.taskId, pageSize: 1, pageToken: "" },
+        context,
+      );
+      params = { ...params, id: listed.configs[0]?.id ?? "" };
+    }
+    return super.getTaskPushNotificationConfig(params, context);
   }
 
   override async *resubscribe(

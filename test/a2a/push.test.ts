@@ -75,6 +75,45 @@ test("0.3 webhook: 0.3-shaped task snapshots with the token header", async () =>
   }
 });
 
+test("0.3: a config set without an id is read back without one (the task's first config)", async () => {
+  const task = await rpc("message/send", {
+    message: { kind: "message", messageId: "m-push-3", role: "user", parts: [{ kind: "text", text: "for a hook" }] },
+    configuration: { blocking: true },
+  });
+  const taskId = task.result.id;
+  const url = "http://127.0.0.1:9/no-id";
+  const set = await rpc("tasks/pushNotificationConfig/set", { taskId, pushNotificationConfig: { url } });
+  assert.equal(set.result.pushNotificationConfig.url, url, JSON.stringify(set));
+  const got = await rpc("tasks/pushNotificationConfig/get", { id: taskId });
+  assert.equal(got.result?.pushNotificationConfig?.url, url, JSON.stringify(got));
+});
+
+test("a config registered over the 1.0 REST binding without A2A-Version gets 1.0 notifications, as the binding answers", async () => {
+  const receiver = await startReceiver(0);
+  try {
+    const rest = (path: string, body: unknown) =>
+      fetch(`${running.serve.endpoints.rest}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).then((res) => res.json() as Promise<any>);
+    // The answer waits, so the config is registered while the task runs.
+    running.fake.push({ match: { lastUserContains: "rest push" }, delayMs: 500, items: [{ text: "pushed" }] });
+    const message = { messageId: "m-push-4", role: "ROLE_USER", parts: [{ text: "rest push" }] };
+    const sent = await rest("/message:send", { message, configuration: { returnImmediately: true } });
+    const taskId = sent.task.id;
+    await rest(`/tasks/${taskId}/pushNotificationConfigs`, { url: receiver.url });
+    const delivered = await waitFor(
+      () => receiver.deliveries.find((d) => d.body.statusUpdate?.status?.state === "TASK_STATE_COMPLETED"),
+      "the completed notification, 1.0-shaped",
+    );
+    assert.match(String(delivered.headers["content-type"]), /^application\/a2a\+json/);
+    assert.equal(receiver.deliveries.filter((d) => d.body.kind).length, 0, "no 0.3-shaped body");
+  } finally {
+    receiver.server.close();
+  }
+});
+
 test("webhooks on private or loopback addresses are refused unless allowed", async () => {
   const guarded = await startServe({ fake: running.fake, allowPrivatePush: false });
   try {
