@@ -1,10 +1,11 @@
 import { UserError, errorMessage } from "../contracts/errors.ts";
-import { relative } from "node:path";
+import { join, relative } from "node:path";
+import { holdOrRefuse } from "../storage/exclusive-lock.ts";
 import { nameFew } from "../util/name-list.ts";
 import { checkoutBranch, commitProject, gitRoot, uncommittedPaths } from "./git.ts";
 import { readProgress } from "./progress.ts";
 import { nextStory, readyStories } from "./select.ts";
-import { isAlive, readStatus, writeStatus, type RalphFinalStatus, type RalphStatus } from "./status.ts";
+import { readStatus, writeStatus, type RalphFinalStatus, type RalphStatus } from "./status.ts";
 import { attemptStory } from "./story-attempt.ts";
 import { runParallelStage } from "./parallel.ts";
 import { RalphRun, type RalphOutcome, type RalphRunOptions } from "./run-state.ts";
@@ -25,25 +26,19 @@ export async function runRalph(options: RalphRunOptions): Promise<RalphOutcome> 
     throw new UserError("--parallel merges each story's commits from its worktree: it cannot run with --no-commit");
   const run = new RalphRun(options);
   // Two loops on one PRD would edit the same files and race on its commits (a story agent calling the
-  // ralph tool on its own PRD is one in this process).
+  // ralph tool on its own PRD is one in this process): the lock is held from before the status is read.
   const previous = readStatus(options.dataDir, run.prdId);
-  if (
-    active.has(run.prdId) ||
-    (previous?.status === "running" && previous.pid !== process.pid && isAlive(previous.pid))
-  )
-    throw new UserError(
-      `Ralph is already running on ${run.prdPath} (pid ${previous?.pid ?? process.pid}); see: codetether ralph status`,
-    );
-  active.add(run.prdId);
+  const release = holdOrRefuse(
+    join(options.dataDir, "ralph", "locks"),
+    run.prdId,
+    `Ralph is already running on ${run.prdPath}${previous?.status === "running" ? ` (pid ${previous.pid})` : ""}; see: codetether ralph status`,
+  );
   try {
-    return await loop(run, options, previous);
+    return await loop(run, options, readStatus(options.dataDir, run.prdId));
   } finally {
-    active.delete(run.prdId);
+    release();
   }
 }
-
-/** The PRDs this process is running a loop on. */
-const active = new Set<string>();
 
 /**
  * A passed story is committed with everything changed under the PRD's directory, so that directory must hold

@@ -268,6 +268,24 @@ test("a second ralph run on a PRD that a live process is running is refused", as
   assert.equal((await status()).status, "stopped");
 });
 
+test("two ralph runs started at the same moment: exactly one runs, the other is refused", async () => {
+  nodeProject(t.sandbox);
+  writePrd(t.sandbox.workspace, [{ id: "US-001", title: "add" }]);
+  t.fake.push({ hang: true, items: [{ text: "working" }] });
+  const children: Array<import("node:child_process").ChildProcess> = [];
+  const runs = [0, 1].map(() =>
+    runCli(t.sandbox, ["ralph", "run", ...model], { timeoutMs: 60_000, onSpawn: (child) => children.push(child) }),
+  );
+  const refused = await Promise.race(runs);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /^codetether: Ralph is already running on .*prd\.json/);
+  while (t.fake.requests.length === 0) await sleep(50);
+  for (const child of children) child.kill("SIGINT");
+  const codes = (await Promise.all(runs)).map((r) => r.code).sort();
+  assert.deepEqual(codes, [1, 130]);
+  assert.equal(t.fake.requests.length, 1, "one loop asked the model");
+});
+
 test("--no-commit leaves the passed story's work, the PRD and progress.txt uncommitted on the PRD's branch", async () => {
   const ws = t.sandbox.workspace;
   nodeProject(t.sandbox);
