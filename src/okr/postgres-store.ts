@@ -28,7 +28,8 @@ export class PostgresOkrStore implements OkrStore {
   }
 
   async getOkr(id: string): Promise<Okr | undefined> {
-    const [okr] = await this.withKeyResults(await this.docs<Okr>(`SELECT doc FROM okrs WHERE id = $1`, [id]));
+    const sql = `SELECT doc FROM okrs WHERE id = $1${this.lockInTransaction()}`;
+    const [okr] = await this.withKeyResults(await this.docs<Okr>(sql, [id]));
     return okr;
   }
 
@@ -54,7 +55,8 @@ export class PostgresOkrStore implements OkrStore {
   }
 
   async getRun(id: string): Promise<OkrRun | undefined> {
-    const [run] = await this.withRunOutcomes(await this.docs<OkrRun>(`SELECT doc FROM okr_runs WHERE id = $1`, [id]));
+    const sql = `SELECT doc FROM okr_runs WHERE id = $1${this.lockInTransaction()}`;
+    const [run] = await this.withRunOutcomes(await this.docs<OkrRun>(sql, [id]));
     return run;
   }
 
@@ -87,6 +89,14 @@ export class PostgresOkrStore implements OkrStore {
       relayId,
     ]);
     return checkpoint;
+  }
+
+  /**
+   * A row read in a transaction is locked until it ends: the service reads, checks a transition and writes
+   * (approve and deny of one run on two machines), and READ COMMITTED alone would let both writes land.
+   */
+  private lockInTransaction(): string {
+    return this.client.getStore() ? " FOR UPDATE" : "";
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {

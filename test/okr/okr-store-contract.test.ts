@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, test, type TestContext } from "node:test";
 import type { KeyResult, KrOutcome, Okr, OkrRun } from "../../src/okr/model.ts";
 import { PostgresOkrStore } from "../../src/okr/postgres-store.ts";
+import { OkrService } from "../../src/okr/service.ts";
 import { SqliteOkrStore } from "../../src/okr/sqlite-store.ts";
 import type { OkrStore } from "../../src/okr/store.ts";
 import { newCheckpoint } from "../../src/relay/checkpoint.ts";
@@ -247,6 +248,27 @@ for (const [name, open] of Object.entries(backends)) {
       });
       assert.equal(committed, "done");
       assert.equal((await (await backend.reopen()).getRun("both-run"))?.okr_id, "both");
+    });
+
+    test("approve and deny of one run from two stores at once (two machines): one decision wins, the state agrees", async (t) => {
+      const backend = await open(t);
+      if (!backend) return;
+      const [here, there] = [new OkrService(backend.store), new OkrService(await backend.reopen())];
+      for (let round = 0; round < 8; round++) {
+        const okr = await here.createOkr({ title: `gate ${round}`, key_results: [{ title: "k", target_value: 1 }] });
+        const pending = await here.createRun(okr.id, "r");
+        const decisions = await Promise.allSettled([
+          here.decide(pending.id, "approved"),
+          there.decide(pending.id, "denied"),
+        ]);
+        const won = decisions.flatMap((d, i) => (d.status === "fulfilled" ? [i === 0 ? "approved" : "denied"] : []));
+        assert.equal(won.length, 1, `round ${round}: ${JSON.stringify(decisions.map((d) => d.status))}`);
+        const [run, objective] = [await here.run(pending.id), await here.okr(okr.id)];
+        assert.deepEqual(
+          [run.status, run.approval?.decision, objective.status],
+          won[0] === "approved" ? ["approved", "approved", "active"] : ["denied", "denied", "cancelled"],
+        );
+      }
     });
   });
 }
