@@ -4,6 +4,7 @@ import type { RelayCheckpoint } from "../relay/checkpoint.ts";
 import { executeGoRun, runCheckpoint, type GoServices } from "./go-run.ts";
 import type { OkrRun } from "./model.ts";
 import type { OkrService } from "./service.ts";
+import { checkRunTransition } from "./validation.ts";
 
 export type Resumable =
   { kind: "run"; run: OkrRun; checkpoint: RelayCheckpoint } | { kind: "relay"; checkpoint: RelayCheckpoint };
@@ -15,7 +16,9 @@ export type Resumable =
 export async function findResumable(service: OkrService, id: string): Promise<Resumable> {
   const run = await service.store.getRun(id);
   if (run) {
-    await service.setRunStatus(run.id, "running");
+    // Checked, not written: the run is marked running once it runs (a resume that fails to start, say on
+    // an unknown model, must leave it paused).
+    checkRunTransition(run, "running");
     return { kind: "run", run, checkpoint: await runCheckpoint(service, run) };
   }
   const checkpoint = await service.store.getCheckpoint(id);

@@ -162,6 +162,12 @@ test("Ctrl+C during a turn pauses the run (exit 130, with the resume command) an
   assert.match(first.stderr, new RegExp(`interrupted; the run is paused: codetether okr resume --run ${runId}\\n$`));
   const runs = await runCli(t.sandbox, ["okr", "status", "--id", jsonLines(first.stdout)[0]!.okr.id, "--json"]);
   assert.equal(JSON.parse(runs.stdout).latest_run.status, "paused");
+  // A resume that fails before the relay starts leaves the run paused, not "running" with nothing running it.
+  const failed = await runCli(t.sandbox, ["okr", "resume", "--run", runId, "-m", "nowhere/model"]);
+  assert.equal(failed.code, 1);
+  assert.match(failed.stderr, /unknown provider 'nowhere'/);
+  const still = await runCli(t.sandbox, ["okr", "status", "--id", jsonLines(first.stdout)[0]!.okr.id, "--json"]);
+  assert.equal(JSON.parse(still.stdout).latest_run.status, "paused");
 
   t.fake.push(relayTurn(1, { next_actions: [] }), evalTurn({ KR1: 1 }));
   const resumed = await runCli(t.sandbox, ["okr", "resume", "--run", runId]);
