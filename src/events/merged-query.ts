@@ -1,3 +1,4 @@
+import { DamagedLogError } from "./log/damaged-log.ts";
 import { InvalidCursorError, type IndexQuery } from "./index-query.ts";
 import { readPresent } from "./log-index.ts";
 import type { LogView } from "./log-view.ts";
@@ -86,7 +87,13 @@ export function allLocations(
 }
 
 export async function readRecord<T>(views: LogView[], location: MergedLocation): Promise<T> {
-  return JSON.parse((await readLine(views, location)).toString("utf8")) as T;
+  const line = await readLine(views, location);
+  try {
+    return JSON.parse(line.toString("utf8")) as T;
+  } catch {
+    const { stream, segment, offset } = location;
+    throw new DamagedLogError(`${stream}: the record at segment ${segment} offset ${offset} does not parse`);
+  }
 }
 
 /** The record's stored bytes, without the newline. */

@@ -3,6 +3,7 @@ import { privateDir } from "../../storage/private-files.ts";
 import { ReadHandles } from "./read-handles.ts";
 import { Retention, type RetentionPolicy } from "./retention.ts";
 import { listSegments, segmentCreatedAt, segmentPath } from "./segment-files.ts";
+import { DamagedLogError } from "./damaged-log.ts";
 import { readLastLine, readLineAt, scanPresentLines } from "./segment-reader.ts";
 import { truncateTornTail } from "./torn-tail.ts";
 import type { FollowOptions, LogEntry, LogLocation, LogOptions, LogPosition, LogStats, RawEntry } from "./types.ts";
@@ -296,6 +297,6 @@ function parseLine<T>(line: Buffer, where: LogPosition): T {
   try {
     return JSON.parse(line.toString("utf8")) as T;
   } catch {
-    throw new Error(`corrupt record at segment ${where.segment} offset ${where.offset}`);
+    throw new DamagedLogError(`the record at segment ${where.segment} offset ${where.offset} does not parse`);
   }
 }

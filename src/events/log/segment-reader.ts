@@ -1,4 +1,5 @@
 import { open, type FileHandle } from "node:fs/promises";
+import { DamagedLogError } from "./damaged-log.ts";
 import type { RawEntry } from "./types.ts";
 
 const NEWLINE = 0x0a;
@@ -21,11 +22,11 @@ export async function readLineAt(
     const buffer = Buffer.allocUnsafe(size);
     const { bytesRead } = await handle.read(buffer, 0, size, offset - lead);
     if (lead && buffer[0] !== NEWLINE)
-      throw new Error(`segment ${segment}: offset ${offset} is not the start of a record`);
+      throw new DamagedLogError(`segment ${segment}: offset ${offset} is not the start of a record`);
     const newline = buffer.subarray(lead, bytesRead).indexOf(NEWLINE);
     if (newline !== -1) return buffer.subarray(lead, lead + newline);
     if (bytesRead < size || length !== undefined)
-      throw new Error(`segment ${segment}: no complete record at offset ${offset}`);
+      throw new DamagedLogError(`segment ${segment}: no complete record at offset ${offset}`);
   }
 }
 
