@@ -1,3 +1,4 @@
+import { UserError } from "../contracts/errors.ts";
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import { listSegments, segmentFileName, segmentPath } from "../events/log/index.ts";
@@ -53,7 +54,7 @@ export function createArchiver(
         const { sha256, bytes } = await hashFile(path);
         const known = archived.get(segment);
         if (known && known.sha256 !== sha256) {
-          throw new Error(
+          throw new UserError(
             `segment ${segmentFileName(segment)} of ${logDir} changed after it was archived (SHA-256 ${sha256}, archived ${known.sha256})`,
           );
         }
@@ -99,7 +100,7 @@ export function createArchiver(
       let key: string;
       if (typeof keyOrSegment === "number") {
         const entry = (await readManifest()).segments.find((candidate) => candidate.segment === keyOrSegment);
-        if (!entry) throw new Error(`segment ${segmentFileName(keyOrSegment)} is not in the archive`);
+        if (!entry) throw new UserError(`segment ${segmentFileName(keyOrSegment)} is not in the archive`);
         key = entry.key;
       } else key = keyOrSegment;
       return download(key, dest);
@@ -107,7 +108,7 @@ export function createArchiver(
 
     async fetchHeads(dest) {
       const heads = (await readManifest()).heads;
-      if (!heads) throw new Error("no audit heads in the archive");
+      if (!heads) throw new UserError("no audit heads in the archive");
       return download(heads.key, dest);
     },
   };

@@ -1,3 +1,4 @@
+import { UserError } from "../contracts/errors.ts";
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
@@ -97,7 +98,9 @@ export async function createS3Store(config: ArchiveConfig, credentials: ArchiveC
         await pipeline(response.Body as NodeJS.ReadableStream, tap, createWriteStream(partial));
         const sha256 = hash.digest("hex");
         if (expectedSha256 && sha256 !== expectedSha256) {
-          throw new Error(`archived object ${key} is corrupt: its SHA-256 is ${sha256}, expected ${expectedSha256}`);
+          throw new UserError(
+            `archived object ${key} is corrupt: its SHA-256 is ${sha256}, expected ${expectedSha256}`,
+          );
         }
         await rename(partial, dest);
         return { sha256, bytes };

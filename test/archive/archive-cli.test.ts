@@ -135,6 +135,10 @@ test("archive push right after a short run sends the run's records; verify passe
     assert.deepEqual(archived, readFileSync(segmentPath(auditLog, 1), "utf8"));
     assert.match(archived, /"action":"session.start"/);
     assert.match(archived, /"action":"session.end"/);
+    // -o naming a folder puts the segment in it under its own name.
+    const intoDir = await runCli(run, ["archive", "fetch", "audit/writer-1", "1", "-o", run.root], { env });
+    assert.equal(intoDir.code, 0, intoDir.stderr);
+    assert.equal(readFileSync(join(run.root, "00000001.jsonl"), "utf8"), archived);
 
     fake.push("Again.");
     const second = await runCli(run, ["run", "-m", "fake/fake-model", "again"]);

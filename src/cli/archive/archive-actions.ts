@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { headsPath } from "../../audit/head-log.ts";
 import { auditDir } from "../../audit/paths.ts";
@@ -92,7 +92,9 @@ export async function fetchArchive(
   const segment = Number(segmentText);
   if (!Number.isInteger(segment) || segment <= 0)
     throw new UserError(`segment must be a positive integer, got '${segmentText}'`);
-  const dest = options.out ?? segmentPath(join(dataDir(), log), segment);
+  // -o DIR puts the segment in that folder under its own name, as cp does.
+  const out = options.out && isDirectory(options.out) ? join(options.out, segmentFileName(segment)) : options.out;
+  const dest = out ?? segmentPath(join(dataDir(), log), segment);
   if (!options.out && existsSync(dest))
     throw new UserError(`${log}/${segmentFileName(segment)} is present locally already (use --out to fetch a copy)`);
   const logDir = join(dataDir(), log);
@@ -111,6 +113,10 @@ export async function fetchArchive(
     process.stdout.write(
       `${log}/${segmentFileName(segment)} → ${result.path} (${result.bytes} bytes, SHA-256 verified)\n`,
     );
+}
+
+function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
 }
 
 async function fetchHeads(log: string, options: { config?: string; out?: string; json?: boolean }): Promise<void> {
