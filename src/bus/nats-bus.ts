@@ -2,6 +2,7 @@ import type { KV, NatsConnection, Subscription as NatsSubscription } from "nats"
 import { DEFAULT_REQUEST_TIMEOUT_MS, type AgentBus, type ReplyMessage, type RequestOptions } from "./agent-bus.ts";
 import { createEnvelope, type BusEnvelope, type OutgoingMessage } from "./envelope.ts";
 import { BusClosedError, BusError, BusNoResponderError, BusTimeoutError } from "./errors.ts";
+import { maskUrlSecretsIn } from "../config/mask.ts";
 import { toKvKey } from "./kv-key.ts";
 import { decodeEnvelope as decode } from "./nats-codec.ts";
 import type { TaskHistory } from "./task-history.ts";
@@ -37,7 +38,8 @@ export async function connectNatsBus(options: NatsBusOptions): Promise<AgentBus>
     });
     return new NatsBus(connection, options);
   } catch (error) {
-    throw new BusError(`cannot connect to the NATS bus at ${options.url}: ${(error as Error).message}`);
+    const where = maskUrlSecretsIn(options.url); // nats://user:password@host: the password stays out of the line
+    throw new BusError(`cannot connect to the NATS bus at ${where}: ${maskUrlSecretsIn((error as Error).message)}`);
   }
 }
 

@@ -91,7 +91,39 @@ export class ControlPlane {
 
   async register(registration: WorkerRegistration): Promise<WorkerRecord> {
     const worker = await this.store.upsertWorker(registration, Date.now());
+    if (registration.running_task_ids) await this.#releaseLostClaims(worker, registration.running_task_ids);
     return presence(worker, await this.store.streamingWorkers());
+  }
+
+  /**
+   * A worker that registers running none of its claimed tasks lost them (it restarted, killed, within its
+   * heartbeat timeout): they are released as a lapsed worker's are, else they would stay running forever.
+   */
+  async #releaseLostClaims(worker: WorkerRecord, running: string[]): Promise<void> {
+    const reason = `worker '${worker.worker_id}' restarted without it`;
+    const claimed = (await this.store.listTasks("running", -1)).filter(
+      (task) => task.worker_id === worker.worker_id && !running.includes(task.id),
+    );
+    for (const { id } of claimed) {
+      const change = await this.store.changeTask(id, Date.now(), (task) =>
+        task?.status === "running" && task.worker_id === worker.worker_id
+          ? this.#lostClaim(task, reason)
+          : { type: "keep" },
+      );
+      if (change.changed) this.#announce(change, reason);
+    }
+  }
+
+  /** What becomes of a task whose worker lost it: re-queued, cancelled if asked, failed after too many attempts. */
+  #lostClaim(task: TaskRecord, reason: string): TaskDecision {
+    if (task.cancel_requested)
+      return { type: "update", update: { status: "cancelled", error: `${reason}; the task was being cancelled` } };
+    if (task.attempts >= this.settings.task_max_attempts)
+      return {
+        type: "update",
+        update: { status: "failed", error: `${reason}; gave up after ${task.attempts} attempts` },
+      };
+    return { type: "requeue" };
   }
 
   /** Records a heartbeat; answers with the worker's tasks somebody asked to cancel (on any replica). */
@@ -257,14 +289,7 @@ export class ControlPlane {
       const reason = stoppedHeartbeating(worker);
       // Tasks pinned to the lost worker (a context's later turn) would wait for it forever.
       if (task.status === "pending") return { type: "requeue" };
-      if (task.cancel_requested)
-        return { type: "update", update: { status: "cancelled", error: `${reason}; the task was being cancelled` } };
-      if (task.attempts >= this.settings.task_max_attempts)
-        return {
-          type: "update",
-          update: { status: "failed", error: `${reason}; gave up after ${task.attempts} attempts` },
-        };
-      return { type: "requeue" };
+      return this.#lostClaim(task, reason);
     });
     for (const { worker, changes } of lapsed) {
       for (const change of changes) this.#announce(change, stoppedHeartbeating(worker));

@@ -19,6 +19,8 @@ export const registerBody = z
     capabilities: names.default([]),
     workspaces: z.array(z.string().min(1).max(4096)).max(100).default([]),
     max_concurrent_tasks: z.number().int().min(1).max(1024).default(1),
+    /** The tasks the worker runs as it registers: its other claims were lost (a restart) and are released. */
+    running_task_ids: z.array(id).max(1024).optional(),
   })
   .strict();
 

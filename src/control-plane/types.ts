@@ -44,6 +44,8 @@ export interface WorkerRegistration {
   capabilities: string[];
   workspaces: string[];
   max_concurrent_tasks: number;
+  /** Given by workers that know what they run: serve releases the worker's other claims (lost in a restart). */
+  running_task_ids?: string[];
 }
 
 export interface HeartbeatReport {

@@ -24,6 +24,7 @@ export interface Registration {
   capabilities: string[];
   workspaces: string[];
   max_concurrent_tasks: number;
+  running_task_ids: string[];
 }
 
 export interface ReleaseBody {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { holdOrRefuse } from "../storage/exclusive-lock.ts";
 import { privateDir } from "../storage/private-files.ts";
 import { join } from "node:path";
 
@@ -16,15 +17,29 @@ export class WorkerState {
   readonly path: string;
   readonly workerId: string;
   #cursor: number;
+  readonly #lock: () => void;
 
   constructor(dataDir: string, name: string, explicitId?: string) {
     const dir = join(dataDir, "worker");
-    this.path = join(dir, `${name.replace(/[^\w.-]+/g, "_")}.json`);
+    const file = name.replace(/[^\w.-]+/g, "_");
+    // Two processes with one state would be one worker id: both would run every task it claims. The lock
+    // is held until the process ends (kept referenced: a collected handle would let it go).
+    this.#lock = holdOrRefuse(
+      dir,
+      file,
+      `another codetether worker named '${name}' is using the data directory ${dataDir}; give this one its own --name or CODETETHER_DATA_DIR`,
+    );
+    this.path = join(dir, `${file}.json`);
     const saved = readSaved(this.path);
     this.workerId = explicitId ?? saved?.worker_id ?? randomUUID();
     this.#cursor = saved?.worker_id === this.workerId ? saved.cursor : 0;
     privateDir(dir);
     this.#write();
+  }
+
+  /** Lets another process take this worker's state (after the worker stopped). */
+  release(): void {
+    this.#lock();
   }
 
   get cursor(): number {

@@ -163,6 +163,7 @@ export class Worker {
     clearInterval(this.#heartbeatTimer);
     clearTimeout(this.#retryTimer);
     await this.#stream?.stop();
+    this.state.release();
     this.#markStopped();
   }
 
@@ -182,6 +183,7 @@ export class Worker {
           capabilities: options.capabilities,
           workspaces: options.workspaces,
           max_concurrent_tasks: options.maxConcurrentTasks,
+          running_task_ids: [...this.#running.keys()],
         });
         if (!this.registered) this.deps.log(`registered with ${options.server} as ${this.state.workerId}`);
         this.registered = true;

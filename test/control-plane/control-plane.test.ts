@@ -82,6 +82,29 @@ for (const backend of BACKENDS) {
       await plane.close();
     });
 
+    it("a worker that registers again running none of its claims (restarted within its timeout) loses them at once", async () => {
+      const { plane, worker } = await makePlane();
+      await worker("a");
+      const [kept, lost, canceled] = await Promise.all(["k", "l", "c"].map((prompt) => plane.createTask({ prompt })));
+      for (const task of [kept, lost, canceled]) await plane.claim("a", task.id);
+      await plane.cancel(canceled.id);
+      let offers = 0;
+      plane.onOffer(() => offers++);
+      const registration = { worker_id: "a", name: "a", capabilities: ["agent"], workspaces: ["/srv/api"] };
+      await plane.register({ ...registration, max_concurrent_tasks: 2, running_task_ids: [kept.id] });
+      assert.equal((await plane.task(kept.id)).status, "running", "a task it still runs stays its");
+      const requeued = await plane.task(lost.id);
+      assert.deepEqual([requeued.status, requeued.attempts, requeued.worker_id], ["pending", 1, undefined]);
+      assert.equal(offers, 1, "offered again at once, not after the heartbeat timeout");
+      const cancelled = await plane.task(canceled.id);
+      assert.equal(cancelled.status, "cancelled");
+      assert.match(cancelled.error!, /worker 'a' restarted without it; the task was being cancelled/);
+      // A registration that says nothing of its tasks (an older worker) changes none.
+      await plane.register({ ...registration, max_concurrent_tasks: 2 });
+      assert.equal((await plane.task(kept.id)).status, "running");
+      await plane.close();
+    });
+
     it("treats a repeated claim or release by the holder as the same request", async () => {
       const { plane, worker } = await makePlane();
       await worker("a");

@@ -108,6 +108,41 @@ describe("dispatch to workers", () => {
     assert.equal(queued[0].result, `done ${tag}`);
   });
 
+  it("a second worker process on the same data dir and name is refused; a worker killed and restarted at once gets its lost task back", async () => {
+    const twin = startWorker({
+      fake,
+      server: serve.endpoints.http,
+      name: "probed",
+      workspace: shared.path,
+      sandbox: worker.sandbox,
+    });
+    assert.equal(await waitFor(() => twin.child.exitCode ?? undefined, "the twin to exit"), 1);
+    assert.match(twin.stderr(), /another codetether worker named 'probed' is using the data directory/);
+
+    const tag = tagOf(501);
+    fake.push(...ledgerTurns(tag, { hangFirst: true }));
+    const peer = await v1Peer(serve.endpoints.http, TOKEN, "JSONRPC");
+    const sent = await peer.send(promptOf(tag), { immediate: true });
+    await waitFor(() => fake.requests.find((r) => r.prompt.users.at(-1)?.includes(`[${tag}]`)), "the hanging turn");
+    await worker.kill();
+    // Restarted long before serve's 90 s heartbeat timeout: its registration says it runs nothing.
+    worker = startWorker({
+      fake,
+      server: serve.endpoints.http,
+      name: "probed",
+      workspace: shared.path,
+      sandbox: worker.sandbox,
+      probe: true,
+    });
+    const done = await waitFor(async () => {
+      const task = await peer.get(sent.id);
+      return task.state === "completed" ? task : undefined;
+    }, "the task, run again after the restart");
+    assert.equal(done.answer, `done ${tag}`);
+    const queued = (await api(serve, "GET", "/v1/agent/tasks?status=completed")).body.tasks as any[];
+    assert.equal(queued.find((t) => t.prompt === promptOf(tag)).attempts, 2);
+  });
+
   it("continues a context's conversation on the worker that holds its session", async () => {
     const first = `first-turn-${Date.now()}`;
     const second = `second-turn-${Date.now()}`;
