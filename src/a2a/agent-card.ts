@@ -1,5 +1,6 @@
 import { A2A_PROTOCOL_VERSION, type AgentCard, type AgentSkill } from "@a2a-js/sdk";
 import { duplicateInterfacesForLegacy } from "@a2a-js/sdk/compat/v0_3";
+import { IMAGE_TYPES } from "./prompt-input.ts";
 
 export interface CardEndpoints {
   /** Base URL of the HTTP port, e.g. `http://127.0.0.1:4096`. */
@@ -96,7 +97,7 @@ export function buildAgentCard(endpoints: CardEndpoints, version: string, prefer
       },
     },
     securityRequirements: [{ schemes: { [BEARER_SCHEME]: { list: [] } } }],
-    defaultInputModes: MODES,
+    defaultInputModes: [...MODES, ...IMAGE_TYPES],
     defaultOutputModes: MODES,
     skills: SKILLS,
     signatures: [],

@@ -14,6 +14,7 @@ import { TaskNotCancelableError, UnsupportedOperationError } from "@a2a-js/sdk/e
 import type { TaskHistory, TaskHistoryStart } from "../bus/task-history.ts";
 import type { DurableTaskStore } from "./durable-task-store.ts";
 import { ExecutionStarts } from "./execution-starts.ts";
+import { refuseUnsupportedParts } from "./prompt-input.ts";
 import { followRemoteTask, STORE_CHECK_MS, type RemoteTaskFeed } from "./remote-task-feed.ts";
 import { scopeOf, type ReplicaLink } from "./replica-requests.ts";
 
@@ -144,6 +145,7 @@ export class ReplicaRequestHandler extends DefaultRequestHandler {
     params: SendMessageRequest,
     context: ServerCallContext,
   ): AsyncGenerator<StreamResponse, void, undefined> {
+    refuseUnsupportedParts(params.message);
     const taskId = params.message?.taskId;
     const owner = taskId ? await this.#ownerElsewhere(taskId) : undefined;
     if (!taskId || !owner) return yield* super.sendMessageStream(params, context);
@@ -156,6 +158,7 @@ export class ReplicaRequestHandler extends DefaultRequestHandler {
   }
 
   override async sendMessage(params: SendMessageRequest, context: ServerCallContext): Promise<Message | Task> {
+    refuseUnsupportedParts(params.message);
     const taskId = params.message?.taskId;
     const owner = taskId ? await this.#ownerElsewhere(taskId) : undefined;
     if (!taskId || !owner) return super.sendMessage(params, context);

@@ -178,6 +178,54 @@ test("A2A-Version: a patch number is not negotiated, and the query parameter sta
   assert.equal(rest.status, 400, "VersionNotSupported, not TaskNotFound");
 });
 
+test("an inline file the agent cannot read is ContentTypeNotSupported, before any task; text and images pass the check", async () => {
+  const zip = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0xff, 0xfe, 0x00, 0x80]).toString("base64");
+  const send = (part: Record<string, unknown>, version: "1.0" | "0.3") =>
+    version === "1.0"
+      ? post(
+          "/a2a",
+          rpc({
+            jsonrpc: "2.0",
+            id: 1,
+            method: "SendMessage",
+            params: {
+              message: { messageId: "m", role: "ROLE_USER", parts: [part] },
+              configuration: { returnImmediately: true },
+            },
+          }),
+          V1,
+        )
+      : post(
+          "/a2a",
+          rpc({
+            jsonrpc: "2.0",
+            id: 1,
+            method: "message/send",
+            params: {
+              message: { kind: "message", messageId: "m", role: "user", parts: [part] },
+              configuration: { blocking: false },
+            },
+          }),
+        );
+  for (const [part, version] of [
+    [{ raw: zip, mediaType: "application/zip", filename: "a.zip" }, "1.0"],
+    [{ raw: zip, mediaType: "text/plain", filename: "not-utf8.txt" }, "1.0"],
+    [{ kind: "file", file: { bytes: zip, mimeType: "application/zip", name: "a.zip" } }, "0.3"],
+  ] as const) {
+    const res = await send(part, version);
+    assert.equal(res.body.error?.code, -32005, JSON.stringify(res.body));
+    assert.match(res.body.error.message, /is not supported: send text \(UTF-8\) or an image/);
+  }
+  const text = Buffer.from("print('hi')\n").toString("base64");
+  for (const part of [
+    { raw: text, mediaType: "text/x-python", filename: "a.py" },
+    { raw: zip, mediaType: "image/png", filename: "a.png" },
+  ]) {
+    const res = await send(part, "1.0");
+    assert.equal(res.body.error, undefined, JSON.stringify(res.body));
+  }
+});
+
 test("JSON-RPC empty chunked body (no Content-Length) → -32700, as an empty body with one", async () => {
   const res = await fetch(`${running.serve.endpoints.http}/a2a`, {
     method: "POST",
