@@ -10,7 +10,8 @@ import { z } from "zod";
 
 const text = z.string();
 const object = z.record(z.string(), z.unknown());
-const count = z.number().int().nonnegative();
+/** An int32 as ProtoJSON writes it: a number, or its decimal string ("5"). */
+const count = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,10}$/, "a non-negative integer")]);
 const optional = <T extends z.ZodType>(schema: T) => schema.optional();
 
 /** A part that holds exactly one of `contents` (a oneof in ProtoJSON). */

@@ -226,6 +226,20 @@ test("an inline file the agent cannot read is ContentTypeNotSupported, before an
   }
 });
 
+test("int32 fields as ProtoJSON strings are accepted (historyLength, pageSize)", async () => {
+  const list = await post("/a2a", rpc({ jsonrpc: "2.0", id: 1, method: "ListTasks", params: { pageSize: "2" } }), V1);
+  assert.equal(list.body.error, undefined, JSON.stringify(list.body));
+  assert.ok(list.body.result.tasks.length <= 2);
+  const get = await post(
+    "/a2a",
+    rpc({ jsonrpc: "2.0", id: 1, method: "GetTask", params: { id: "nope", historyLength: "1" } }),
+    V1,
+  );
+  assert.equal(get.body.error.code, -32001, "the params passed; the task does not exist");
+  const bad = await post("/a2a", rpc({ jsonrpc: "2.0", id: 1, method: "ListTasks", params: { pageSize: "two" } }), V1);
+  assert.equal(bad.body.error.code, -32602);
+});
+
 test("JSON-RPC empty chunked body (no Content-Length) → -32700, as an empty body with one", async () => {
   const res = await fetch(`${running.serve.endpoints.http}/a2a`, {
     method: "POST",
