@@ -11,6 +11,8 @@ export interface McpSession {
 }
 
 const STDERR_TAIL = 2000;
+/** Largest message a stdio server may send: the SDK's 10 MiB default closed the connection on a big tool output. */
+const STDIO_MAX_MESSAGE = 64 * 1024 * 1024;
 
 /**
  * Starts (stdio) or reaches (streamable HTTP) one server, initialises it and lists its tools, all
@@ -68,6 +70,7 @@ async function createTransport(
     cwd: server.cwd ?? workspace,
     // Piped, not inherited: a server's logs must not interleave with our output; the tail explains failures.
     stderr: "pipe",
+    maxBufferSize: STDIO_MAX_MESSAGE,
   });
   let tail = "";
   transport.stderr?.on("data", (chunk: Buffer) => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -49,11 +49,13 @@ test("stdio and streamable HTTP servers connect in parallel; their tools call ro
     );
     assert.deepEqual(mcp.tools.map((t) => t.name).sort(), [
       "local_add",
+      "local_big",
       "local_echo",
       "local_fail",
       "local_sleep",
       "local_weird_name",
       "remote_add",
+      "remote_big",
       "remote_echo",
       "remote_fail",
       "remote_sleep",
@@ -87,6 +89,19 @@ test("call_timeout bounds each call: a slower answer is a tool error, a quicker 
       runTool(sleep, { ms: 2_000 }, context()),
       (e: Error) => e.name === "ToolError" && /MCP server remote failed on sleep: .*timed out/i.test(e.message),
     );
+  } finally {
+    await mcp.close();
+  }
+});
+
+test("a stdio tool's output over the SDK's 10 MiB default reaches the agent (truncated to a file), and the server stays up", async () => {
+  const mcp = await connectMcp(configWith({ local: mcpStdioCommand() }), workspace);
+  try {
+    const big = await runTool(byName(mcp.tools, "local_big"), { n: 12 * 1024 * 1024 }, context());
+    const saved = /full output in (\S+\.txt)/.exec(big.output)?.[1];
+    assert.ok(saved, big.output);
+    assert.equal(statSync(saved).size, 12 * 1024 * 1024, "the whole output is kept in a file");
+    assert.equal((await runTool(byName(mcp.tools, "local_echo"), { text: "still" }, context())).output, "echo: still");
   } finally {
     await mcp.close();
   }

@@ -52,6 +52,7 @@ test("mcp list shows each server's status and tools", async () => {
   );
   assert.deepEqual(servers[0]!.tools.map((t) => t.name).sort(), [
     "local_add",
+    "local_big",
     "local_echo",
     "local_fail",
     "local_sleep",
@@ -61,7 +62,7 @@ test("mcp list shows each server's status and tools", async () => {
 
   const text = await runCli(sandbox, ["mcp", "list"]);
   assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, /^local +stdio +connected \(5 tools\)/m);
+  assert.match(text.stdout, /^local +stdio +connected \(6 tools\)/m);
   assert.match(text.stdout, /^ {2}remote_echo +Echo the text back$/m);
   assert.match(text.stdout, /^broken +stdio +failed: .*ENOENT/m);
   assert.match(text.stdout, /^off +http +disabled/m);

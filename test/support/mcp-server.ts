@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
-/** The server's tools: `echo`, `add`, `fail` (an error result), `sleep` and `weird.name` (needs sanitising). */
+/** The server's tools: `echo`, `add`, `fail` (an error result), `sleep`, `big` and `weird.name` (needs sanitising). */
 export function buildMcpServer(): McpServer {
   const server = new McpServer({ name: "codetether-test", version: "1.0.0" });
   server.registerTool(
@@ -36,6 +36,11 @@ export function buildMcpServer(): McpServer {
       await new Promise((resolve) => setTimeout(resolve, ms));
       return { content: [{ type: "text", text: "slept" }] };
     },
+  );
+  server.registerTool(
+    "big",
+    { description: "Answer with n bytes of text", inputSchema: { n: z.number() } },
+    async ({ n }) => ({ content: [{ type: "text", text: "x".repeat(n) }] }),
   );
   server.registerTool("weird.name", { description: "A name with a dot" }, async () => ({
     content: [{ type: "text", text: "weird ok" }],
