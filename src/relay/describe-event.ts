@@ -4,7 +4,8 @@ import type { RelayEvent } from "./engine.ts";
 export function describeRelayEvent(event: RelayEvent): string {
   switch (event.type) {
     case "relay.turn_started":
-      return `▸ turn ${event.turn} · round ${event.round} · ${event.agent}`;
+      // The first turn names the relay: after a crash, `okr resume --run` needs its id.
+      return `▸ turn ${event.turn} · round ${event.round} · ${event.agent}${event.turn === 1 ? ` · relay ${event.relay_id}` : ""}`;
     case "relay.turn_completed": {
       const d = event.delta.delta;
       return `  ${d.facts.length} facts, ${d.decisions.length} decisions, ${d.risks.length} risks, ${d.next_actions.length} next actions`;

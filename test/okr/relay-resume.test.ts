@@ -116,6 +116,15 @@ test("/autochat converges early, and okr resume of a finished relay or of an una
   );
   const unknown = await runCli(t.sandbox, ["okr", "resume", "--run", "nope"]);
   assert.match(unknown.stderr, /^codetether: run not found: nope/);
+
+  // In text mode the first turn's line names the relay, the id `okr resume --run` takes after a crash.
+  t.fake.push(relayTurn(1, { evidence: ["done"], next_actions: [] }));
+  const text = await runCli(t.sandbox, ["run", ...model, "/autochat 2 --no-prd one more"]);
+  assert.equal(text.code, 0, text.stderr);
+  const relayId = /▸ turn 1 · round 1 · \S+ · relay (\S+)/.exec(text.stdout + text.stderr)?.[1];
+  assert.ok(relayId, text.stderr);
+  const named = await runCli(t.sandbox, ["okr", "resume", "--run", relayId]);
+  assert.match(named.stderr, /is already converged/);
 });
 
 test("okr resume of a relay still running in another process is refused", async () => {
