@@ -138,3 +138,23 @@ test(
     assert.ok(events.some((e) => (e.record ?? e).type === "relay.turn_completed"));
   },
 );
+
+test(
+  "Ctrl+C at the approval prompt leaves the run waiting for approval and says how to decide it",
+  { skip: noTerminal },
+  async () => {
+    t.fake.push(draftTurn("Maybe later", [{ title: "Done", target_value: 1 }]));
+    const session = await runOnTerminal(
+      t.sandbox,
+      ["run", "-m", "fake/fake-model", "/go not now"],
+      [{ prompt: "Approve this OKR? [y/n]", reply: "\x03" }],
+    );
+    assert.equal(session.code, 3, session.screen);
+    const runId = /okr approve --run (\S+)/.exec(session.screen)?.[1];
+    assert.ok(runId, session.screen);
+    const runs = JSON.parse((await runCli(t.sandbox, ["okr", "list", "--json"])).stdout);
+    assert.equal(runs[0].title, "Maybe later");
+    const denied = await runCli(t.sandbox, ["okr", "deny", "--run", runId, "--json"]);
+    assert.equal(JSON.parse(denied.stdout).status, "denied", "the run was still at the gate");
+  },
+);

@@ -24,6 +24,16 @@ export async function askApproval(flags: { approve?: boolean; deny?: boolean }):
   // Loaded only to ask: every `run` loads this module, and readline only a run that asks.
   const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // Ctrl+C or Ctrl+D at the prompt decides nothing: the run waits in pending_approval, and its id is printed.
+  const closed = new Promise<GateAnswer>((resolve) => rl.once("close", () => resolve({ decision: "pending" })));
+  try {
+    return await Promise.race([closed, ask(rl)]);
+  } finally {
+    rl.close();
+  }
+}
+
+async function ask(rl: import("node:readline/promises").Interface): Promise<GateAnswer> {
   try {
     for (;;) {
       const answer = (await rl.question("Approve this OKR? [y/n] ")).trim().toLowerCase();
@@ -33,7 +43,7 @@ export async function askApproval(flags: { approve?: boolean; deny?: boolean }):
         return { decision: "denied", ...(intent ? { newIntent: intent } : {}) };
       }
     }
-  } finally {
-    rl.close();
+  } catch {
+    return { decision: "pending" }; // the question was aborted as the interface closed
   }
 }
