@@ -1,9 +1,9 @@
-import { statSync } from "node:fs";
 import { dirname, isAbsolute, relative, sep } from "node:path";
 import type { PermissionRequest, ToolKind } from "../contracts/tool.ts";
 import type { Approval } from "./approvals.ts";
 import { simpleCommands } from "./shell-commands.ts";
 import { realOfNearestExisting } from "../util/real-path.ts";
+import { isDirectory } from "../util/is-directory.ts";
 
 /** Group keys a rule can name instead of each tool: every read tool is `read`, every edit tool `edit`… */
 const GROUP_OF_KIND: Partial<Record<ToolKind, string>> = {
@@ -80,14 +80,6 @@ export function commandApprovalPattern(line: string): string {
   if (!commands || commands.length !== 1) return line.trim().replace(/[*?]/g, "?");
   const words = commands[0]!.split(/\s+/).slice(0, 2);
   return `${words.join(" ").replace(/[*?]/g, "?")} *`;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function isPathKind(kind: ToolKind): boolean {

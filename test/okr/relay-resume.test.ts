@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { jsonLines, runCli, useFakeModelSandbox } from "../support/cli.ts";
 import { draftTurn, evalTurn, relayTurn, relayTurnOf, turnsRequested } from "./relay-script.ts";
@@ -200,4 +202,19 @@ test("/autochat --models gives the members their own models in turn; an unknown 
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /^codetether: unknown provider 'nowhere' in model 'nowhere\/x'/);
   assert.equal(t.fake.requests.length, before, "nothing was sent");
+});
+
+test("okr approve of a run whose workspace is gone is refused, and the run stays at the gate", async () => {
+  const gone = join(t.sandbox.root, "gone-checkout");
+  mkdirSync(gone);
+  t.fake.push(draftTurn("Elsewhere", [{ title: "A", target_value: 1 }]));
+  const pending = await runCli(t.sandbox, ["run", ...model, "--json", "/go in a checkout"], { cwd: gone });
+  assert.equal(pending.code, 3, pending.stderr);
+  const runId = jsonLines(pending.stdout).find((line) => line.type === "okr.pending_approval")!.run_id;
+  rmSync(gone, { recursive: true });
+  const approved = await runCli(t.sandbox, ["okr", "approve", "--run", runId]);
+  assert.equal(approved.code, 1);
+  assert.match(approved.stderr, /^codetether: the run's workspace \S+gone-checkout does not exist here/);
+  const denied = await runCli(t.sandbox, ["okr", "deny", "--run", runId, "--json"]);
+  assert.equal(JSON.parse(denied.stdout).status, "denied", "it was still pending");
 });

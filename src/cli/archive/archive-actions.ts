@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { headsPath } from "../../audit/head-log.ts";
 import { auditDir } from "../../audit/paths.ts";
@@ -11,6 +11,7 @@ import { eventsDir } from "../../events/paths.ts";
 import { slotDirs } from "../../events/writer-slots.ts";
 import { UserError } from "../../contracts/errors.ts";
 import { printJson } from "../output.ts";
+import { isDirectory } from "../../util/is-directory.ts";
 
 interface LocalLog {
   /** `events/writer-1`, `audit/writer-2`: also the log's key prefix under `[archive] prefix`. */
@@ -113,10 +114,6 @@ export async function fetchArchive(
     process.stdout.write(
       `${log}/${segmentFileName(segment)} → ${result.path} (${result.bytes} bytes, SHA-256 verified)\n`,
     );
-}
-
-function isDirectory(path: string): boolean {
-  return existsSync(path) && statSync(path).isDirectory();
 }
 
 async function fetchHeads(log: string, options: { config?: string; out?: string; json?: boolean }): Promise<void> {

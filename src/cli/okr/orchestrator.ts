@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { loadConfig } from "../../config/load.ts";
+import { UserError } from "../../contracts/errors.ts";
 import { dataDir } from "../../config/paths.ts";
 import { resolveModel } from "../../provider/resolve.ts";
 import { peersFromEnv } from "../../peers/directory.ts";
@@ -14,6 +15,7 @@ import { autoApproveAsk, type AutoApprove } from "../../permission/auto-approve.
 import { painter, printJson } from "../output.ts";
 import { watchRunStops } from "../run/run-stops.ts";
 import { printWarning } from "../output.ts";
+import { isDirectory } from "../../util/is-directory.ts";
 
 export interface OrchestratorOptions {
   config?: string;
@@ -40,6 +42,11 @@ export interface Orchestrator {
  */
 export async function openOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
   const { config } = loadConfig(options.config);
+  // A run resumed or approved where it was not drafted (another machine, a deleted checkout) would work elsewhere.
+  if (options.workspace && !isDirectory(options.workspace))
+    throw new UserError(
+      `the run's workspace ${options.workspace} does not exist here: run this where it does (or restore it)`,
+    );
   const dir = dataDir();
   const recorder = await SessionRecorder.openOrWarn(dir, config, printWarning);
   const store = await openOkrStore(dir, config);
