@@ -287,6 +287,10 @@ test("verify --head FILE catches records cut off after the head was copied, with
     const missing = await verify(sandbox, "--head", join(sandbox.root, "nope.jsonl"));
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^codetether: cannot read --head .*nope\.jsonl: ENOENT\n$/);
+    writeFileSync(join(sandbox.root, "empty.jsonl"), "");
+    const empty = await verify(sandbox, "--head", join(sandbox.root, "empty.jsonl"));
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /^codetether: --head .*empty\.jsonl holds no signed head/);
   });
 });
 

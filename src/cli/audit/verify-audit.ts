@@ -57,6 +57,13 @@ function readHeads(file: string): unknown[] {
   } catch (error) {
     throw new UserError(`cannot read --head ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+  const heads = parseHeadFile(file, text);
+  // An empty copy (a failed cron job) checks nothing: it must not pass as a verified head.
+  if (heads.length === 0) throw new UserError(`--head ${file} holds no signed head (see: codetether audit head)`);
+  return heads;
+}
+
+function parseHeadFile(file: string, text: string): unknown[] {
   try {
     const whole: unknown = JSON.parse(text);
     return Array.isArray(whole) ? whole : [whole];
