@@ -85,6 +85,38 @@ export async function decideRun(
   return run;
 }
 
+/**
+ * `okr cancel`: gives up a run that will not be resumed (paused, left running by a killed process, or
+ * still at the gate), audited; refused while a process runs its relay (stop that one instead).
+ */
+export async function cancelRun(
+  services: Pick<GoServices, "service" | "audit" | "lockDir">,
+  runId: string,
+): Promise<OkrRun> {
+  const { service } = services;
+  const run = await service.run(runId);
+  if (run.status === "cancelled") throw new UserError(`run ${run.id} is already cancelled`);
+  const release = run.relay_checkpoint_id
+    ? await holdRelayEverywhere(service.store, services.lockDir, run.relay_checkpoint_id)
+    : async () => {};
+  try {
+    const cancelled = await service.store.transaction(() => service.setRunStatus(runId, "cancelled"));
+    services.audit?.({
+      actor: "user",
+      action: "okr.cancel",
+      resource: `okr_run/${run.id}`,
+      status: "cancelled",
+      okr_id: run.okr_id,
+      okr_run_id: run.id,
+      relay_id: run.relay_checkpoint_id ?? null,
+      session_id: run.session_id ?? null,
+    });
+    return cancelled;
+  } finally {
+    await release();
+  }
+}
+
 /** The relay checkpoint a run continues from. */
 export async function runCheckpoint(service: OkrService, run: OkrRun): Promise<RelayCheckpoint> {
   const checkpoint = run.relay_checkpoint_id ? await service.store.getCheckpoint(run.relay_checkpoint_id) : undefined;

@@ -1,5 +1,11 @@
+import { join } from "node:path";
 import { holdOrRefuse } from "../storage/exclusive-lock.ts";
 import type { CheckpointStore } from "./checkpoint.ts";
+
+/** Where the relay locks of a data directory live. */
+export function relayLockDir(dataDir: string): string {
+  return join(dataDir, "relays");
+}
 
 /**
  * Holds the relay for this process until released (or the process ends, however it ends): a second

@@ -186,6 +186,38 @@ test("Ctrl+C during a turn pauses the run (exit 130, with the resume command) an
   assert.match(resumed.stdout, /Interruptible: run completed after 1 turn\b/);
 });
 
+test("okr cancel gives up a paused run: audited, no longer resumable, not cancelled twice", async () => {
+  t.fake.push(
+    draftTurn("Given up", [{ title: "Done", target_value: 1 }]),
+    relayTurn(1, { next_actions: [] }, { hang: true }),
+  );
+  const first = await runCli(t.sandbox, ["run", ...model, "--approve", "--json", "/go --rounds 1 give up"], {
+    onSpawn: (child) => {
+      const timer = setInterval(() => {
+        if (!t.fake.requests.some((r) => relayTurnOf(r) === 1 && /give up/.test(JSON.stringify(r.body)))) return;
+        clearInterval(timer);
+        child.kill("SIGINT");
+      }, 20);
+    },
+  });
+  assert.equal(first.code, 130, first.stderr);
+  const runId = jsonLines(first.stdout).find((line) => line.type === "okr.draft")!.run.id;
+  const cancelled = await runCli(t.sandbox, ["okr", "cancel", "--run", runId, "--json"]);
+  assert.equal(cancelled.code, 0, cancelled.stderr);
+  assert.equal(JSON.parse(cancelled.stdout).status, "cancelled");
+  const resume = await runCli(t.sandbox, ["okr", "resume", "--run", runId]);
+  assert.equal(resume.code, 1);
+  assert.match(resume.stderr, /cannot go from cancelled to running/);
+  const again = await runCli(t.sandbox, ["okr", "cancel", "--run", runId]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /^codetether: run \S+ is already cancelled\n$/);
+  const audit = await runCli(t.sandbox, ["audit", "query", "--action", "okr.cancel", "--json"]);
+  assert.deepEqual(
+    JSON.parse(audit.stdout).events.map((e: any) => [e.okr_run_id, e.actor, e.status]),
+    [[runId, "user", "cancelled"]],
+  );
+});
+
 test("/autochat --models gives the members their own models in turn; an unknown one fails before any work", async () => {
   t.fake.push(relayTurn(1, { next_actions: ["on"] }), relayTurn(2, { next_actions: [] }));
   const r = await runCli(t.sandbox, [

@@ -108,6 +108,13 @@ export function okrCommand(): Command {
     .addHelpText("after", examples('codetether okr deny --run 2b9e… --reason "too broad"'))
     .action(async (options) => (await import("../okr/okr-continue.ts")).denyRun(options));
   okr
+    .command("cancel")
+    .description("Give up a paused or interrupted run (or one waiting for approval): no longer offered to resume")
+    .requiredOption("--run <id>", "the run's id")
+    .option("--json", "print the cancelled run as JSON")
+    .addHelpText("after", examples("codetether okr cancel --run 2b9e…"))
+    .action(async (options) => (await import("../okr/okr-continue.ts")).cancelRunAction(options));
+  okr
     .command("resume")
     .description("Continue an interrupted run (or /autochat relay) at the turn after its last checkpoint")
     .requiredOption("--run <id>", "the OKR run's id, or an /autochat relay's id")

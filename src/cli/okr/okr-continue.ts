@@ -2,12 +2,13 @@ import type { AuditInput } from "../../audit/audit-record.ts";
 import { loadConfig } from "../../config/load.ts";
 import { dataDir } from "../../config/paths.ts";
 import { SessionRecorder } from "../../durable-logs/recorder.ts";
-import { decideRun, executeGoRun, runCheckpoint, type GoServices } from "../../okr/go-run.ts";
+import { cancelRun, decideRun, executeGoRun, runCheckpoint, type GoServices } from "../../okr/go-run.ts";
 import { findResumable, resume } from "../../okr/resume.ts";
 import { painter, printJson } from "../output.ts";
 import { openOrchestrator, type OrchestratorOptions } from "./orchestrator.ts";
 import { withOkrService } from "./okr-service.ts";
 import { printRelaySummary, printRunSummary } from "./run-summary.ts";
+import { relayLockDir } from "../../relay/relay-lock.ts";
 
 export interface ContinueOptions extends OrchestratorOptions {
   run: string;
@@ -37,6 +38,21 @@ export async function denyRun(options: ContinueOptions): Promise<void> {
   }
   if (options.json) return printJson(run);
   process.stdout.write(`${painter(process.stdout)("cyan", run.id)} denied\n`);
+}
+
+/** `okr cancel --run ID`: gives up a paused or interrupted run (or one at the gate); it is no longer offered to resume. */
+export async function cancelRunAction(options: ContinueOptions): Promise<void> {
+  const recorder = await SessionRecorder.openFor(dataDir(), loadConfig(options.config).config).catch(() => undefined);
+  let run;
+  try {
+    const audit = recorder ? (input: AuditInput) => recorder.recordAudit(input) : undefined;
+    const lockDir = relayLockDir(dataDir());
+    run = await withOkrService((service) => cancelRun({ service, audit, lockDir }, options.run), options.config);
+  } finally {
+    await recorder?.close();
+  }
+  if (options.json) return printJson(run);
+  process.stdout.write(`${painter(process.stdout)("cyan", run.id)} cancelled\n`);
 }
 
 /**

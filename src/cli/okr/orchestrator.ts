@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { loadConfig } from "../../config/load.ts";
 import { UserError } from "../../contracts/errors.ts";
 import { dataDir } from "../../config/paths.ts";
@@ -16,6 +15,7 @@ import { painter, printJson } from "../output.ts";
 import { watchRunStops } from "../run/run-stops.ts";
 import { printWarning } from "../output.ts";
 import { isDirectory } from "../../util/is-directory.ts";
+import { relayLockDir } from "../../relay/relay-lock.ts";
 
 export interface OrchestratorOptions {
   config?: string;
@@ -74,7 +74,7 @@ export async function openOrchestrator(options: OrchestratorOptions): Promise<Or
     recordEvent: recorder ? (input) => recorder.recordEvent(input) : undefined,
     audit: recorder ? (input) => recorder.recordAudit(input) : undefined,
     resolveModel: (ref) => resolveModel(ref, config),
-    lockDir: join(dir, "relays"),
+    lockDir: relayLockDir(dir),
     signal: stops.controller.signal,
     onRelayEvent: options.json ? printJson : progressPrinter(),
   };

@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { decideRun, draftGoRun, executeGoRun, type GoServices } from "../../okr/go-run.ts";
 import { krProgress, type Okr, type OkrRun } from "../../okr/model.ts";
 import { findResumable, interruptedRuns, resume } from "../../okr/resume.ts";
@@ -13,6 +12,7 @@ import { resolveModel } from "../../provider/resolve.ts";
 import type { SlashRun } from "../../relay/slash-args.ts";
 import type { TuiSession } from "../session/tui-session.ts";
 import type { Orchestration } from "../session/orchestration-run.ts";
+import { relayLockDir } from "../../relay/relay-lock.ts";
 
 /** `/go`, `/autochat` and their `--resume` in the TUI: progress in the transcript, the approval gate in the question prompt. */
 export function runOrchestration(session: TuiSession, slash: SlashRun): Promise<void> {
@@ -106,7 +106,7 @@ function goServices(session: TuiSession, orchestration: Orchestration, store: Ok
     recordEvent: recorder ? (input) => recorder.recordEvent(input) : undefined,
     audit: recorder ? (input) => recorder.recordAudit(input) : undefined,
     resolveModel: (ref) => resolveModel(ref, session.config),
-    lockDir: join(orchestration.dataDir, "relays"),
+    lockDir: relayLockDir(orchestration.dataDir),
     signal: orchestration.signal,
     onRelayEvent: (event) => session.info(describeRelayEvent(event)),
   };
