@@ -1,7 +1,7 @@
 import { openSqlite } from "./sqlite.ts";
 import { privateFiles, sqliteFiles } from "./private-files.ts";
 import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { UserError } from "../contracts/errors.ts";
 
 /**
@@ -35,6 +35,19 @@ export function holdOrRefuse(dir: string, name: string, busy: string): () => voi
   const release = holdExclusive(join(dir, `${name}.lock`));
   if (!release) throw new UserError(busy);
   return release;
+}
+
+/**
+ * Waits until the lock at `path` is free and holds it (see holdExclusive): for short critical sections that
+ * other processes (or other holders in this one) take in turn, such as changes to one git repository.
+ */
+export async function holdExclusiveWhenFree(path: string, pollMs = 25): Promise<() => void> {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  for (;;) {
+    const release = holdExclusive(path);
+    if (release) return release;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
 }
 
 /** Whether someone holds the lock at `path` (a lock file that does not exist is not held). */

@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { mkdir, rm, rmdir } from "node:fs/promises";
+import { holdExclusiveWhenFree } from "../storage/exclusive-lock.ts";
 import { nameFew } from "../util/name-list.ts";
 import path from "node:path";
 
@@ -65,6 +66,8 @@ export class WorktreeSet {
     private readonly dir: string,
     private readonly branchPrefix: string,
     private readonly identity: boolean,
+    /** Taken around each change too: other processes (two swarms in one repository) merge into it as well. */
+    private readonly repositoryLock: string,
   ) {}
 
   /** The set for `runId` in the repository holding `workspace`; undefined when it is not in a git work tree. */
@@ -77,11 +80,13 @@ export class WorktreeSet {
     // A repository without a commit has no HEAD to branch from.
     if (!(await git(root, ["rev-parse", "--verify", "HEAD"]).then(Boolean, () => false))) return undefined;
     const gitDir = path.resolve(root, (await git(root, ["rev-parse", "--git-dir"])).trim());
+    const commonDir = path.resolve(root, (await git(root, ["rev-parse", "--git-common-dir"])).trim());
     return new WorktreeSet(
       root,
       path.join(gitDir, "codetether", "worktrees", runId),
       `codetether/${runId}/`,
       !(await hasIdentity(root)),
+      path.join(commonDir, "codetether", "repository.lock"),
     );
   }
 
@@ -174,7 +179,14 @@ export class WorktreeSet {
   }
 
   private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.repositoryQueue.then(work);
+    const run = this.repositoryQueue.then(async () => {
+      const release = await holdExclusiveWhenFree(this.repositoryLock);
+      try {
+        return await work();
+      } finally {
+        release();
+      }
+    });
     this.repositoryQueue = run.catch(() => {});
     return run;
   }

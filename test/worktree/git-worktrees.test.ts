@@ -72,6 +72,24 @@ describe("git worktrees", () => {
     );
   });
 
+  it("two runs merging into one repository at once (two swarms) take turns: every merge lands, nothing is left half-merged", async () => {
+    const runs = await Promise.all(["p", "q"].map(async (run) => (await WorktreeSet.open(repo, run))!));
+    const results = await Promise.all(
+      runs.map(async (set, r) => {
+        const trees = await Promise.all([1, 2, 3, 4].map((i) => set.create(`st-${i}`)));
+        for (const [i, tree] of trees.entries()) writeFileSync(join(tree.path, `${"pq"[r]}${i}.txt`), `${r}${i}\n`);
+        return Promise.all(trees.map((tree) => set.merge(tree, `subtask ${tree.name}`)));
+      }),
+    );
+    assert.deepEqual(
+      results.flat().map((result) => result.merged),
+      Array(8).fill(true),
+    );
+    assert.equal(sh(repo, "status", "--porcelain"), "");
+    assert.ok(!existsSync(join(repo, ".git", "MERGE_HEAD")));
+    for (const name of ["p0", "p3", "q0", "q3"]) assert.ok(existsSync(join(repo, `${name}.txt`)), name);
+  });
+
   it("worktrees asked for all at once are all made (git's worktree add races with itself)", async () => {
     // Concurrent `git worktree add`s fail now and then reading each other's half-made admin dirs; a swarm
     // stage asks for all its worktrees at once. Twelve rounds of twelve: enough for the race to show here without the queue.
