@@ -31,11 +31,18 @@ export async function openContent(input: ContentInput): Promise<OpenedContent> {
   const sources: CorpusSource[] = [...(input.found ?? [])];
   for (const file of input.files ?? []) sources.push(...(await expandContentPath(file, input.cwd)));
   let temp: string | undefined;
+  const removeTemp = () => {
+    process.off("exit", removeTemp);
+    if (temp) rmSync(temp, { recursive: true, force: true });
+  };
   const tempFile = (name: string) => {
-    temp ??= mkdtempSync(join(tmpdir(), "codetether-rlm-"));
+    if (!temp) {
+      temp = mkdtempSync(join(tmpdir(), "codetether-rlm-"));
+      // A copy of stdin or --content may hold secrets: it goes with the process however it exits.
+      process.once("exit", removeTemp);
+    }
     return join(temp, name);
   };
-  const removeTemp = () => temp && rmSync(temp, { recursive: true, force: true });
   try {
     if (input.text !== undefined) {
       const path = tempFile("content.txt");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runCli, useFakeModelSandbox } from "../support/cli.ts";
@@ -208,4 +208,28 @@ test("secrets in the content are redacted in what the model reads, from tools an
   assert.doesNotMatch(sent, /abcdefghijklmnopqrstuvwxyz0123|abcdefgh12345678/);
   assert.match(toolResults(1), /1: using key \[REDACTED\]/);
   assert.match(JSON.stringify(t.fake.requests[2]!.body), /using key \[REDACTED\]/);
+});
+
+test("Ctrl+C or SIGTERM mid-run removes the temporary copy of --content or stdin (it may hold secrets)", async () => {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
+    const tmp = join(t.sandbox.root, `tmp-${signal}`);
+    mkdirSync(tmp);
+    t.fake.push({ hang: true, items: [{ text: "thinking" }] });
+    const asked = t.fake.requests.length;
+    const r = await runCli(t.sandbox, ["rlm", ...model, "--content", "secret stuff", "what?"], {
+      env: { TMPDIR: tmp },
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          if (t.fake.requests.length === asked) return;
+          clearInterval(timer);
+          child.kill(signal);
+        }, 20);
+      },
+    });
+    assert.equal(r.code, code, r.stderr);
+    assert.deepEqual(readdirSync(tmp), [], `${signal} left the copy behind`);
+  }
 });
