@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { holdOrRefuse } from "../storage/exclusive-lock.ts";
+import { holdOrRefuse, isHeld } from "../storage/exclusive-lock.ts";
 import { cachedStatement, openDatabase, type Database, inTransaction } from "../storage/database.ts";
 import type { Strategy, SubtaskRecordResult, SubtaskState, SwarmPlan, SwarmResult } from "./types.ts";
 
@@ -80,6 +80,11 @@ export class SwarmStore {
    */
   hold(id: string): () => void {
     return holdOrRefuse(this.lockDir, id, `swarm ${id} is running in another process`);
+  }
+
+  /** Whether a process holds swarm `id` (see hold): one stored as running that none holds was killed. */
+  isHeld(id: string): boolean {
+    return isHeld(join(this.lockDir, `${id}.lock`));
   }
 
   create(task: string, workspace: string, settings: SwarmSettings): SwarmRecord {

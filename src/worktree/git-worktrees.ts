@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, rm, rmdir } from "node:fs/promises";
 import { holdExclusiveWhenFree } from "../storage/exclusive-lock.ts";
 import { nameFew } from "../util/name-list.ts";
@@ -30,14 +31,30 @@ export function git(cwd: string, args: string[], options: { identity?: boolean }
       [...(hasIdentity ? IDENTITY : []), ...args],
       { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } },
       (error, stdout, stderr) => {
-        if (error) {
-          const lines = stderr.trim().split("\n").filter(Boolean);
-          const why = lines.find((line) => /^(fatal|error):/.test(line)) ?? lines[0] ?? error.message;
-          reject(new Error(`git ${args[0]}: ${why}`));
-        } else resolve(stdout);
+        if (error) reject(new Error(`git ${args[0]}: ${gitReason(stderr) ?? error.message}`));
+        else resolve(stdout);
       },
     );
   });
+}
+
+/**
+ * git's `fatal:`/`error:` line (else its first); one ending in ":" gets the indented lines after it (the
+ * files "would be overwritten by merge:"), which say what is in the way.
+ */
+function gitReason(stderr: string): string | undefined {
+  const lines = stderr.trim().split("\n").filter(Boolean);
+  const at = Math.max(
+    0,
+    lines.findIndex((line) => /^(fatal|error):/.test(line)),
+  );
+  const why = lines[at];
+  if (!why?.endsWith(":")) return why;
+  const listed = lines
+    .slice(at + 1)
+    .filter((line) => /^\s/.test(line))
+    .map((line) => line.trim());
+  return listed.length ? `${why} ${nameFew(listed)}` : why;
 }
 
 /** Whether git has a user.name and user.email for commits in `cwd` (else orchestrators commit as CodeTether). */
@@ -98,7 +115,11 @@ export class WorktreeSet {
   private async createNow(name: string): Promise<Worktree> {
     const worktree = { name, path: path.join(this.dir, name), branch: this.branchPrefix + name };
     const listed = await git(this.root, ["worktree", "list", "--porcelain"]);
-    if (listed.includes(`worktree ${worktree.path}\n`)) return worktree;
+    if (listed.includes(`worktree ${worktree.path}\n`)) {
+      if (existsSync(worktree.path)) return worktree;
+      // Its folder was deleted: git still lists it (prunable); made again below from its branch.
+      await git(this.root, ["worktree", "prune"]);
+    }
     await mkdir(this.dir, { recursive: true });
     const branchExists = await git(this.root, ["rev-parse", "--verify", `refs/heads/${worktree.branch}`]).then(
       () => true,

@@ -47,7 +47,7 @@ test("kill -9 mid-swarm, then --resume: finished subtasks are not run again and 
 
   const list = await runCli(t.sandbox, ["swarm", "list", "--json"]);
   const listed = JSON.parse(list.stdout).find((s: { id: string }) => s.id === swarmId);
-  assert.equal(listed.status, "running");
+  assert.equal(listed.status, "stopped", "stored as running, but no process holds it: it was killed");
 
   t.fake.push(
     ...subagentTurns("st-2", write("b.txt", "B\n"), "beta wrote b.txt"),

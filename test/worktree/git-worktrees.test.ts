@@ -36,6 +36,10 @@ describe("git worktrees", () => {
     const b = await set.create("b");
     assert.ok(a.path.startsWith(join(repo, ".git")));
     assert.deepEqual(await set.create("a"), a);
+    // A worktree whose folder was deleted (git lists it as prunable) is made again from its branch.
+    rmSync(a.path, { recursive: true });
+    assert.deepEqual(await set.create("a"), a);
+    assert.ok(existsSync(join(a.path, "shared.txt")));
     writeFileSync(join(a.path, "a.txt"), "from a\n");
     writeFileSync(join(b.path, "b.txt"), "from b\n");
     assert.equal(sh(repo, "status", "--porcelain"), "");
@@ -63,6 +67,15 @@ describe("git worktrees", () => {
     assert.equal(readFileSync(join(repo, "shared.txt"), "utf8"), "a's version\n");
     assert.equal(sh(repo, "status", "--porcelain"), "", "the failed merge is undone");
     assert.equal(sh(repo, "show", `${b.branch}:shared.txt`), "b's version\n");
+  });
+
+  it("a merge git refuses over untracked files names them", async () => {
+    const set = (await WorktreeSet.open(repo, "run-untracked"))!;
+    const a = await set.create("a");
+    writeFileSync(join(a.path, "x.txt"), "from a\n");
+    writeFileSync(join(repo, "x.txt"), "the user's own\n");
+    await assert.rejects(set.merge(a, "a"), /would be overwritten by merge: x\.txt/);
+    assert.equal(readFileSync(join(repo, "x.txt"), "utf8"), "the user's own\n");
   });
 
   it("a failing git command is reported by git's fatal line, not by its progress line", async () => {

@@ -9,7 +9,8 @@ export function listSwarms(options: { limit: number; json?: boolean }): void {
     const states = [...store.subtasks(s.id).values()];
     return {
       id: s.id,
-      status: s.status,
+      // Stored as planning or running but held by no process: it was killed (resume it).
+      status: (s.status === "running" || s.status === "planning") && !store.isHeld(s.id) ? "stopped" : s.status,
       task: s.task,
       workspace: s.workspace,
       subtasks: states.length,
