@@ -249,8 +249,9 @@ async function run(record: SwarmRecord, options: SwarmRunOptions): Promise<Swarm
     subtask_results: subtaskResults,
     stats: {
       subagents_spawned: spawned,
-      subagents_completed: subtaskResults.filter((r) => r.success).length,
-      subagents_failed: subtaskResults.filter((r) => !r.success).length,
+      // A subtask whose work did not merge (a conflict) did not complete, however its agent ended.
+      subagents_completed: subtaskResults.filter(landed).length,
+      subagents_failed: subtaskResults.filter((r) => !landed(r)).length,
       total_tool_calls: subtaskResults.reduce((sum, r) => sum + r.tool_calls, 0),
       critical_path_length: plan.stages.length,
       stages: plan.stages.length,
@@ -350,4 +351,9 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
 function round(value: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+/** A subtask's work is in: its agent succeeded and, when it changed files in a worktree, they merged. */
+function landed(result: { success: boolean; merged?: boolean }): boolean {
+  return result.success && result.merged !== false;
 }

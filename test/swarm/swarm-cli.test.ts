@@ -40,6 +40,9 @@ test("3 subtasks, 2 in stage 1 and 1 depending on both in stage 2: files merged,
   assert.equal(result.stats.total_tool_calls, 3);
   for (const key of ["execution_time_ms", "sequential_time_estimate_ms", "speedup_factor", "cost_usd"])
     assert.equal(typeof result.stats[key], "number", key);
+  // The session the sub-agents' sessions hang under is named after the swarm.
+  const sessions = JSON.parse((await runCli(t.sandbox, ["sessions", "list", "--json"])).stdout);
+  assert.match(sessions[0].title, /^swarm swarm_\w+: write a\.txt and b\.txt/);
   // Merged into the checked-out branch; the worktrees and their branches are gone.
   const ws = t.sandbox.workspace;
   assert.equal(readFileSync(join(ws, "a.txt"), "utf8"), "A\n");
@@ -117,6 +120,7 @@ test("a conflicting merge is reported with its subtask and files, its work kept 
   assert.equal(sh(ws, "show", `${branch}:shared.txt`), "right\n");
   assert.equal(sh(ws, "status", "--porcelain"), "");
   assert.equal(r.stdout.trim(), "One edit could not be merged.");
+  assert.match(r.stderr, /did not fully succeed: 1\/2 subtasks/, "the unmerged subtask is not counted completed");
 });
 
 test("outside a git repository file-changing subtasks run one at a time in the workspace", async () => {

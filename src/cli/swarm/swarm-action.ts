@@ -87,6 +87,8 @@ export async function swarmAction(words: string[], options: SwarmOptions): Promi
       registry,
       onCreated: (record) => {
         swarmId = record.id;
+        // The sub-agents' sessions hang under this one: named after the swarm, not listed as "(untitled)".
+        prepared.store.setTitle(prepared.session.id, `swarm ${record.id}: ${task.split("\n")[0]!.slice(0, 80)}`);
         process.stderr.write(
           `codetether: swarm ${record.id}${resume ? " resumed" : ""} (${settings.strategy}, ${prepared.model.ref})\n`,
         );
