@@ -121,6 +121,14 @@ export class SessionStore {
     return rows.map(toInfo);
   }
 
+  /** Deletes a session nothing was stored in (no message, no title, no sub-agent session); true when it did. */
+  deleteIfUnused(id: string): boolean {
+    const session = this.get(id);
+    if (!session || session.messageCount > 0 || session.title) return false;
+    if (cachedStatement(this.db, `SELECT 1 FROM sessions WHERE parent_id = ? LIMIT 1`).get(id)) return false;
+    return this.delete(id).length > 0;
+  }
+
   /** Deletes a session with its messages, usage and sub-agent sessions; returns the ids deleted. */
   delete(id: string): string[] {
     const children = (

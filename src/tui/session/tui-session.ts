@@ -259,12 +259,12 @@ export class TuiSession {
 
   newSession(): void {
     if (this.refuseWhileBusy()) return;
-    this.session = this.prepared.store.create({
+    const created = this.prepared.store.create({
       directory: this.options.workspace,
       model: this.model.ref,
       agent: this.agent,
     });
-    this.switchTo(this.session, `new session ${this.session.id}`);
+    this.switchTo(created, `new session ${created.id}`);
   }
 
   resume(id: string): void {
@@ -275,6 +275,8 @@ export class TuiSession {
   }
 
   private switchTo(session: SessionInfo, message: string): void {
+    // A session left with nothing in it (opened or /new, never used) is not kept: it listed as "(untitled)".
+    if (session.id !== this.session.id) this.prepared.store.deleteIfUnused(this.session.id);
     this.session = session;
     this.usage = this.storedUsage(session);
     this.timeline.clear();
@@ -398,6 +400,7 @@ export class TuiSession {
   async close(): Promise<void> {
     this.notifier.close();
     this.abort?.abort(new Error("closing"));
+    if (!this.busy) this.prepared.store.deleteIfUnused(this.session.id);
     await this.prepared.close();
     await this.records.recorder?.close();
   }
