@@ -93,6 +93,31 @@ describe("bus HTTP routes", () => {
     controller.abort();
   });
 
+  it("a stream reader that stops reading gets a lagged event, not a serve that buffers everything for it", async () => {
+    const { get } = await import("node:http");
+    const response = await new Promise<import("node:http").IncomingMessage>((resolve) =>
+      get(`${base}/v1/bus/stream?topics=slow.>`, { headers: auth }, resolve),
+    );
+    response.pause();
+    const big = "x".repeat(256 * 1024);
+    for (let i = 0; i < 400; i++) bus.publish({ topic: "slow.x", kind: "message", sender: "s", payload: big });
+    let text = "";
+    response.setEncoding("utf8");
+    const lagged = new Promise<boolean>((resolve) => {
+      response.on("data", (chunk: string) => {
+        text = (text + chunk).slice(-4096);
+        if (/event: lagged\ndata: \{"kind":"lagged","topic":"slow\.>","dropped":\d+\}/.test(text)) resolve(true);
+      });
+      setTimeout(() => resolve(false), 10_000).unref();
+    });
+    response.resume();
+    // Once the reader has caught up, the next delivery is preceded by the count of those dropped.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    bus.publish({ topic: "slow.x", kind: "message", sender: "s", payload: "after" });
+    assert.ok(await lagged, "deliveries beyond the unread limit were dropped and counted");
+    response.destroy();
+  });
+
   it("rejects bad topics and bodies with a 400 and a message", async () => {
     const stream = await fetch(`${base}/v1/bus/stream?topics=agent..x`, { headers: auth });
     assert.equal(stream.status, 400);

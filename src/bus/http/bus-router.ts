@@ -84,16 +84,37 @@ function stream(bus: AgentBus, req: Request, res: Response, keepAliveMs: number)
     "x-accel-buffering": "no",
   });
   res.write(`: streaming ${patterns.join(",")}\n\n`);
-  const write = (delivery: Delivery) => {
-    if (!res.writableEnded) res.write(sseEvent(delivery));
-  };
-  const subscriptions: Subscription[] = patterns.map((pattern) => bus.subscribe(pattern, { onDelivery: write }));
+  const subscriptions: Subscription[] = patterns.map((pattern) =>
+    bus.subscribe(pattern, { onDelivery: sseWriter(res, pattern) }),
+  );
   const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), keepAliveMs);
   keepAlive.unref();
   res.on("close", () => {
     clearInterval(keepAlive);
     subscriptions.forEach((subscription) => subscription.close());
   });
+}
+
+/** Bytes a stream may have waiting for its reader before deliveries are dropped (then counted in a `lagged` event). */
+const MAX_UNREAD_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Writes one subscription's deliveries to a stream. A reader that stops reading would have serve buffer
+ * everything published for it: past MAX_UNREAD_BYTES deliveries are dropped, and once it reads again a
+ * `lagged` event says how many, as a subscription's own bounded queue does.
+ */
+function sseWriter(res: Response, pattern: string): (delivery: Delivery) => void {
+  let dropped = 0;
+  return (delivery) => {
+    if (res.writableEnded) return;
+    if (res.writableLength > MAX_UNREAD_BYTES) {
+      dropped++;
+      return;
+    }
+    if (dropped) res.write(sseEvent({ kind: "lagged", topic: pattern, dropped }));
+    dropped = 0;
+    res.write(sseEvent(delivery));
+  };
 }
 
 function sseEvent(delivery: Delivery): string {
