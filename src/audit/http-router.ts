@@ -5,6 +5,7 @@ import type { MergedPage } from "../events/merged-query.ts";
 import { sendHttpError } from "../contracts/http-error.ts";
 import type { AuditRecord } from "./audit-record.ts";
 import { AuditQuerySchema, queryAudit, recentAudit, withAuditViews } from "./read-audit.ts";
+import { jsonBody } from "../server/json-body.ts";
 
 const RecentQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
@@ -36,7 +37,7 @@ export function createAuditRouter(options: { dataDir: string; beforeRead?: () =>
     }
   });
 
-  router.post("/query", express.json({ limit: "64kb" }), async (req, res, next) => {
+  router.post("/query", ...jsonBody("64kb"), async (req, res, next) => {
     const parsed = AuditQuerySchema.safeParse(req.body ?? {});
     if (!parsed.success) return sendHttpError(res, 400, describe(parsed.error));
     try {

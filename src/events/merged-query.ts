@@ -39,7 +39,7 @@ export function mergedLocations(
   const cursors = query.cursor ? decodeCursor(query.cursor) : {};
   const pages: { view: LogView; hasMore: boolean; locations: MergedLocation[] }[] = [];
   for (const view of views) {
-    const cursor = cursors[view.name];
+    const cursor = Object.hasOwn(cursors, view.name) ? cursors[view.name] : undefined;
     if (cursor === null) continue;
     const page = view.find({ ...query, cursor });
     pages.push({
@@ -53,7 +53,10 @@ export function mergedLocations(
     query.order === "asc" ? 1 : -1,
     query.limit,
   );
-  const next: SlotCursors = { ...cursors };
+  // Only the slots there are: a key the cursor made up is not handed back.
+  const next: SlotCursors = Object.fromEntries(
+    views.flatMap((view) => (Object.hasOwn(cursors, view.name) ? [[view.name, cursors[view.name]!]] : [])),
+  );
   let more = false;
   for (const [i, { view, hasMore, locations }] of pages.entries()) {
     const last = locations[counts[i]! - 1];
@@ -133,7 +136,10 @@ function encodeCursor(cursors: SlotCursors): string {
 function decodeCursor(cursor: string): SlotCursors {
   try {
     const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
-    if (value && typeof value === "object" && !Array.isArray(value)) return value as SlotCursors;
+    // A slot's position is "segment.offset" or null (done); anything else was not handed out by a page.
+    const valid = (slot: unknown) => slot === null || (typeof slot === "string" && /^\d+\.\d+$/.test(slot));
+    if (value && typeof value === "object" && !Array.isArray(value) && Object.values(value).every(valid))
+      return value as SlotCursors;
   } catch {
     // reported below
   }

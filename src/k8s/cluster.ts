@@ -49,19 +49,37 @@ export async function connectCluster(section: K8sSection, env = process.env): Pr
   const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
   const coordination = kubeConfig.makeApiClient(k8s.CoordinationV1Api);
   const mergePatch = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
+  // A stuck API server must not hang a request, nor the reconcile loop waiting on it.
+  const bounded = withTimeout(section.api_timeout_secs);
   return {
     namespace,
-    readDeployment: (name) => apps.readNamespacedDeployment({ name, namespace }),
-    mergePatchDeployment: (name, body) => apps.patchNamespacedDeployment({ name, namespace, body }, mergePatch),
-    readPod: (name) => core.readNamespacedPod({ name, namespace }),
-    listPods: async (labelSelector) => (await core.listNamespacedPod({ namespace, labelSelector })).items,
+    readDeployment: (name) => bounded(apps.readNamespacedDeployment({ name, namespace })),
+    mergePatchDeployment: (name, body) =>
+      bounded(apps.patchNamespacedDeployment({ name, namespace, body }, mergePatch)),
+    readPod: (name) => bounded(core.readNamespacedPod({ name, namespace })),
+    listPods: async (labelSelector) => (await bounded(core.listNamespacedPod({ namespace, labelSelector }))).items,
     readLease: (name) =>
-      coordination.readNamespacedLease({ name, namespace }).catch((error: unknown) => {
+      bounded(coordination.readNamespacedLease({ name, namespace })).catch((error: unknown) => {
         if (statusCodeOf(error) === 404) return undefined;
         throw error;
       }),
-    createLease: (body) => coordination.createNamespacedLease({ namespace, body }),
-    replaceLease: (body) => coordination.replaceNamespacedLease({ name: body.metadata!.name!, namespace, body }),
+    createLease: (body) => bounded(coordination.createNamespacedLease({ namespace, body })),
+    replaceLease: (body) =>
+      bounded(coordination.replaceNamespacedLease({ name: body.metadata!.name!, namespace, body })),
+  };
+}
+
+/** An API call bounded by `seconds` ([k8s] api_timeout_secs). */
+function withTimeout(seconds: number) {
+  return <T>(call: Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the Kubernetes API did not answer within ${seconds} s`)),
+        seconds * 1000,
+      );
+    });
+    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
   };
 }
 

@@ -18,6 +18,8 @@ export const k8sSectionSchema = z
     unready_grace_secs: z.number().nonnegative().default(120),
     /** After a rolling restart, the next one waits at least this long (the new pods need time to start). */
     restart_cooldown_secs: z.number().nonnegative().default(300),
+    /** How long one API call may take: a stuck API server must not hang a request or the reconcile loop. */
+    api_timeout_secs: z.number().positive().default(10),
   })
   .strict();
 

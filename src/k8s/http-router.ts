@@ -1,8 +1,9 @@
-import express, { Router, type NextFunction, type Request, type Response } from "express";
+import { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
 import { apiActor } from "../audit/actor.ts";
 import { sendHttpError } from "../contracts/http-error.ts";
 import { K8sRequestError, type SelfDeployment } from "./self-deployment.ts";
+import { jsonBody } from "../server/json-body.ts";
 
 const NOT_IN_CLUSTER =
   "not running in a Kubernetes cluster: KUBERNETES_SERVICE_HOST is unset and [k8s] kubeconfig is not configured";
@@ -36,7 +37,7 @@ export function createK8sRouter(deployment: SelfDeployment | undefined): Router 
   });
   router.post(
     "/scale",
-    express.json({ limit: "4kb" }),
+    ...jsonBody("4kb"),
     answer((self, req) => {
       const body = scaleBody.safeParse(req.body);
       if (!body.success)

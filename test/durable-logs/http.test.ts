@@ -135,6 +135,19 @@ test("every API call is audited (refused ones too) and the audit API pages and f
   assert.equal((await readJson(bad)).error.message, "from: must be an ISO 8601 time");
   assert.equal((await post({ colour: "red" })).status, 400);
   assert.equal((await get("/v1/audit/events?cursor=nonsense")).status, 400);
+  // Cursors no page handed out: a slot's position of another type is a 400, not an internal error.
+  for (const crafted of [{ "writer-1": 5 }, { "writer-1": true }, { a: { b: 1 } }, { "writer-1": "../x" }]) {
+    const cursor = Buffer.from(JSON.stringify(crafted)).toString("base64url");
+    assert.equal((await get(`/v1/audit/events?cursor=${cursor}`)).status, 400, JSON.stringify(crafted));
+    assert.equal((await post({ cursor })).status, 400, JSON.stringify(crafted));
+  }
+  // A body sent as a form (curl -d) is refused, not run as a query without filters.
+  const form = await fetch(`${base}/v1/audit/query`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/x-www-form-urlencoded" },
+    body: JSON.stringify({ action: "k8s.scale", limit: 1 }),
+  });
+  assert.equal(form.status, 415);
 
   for (const slot of readdirSync(auditDir(dataDir)).filter((name) => name.startsWith("writer-"))) {
     const text = readdirSync(join(auditDir(dataDir), slot))

@@ -180,6 +180,25 @@ describe("k8s self-deployment", () => {
     assert.match(audit.events[0].details.message, /rolling restart/);
   });
 
+  it("a stuck API server answers 502 after [k8s] api_timeout_secs, not a request that hangs", async () => {
+    const serve = await startServe({
+      fake,
+      env: { POD_NAME: firstPod() },
+      toml: `[k8s]\nkubeconfig = "${kubeconfig}"\nreconcile_interval_secs = 3600\napi_timeout_secs = 1\n`,
+    });
+    serves.push(serve);
+    k8s.stalled = true;
+    try {
+      const started = Date.now();
+      const response = await call(serve, "POST", "/scale", { replicas: 2 });
+      assert.equal(response.status, 502);
+      assert.match((await bodyOf(response)).error.message, /the Kubernetes API did not answer within 1 s/);
+      assert.ok(Date.now() - started < 5_000);
+    } finally {
+      k8s.stalled = false;
+    }
+  });
+
   it("makes no call the shipped Role does not grant", () => {
     const docs = parseAllDocuments(readFileSync(new URL("../../deploy/k8s/rbac.yaml", import.meta.url), "utf8"));
     const role = docs.map((d) => d.toJS()).find((d) => d.kind === "Role");

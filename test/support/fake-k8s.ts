@@ -27,6 +27,8 @@ export interface FakeK8s {
   deployments: Map<string, Json>;
   pods: Map<string, Json>;
   leases: Map<string, Json>;
+  /** While true, requests are taken and never answered (a stuck API server). */
+  stalled: boolean;
   addDeployment(namespace: string, name: string, replicas: number): Json;
   podsOf(namespace: string, deployment: string): Json[];
   /** A kubeconfig file (in `dir`) whose current context points at this server. */
@@ -66,7 +68,9 @@ export async function startFakeK8s(): Promise<FakeK8s> {
     deployment.status = { replicas: deployment.spec.replicas, availableReplicas: podsOf(namespace, name).length };
   };
 
+  const state = { stalled: false };
   const server: Server = createServer(async (req, res) => {
+    if (state.stalled) return;
     const send = (code: number, body: Json) => {
       res.writeHead(code, { "content-type": "application/json" }).end(JSON.stringify(body));
     };
@@ -157,6 +161,12 @@ export async function startFakeK8s(): Promise<FakeK8s> {
   return {
     url,
     token,
+    get stalled() {
+      return state.stalled;
+    },
+    set stalled(value) {
+      state.stalled = value;
+    },
     requests,
     deployments,
     pods,

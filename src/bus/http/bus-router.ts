@@ -6,6 +6,7 @@ import type { Delivery, EnvelopeKind } from "../envelope.ts";
 import { BusError } from "../errors.ts";
 import type { Subscription } from "../subscription.ts";
 import { assertPattern } from "../topics.ts";
+import { jsonBody } from "../../server/json-body.ts";
 
 /** Kinds an HTTP client may publish; the registry's own (joins, leaves, queries) are the bus's business. */
 const PUBLISHABLE_KINDS = [
@@ -42,7 +43,7 @@ export interface BusRouterOptions {
 export function busRouter(bus: AgentBus, options: BusRouterOptions = {}): Router {
   const router = express.Router();
   router.get("/stream", (req, res) => stream(bus, req, res, options.keepAliveMs ?? 15_000));
-  router.post("/publish", express.json({ limit: "1mb" }), (req, res) => {
+  router.post("/publish", ...jsonBody("1mb"), (req, res) => {
     const parsed = publishSchema.safeParse(req.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
