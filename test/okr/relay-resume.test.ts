@@ -154,20 +154,26 @@ test("okr resume of a relay still running in another process is refused", async 
   await first;
 });
 
-test("Ctrl+C during a turn pauses the run (exit 130, with the resume command) and okr resume finishes it", async () => {
-  t.fake.push(
-    draftTurn("Interruptible", [{ title: "Done", target_value: 1 }]),
-    relayTurn(1, { next_actions: [] }, { hang: true }),
-  );
-  const first = await runCli(t.sandbox, ["run", ...model, "--approve", "--json", "/go --rounds 1 interruptible"], {
+/** `run "/go --rounds 1 TASK" --approve --json`, given Ctrl+C once its first relay turn reached the model. */
+function goInterruptedAtTurn1(task: string) {
+  return runCli(t.sandbox, ["run", ...model, "--approve", "--json", `/go --rounds 1 ${task}`], {
     onSpawn: (child) => {
       const timer = setInterval(() => {
-        if (!t.fake.requests.some((r) => relayTurnOf(r) === 1)) return;
+        const reached = t.fake.requests.some((r) => relayTurnOf(r) === 1 && JSON.stringify(r.body).includes(task));
+        if (!reached) return;
         clearInterval(timer);
         child.kill("SIGINT");
       }, 20);
     },
   });
+}
+
+test("Ctrl+C during a turn pauses the run (exit 130, with the resume command) and okr resume finishes it", async () => {
+  t.fake.push(
+    draftTurn("Interruptible", [{ title: "Done", target_value: 1 }]),
+    relayTurn(1, { next_actions: [] }, { hang: true }),
+  );
+  const first = await goInterruptedAtTurn1("interruptible");
   assert.equal(first.code, 130, first.stderr);
   const runId = jsonLines(first.stdout).find((line) => line.type === "okr.draft")!.run.id;
   assert.match(first.stderr, new RegExp(`interrupted; the run is paused: codetether okr resume --run ${runId}\\n$`));
@@ -191,15 +197,7 @@ test("okr cancel gives up a paused run: audited, no longer resumable, not cancel
     draftTurn("Given up", [{ title: "Done", target_value: 1 }]),
     relayTurn(1, { next_actions: [] }, { hang: true }),
   );
-  const first = await runCli(t.sandbox, ["run", ...model, "--approve", "--json", "/go --rounds 1 give up"], {
-    onSpawn: (child) => {
-      const timer = setInterval(() => {
-        if (!t.fake.requests.some((r) => relayTurnOf(r) === 1 && /give up/.test(JSON.stringify(r.body)))) return;
-        clearInterval(timer);
-        child.kill("SIGINT");
-      }, 20);
-    },
-  });
+  const first = await goInterruptedAtTurn1("give up");
   assert.equal(first.code, 130, first.stderr);
   const runId = jsonLines(first.stdout).find((line) => line.type === "okr.draft")!.run.id;
   const cancelled = await runCli(t.sandbox, ["okr", "cancel", "--run", runId, "--json"]);
