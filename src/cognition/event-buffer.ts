@@ -11,7 +11,11 @@ export class EventBuffer {
   readonly #capacity: number;
   readonly #events: SequencedEvent[] = [];
   readonly #listeners = new Set<EventListener>();
-  #seq = 0;
+  /**
+   * Numbers start above any an earlier serve handed out (microseconds since the epoch at start), so a client
+   * resuming with an id from before a restart gets every event of this serve, none skipped.
+   */
+  #seq = Date.now() * 1000;
 
   constructor(capacity: number) {
     this.#capacity = capacity;
@@ -26,10 +30,7 @@ export class EventBuffer {
     return full;
   }
 
-  /**
-   * Events after `seq`. A position beyond the last one was handed out by an earlier serve (numbers
-   * restart with the process), so such a client gets the whole buffer rather than silence.
-   */
+  /** Events after `seq`; a position beyond the last one (a clock set back since) gets the whole buffer. */
   after(seq: number): SequencedEvent[] {
     if (seq > this.#seq) return [...this.#events];
     return this.#events.filter((entry) => entry.seq > seq);
