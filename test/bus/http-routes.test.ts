@@ -118,6 +118,12 @@ describe("bus HTTP routes", () => {
     response.destroy();
   });
 
+  it("HEAD on the stream answers its headers and ends", async () => {
+    const response = await fetch(`${base}/v1/bus/stream?topics=a`, { method: "HEAD", headers: auth });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type") ?? "", /text\/event-stream/);
+  });
+
   it("rejects bad topics and bodies with a 400 and a message", async () => {
     const stream = await fetch(`${base}/v1/bus/stream?topics=agent..x`, { headers: auth });
     assert.equal(stream.status, 400);

@@ -84,6 +84,7 @@ function stream(bus: AgentBus, req: Request, res: Response, keepAliveMs: number)
     connection: "keep-alive",
     "x-accel-buffering": "no",
   });
+  if (req.method === "HEAD") return void res.end(); // the headers are the answer; no stream follows
   res.write(`: streaming ${patterns.join(",")}\n\n`);
   const subscriptions: Subscription[] = patterns.map((pattern) =>
     bus.subscribe(pattern, { onDelivery: sseWriter(res, pattern) }),
