@@ -26,12 +26,22 @@ function token(value: string, what: string): string {
   return value;
 }
 
-const VALID_TOPIC = /^[^\s.*>]+(?:\.[^\s.*>]+)*$/;
+const VALID_TOPIC = /^[^\s.*>\x00-\x1f\x7f]+(?:\.[^\s.*>\x00-\x1f\x7f]+)*$/;
+/** Longest topic or pattern: subjects are names, and they are quoted in errors and logs. */
+const MAX_TOPIC_LENGTH = 256;
 
-/** A concrete topic to publish on: dot-separated non-empty tokens, no wildcards. */
+/** A topic as an error quotes it: escaped (no control character reaches a log) and cut short. */
+function shown(topic: string): string {
+  const escaped = JSON.stringify(topic).slice(1, -1);
+  return escaped.length > 60 ? `${escaped.slice(0, 59)}…` : escaped;
+}
+
+/** A concrete topic to publish on: dot-separated non-empty tokens, no wildcards, spaces or control characters. */
 export function assertTopic(topic: string): string {
-  if (!VALID_TOPIC.test(topic)) {
-    throw new BusError(`invalid topic '${topic}': tokens must be non-empty without spaces or wildcards`);
+  if (topic.length > MAX_TOPIC_LENGTH || !VALID_TOPIC.test(topic)) {
+    throw new BusError(
+      `invalid topic '${shown(topic)}': at most ${MAX_TOPIC_LENGTH} characters, tokens non-empty without spaces, control characters or wildcards`,
+    );
   }
   return topic;
 }
@@ -41,8 +51,8 @@ export function assertPattern(pattern: string): string {
   const parts = pattern.split(".");
   parts.forEach((part, index) => {
     const wildcard = part === "*" || (part === ">" && index === parts.length - 1);
-    if (!wildcard && (part === "" || /[\s*>]/.test(part))) {
-      throw new BusError(`invalid subscription pattern '${pattern}'`);
+    if (pattern.length > MAX_TOPIC_LENGTH || (!wildcard && (part === "" || /[\s*>\x00-\x1f\x7f]/.test(part)))) {
+      throw new BusError(`invalid subscription pattern '${shown(pattern)}'`);
     }
   });
   return pattern;

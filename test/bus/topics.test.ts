@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { toKvKey } from "../../src/bus/kv-key.ts";
-import { patternMatcher, topics } from "../../src/bus/topics.ts";
+import { assertPattern, assertTopic, patternMatcher, topics } from "../../src/bus/topics.ts";
 
 const matches = (pattern: string, topic: string) => patternMatcher(pattern)(topic.split("."));
 
@@ -29,6 +29,15 @@ describe("topics", () => {
     assert.equal(matches("agent.>", "agent"), false);
     assert.equal(matches(">", "broadcast"), true);
     assert.equal(matches("task.t1", "task.t2"), false);
+  });
+
+  it("refuses topics and patterns with control characters or over 256 characters, quoting them escaped", () => {
+    assert.throws(() => assertTopic("qa.\u0000"), /^BusError: invalid topic 'qa\.\\u0000'/);
+    assert.throws(() => assertTopic(`a${"b".repeat(300)}`), /at most 256 characters/);
+    assert.throws(() => assertPattern("\u0000"), /invalid subscription pattern '\\u0000'/);
+    assert.throws(() => assertPattern(`x.${"y".repeat(300)}`), /invalid subscription pattern 'x\.y+…'/);
+    assert.equal(assertTopic("agent.a1.events"), "agent.a1.events");
+    assert.equal(assertPattern("agent.*.events"), "agent.*.events");
   });
 
   it("escapes result keys into valid, distinct KV keys", () => {
