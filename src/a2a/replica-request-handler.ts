@@ -15,6 +15,7 @@ import type { TaskHistory, TaskHistoryStart } from "../bus/task-history.ts";
 import type { DurableTaskStore } from "./durable-task-store.ts";
 import { ExecutionStarts } from "./execution-starts.ts";
 import { refuseUnsupportedParts } from "./prompt-input.ts";
+import { taskFirst } from "./task-first-stream.ts";
 import { followRemoteTask, STORE_CHECK_MS, type RemoteTaskFeed } from "./remote-task-feed.ts";
 import { scopeOf, type ReplicaLink } from "./replica-requests.ts";
 
@@ -104,14 +105,7 @@ export class ReplicaRequestHandler extends DefaultRequestHandler {
     context: ServerCallContext,
   ): AsyncGenerator<StreamResponse, void, undefined> {
     try {
-      let opened = false;
-      for await (const response of this.#resubscribe(params, context)) {
-        // The stream opens with the task; the one an answer to an input-required task publishes (so the
-        // answering stream opens with it too) would be a second, which the spec does not allow (§3.1.2).
-        if (response.payload?.$case === "task" && opened) continue;
-        opened = true;
-        yield response;
-      }
+      yield* taskFirst(this.#resubscribe(params, context));
     } catch (error) {
       // The SDK names the state by its number ("a terminal state (3)"): the client is told its name.
       if (error instanceof Error)
