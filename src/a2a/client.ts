@@ -16,6 +16,8 @@ export interface ConnectOptions {
   token?: string;
   /** Use this binding instead of the card's preferred one. */
   transport?: TransportName;
+  /** Ends the card request (a delegation's time limit or abort). */
+  signal?: AbortSignal;
 }
 
 export interface Connection {
@@ -37,7 +39,7 @@ export async function connectA2A(url: string, options: ConnectOptions = {}): Pro
   const cardFetch: typeof fetch = (input, init) => {
     const headers = new Headers(init?.headers);
     if (!headers.has("a2a-version")) headers.set("a2a-version", A2A_PROTOCOL_VERSION);
-    return fetchImpl(input, { ...init, headers });
+    return fetchImpl(input, { ...init, headers, signal: options.signal ?? init?.signal });
   };
   const resolver = new DefaultAgentCardResolver({ fetchImpl: cardFetch, legacyCompat: LEGACY_COMPAT });
   return clientFromCard(await resolveCard(resolver, url), options);

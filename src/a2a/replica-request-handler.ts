@@ -90,7 +90,7 @@ export class ReplicaRequestHandler extends DefaultRequestHandler {
     context: ServerCallContext,
   ): Promise<TaskPushNotificationConfig> {
     // 0.3 lets a client ask for a task's config without its id: the first one, as the 0.3 reference SDKs answer.
-    if (!params.id) {
+    if (!params.id && context.requestedVersion.startsWith("0.")) {
       const listed = await this.listTaskPushNotificationConfigs(
         { tenant: params.tenant, taskId: params.taskId, pageSize: 1, pageToken: "" },
         context,

@@ -32,8 +32,8 @@ const MAX_TOPIC_LENGTH = 256;
 
 /** A topic as an error quotes it: escaped (no control character reaches a log) and cut short. */
 function shown(topic: string): string {
-  const escaped = JSON.stringify(topic).slice(1, -1);
-  return escaped.length > 60 ? `${escaped.slice(0, 59)}…` : escaped;
+  const cut = topic.length > 60 ? `${topic.slice(0, 59)}…` : topic;
+  return JSON.stringify(cut).slice(1, -1);
 }
 
 /** A concrete topic to publish on: dot-separated non-empty tokens, no wildcards, spaces or control characters. */
@@ -48,10 +48,11 @@ export function assertTopic(topic: string): string {
 
 /** A subscription pattern: like a topic, but a token may be `*` and the last token may be `>`. */
 export function assertPattern(pattern: string): string {
+  if (pattern.length > MAX_TOPIC_LENGTH) throw new BusError(`invalid subscription pattern '${shown(pattern)}'`);
   const parts = pattern.split(".");
   parts.forEach((part, index) => {
     const wildcard = part === "*" || (part === ">" && index === parts.length - 1);
-    if (pattern.length > MAX_TOPIC_LENGTH || (!wildcard && (part === "" || /[\s*>\x00-\x1f\x7f]/.test(part)))) {
+    if (!wildcard && (part === "" || /[\s*>\x00-\x1f\x7f]/.test(part))) {
       throw new BusError(`invalid subscription pattern '${shown(pattern)}'`);
     }
   });

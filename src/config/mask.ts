@@ -49,7 +49,8 @@ function isSecretName(name: string): boolean {
 
 /** Every URL in a text (a target, an error message) with its secrets masked as maskUrlSecrets does. */
 export function maskUrlSecretsIn(text: string): string {
-  return text.replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, maskUrlSecrets);
+  // A comma ends a URL too: NATS takes a list of servers, each with its own credentials.
+  return text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s,]+/gi, maskUrlSecrets);
 }
 
 /** `nats://admin:pass@host` → `nats://admin:****@host`, `https://h/?token=abc` → `…?token=****`. */

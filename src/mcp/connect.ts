@@ -18,7 +18,10 @@ const STDIO_MAX_MESSAGE = 64 * 1024 * 1024;
  * Starts (stdio) or reaches (streamable HTTP) one server, initialises it and lists its tools, all
  * within the server's timeout. The SDK is imported here, so nothing loads it unless MCP is configured.
  */
-export async function connectMcpServer(server: McpServerConfig, workspace: string): Promise<McpSession> {
+export async function connectMcpServer(
+  server: Omit<McpServerConfig, "call_timeout">,
+  workspace: string,
+): Promise<McpSession> {
   const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
   const client = new Client({ name: "codetether", version }, { capabilities: {} });
   const { transport, stderrTail } = await createTransport(server, workspace);
@@ -52,7 +55,7 @@ async function initialise(client: Client, transport: Transport): Promise<McpTool
 }
 
 async function createTransport(
-  server: McpServerConfig,
+  server: Omit<McpServerConfig, "call_timeout">,
   workspace: string,
 ): Promise<{ transport: Transport; stderrTail: () => string }> {
   if (server.url) {

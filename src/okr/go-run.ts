@@ -100,7 +100,13 @@ export async function cancelRun(
     ? await holdRelayEverywhere(service.store, services.lockDir, run.relay_checkpoint_id)
     : async () => {};
   try {
-    const cancelled = await service.store.transaction(() => service.setRunStatus(runId, "cancelled"));
+    const cancelled = await service.store.transaction(async () => {
+      const updated = await service.setRunStatus(runId, "cancelled");
+      // Given up at the gate: its objective never starts, as a denial would leave it.
+      const okr = await service.okr(run.okr_id);
+      if (okr.status === "draft") await service.setOkrStatus(okr.id, "cancelled");
+      return updated;
+    });
     services.audit?.({
       actor: "user",
       action: "okr.cancel",

@@ -82,7 +82,7 @@ async function send(
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     if (timeLimit.aborted)
-      throw new ToolError(`peer ${peer.name} did not finish within ${timeoutSecs} s; its task was canceled`);
+      throw new ToolError(`peer ${peer.name} did not finish within ${timeoutSecs} s; its task was asked to cancel`);
     throw new ToolError(`peer ${peer.name} failed: ${(error as Error).message.split("\n")[0]}`);
   }
   const metadata = {

@@ -39,7 +39,7 @@ export async function delegateTask(
   prompt: string,
   options: DelegateOptions = {},
 ): Promise<DelegateResult> {
-  const { client } = await connectA2A(peerUrl, { token: options.token });
+  const { client } = await connectA2A(peerUrl, { token: options.token, signal: options.signal });
   const message: Message = {
     messageId: randomUUID(),
     contextId: "",

@@ -65,9 +65,8 @@ async function startPlugin(plugin: VerifiedPlugin, services: PluginServices): Pr
     workspace: services.workspace,
     capabilities: manifest.capabilities,
   });
-  const timeout = manifest.timeout_secs * 1000;
   return connectMcpServer(
-    { command, args, env, cwd, headers: {}, enabled: true, timeout, call_timeout: timeout },
+    { command, args, env, cwd, headers: {}, enabled: true, timeout: manifest.timeout_secs * 1000 },
     services.workspace,
   );
 }

@@ -1,11 +1,11 @@
 import { UserError, errorMessage } from "../contracts/errors.ts";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import { holdOrRefuse } from "../storage/exclusive-lock.ts";
 import { nameFew } from "../util/name-list.ts";
 import { checkoutBranch, commitProject, gitRoot, uncommittedPaths } from "./git.ts";
 import { readProgress } from "./progress.ts";
 import { nextStory, readyStories } from "./select.ts";
-import { readStatus, writeStatus, type RalphFinalStatus, type RalphStatus } from "./status.ts";
+import { ralphLockDir, readStatus, writeStatus, type RalphFinalStatus, type RalphStatus } from "./status.ts";
 import { attemptStory } from "./story-attempt.ts";
 import { runParallelStage } from "./parallel.ts";
 import { RalphRun, type RalphOutcome, type RalphRunOptions } from "./run-state.ts";
@@ -27,12 +27,12 @@ export async function runRalph(options: RalphRunOptions): Promise<RalphOutcome> 
   const run = new RalphRun(options);
   // Two loops on one PRD would edit the same files and race on its commits (a story agent calling the
   // ralph tool on its own PRD is one in this process): the lock is held from before the status is read.
-  const previous = readStatus(options.dataDir, run.prdId);
-  const release = holdOrRefuse(
-    join(options.dataDir, "ralph", "locks"),
-    run.prdId,
-    `Ralph is already running on ${run.prdPath}${previous?.status === "running" ? ` (pid ${previous.pid})` : ""}; see: codetether ralph status`,
-  );
+  const release = holdOrRefuse(ralphLockDir(options.dataDir), run.prdId, () => {
+    // Read once refused: the status the running loop wrote names its pid.
+    const running = readStatus(options.dataDir, run.prdId);
+    const pid = running?.status === "running" ? ` (pid ${running.pid})` : "";
+    return `Ralph is already running on ${run.prdPath}${pid}; see: codetether ralph status`;
+  });
   try {
     return await loop(run, options, readStatus(options.dataDir, run.prdId));
   } finally {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
+import { isHeld } from "../storage/exclusive-lock.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
 
 export type RalphFinalStatus = "completed" | "max_iterations" | "quality_failed" | "stopped";
@@ -64,12 +65,12 @@ export function writeStatus(dataDir: string, status: RalphStatus): void {
   writeFileAtomic(statusPath(dataDir, status.prd_id), `${JSON.stringify(status, null, 2)}\n`);
 }
 
-/** A `running` status whose process is gone was interrupted without recording it (kill -9, a crash). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+/** Where the loops' locks are: a PRD's is held (by the kernel's account) exactly while a process runs its loop. */
+export function ralphLockDir(dataDir: string): string {
+  return join(dataDir, "ralph", "locks");
+}
+
+/** Whether a process runs the PRD's loop: a `running` status without one was interrupted (kill -9, a crash). */
+export function isRunning(dataDir: string, prdId: string): boolean {
+  return isHeld(join(ralphLockDir(dataDir), `${prdId}.lock`));
 }

@@ -7,7 +7,7 @@ import { errorMessage } from "../contracts/errors.ts";
 import { pathTarget } from "../tool/workspace-path.ts";
 import { loadPrd, parsePrd, savePrd, type Prd } from "./prd.ts";
 import { detectProject } from "./project-checks.ts";
-import { isAlive, prdIdOf, readStatus } from "./status.ts";
+import { isRunning, prdIdOf, readStatus } from "./status.ts";
 import type { CreateStoryAgent } from "./story-attempt.ts";
 import { projectNameOf, templatePrd } from "./template.ts";
 import prdDescription from "./prd-tool.txt";
@@ -129,10 +129,11 @@ const ralphTool = (options: RalphToolOptions) =>
 
 function statusText(path: string, dataDir: string): string {
   const prd = loadPrd(path);
-  const status = readStatus(dataDir, prdIdOf(path));
+  const prdId = prdIdOf(path);
+  const status = readStatus(dataDir, prdId);
   const state = !status
     ? "not started"
-    : status.status === "running" && !isAlive(status.pid)
+    : status.status === "running" && !isRunning(dataDir, prdId)
       ? "stopped"
       : status.status;
   return `status: ${state}${status ? ` after ${status.iterations} iterations` : ""}\n${describePrd(prd)}`;

@@ -24,6 +24,15 @@ export interface OpenedContent {
 }
 
 /**
+ * The temporary copies not disposed of yet. A copy of stdin or --content may hold secrets: whatever is left
+ * goes with the process however it exits (one exit hook for all of them).
+ */
+const liveTemps = new Set<string>();
+process.once("exit", () => {
+  for (const dir of liveTemps) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
  * Opens the content of a run as one corpus. Files are indexed where they are; a text or a stream (stdin)
  * is first written to a private temporary file, so even a piped input of hundreds of MB is never held whole.
  */
@@ -32,15 +41,12 @@ export async function openContent(input: ContentInput): Promise<OpenedContent> {
   for (const file of input.files ?? []) sources.push(...(await expandContentPath(file, input.cwd)));
   let temp: string | undefined;
   const removeTemp = () => {
-    process.off("exit", removeTemp);
-    if (temp) rmSync(temp, { recursive: true, force: true });
+    if (!temp) return;
+    rmSync(temp, { recursive: true, force: true });
+    liveTemps.delete(temp);
   };
   const tempFile = (name: string) => {
-    if (!temp) {
-      temp = mkdtempSync(join(tmpdir(), "codetether-rlm-"));
-      // A copy of stdin or --content may hold secrets: it goes with the process however it exits.
-      process.once("exit", removeTemp);
-    }
+    if (!temp) liveTemps.add((temp = mkdtempSync(join(tmpdir(), "codetether-rlm-"))));
     return join(temp, name);
   };
   try {

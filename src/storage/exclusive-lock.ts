@@ -7,13 +7,14 @@ import { UserError } from "../contracts/errors.ts";
 /**
  * An exclusive lock on `path` (a small SQLite file) held until released or until the process ends,
  * however it ends: the kernel drops it, so there is no stale lock to judge by a pid that may have been
- * reused and no race in taking one over. Undefined when someone (this process included) holds it.
+ * reused and no race in taking one over. Undefined when someone (this process included) holds it, after
+ * waiting up to `waitMs` for them to let go (the wait blocks the thread: keep it short).
  */
-export function holdExclusive(path: string): (() => void) | undefined {
+export function holdExclusive(path: string, waitMs = 0): (() => void) | undefined {
   const db = openSqlite(path);
   privateFiles(...sqliteFiles(path));
   try {
-    db.pragma("busy_timeout = 0");
+    db.pragma(`busy_timeout = ${waitMs}`);
     db.pragma("locking_mode = EXCLUSIVE");
     db.exec("BEGIN EXCLUSIVE");
     return () => {
@@ -28,12 +29,13 @@ export function holdExclusive(path: string): (() => void) | undefined {
 
 /**
  * Holds `<dir>/<name>.lock` for this process (see holdExclusive), making the folder if need be; `busy` is
- * the one-line error when another process holds it.
+ * the one-line error when another process holds it (a function: worked out only then).
  */
-export function holdOrRefuse(dir: string, name: string, busy: string): () => void {
+export function holdOrRefuse(dir: string, name: string, busy: string | (() => string)): () => void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const release = holdExclusive(join(dir, `${name}.lock`));
-  if (!release) throw new UserError(busy);
+  // A short wait: isHeld (swarm list, ralph status) takes the lock for an instant to look.
+  const release = holdExclusive(join(dir, `${name}.lock`), 250);
+  if (!release) throw new UserError(typeof busy === "string" ? busy : busy());
   return release;
 }
 

@@ -59,6 +59,7 @@ export class Worker {
   readonly #stopped: Promise<void>;
   #markStopped!: () => void;
   #fatal: string | undefined;
+  #registering: Promise<void> | undefined;
 
   constructor(private readonly deps: WorkerDeps) {
     const { options } = deps;
@@ -171,7 +172,13 @@ export class Worker {
     return this.#stopping ? "stopping" : this.#running.size > 0 ? "processing" : "idle";
   }
 
-  async #registerUntilDone(): Promise<void> {
+  /** Registers (see #register); a heartbeat and the stream asking at once share one registration. */
+  #registerUntilDone(): Promise<void> {
+    this.#registering ??= this.#register().finally(() => (this.#registering = undefined));
+    return this.#registering;
+  }
+
+  async #register(): Promise<void> {
     const backoff = new Backoff(250, 10_000);
     const { options } = this.deps;
     while (!this.#stopping) {
@@ -183,7 +190,8 @@ export class Worker {
           capabilities: options.capabilities,
           workspaces: options.workspaces,
           max_concurrent_tasks: options.maxConcurrentTasks,
-          running_task_ids: [...this.#running.keys()],
+          // Claims in flight too: serve releases the worker's claims it does not name.
+          running_task_ids: [...this.#running.keys(), ...this.#claiming.keys()],
         });
         if (!this.registered) this.deps.log(`registered with ${options.server} as ${this.state.workerId}`);
         this.registered = true;

@@ -33,5 +33,14 @@ describe("createBus options", () => {
       createBus({ url: "nats://127.0.0.1:1" }),
       /^BusError: cannot connect to the NATS bus at nats:\/\/127\.0\.0\.1:1: /,
     );
+    // Each server's password is masked, the second of a list too.
+    await assert.rejects(
+      createBus({ url: "nats://a:PW-ONE@127.0.0.1:1,nats://b:PW-TWO@127.0.0.1:2" }),
+      (error: Error) => {
+        assert.match(error.message, /nats:\/\/a:\*\*\*\*@127\.0\.0\.1:1,nats:\/\/b:\*\*\*\*@127\.0\.0\.1:2/);
+        assert.doesNotMatch(error.message, /PW-ONE|PW-TWO/);
+        return true;
+      },
+    );
   });
 });

@@ -164,6 +164,7 @@ function goInterruptedAtTurn1(task: string) {
         clearInterval(timer);
         child.kill("SIGINT");
       }, 20);
+      child.once("exit", () => clearInterval(timer)); // ended early: the test fails instead of hanging
     },
   });
 }
@@ -234,7 +235,7 @@ test("/autochat --models gives the members their own models in turn; an unknown 
   assert.equal(t.fake.requests.length, before, "nothing was sent");
 });
 
-test("okr approve of a run whose workspace is gone is refused, and the run stays at the gate", async () => {
+test("okr approve of a run whose workspace is gone is refused; the run stays at the gate, and okr cancel gives it up", async () => {
   const gone = join(t.sandbox.root, "gone-checkout");
   mkdirSync(gone);
   t.fake.push(draftTurn("Elsewhere", [{ title: "A", target_value: 1 }]));
@@ -245,6 +246,10 @@ test("okr approve of a run whose workspace is gone is refused, and the run stays
   const approved = await runCli(t.sandbox, ["okr", "approve", "--run", runId]);
   assert.equal(approved.code, 1);
   assert.match(approved.stderr, /^codetether: the run's workspace \S+gone-checkout does not exist here/);
-  const denied = await runCli(t.sandbox, ["okr", "deny", "--run", runId, "--json"]);
-  assert.equal(JSON.parse(denied.stdout).status, "denied", "it was still pending");
+  // Still at the gate: given up with okr cancel, its objective is cancelled with it, as a denial would.
+  const cancelled = await runCli(t.sandbox, ["okr", "cancel", "--run", runId, "--json"]);
+  const run = JSON.parse(cancelled.stdout);
+  assert.equal(run.status, "cancelled");
+  const okr = JSON.parse((await runCli(t.sandbox, ["okr", "status", "--id", run.okr_id, "--json"])).stdout);
+  assert.equal(okr.status, "cancelled");
 });

@@ -91,7 +91,7 @@ it("a send to a peer that hangs ends at its timeout: a tool error, and the peer'
     runTool(tool, { action: "send", peer: "slow", message: "slow job", timeout: 1 }, ctx),
     (error) => {
       assert.ok(error instanceof ToolError);
-      assert.equal(error.message, "peer slow did not finish within 1 s; its task was canceled");
+      assert.equal(error.message, "peer slow did not finish within 1 s; its task was asked to cancel");
       return true;
     },
   );

@@ -227,6 +227,7 @@ test("Ctrl+C or SIGTERM mid-run removes the temporary copy of --content or stdin
           clearInterval(timer);
           child.kill(signal);
         }, 20);
+        child.once("exit", () => clearInterval(timer));
       },
     });
     assert.equal(r.code, code, r.stderr);

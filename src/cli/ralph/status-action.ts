@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { dataDir } from "../../config/paths.ts";
 import { loadPrd } from "../../ralph/prd.ts";
-import { isAlive, prdIdOf, readStatus, type RalphState } from "../../ralph/status.ts";
+import { isRunning, prdIdOf, readStatus, type RalphState } from "../../ralph/status.ts";
 import { age, painter, printJson } from "../output.ts";
 
 export interface RalphStatusOptions {
@@ -16,7 +16,7 @@ export function ralphStatusAction(options: RalphStatusOptions): void {
   const prdId = prdIdOf(path);
   const status = readStatus(dataDir(), prdId);
   // A run that died without recording its end (kill -9) is reported as stopped.
-  const interrupted = status?.status === "running" && !isAlive(status.pid);
+  const interrupted = status?.status === "running" && !isRunning(dataDir(), prdId);
   const state: RalphState | "not_started" = !status ? "not_started" : interrupted ? "stopped" : status.status;
   const stories = prd.user_stories.map((story) => {
     const run = status?.stories[story.id];

@@ -27,10 +27,10 @@ export async function rlmAction(query: string, options: RlmCliOptions): Promise<
   if (!query.trim()) throw new UserError('no question given: codetether rlm "your question" -f FILE', 2);
   const { config } = loadConfig(options.config);
   const routing = routerConfig(config);
-  // Piped input with neither -f nor --content is the content, as `--content -` would make it.
   // Ctrl+C or SIGTERM ends the process through exit, which removes the temporary copy of the content.
   const onSignal = (signal: NodeJS.Signals) => process.exit(signal === "SIGINT" ? 130 : 143);
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+  // Piped input with neither -f nor --content is the content, as `--content -` would make it.
   const fromStdin =
     options.content === "-" || (options.content === undefined && !options.file.length && !process.stdin.isTTY);
   const content = await openContent({

@@ -1,17 +1,16 @@
-import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { AuthToken } from "../../server/auth-token.ts";
 import { UserError } from "../../contracts/errors.ts";
 import { PORT_EXPECTED, portNumber } from "../port-number.ts";
 import type { Style } from "../output.ts";
+import { isDirectory } from "../../util/is-directory.ts";
 
 /** What `serve` and `spawn` share as long-running server processes. */
 
 /** The workspace directory from `--workspace` (default: the current directory); a one-line error when it isn't one. */
 export function workspaceDir(option?: string): string {
   const workspace = resolve(option ?? process.cwd());
-  if (!statSync(workspace, { throwIfNoEntry: false })?.isDirectory())
-    throw new UserError(`workspace is not a directory: ${workspace}`);
+  if (!isDirectory(workspace)) throw new UserError(`workspace is not a directory: ${workspace}`);
   return workspace;
 }
 
