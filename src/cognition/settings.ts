@@ -51,8 +51,8 @@ const PREFIX = "CODETETHER_COGNITION_";
 /** The settings of the cognition loop: environment, else `[cognition]`, else the original's defaults. */
 export function cognitionSettings(config: Config, env: NodeJS.ProcessEnv = process.env): CognitionSettings {
   const section = parseSection(config.cognition);
-  const int = (name: string, fromConfig: number | undefined, fallback: number, allowZero = false) =>
-    positiveNumber(env[PREFIX + name], PREFIX + name, fromConfig ?? fallback, { integer: true, allowZero });
+  const int = (name: string, fromConfig: number | undefined, fallback: number, allowZero = false, min?: number) =>
+    positiveNumber(env[PREFIX + name], PREFIX + name, fromConfig ?? fallback, { integer: true, allowZero, min });
   const temperature = positiveNumber(
     env[`${PREFIX}THINKER_TEMPERATURE`],
     `${PREFIX}THINKER_TEMPERATURE`,
@@ -62,7 +62,8 @@ export function cognitionSettings(config: Config, env: NodeJS.ProcessEnv = proce
   return {
     enabled: envFlag(env, `${PREFIX}ENABLED`, section.enabled ?? true),
     autoStart: envFlag(env, `${PREFIX}AUTO_START`, section.auto_start ?? false),
-    loopIntervalMs: int("LOOP_INTERVAL_MS", section.loop_interval_ms, 2000),
+    // As the API and [cognition] allow: a tighter loop only burns CPU.
+    loopIntervalMs: int("LOOP_INTERVAL_MS", section.loop_interval_ms, 2000, false, 50),
     maxEvents: int("MAX_EVENTS", section.max_events, 2000),
     maxSnapshots: int("MAX_SNAPSHOTS", section.max_snapshots, 128),
     policy: {

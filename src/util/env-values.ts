@@ -14,17 +14,16 @@ export function positiveNumber(
   raw: string | number | undefined,
   what: string,
   fallback: number,
-  options: { integer?: boolean; allowZero?: boolean } = {},
+  options: { integer?: boolean; allowZero?: boolean; min?: number } = {},
 ): number {
   if (raw === undefined || (typeof raw === "string" && raw.trim() === "")) return fallback;
   const value = Number(raw);
   const ok =
     Number.isFinite(value) &&
     (options.allowZero ? value >= 0 : value > 0) &&
+    value >= (options.min ?? 0) &&
     (!options.integer || Number.isInteger(value));
-  if (!ok)
-    throw new UserError(
-      `invalid ${what} '${raw}': expected a ${options.integer ? "whole " : ""}number${options.allowZero ? " ≥ 0" : " > 0"}`,
-    );
+  const least = options.min !== undefined ? ` ≥ ${options.min}` : options.allowZero ? " ≥ 0" : " > 0";
+  if (!ok) throw new UserError(`invalid ${what} '${raw}': expected a ${options.integer ? "whole " : ""}number${least}`);
   return value;
 }

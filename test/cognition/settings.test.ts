@@ -64,5 +64,10 @@ describe("cognition settings", () => {
       () => cognitionSettings(config(), { CODETETHER_COGNITION_ENABLED: "maybe" }),
       /CODETETHER_COGNITION_ENABLED/,
     );
+    // The same floor as the API and [cognition]: a 1 ms loop only burns CPU.
+    assert.throws(
+      () => cognitionSettings(config(), { CODETETHER_COGNITION_LOOP_INTERVAL_MS: "1" }),
+      /^UserError: invalid CODETETHER_COGNITION_LOOP_INTERVAL_MS '1': expected a whole number ≥ 50$/,
+    );
   });
 });
