@@ -1,6 +1,7 @@
 import { generateText, type ModelMessage } from "ai";
 import type { ResolvedModel } from "../provider/resolve.ts";
 import type { StoredMessage } from "../contracts/agent-events.ts";
+import { modelContext } from "../session/context.ts";
 import summarizePrompt from "./prompt/summarize.txt";
 
 const PRUNED = "[old tool output cleared to save context]";
@@ -16,6 +17,15 @@ export function estimateTokens(value: unknown): number {
 /** What every request carries besides the conversation: the system prompt and the tools' descriptions. */
 export function fixedTokens(system: string, tools: ReadonlyArray<{ description: string }>): number {
   return estimateTokens(system) + estimateTokens(tools.map((t) => t.description));
+}
+
+/** The context a stored conversation's next request carries, estimated: what every request holds and what the model sees. */
+export function estimatedContext(
+  system: string,
+  tools: ReadonlyArray<{ description: string }>,
+  stored: StoredMessage[],
+): number {
+  return fixedTokens(system, tools) + estimateTokens(modelContext(stored));
 }
 
 /** Tokens of context the conversation may use before compaction kicks in (keeps room for the answer). */

@@ -3,6 +3,7 @@ import { errorMessage } from "../../contracts/errors.ts";
 import type { Correlation } from "../../durable-logs/agent-observer.ts";
 import type { SessionRecorder } from "../../durable-logs/recorder.ts";
 import type { SessionHost } from "./session-host.ts";
+import type { TuiRecords } from "./tui-agent.ts";
 
 /** What an orchestration (/go, /autochat) run from the TUI works with. */
 export interface Orchestration {
@@ -20,7 +21,7 @@ export interface Orchestration {
 /** Runs /go or /autochat as the session's turn: busy while it lasts, Esc interrupts it, failures are shown. */
 export async function orchestrateCommand(
   host: SessionHost,
-  records: { correlation: Correlation; recorder?: SessionRecorder },
+  records: TuiRecords,
   work: (orchestration: Orchestration) => Promise<void>,
 ): Promise<void> {
   if (host.refuseWhileBusy()) return;

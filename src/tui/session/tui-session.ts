@@ -1,11 +1,10 @@
-import { prepareAgent, type PreparedAgent } from "../../app/agent-factory.ts";
-import { peersFromEnv } from "../../peers/directory.ts";
+import type { PreparedAgent } from "../../app/agent-factory.ts";
 import { listProfiles } from "../../agent/profiles/resolve.ts";
 import type { AgentEvent } from "../../contracts/agent-events.ts";
 import type { Config } from "../../config/schema.ts";
 import { resolveModel, type ResolvedModel } from "../../provider/resolve.ts";
-import { modelContext, transcript } from "../../session/context.ts";
-import { estimateTokens, fixedTokens } from "../../agent/compaction.ts";
+import { transcript } from "../../session/context.ts";
+import { estimatedContext } from "../../agent/compaction.ts";
 import type { SessionInfo } from "../../session/store.ts";
 import { errorMessage } from "../../contracts/errors.ts";
 import { entriesFromMessages } from "../chat/from-messages.ts";
@@ -13,8 +12,6 @@ import { entryId, notice, type Entry, type ToolEntry } from "../chat/entries.ts"
 import { TurnEntries } from "./turn-entries.ts";
 import { expandMentions } from "../../agent/mentions.ts";
 import { EditSnapshots } from "../../tool/edit-snapshots.ts";
-import type { Correlation } from "../../durable-logs/agent-observer.ts";
-import { SessionRecorder } from "../../durable-logs/recorder.ts";
 import { ScrollbackQueue } from "./scrollback.ts";
 import { Timeline } from "./timeline.ts";
 import type { SwarmBoard } from "../../swarm/board.ts";
@@ -30,6 +27,7 @@ import type { SessionHost, TuiSessionOptions } from "./session-host.ts";
 import { shellCommand } from "./shell-command.ts";
 import { ListedModels } from "./listed-models.ts";
 import { UserAsks } from "./user-asks.ts";
+import { prepareTuiAgent, type TuiRecords } from "./tui-agent.ts";
 import { addUsage, usageOf, type SessionUsage, type TuiSnapshot } from "./tui-snapshot.ts";
 import { PromptQueue, type QueuedPrompt } from "./prompt-queue.ts";
 import type { UserContent } from "ai";
@@ -73,7 +71,7 @@ export class TuiSession {
     private session: SessionInfo,
     private model: ResolvedModel,
     private agent: string,
-    private readonly records: { correlation: Correlation; recorder?: SessionRecorder },
+    private readonly records: TuiRecords,
   ) {
     this.listed = new ListedModels(options.config, () => this.changed());
     this.setup = { tools: prepared.tools, system: prepared.system, authorize: prepared.authorize };
@@ -83,26 +81,11 @@ export class TuiSession {
 
   static async open(options: TuiSessionOptions): Promise<TuiSession> {
     let self: TuiSession | undefined;
-    const correlation: Correlation = {};
-    // Opened here rather than by prepareAgent: /go and /autochat record their own events and audit too.
-    const recorder = await SessionRecorder.openFor(options.dataDir, options.config).catch(() => undefined);
-    const prepared = await prepareAgent({
-      config: options.config,
-      dataDir: options.dataDir,
-      workspace: options.workspace,
-      services: { peers: peersFromEnv(), recorder },
-      modelRef: options.modelRef,
-      agent: options.agent,
-      sessionId: options.sessionId,
-      continueLatest: options.continueLatest,
+    const { prepared, records } = await prepareTuiAgent(options, {
       ask: (ask) => self!.asks.askUser(ask),
-      onWarning: (message) => self?.print([notice(message, "warning")]),
-      correlation,
+      warn: (message) => self?.print([notice(message, "warning")]),
     });
-    self = new TuiSession(options, prepared, prepared.session, prepared.model, prepared.profile.name, {
-      correlation,
-      recorder,
-    });
+    self = new TuiSession(options, prepared, prepared.session, prepared.model, prepared.profile.name, records);
     self.listedModels(); // fetched now, so the picker has them when opened
     if (prepared.resumed) self.print(self.transcriptOf(prepared.session.id));
     return self;
@@ -133,7 +116,7 @@ export class TuiSession {
   }
 
   sessions(): SessionInfo[] {
-    return this.prepared.store.list({ directory: this.options.workspace, limit: 100 }).filter((s) => !s.parentId);
+    return this.prepared.store.list({ directory: this.options.workspace, limit: 100, topLevel: true });
   }
 
   /** Entries printed once; the UI acknowledges them so they are dropped from memory. */
@@ -185,7 +168,7 @@ export class TuiSession {
       this.status = undefined;
       this.print(this.turn.finish());
       this.session = this.prepared.store.get(this.session.id) ?? this.session;
-      this.usage = { ...usageOf(this.session), contextTokens: this.usage.contextTokens };
+      this.usage = usageOf(this.session, this.usage.contextTokens);
       this.changed();
     }
     const next = this.queued.next();
@@ -308,11 +291,9 @@ export class TuiSession {
     return entriesFromMessages(transcript(this.prepared.store.messages(sessionId)));
   }
 
-  /** A stored session's totals, its context fill estimated until the next step reports it. */
   private storedUsage(session: SessionInfo): SessionUsage {
-    const conversation = modelContext(this.prepared.store.messages(session.id));
-    const context = fixedTokens(this.setup.system, this.setup.tools) + estimateTokens(conversation);
-    return { ...usageOf(session), contextTokens: context };
+    const { system, tools } = this.setup;
+    return usageOf(session, estimatedContext(system, tools, this.prepared.store.messages(session.id)));
   }
 
   /** What the commands run in place of a turn (/ralph, /swarm, /go, /compact, /undo) take from this session. */

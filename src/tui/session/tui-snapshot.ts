@@ -53,9 +53,9 @@ export interface TuiSnapshot {
   queued: readonly string[];
 }
 
-/** A stored session's totals (its context fill is unknown until the next step). */
-export function usageOf(session: SessionInfo): SessionUsage {
-  return { inputTokens: session.inputTokens, outputTokens: session.outputTokens, cost: session.cost, contextTokens: 0 };
+/** A stored session's totals, with the context its next request carries (estimated until a step reports it). */
+export function usageOf(session: SessionInfo, contextTokens: number): SessionUsage {
+  return { inputTokens: session.inputTokens, outputTokens: session.outputTokens, cost: session.cost, contextTokens };
 }
 
 /** The usage after one step's `usage` event. */
